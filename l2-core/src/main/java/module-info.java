@@ -1,0 +1,19 @@
+/**
+ * The IPPAN L2 sequencer core: wire format v1, admission rules, deterministic ordering and batch cutting.
+ *
+ * <p>The core creates no threads and reads no clock: time comes in as arguments, and the host runs the loops
+ * on its own executors. It talks to the outside world only through the {@code Storage} and {@code L1Poster}
+ * ports of the two SPI modules.
+ */
+// "l2" ends in a digit, which -Xlint:module warns about; it is the project's name, so the warning is suppressed.
+@SuppressWarnings("module")
+module org.ippan.l2.core {
+  requires transitive org.ippan.l2.storage.spi;
+  requires transitive org.ippan.l2.l1.spi;
+  requires org.bouncycastle.provider;
+  requires org.slf4j;
+
+  exports org.ippan.l2.core.wire;
+  exports org.ippan.l2.core.admission;
+  exports org.ippan.l2.core.batch;
+}

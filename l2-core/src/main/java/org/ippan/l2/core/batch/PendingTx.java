@@ -1,0 +1,26 @@
+package org.ippan.l2.core.batch;
+
+import java.util.Objects;
+import org.ippan.l2.core.wire.Tx;
+
+/**
+ * An accepted tx that is not yet in a batch.
+ *
+ * @param seq its admission sequence number (1, 2, 3 … in the order txs became durable)
+ * @param tx the tx
+ * @param admittedMs wall-clock ms at which it was admitted; the batch age is measured from the oldest
+ */
+public record PendingTx(long seq, Tx tx, long admittedMs) {
+  /** Validates the fields. */
+  public PendingTx {
+    if (seq < 1) {
+      throw new IllegalArgumentException("seq must be >= 1, got " + seq);
+    }
+    Objects.requireNonNull(tx, "tx");
+  }
+
+  /** @return what this tx adds to the encoded size of a batch: its body, {@link Tx#bodySize()} */
+  public int batchBytes() {
+    return tx.bodySize();
+  }
+}

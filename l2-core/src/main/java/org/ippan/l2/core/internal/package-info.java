@@ -1,0 +1,4 @@
+/**
+ * Implementation helpers of the core; not exported, not API.
+ */
+package org.ippan.l2.core.internal;

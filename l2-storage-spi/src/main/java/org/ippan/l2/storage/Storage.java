@@ -1,0 +1,194 @@
+package org.ippan.l2.storage;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The sequencer's durable state: the leadership record, the admitted txs with their sequence numbers, the
+ * batches cut from them and each batch's L1 state. See the package documentation for the design.
+ *
+ * <h2>Writes</h2>
+ * Leader writes ({@link #claimTerm}, {@link #heartbeat}, {@link #appendTxs}, {@link #commitBatch},
+ * {@link #updateL1State}) are each one atomic write: the condition is checked and the change applied together,
+ * all or nothing, and the change is durable when the method returns. A write whose term differs from the stored
+ * term answers {@link Fenced} and writes nothing. Implementations are thread-safe; writes are linearizable.
+ *
+ * <h2>Failures</h2>
+ * A failing call throws {@link StorageException}, a {@link TransientStorageException} when a retry may succeed.
+ * A failed write is never applied in part, and normally not at all. An adapter that cannot know whether its
+ * commit landed (the store's acknowledgement was lost) also throws {@code StorageException}; every write is
+ * safe to re-send and the answer tells: re-sent txs come back as duplicates with their sequence numbers, a
+ * re-sent batch is a {@link Conflict} and {@link #findBatchByNumber} shows it, the other writes are idempotent.
+ * Invalid arguments throw {@link NullPointerException} or {@link IllegalArgumentException} naming the parameter
+ * (the checks of {@link StorageArguments}), before the store is touched.
+ *
+ * <h2>Lifecycle</h2>
+ * After {@link #close()}, every call but {@code close} throws {@link StorageException} ("storage is closed").
+ */
+public interface Storage extends AutoCloseable {
+
+    // ---- leadership ------------------------------------------------------------------------------------------
+
+    /**
+     * Claims {@code term} for {@code leaderId}, as one compare-and-set. Refused if the stored term is higher, or
+     * equal and held by a different leader (the operator must bump the term). Otherwise the store then holds
+     * {@code term}, {@code leaderId} and {@code nowMs} as last heartbeat; re-claiming one's own term succeeds.
+     *
+     * @param term     the term to claim, at least 0
+     * @param leaderId the claiming leader
+     * @param nowMs    wall-clock ms now, stored as the last heartbeat
+     * @return {@link TermGranted} with the previously stored term and leader, or {@link TermRefused} with the
+     *         stored term and leader (nothing written)
+     */
+    TermClaim claimTerm(long term, String leaderId, long nowMs);
+
+    /**
+     * Reads the leadership record.
+     *
+     * @return the stored term, leader and last heartbeat; term 0, null leader and heartbeat 0 on a fresh store
+     */
+    LeaderRecord readLeader();
+
+    /**
+     * Records a heartbeat of the leader holding {@code term}.
+     *
+     * @param term  the caller's term
+     * @param nowMs wall-clock ms now, stored as the last heartbeat
+     * @return {@link Written}, or {@link Fenced} if the stored term differs (never {@link Conflict})
+     */
+    WriteOutcome heartbeat(long term, long nowMs);
+
+    // ---- admission -------------------------------------------------------------------------------------------
+
+    /**
+     * Admits txs in one atomic, all-or-nothing write conditional on the term (group commit). Each tx, in list
+     * order, gets the next sequence number, unless a tx with its hash is already stored or came earlier in the
+     * list: then it is a duplicate, nothing is stored for it and its existing number is reported. Once this
+     * returns {@link Appended}, the txs are durable and may be acknowledged.
+     *
+     * @param term the caller's term
+     * @param txs  the txs to admit; may be empty
+     * @return {@link Appended} with one result per input tx in input order, or {@link Fenced} if the stored
+     *         term differs (nothing written)
+     */
+    AppendOutcome appendTxs(long term, List<NewTx> txs);
+
+    /**
+     * Finds an admitted tx by hash.
+     *
+     * @param txHash the tx hash, 32 bytes
+     * @return the stored tx, or empty if none has that hash
+     */
+    Optional<StoredTx> findTx(byte[] txHash);
+
+    /**
+     * Reads admitted txs by sequence number: pending txs from {@link SequenceState#nextUnbatchedSeq()}, or a
+     * batch's txs from its {@code firstSeq}.
+     *
+     * @param fromSeq  the first seq to read, at least 1
+     * @param maxCount the most txs to return, at least 1
+     * @return the txs with seq in {@code [fromSeq, fromSeq + maxCount)} that exist, ascending by seq; empty if
+     *         {@code fromSeq} is past the last admitted tx
+     */
+    List<StoredTx> readTxs(long fromSeq, int maxCount);
+
+    /**
+     * Reads where admission and batching stand.
+     *
+     * @return the next seq, the next unbatched seq, the next batch number and the head batch hash
+     */
+    SequenceState readSequenceState();
+
+    // ---- batches ---------------------------------------------------------------------------------------------
+
+    /**
+     * Stores a newly cut batch with L1 status {@link L1Status#COMMITTED} (updated at its {@code createdMs}) and,
+     * in the same atomic write, advances the next unbatched seq by {@code txCount}, the next batch number by 1 and
+     * the head batch hash to the batch's hash. Applied only if the stored term equals {@code term} and the batch
+     * extends the stored state exactly: its number is the next batch number, its first seq is the next unbatched
+     * seq, its txs are all admitted ({@code firstSeq + txCount <= nextSeq}), its previous hash is the head
+     * batch hash, and no stored batch has its hash.
+     *
+     * @param term  the caller's term; must equal {@code batch.term()}
+     * @param batch the batch
+     * @return {@link Committed} with the new sequence state, {@link Fenced} if the stored term differs, or
+     *         {@link Conflict} saying which expectation failed (nothing written in either refusal)
+     * @throws IllegalArgumentException if {@code batch.term() != term}
+     */
+    CommitOutcome commitBatch(long term, NewBatch batch);
+
+    /**
+     * Replaces a batch's L1 state, conditional on the term. Storage does not judge the transition.
+     *
+     * @param term        the caller's term
+     * @param batchNumber the batch's number, at least 1
+     * @param state       its new L1 state
+     * @return {@link Written}, {@link Fenced} if the stored term differs, or {@link Conflict} if no batch has
+     *         that number (nothing written in either refusal)
+     */
+    WriteOutcome updateL1State(long term, long batchNumber, BatchL1State state);
+
+    /**
+     * Finds a batch by hash.
+     *
+     * @param batchHash the batch hash, 32 bytes
+     * @return the batch, or empty if none has that hash
+     */
+    Optional<StoredBatch> findBatch(byte[] batchHash);
+
+    /**
+     * Finds a batch by number.
+     *
+     * @param batchNumber the batch number, at least 1
+     * @return the batch, or empty if none has that number
+     */
+    Optional<StoredBatch> findBatchByNumber(long batchNumber);
+
+    /**
+     * Finds the batch that holds a tx.
+     *
+     * @param seq the tx's sequence number, at least 1
+     * @return the batch whose range {@code [firstSeq, firstSeq + txCount)} holds {@code seq}, or empty if the tx
+     *         is not batched (pending or not admitted)
+     */
+    Optional<StoredBatch> findBatchContaining(long seq);
+
+    /**
+     * Lists batches by number.
+     *
+     * @param fromNumber the first batch number to list, at least 1
+     * @param maxCount   the most batches to return, at least 1
+     * @return the batches numbered from {@code fromNumber} on, ascending, at most {@code maxCount}; empty past
+     *         the last batch
+     */
+    List<StoredBatch> listBatches(long fromNumber, int maxCount);
+
+    /**
+     * Lists the batches in some L1 statuses, lowest numbers first (what the poster and reconciler work on).
+     *
+     * @param statuses the statuses to include; an empty set gives an empty list
+     * @param maxCount the most batches to return, at least 1
+     * @return the lowest-numbered batches whose status is in {@code statuses}, ascending by number, at most
+     *         {@code maxCount}
+     */
+    List<StoredBatch> listBatchesInStatus(Set<L1Status> statuses, int maxCount);
+
+    /**
+     * Counts batches per L1 status.
+     *
+     * @return the number of batches in each status
+     */
+    BatchCounts countBatches();
+
+    // ---- lifecycle -------------------------------------------------------------------------------------------
+
+    /**
+     * Releases the store's resources. Idempotent. Later calls of any other method throw
+     * {@link StorageException}.
+     *
+     * @throws StorageException if releasing failed
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,87 @@
+package org.ippan.l2.storage;
+
+import java.util.Objects;
+
+/**
+ * Argument checks every {@link Storage} adapter applies, so that all adapters refuse the same inputs with the
+ * same exception type and a message naming the parameter. A refused argument never reaches the store.
+ */
+public final class StorageArguments {
+
+    /** Length in bytes of every hash the port handles (BLAKE3-256). */
+    public static final int HASH_LENGTH = 32;
+
+    private StorageArguments() {
+    }
+
+    /**
+     * Checks that {@code value} is a hash.
+     *
+     * @param value the array to check
+     * @param name  the parameter or field name used in the message
+     * @return {@code value}
+     * @throws NullPointerException     if {@code value} is null
+     * @throws IllegalArgumentException if {@code value} is not {@value #HASH_LENGTH} bytes long
+     */
+    public static byte[] requireHash(byte[] value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.length != HASH_LENGTH) {
+            throw new IllegalArgumentException(
+                    name + " must be " + HASH_LENGTH + " bytes, was " + value.length);
+        }
+        return value;
+    }
+
+    /**
+     * Checks that a term is not negative (terms start at 0).
+     *
+     * @param term the term
+     * @return {@code term}
+     * @throws IllegalArgumentException if {@code term < 0}
+     */
+    public static long requireTerm(long term) {
+        return requireAtLeast(term, 0, "term");
+    }
+
+    /**
+     * Checks that a sequence or batch number is at least 1 (both start at 1).
+     *
+     * @param value the number
+     * @param name  the parameter or field name used in the message
+     * @return {@code value}
+     * @throws IllegalArgumentException if {@code value < 1}
+     */
+    public static long requirePositive(long value, String name) {
+        return requireAtLeast(value, 1, name);
+    }
+
+    /**
+     * Checks that a count is not negative.
+     *
+     * @param value the count
+     * @param name  the parameter or field name used in the message
+     * @return {@code value}
+     * @throws IllegalArgumentException if {@code value < 0}
+     */
+    public static long requireNonNegative(long value, String name) {
+        return requireAtLeast(value, 0, name);
+    }
+
+    /**
+     * Checks the {@code maxCount} of a read.
+     *
+     * @param maxCount the most items a read may return
+     * @return {@code maxCount}
+     * @throws IllegalArgumentException if {@code maxCount < 1}
+     */
+    public static int requireMaxCount(int maxCount) {
+        return (int) requireAtLeast(maxCount, 1, "maxCount");
+    }
+
+    private static long requireAtLeast(long value, long min, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,5 @@
+package org.ippan.l2.storage;
+
+/** The write was applied and is durable. */
+public record Written() implements WriteOutcome {
+}

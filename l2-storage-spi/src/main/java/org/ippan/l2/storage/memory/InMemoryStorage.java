@@ -1,0 +1,469 @@
+package org.ippan.l2.storage.memory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.ippan.l2.storage.AppendOutcome;
+import org.ippan.l2.storage.Appended;
+import org.ippan.l2.storage.AppendedTx;
+import org.ippan.l2.storage.BatchCounts;
+import org.ippan.l2.storage.BatchL1State;
+import org.ippan.l2.storage.CommitOutcome;
+import org.ippan.l2.storage.Committed;
+import org.ippan.l2.storage.Conflict;
+import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.L1Status;
+import org.ippan.l2.storage.LeaderRecord;
+import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.NewTx;
+import org.ippan.l2.storage.SequenceState;
+import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StorageArguments;
+import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.StoredBatch;
+import org.ippan.l2.storage.StoredTx;
+import org.ippan.l2.storage.TermClaim;
+import org.ippan.l2.storage.TermGranted;
+import org.ippan.l2.storage.TermRefused;
+import org.ippan.l2.storage.TransientStorageException;
+import org.ippan.l2.storage.WriteOutcome;
+import org.ippan.l2.storage.Written;
+
+/**
+ * Thread-safe in-memory {@link Storage}: the reference semantics of the contract. One lock guards all state, so
+ * every call is atomic and linearizable; "durable" means "stored in this object" (nothing survives the JVM).
+ * Each write computes its full result before changing anything, so a refused write changes nothing.
+ *
+ * <p>Test hooks: {@link #injectWriteFaults} makes the next writes fail, to test callers' crash and retry paths.
+ */
+public final class InMemoryStorage implements Storage {
+
+    /** How an injected write fault behaves (test hook, see {@link #injectWriteFaults}). */
+    public enum WriteFault {
+        /** The write throws {@link StorageException} and applies nothing. */
+        FAIL,
+        /** The write throws {@link TransientStorageException} and applies nothing. */
+        FAIL_TRANSIENT,
+        /**
+         * The write is applied in full, then throws {@link StorageException}: a lost commit acknowledgement, the
+         * caller cannot know the write landed.
+         */
+        APPLY_THEN_FAIL
+    }
+
+    private final Object lock = new Object();
+
+    // All fields guarded by lock.
+    private boolean closed;
+    private WriteFault injectedFault = WriteFault.FAIL;
+    private int injectedFaultsLeft;
+
+    private long term;
+    private String leaderId;
+    private long lastHeartbeatMs;
+
+    /** Index i holds seq i + 1. */
+    private final List<StoredTx> txs = new ArrayList<>();
+    private final Map<HashKey, StoredTx> txsByHash = new HashMap<>();
+
+    private long nextUnbatchedSeq = 1;
+    private byte[] headBatchHash = SequenceState.initial().headBatchHash();
+    /** Index i holds batch number i + 1. */
+    private final List<StoredBatch> batches = new ArrayList<>();
+    private final Map<HashKey, Long> batchNumbersByHash = new HashMap<>();
+    private final TreeMap<Long, Long> batchNumbersByFirstSeq = new TreeMap<>();
+    private final Map<L1Status, NavigableSet<Long>> batchNumbersByStatus = new EnumMap<>(L1Status.class);
+
+    /** Creates an empty store. */
+    public InMemoryStorage() {
+        for (L1Status status : L1Status.values()) {
+            batchNumbersByStatus.put(status, new TreeSet<>());
+        }
+    }
+
+    /**
+     * Test hook: the next {@code count} writes (claim, heartbeat, append, commit, L1 update) fail with
+     * {@link StorageException} and apply nothing. Replaces any faults still pending; 0 clears them.
+     *
+     * @param count how many writes fail, at least 0
+     */
+    public void failNextWrites(int count) {
+        injectWriteFaults(WriteFault.FAIL, count);
+    }
+
+    /**
+     * Test hook: the next {@code count} writes (claim, heartbeat, append, commit, L1 update) fail as
+     * {@code fault} says, whatever their outcome would have been. Reads are not affected. Replaces any faults
+     * still pending; a count of 0 clears them.
+     *
+     * @param fault how the writes fail
+     * @param count how many writes fail, at least 0
+     */
+    public void injectWriteFaults(WriteFault fault, int count) {
+        Objects.requireNonNull(fault, "fault");
+        StorageArguments.requireNonNegative(count, "count");
+        synchronized (lock) {
+            injectedFault = fault;
+            injectedFaultsLeft = count;
+        }
+    }
+
+    // ---- leadership ------------------------------------------------------------------------------------------
+
+    @Override
+    public TermClaim claimTerm(long claimedTerm, String claimingLeaderId, long nowMs) {
+        StorageArguments.requireTerm(claimedTerm);
+        Objects.requireNonNull(claimingLeaderId, "leaderId");
+        synchronized (lock) {
+            WriteFault fault = beginWrite();
+            TermClaim outcome;
+            if (term > claimedTerm
+                    || (term == claimedTerm && leaderId != null && !leaderId.equals(claimingLeaderId))) {
+                outcome = new TermRefused(term, leaderId);
+            } else {
+                outcome = new TermGranted(term, leaderId);
+                term = claimedTerm;
+                leaderId = claimingLeaderId;
+                lastHeartbeatMs = nowMs;
+            }
+            return endWrite(fault, outcome);
+        }
+    }
+
+    @Override
+    public LeaderRecord readLeader() {
+        synchronized (lock) {
+            ensureOpen();
+            return new LeaderRecord(term, leaderId, lastHeartbeatMs);
+        }
+    }
+
+    @Override
+    public WriteOutcome heartbeat(long callerTerm, long nowMs) {
+        StorageArguments.requireTerm(callerTerm);
+        synchronized (lock) {
+            WriteFault fault = beginWrite();
+            WriteOutcome outcome;
+            if (term != callerTerm) {
+                outcome = new Fenced(term);
+            } else {
+                lastHeartbeatMs = nowMs;
+                outcome = new Written();
+            }
+            return endWrite(fault, outcome);
+        }
+    }
+
+    // ---- admission -------------------------------------------------------------------------------------------
+
+    @Override
+    public AppendOutcome appendTxs(long callerTerm, List<NewTx> newTxs) {
+        StorageArguments.requireTerm(callerTerm);
+        Objects.requireNonNull(newTxs, "txs");
+        for (int i = 0; i < newTxs.size(); i++) {
+            Objects.requireNonNull(newTxs.get(i), "txs[" + i + "]");
+        }
+        synchronized (lock) {
+            WriteFault fault = beginWrite();
+            if (term != callerTerm) {
+                return endWrite(fault, new Fenced(term));
+            }
+            List<AppendedTx> results = new ArrayList<>(newTxs.size());
+            List<StoredTx> toStore = new ArrayList<>(newTxs.size());
+            Map<HashKey, StoredTx> storedInThisCall = new HashMap<>();
+            long seq = txs.size() + 1;
+            for (NewTx tx : newTxs) {
+                HashKey key = new HashKey(tx.txHash());
+                StoredTx existing = txsByHash.get(key);
+                if (existing == null) {
+                    existing = storedInThisCall.get(key);
+                }
+                if (existing != null) {
+                    results.add(new AppendedTx(existing.seq(), true));
+                } else {
+                    StoredTx stored = StoredTx.of(seq++, tx);
+                    storedInThisCall.put(key, stored);
+                    toStore.add(stored);
+                    results.add(new AppendedTx(stored.seq(), false));
+                }
+            }
+            for (StoredTx stored : toStore) {
+                txs.add(stored);
+                txsByHash.put(new HashKey(stored.txHash()), stored);
+            }
+            return endWrite(fault, new Appended(results));
+        }
+    }
+
+    @Override
+    public Optional<StoredTx> findTx(byte[] txHash) {
+        StorageArguments.requireHash(txHash, "txHash");
+        synchronized (lock) {
+            ensureOpen();
+            return Optional.ofNullable(txsByHash.get(new HashKey(txHash)));
+        }
+    }
+
+    @Override
+    public List<StoredTx> readTxs(long fromSeq, int maxCount) {
+        StorageArguments.requirePositive(fromSeq, "fromSeq");
+        StorageArguments.requireMaxCount(maxCount);
+        synchronized (lock) {
+            ensureOpen();
+            return List.copyOf(slice(txs, fromSeq, maxCount));
+        }
+    }
+
+    @Override
+    public SequenceState readSequenceState() {
+        synchronized (lock) {
+            ensureOpen();
+            return sequenceState();
+        }
+    }
+
+    // ---- batches ---------------------------------------------------------------------------------------------
+
+    @Override
+    public CommitOutcome commitBatch(long callerTerm, NewBatch batch) {
+        StorageArguments.requireTerm(callerTerm);
+        Objects.requireNonNull(batch, "batch");
+        if (batch.term() != callerTerm) {
+            throw new IllegalArgumentException(
+                    "batch.term (" + batch.term() + ") must equal term (" + callerTerm + ")");
+        }
+        synchronized (lock) {
+            WriteFault fault = beginWrite();
+            if (term != callerTerm) {
+                return endWrite(fault, new Fenced(term));
+            }
+            String conflict = commitConflict(batch);
+            if (conflict != null) {
+                return endWrite(fault, new Conflict(conflict));
+            }
+            StoredBatch stored = new StoredBatch(batch, BatchL1State.committed(batch.createdMs()));
+            batches.add(stored);
+            batchNumbersByHash.put(new HashKey(batch.batchHash()), batch.batchNumber());
+            batchNumbersByFirstSeq.put(batch.firstSeq(), batch.batchNumber());
+            batchNumbersByStatus.get(L1Status.COMMITTED).add(batch.batchNumber());
+            nextUnbatchedSeq = batch.endSeq();
+            headBatchHash = batch.batchHash();
+            return endWrite(fault, new Committed(sequenceState()));
+        }
+    }
+
+    private String commitConflict(NewBatch batch) {
+        long nextBatchNumber = batches.size() + 1;
+        long nextSeq = txs.size() + 1;
+        if (batch.batchNumber() != nextBatchNumber) {
+            return "batchNumber " + batch.batchNumber() + " is not the next batch number " + nextBatchNumber;
+        }
+        if (batch.firstSeq() != nextUnbatchedSeq) {
+            return "firstSeq " + batch.firstSeq() + " is not the next unbatched seq " + nextUnbatchedSeq;
+        }
+        if (batch.endSeq() > nextSeq) {
+            return "txs up to seq " + (batch.endSeq() - 1) + " are not all admitted; next seq is " + nextSeq;
+        }
+        if (!Arrays.equals(batch.prevBatchHash(), headBatchHash)) {
+            return "prevBatchHash does not match the head batch hash";
+        }
+        if (batchNumbersByHash.containsKey(new HashKey(batch.batchHash()))) {
+            return "batchHash is already stored, as batch "
+                    + batchNumbersByHash.get(new HashKey(batch.batchHash()));
+        }
+        return null;
+    }
+
+    @Override
+    public WriteOutcome updateL1State(long callerTerm, long batchNumber, BatchL1State state) {
+        StorageArguments.requireTerm(callerTerm);
+        StorageArguments.requirePositive(batchNumber, "batchNumber");
+        Objects.requireNonNull(state, "state");
+        synchronized (lock) {
+            WriteFault fault = beginWrite();
+            if (term != callerTerm) {
+                return endWrite(fault, new Fenced(term));
+            }
+            if (batchNumber > batches.size()) {
+                return endWrite(fault, new Conflict("no batch numbered " + batchNumber));
+            }
+            int index = (int) (batchNumber - 1);
+            StoredBatch old = batches.get(index);
+            batchNumbersByStatus.get(old.status()).remove(batchNumber);
+            batchNumbersByStatus.get(state.status()).add(batchNumber);
+            batches.set(index, old.withL1State(state));
+            return endWrite(fault, new Written());
+        }
+    }
+
+    @Override
+    public Optional<StoredBatch> findBatch(byte[] batchHash) {
+        StorageArguments.requireHash(batchHash, "batchHash");
+        synchronized (lock) {
+            ensureOpen();
+            Long number = batchNumbersByHash.get(new HashKey(batchHash));
+            return number == null ? Optional.empty() : Optional.of(batches.get((int) (number - 1)));
+        }
+    }
+
+    @Override
+    public Optional<StoredBatch> findBatchByNumber(long batchNumber) {
+        StorageArguments.requirePositive(batchNumber, "batchNumber");
+        synchronized (lock) {
+            ensureOpen();
+            return batchNumber > batches.size()
+                    ? Optional.empty()
+                    : Optional.of(batches.get((int) (batchNumber - 1)));
+        }
+    }
+
+    @Override
+    public Optional<StoredBatch> findBatchContaining(long seq) {
+        StorageArguments.requirePositive(seq, "seq");
+        synchronized (lock) {
+            ensureOpen();
+            Map.Entry<Long, Long> floor = batchNumbersByFirstSeq.floorEntry(seq);
+            if (floor == null) {
+                return Optional.empty();
+            }
+            StoredBatch candidate = batches.get((int) (floor.getValue() - 1));
+            return candidate.batch().containsSeq(seq) ? Optional.of(candidate) : Optional.empty();
+        }
+    }
+
+    @Override
+    public List<StoredBatch> listBatches(long fromNumber, int maxCount) {
+        StorageArguments.requirePositive(fromNumber, "fromNumber");
+        StorageArguments.requireMaxCount(maxCount);
+        synchronized (lock) {
+            ensureOpen();
+            return List.copyOf(slice(batches, fromNumber, maxCount));
+        }
+    }
+
+    @Override
+    public List<StoredBatch> listBatchesInStatus(Set<L1Status> statuses, int maxCount) {
+        Objects.requireNonNull(statuses, "statuses");
+        StorageArguments.requireMaxCount(maxCount);
+        synchronized (lock) {
+            ensureOpen();
+            TreeSet<Long> numbers = new TreeSet<>();
+            for (L1Status status : statuses) {
+                for (long number : batchNumbersByStatus.get(Objects.requireNonNull(status, "statuses element"))) {
+                    if (numbers.size() >= maxCount && number > numbers.last()) {
+                        break;
+                    }
+                    numbers.add(number);
+                    if (numbers.size() > maxCount) {
+                        numbers.pollLast();
+                    }
+                }
+            }
+            List<StoredBatch> result = new ArrayList<>(numbers.size());
+            for (long number : numbers) {
+                result.add(batches.get((int) (number - 1)));
+            }
+            return List.copyOf(result);
+        }
+    }
+
+    @Override
+    public BatchCounts countBatches() {
+        synchronized (lock) {
+            ensureOpen();
+            return new BatchCounts(
+                    batchNumbersByStatus.get(L1Status.COMMITTED).size(),
+                    batchNumbersByStatus.get(L1Status.POSTED).size(),
+                    batchNumbersByStatus.get(L1Status.INCLUDED).size(),
+                    batchNumbersByStatus.get(L1Status.CONFIRMED).size(),
+                    batchNumbersByStatus.get(L1Status.FAILED).size());
+        }
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+        }
+    }
+
+    // ---- internals -------------------------------------------------------------------------------------------
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StorageException("storage is closed");
+        }
+    }
+
+    /** Opens a write: checks the store is open and takes the next injected fault, if any. Holds lock. */
+    private WriteFault beginWrite() {
+        ensureOpen();
+        if (injectedFaultsLeft == 0) {
+            return null;
+        }
+        injectedFaultsLeft--;
+        switch (injectedFault) {
+            case FAIL:
+                throw new StorageException("injected write failure (nothing applied)");
+            case FAIL_TRANSIENT:
+                throw new TransientStorageException("injected transient write failure (nothing applied)");
+            default:
+                return injectedFault;
+        }
+    }
+
+    /** Closes a write: returns its outcome, or throws if an apply-then-fail fault was taken. Holds lock. */
+    private static <T> T endWrite(WriteFault fault, T outcome) {
+        if (fault == WriteFault.APPLY_THEN_FAIL) {
+            throw new StorageException("injected failure after the write was applied (acknowledgement lost)");
+        }
+        return outcome;
+    }
+
+    private SequenceState sequenceState() {
+        return new SequenceState(txs.size() + 1, nextUnbatchedSeq, batches.size() + 1, headBatchHash);
+    }
+
+    /** The elements numbered {@code [from, from + maxCount)} of a list whose index i holds number i + 1. */
+    private static <T> List<T> slice(List<T> numbered, long from, int maxCount) {
+        if (from > numbered.size()) {
+            return List.of();
+        }
+        int start = (int) (from - 1);
+        int end = (int) Math.min(numbered.size(), (long) start + maxCount);
+        return numbered.subList(start, end);
+    }
+
+    /** A hash as a map key, compared by content. The array is never mutated (hand-over rule). */
+    private static final class HashKey {
+        private final byte[] bytes;
+        private final int hash;
+
+        HashKey(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HashKey other && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}
