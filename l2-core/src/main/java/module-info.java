@@ -8,12 +8,12 @@
 // "l2" ends in a digit, which -Xlint:module warns about; it is the project's name, so the warning is suppressed.
 @SuppressWarnings("module")
 module org.ippan.l2.core {
-  requires transitive org.ippan.l2.storage.spi;
-  requires transitive org.ippan.l2.l1.spi;
-  requires org.bouncycastle.provider;
-  requires org.slf4j;
+    requires transitive org.ippan.l2.storage.spi;
+    requires transitive org.ippan.l2.l1.spi;
+    requires org.bouncycastle.provider;
+    requires org.slf4j;
 
-  exports org.ippan.l2.core.wire;
-  exports org.ippan.l2.core.admission;
-  exports org.ippan.l2.core.batch;
+    exports org.ippan.l2.core.wire;
+    exports org.ippan.l2.core.admission;
+    exports org.ippan.l2.core.batch;
 }

@@ -47,62 +47,62 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class BatchCuttingBenchmark {
-  private static final int POOL = 10_000;
-  private static final int PAYLOAD_BYTES = 256;
-  private static final long NOW_MS = 1_735_000_000_000L;
+    private static final int POOL = 10_000;
+    private static final int PAYLOAD_BYTES = 256;
+    private static final long NOW_MS = 1_735_000_000_000L;
 
-  /** Most txs in a batch. */
-  @Param({"100", "1000"})
-  public int maxTxs;
+    /** Most txs in a batch. */
+    @Param({"100", "1000"})
+    public int maxTxs;
 
-  private List<PendingTx> pending;
-  private BatchCutter cutter;
-  private BatchPlanner planner;
-  private byte[] sameSizeBytes;
-  private byte[] txHashBytes;
+    private List<PendingTx> pending;
+    private BatchCutter cutter;
+    private BatchPlanner planner;
+    private byte[] sameSizeBytes;
+    private byte[] txHashBytes;
 
-  /** Builds the pool, with every tx hash computed as admission would have. */
-  @Setup(Level.Trial)
-  public void setUp() {
-    SplittableRandom random = new SplittableRandom(42);
-    pending = new ArrayList<>(POOL);
-    for (int i = 0; i < POOL; i++) {
-      byte[] payload = new byte[PAYLOAD_BYTES];
-      for (int b = 0; b < payload.length; b++) {
-        payload[b] = (byte) random.nextInt(256);
-      }
-      Tx tx = new Tx(1, i, "sender-" + (i % 97), payload);
-      tx.hash();
-      pending.add(new PendingTx(i + 1, tx, NOW_MS - 5));
+    /** Builds the pool, with every tx hash computed as admission would have. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        SplittableRandom random = new SplittableRandom(42);
+        pending = new ArrayList<>(POOL);
+        for (int i = 0; i < POOL; i++) {
+            byte[] payload = new byte[PAYLOAD_BYTES];
+            for (int b = 0; b < payload.length; b++) {
+                payload[b] = (byte) random.nextInt(256);
+            }
+            Tx tx = new Tx(1, i, "sender-" + (i % 97), payload);
+            tx.hash();
+            pending.add(new PendingTx(i + 1, tx, NOW_MS - 5));
+        }
+        BatchLimits limits = new BatchLimits(maxTxs, 1 << 20, 1000);
+        cutter = new BatchCutter(limits);
+        planner = new BatchPlanner(1, cutter, OrderingPolicy.ADMISSION_ORDER);
+        CutDecision.Cut cut = (CutDecision.Cut) cutter.decide(pending, NOW_MS, false);
+        sameSizeBytes = new byte[(int) cut.batchBytes()];
+        random.nextBytes(sameSizeBytes);
+        txHashBytes = new byte[cut.txCount() * Hash.LENGTH];
+        random.nextBytes(txHashBytes);
     }
-    BatchLimits limits = new BatchLimits(maxTxs, 1 << 20, 1000);
-    cutter = new BatchCutter(limits);
-    planner = new BatchPlanner(1, cutter, OrderingPolicy.ADMISSION_ORDER);
-    CutDecision.Cut cut = (CutDecision.Cut) cutter.decide(pending, NOW_MS, false);
-    sameSizeBytes = new byte[(int) cut.batchBytes()];
-    random.nextBytes(sameSizeBytes);
-    txHashBytes = new byte[cut.txCount() * Hash.LENGTH];
-    random.nextBytes(txHashBytes);
-  }
 
-  /** @return the decision for a full pool (a COUNT cut of {@code maxTxs}) */
-  @Benchmark
-  public CutDecision decide() {
-    return cutter.decide(pending, NOW_MS, false);
-  }
+    /** @return the decision for a full pool (a COUNT cut of {@code maxTxs}) */
+    @Benchmark
+    public CutDecision decide() {
+        return cutter.decide(pending, NOW_MS, false);
+    }
 
-  /** @return the batch hash of the batch cut from the pool */
-  @Benchmark
-  public Hash cutBatch(Blackhole blackhole) {
-    Batch batch = ((BatchPlanner.Plan.Ready) planner.plan(pending, 1, Hash.ZERO, NOW_MS, false)).batch().batch();
-    blackhole.consume(batch.txRoot());
-    return batch.hash();
-  }
+    /** @return the batch hash of the batch cut from the pool */
+    @Benchmark
+    public Hash cutBatch(Blackhole blackhole) {
+        Batch batch = ((BatchPlanner.Plan.Ready) planner.plan(pending, 1, Hash.ZERO, NOW_MS, false)).batch().batch();
+        blackhole.consume(batch.txRoot());
+        return batch.hash();
+    }
 
-  /** @return BLAKE3 of as many bytes as the cut batch encodes to, after BLAKE3 of its concatenated tx hashes */
-  @Benchmark
-  public Hash hashBatchBytesFloor(Blackhole blackhole) {
-    blackhole.consume(Hash.blake3(txHashBytes));
-    return Hash.blake3(sameSizeBytes);
-  }
+    /** @return BLAKE3 of as many bytes as the cut batch encodes to, after BLAKE3 of its concatenated tx hashes */
+    @Benchmark
+    public Hash hashBatchBytesFloor(Blackhole blackhole) {
+        blackhole.consume(Hash.blake3(txHashBytes));
+        return Hash.blake3(sameSizeBytes);
+    }
 }

@@ -11,17 +11,17 @@ import java.util.Objects;
  * @param retryAfterMs when retrying makes sense, in ms from now; 0 when there is no hint
  */
 public record Refusal(RefusalCode code, String message, long retryAfterMs) {
-  /** Validates the fields. */
-  public Refusal {
-    Objects.requireNonNull(code, "code");
-    Objects.requireNonNull(message, "message");
-    if (retryAfterMs < 0) {
-      throw new IllegalArgumentException("retryAfterMs must be >= 0, got " + retryAfterMs);
+    /** Validates the fields. */
+    public Refusal {
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(message, "message");
+        if (retryAfterMs < 0) {
+            throw new IllegalArgumentException("retryAfterMs must be >= 0, got " + retryAfterMs);
+        }
     }
-  }
 
-  /** A refusal without a retry hint. */
-  public static Refusal of(RefusalCode code, String message) {
-    return new Refusal(code, message, 0);
-  }
+    /** A refusal without a retry hint. */
+    public static Refusal of(RefusalCode code, String message) {
+        return new Refusal(code, message, 0);
+    }
 }

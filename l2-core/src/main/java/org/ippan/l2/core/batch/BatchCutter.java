@@ -25,71 +25,71 @@ import org.ippan.l2.core.wire.Tx;
  * dropped. Work is bounded by {@code maxTxs}, whatever the number of candidates.
  */
 public final class BatchCutter {
-  private static final int MIN_TX_BODY_BYTES = Tx.FIXED_BODY_BYTES;
+    private static final int MIN_TX_BODY_BYTES = Tx.FIXED_BODY_BYTES;
 
-  private final BatchLimits limits;
+    private final BatchLimits limits;
 
-  /** @param limits the cutting limits */
-  public BatchCutter(BatchLimits limits) {
-    this.limits = Objects.requireNonNull(limits, "limits");
-  }
+    /** @param limits the cutting limits */
+    public BatchCutter(BatchLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
 
-  /** @return the limits this cutter applies */
-  public BatchLimits limits() {
-    return limits;
-  }
+    /** @return the limits this cutter applies */
+    public BatchLimits limits() {
+        return limits;
+    }
 
-  /**
-   * Decides whether to cut now.
-   *
-   * @param candidates the pending txs in batch order (as the {@link OrderingPolicy} returned them)
-   * @param nowMs the current wall-clock time in ms, on the same clock as {@link PendingTx#admittedMs()}
-   * @param flush true to cut whatever is pending without waiting
-   * @return the decision
-   * @throws UnbatchableTxException if the first candidate alone exceeds {@code maxBytes}
-   */
-  public CutDecision decide(List<PendingTx> candidates, long nowMs, boolean flush) {
-    int available = candidates.size();
-    if (available == 0) {
-      return new CutDecision.Wait(CutDecision.Wait.NO_DEADLINE);
+    /**
+     * Decides whether to cut now.
+     *
+     * @param candidates the pending txs in batch order (as the {@link OrderingPolicy} returned them)
+     * @param nowMs the current wall-clock time in ms, on the same clock as {@link PendingTx#admittedMs()}
+     * @param flush true to cut whatever is pending without waiting
+     * @return the decision
+     * @throws UnbatchableTxException if the first candidate alone exceeds {@code maxBytes}
+     */
+    public CutDecision decide(List<PendingTx> candidates, long nowMs, boolean flush) {
+        int available = candidates.size();
+        if (available == 0) {
+            return new CutDecision.Wait(CutDecision.Wait.NO_DEADLINE);
+        }
+        long bytes = Batch.OVERHEAD_BYTES;
+        int count = 0;
+        int limit = Math.min(available, limits.maxTxs());
+        boolean nextDoesNotFit = false;
+        while (count < limit) {
+            long withNext = bytes + candidates.get(count).batchBytes();
+            if (withNext > limits.maxBytes()) {
+                nextDoesNotFit = true;
+                break;
+            }
+            bytes = withNext;
+            count++;
+        }
+        if (count == 0) {
+            PendingTx first = candidates.get(0);
+            throw new UnbatchableTxException(first.seq(), Batch.OVERHEAD_BYTES + (long) first.batchBytes(),
+                    limits.maxBytes());
+        }
+        if (count == limits.maxTxs()) {
+            return new CutDecision.Cut(count, bytes, CutReason.COUNT);
+        }
+        if (nextDoesNotFit || limits.maxBytes() - bytes < MIN_TX_BODY_BYTES) {
+            return new CutDecision.Cut(count, bytes, CutReason.BYTES);
+        }
+        long deadlineMs = deadline(candidates.get(0).admittedMs());
+        if (nowMs >= deadlineMs) {
+            return new CutDecision.Cut(count, bytes, CutReason.AGE);
+        }
+        if (flush) {
+            return new CutDecision.Cut(count, bytes, CutReason.FLUSH);
+        }
+        return new CutDecision.Wait(deadlineMs);
     }
-    long bytes = Batch.OVERHEAD_BYTES;
-    int count = 0;
-    int limit = Math.min(available, limits.maxTxs());
-    boolean nextDoesNotFit = false;
-    while (count < limit) {
-      long withNext = bytes + candidates.get(count).batchBytes();
-      if (withNext > limits.maxBytes()) {
-        nextDoesNotFit = true;
-        break;
-      }
-      bytes = withNext;
-      count++;
-    }
-    if (count == 0) {
-      PendingTx first = candidates.get(0);
-      throw new UnbatchableTxException(first.seq(), Batch.OVERHEAD_BYTES + (long) first.batchBytes(),
-          limits.maxBytes());
-    }
-    if (count == limits.maxTxs()) {
-      return new CutDecision.Cut(count, bytes, CutReason.COUNT);
-    }
-    if (nextDoesNotFit || limits.maxBytes() - bytes < MIN_TX_BODY_BYTES) {
-      return new CutDecision.Cut(count, bytes, CutReason.BYTES);
-    }
-    long deadlineMs = deadline(candidates.get(0).admittedMs());
-    if (nowMs >= deadlineMs) {
-      return new CutDecision.Cut(count, bytes, CutReason.AGE);
-    }
-    if (flush) {
-      return new CutDecision.Cut(count, bytes, CutReason.FLUSH);
-    }
-    return new CutDecision.Wait(deadlineMs);
-  }
 
-  private long deadline(long oldestAdmittedMs) {
-    long deadline = oldestAdmittedMs + limits.maxWaitMs();
-    // saturate instead of wrapping: an absurd clock value must not turn into an immediate cut
-    return ((oldestAdmittedMs ^ deadline) & (limits.maxWaitMs() ^ deadline)) < 0 ? Long.MAX_VALUE - 1 : deadline;
-  }
+    private long deadline(long oldestAdmittedMs) {
+        long deadline = oldestAdmittedMs + limits.maxWaitMs();
+        // saturate instead of wrapping: an absurd clock value must not turn into an immediate cut
+        return ((oldestAdmittedMs ^ deadline) & (limits.maxWaitMs() ^ deadline)) < 0 ? Long.MAX_VALUE - 1 : deadline;
+    }
 }

@@ -14,58 +14,58 @@ import org.ippan.l2.core.wire.Tx;
  * {@code nowMs} of the decision and nothing else varies.
  */
 public final class BatchPlanner {
-  private final long chainId;
-  private final BatchCutter cutter;
-  private final OrderingPolicy ordering;
+    private final long chainId;
+    private final BatchCutter cutter;
+    private final OrderingPolicy ordering;
 
-  /**
-   * @param chainId the chain id written into every batch
-   * @param cutter the cutting rule
-   * @param ordering the ordering policy ({@link OrderingPolicy#ADMISSION_ORDER} for the library's rule)
-   */
-  public BatchPlanner(long chainId, BatchCutter cutter, OrderingPolicy ordering) {
-    this.chainId = chainId;
-    this.cutter = Objects.requireNonNull(cutter, "cutter");
-    this.ordering = Objects.requireNonNull(ordering, "ordering");
-  }
-
-  /** The outcome of planning: a batch to commit, or the decision to wait. */
-  public sealed interface Plan permits Plan.Ready, Plan.Waiting {
-    /** @param batch the batch to commit */
-    record Ready(PlannedBatch batch) implements Plan {}
-
-    /** @param decision the cutter's wait decision, with the next deadline */
-    record Waiting(CutDecision.Wait decision) implements Plan {}
-  }
-
-  /**
-   * Plans the next batch.
-   *
-   * @param pendingInAdmissionOrder pending txs, ascending by sequence number without gaps
-   * @param nextBatchNumber the number the batch gets (1 for the first)
-   * @param prevBatchHash the head of the chain ({@link Hash#ZERO} before batch 1)
-   * @param nowMs wall-clock ms now: the cut decision's time and the batch's {@code created_ms}
-   * @param flush cut whatever is pending without waiting
-   * @return the batch, or the wait decision
-   * @throws UnbatchableTxException if the next candidate alone exceeds the byte limit
-   */
-  public Plan plan(List<PendingTx> pendingInAdmissionOrder, long nextBatchNumber, Hash prevBatchHash, long nowMs,
-      boolean flush) {
-    if (nextBatchNumber < 1) {
-      throw new IllegalArgumentException("nextBatchNumber must be >= 1, got " + nextBatchNumber);
+    /**
+     * @param chainId the chain id written into every batch
+     * @param cutter the cutting rule
+     * @param ordering the ordering policy ({@link OrderingPolicy#ADMISSION_ORDER} for the library's rule)
+     */
+    public BatchPlanner(long chainId, BatchCutter cutter, OrderingPolicy ordering) {
+        this.chainId = chainId;
+        this.cutter = Objects.requireNonNull(cutter, "cutter");
+        this.ordering = Objects.requireNonNull(ordering, "ordering");
     }
-    Objects.requireNonNull(prevBatchHash, "prevBatchHash");
-    List<PendingTx> candidates = ordering.order(pendingInAdmissionOrder);
-    CutDecision decision = cutter.decide(candidates, nowMs, flush);
-    if (decision instanceof CutDecision.Wait wait) {
-      return new Plan.Waiting(wait);
+
+    /** The outcome of planning: a batch to commit, or the decision to wait. */
+    public sealed interface Plan permits Plan.Ready, Plan.Waiting {
+        /** @param batch the batch to commit */
+        record Ready(PlannedBatch batch) implements Plan {}
+
+        /** @param decision the cutter's wait decision, with the next deadline */
+        record Waiting(CutDecision.Wait decision) implements Plan {}
     }
-    CutDecision.Cut cut = (CutDecision.Cut) decision;
-    List<Tx> txs = new ArrayList<>(cut.txCount());
-    for (int i = 0; i < cut.txCount(); i++) {
-      txs.add(candidates.get(i).tx());
+
+    /**
+     * Plans the next batch.
+     *
+     * @param pendingInAdmissionOrder pending txs, ascending by sequence number without gaps
+     * @param nextBatchNumber the number the batch gets (1 for the first)
+     * @param prevBatchHash the head of the chain ({@link Hash#ZERO} before batch 1)
+     * @param nowMs wall-clock ms now: the cut decision's time and the batch's {@code created_ms}
+     * @param flush cut whatever is pending without waiting
+     * @return the batch, or the wait decision
+     * @throws UnbatchableTxException if the next candidate alone exceeds the byte limit
+     */
+    public Plan plan(List<PendingTx> pendingInAdmissionOrder, long nextBatchNumber, Hash prevBatchHash, long nowMs,
+            boolean flush) {
+        if (nextBatchNumber < 1) {
+            throw new IllegalArgumentException("nextBatchNumber must be >= 1, got " + nextBatchNumber);
+        }
+        Objects.requireNonNull(prevBatchHash, "prevBatchHash");
+        List<PendingTx> candidates = ordering.order(pendingInAdmissionOrder);
+        CutDecision decision = cutter.decide(candidates, nowMs, flush);
+        if (decision instanceof CutDecision.Wait wait) {
+            return new Plan.Waiting(wait);
+        }
+        CutDecision.Cut cut = (CutDecision.Cut) decision;
+        List<Tx> txs = new ArrayList<>(cut.txCount());
+        for (int i = 0; i < cut.txCount(); i++) {
+            txs.add(candidates.get(i).tx());
+        }
+        Batch batch = new Batch(chainId, nextBatchNumber, txs, nowMs);
+        return new Plan.Ready(new PlannedBatch(batch, prevBatchHash, candidates.get(0).seq(), cut.reason()));
     }
-    Batch batch = new Batch(chainId, nextBatchNumber, txs, nowMs);
-    return new Plan.Ready(new PlannedBatch(batch, prevBatchHash, candidates.get(0).seq(), cut.reason()));
-  }
 }

@@ -15,12 +15,12 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface OrderingPolicy {
-  /** Admission order: returns the pending txs as they are, ascending by sequence number. */
-  OrderingPolicy ADMISSION_ORDER = pending -> pending;
+    /** Admission order: returns the pending txs as they are, ascending by sequence number. */
+    OrderingPolicy ADMISSION_ORDER = pending -> pending;
 
-  /**
-   * @param pendingInAdmissionOrder the pending txs, ascending by sequence number without gaps
-   * @return the candidates of the next batch in batch order (the cutter takes a prefix)
-   */
-  List<PendingTx> order(List<PendingTx> pendingInAdmissionOrder);
+    /**
+     * @param pendingInAdmissionOrder the pending txs, ascending by sequence number without gaps
+     * @return the candidates of the next batch in batch order (the cutter takes a prefix)
+     */
+    List<PendingTx> order(List<PendingTx> pendingInAdmissionOrder);
 }

@@ -14,18 +14,18 @@ import org.ippan.l2.core.wire.Hash;
  * @param reason why it was cut
  */
 public record PlannedBatch(Batch batch, Hash prevBatchHash, long firstSeq, CutReason reason) {
-  /** Validates the fields. */
-  public PlannedBatch {
-    Objects.requireNonNull(batch, "batch");
-    Objects.requireNonNull(prevBatchHash, "prevBatchHash");
-    Objects.requireNonNull(reason, "reason");
-    if (firstSeq < 1) {
-      throw new IllegalArgumentException("firstSeq must be >= 1, got " + firstSeq);
+    /** Validates the fields. */
+    public PlannedBatch {
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(prevBatchHash, "prevBatchHash");
+        Objects.requireNonNull(reason, "reason");
+        if (firstSeq < 1) {
+            throw new IllegalArgumentException("firstSeq must be >= 1, got " + firstSeq);
+        }
     }
-  }
 
-  /** @return admission sequence number of its last tx */
-  public long lastSeq() {
-    return firstSeq + batch.txCount() - 1;
-  }
+    /** @return admission sequence number of its last tx */
+    public long lastSeq() {
+        return firstSeq + batch.txCount() - 1;
+    }
 }

@@ -15,135 +15,135 @@ import org.ippan.l2.core.wire.WireFormatException.Problem;
  * the remaining input before anything is allocated.
  */
 public final class WireReader {
-  private static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  private final byte[] input;
-  private int position;
+    private final byte[] input;
+    private int position;
 
-  /** Reads {@code input} from its first byte. */
-  public WireReader(byte[] input) {
-    this.input = input;
-  }
-
-  /** @return the current offset */
-  public int position() {
-    return position;
-  }
-
-  /** @return the bytes not yet read */
-  public int remaining() {
-    return input.length - position;
-  }
-
-  /** Reads and checks the top-level {@code u16le(1)} version prefix. */
-  public void readVersionPrefix(String what) {
-    if (input.length < 2) {
-      throw new WireFormatException(Problem.TRUNCATED, position, what + ": missing the 2-byte version prefix");
+    /** Reads {@code input} from its first byte. */
+    public WireReader(byte[] input) {
+        this.input = input;
     }
-    int version = u16(what + " version");
-    if (version != 1) {
-      throw new WireFormatException(Problem.BAD_VERSION, 0, what + ": unknown version " + version + ", expected 1");
+
+    /** @return the current offset */
+    public int position() {
+        return position;
     }
-  }
 
-  /** Fails unless every byte has been read. */
-  public void expectEnd(String what) {
-    if (position != input.length) {
-      throw new WireFormatException(Problem.TRAILING_BYTES, position,
-          what + ": " + (input.length - position) + " trailing bytes after the value");
+    /** @return the bytes not yet read */
+    public int remaining() {
+        return input.length - position;
     }
-  }
 
-  private void need(int n, String field) {
-    if (input.length - position < n) {
-      throw new WireFormatException(Problem.TRUNCATED, position,
-          field + ": needs " + n + " bytes, " + (input.length - position) + " left");
+    /** Reads and checks the top-level {@code u16le(1)} version prefix. */
+    public void readVersionPrefix(String what) {
+        if (input.length < 2) {
+            throw new WireFormatException(Problem.TRUNCATED, position, what + ": missing the 2-byte version prefix");
+        }
+        int version = u16(what + " version");
+        if (version != 1) {
+            throw new WireFormatException(Problem.BAD_VERSION, 0, what + ": unknown version " + version + ", expected 1");
+        }
     }
-  }
 
-  /** Reads a little-endian u16. */
-  public int u16(String field) {
-    need(2, field);
-    int v = Short.toUnsignedInt((short) U16.get(input, position));
-    position += 2;
-    return v;
-  }
-
-  /** Reads a little-endian u32 (as an unsigned value in a long). */
-  public long u32(String field) {
-    need(4, field);
-    long v = Integer.toUnsignedLong((int) U32.get(input, position));
-    position += 4;
-    return v;
-  }
-
-  /** Reads a little-endian u64 (two's complement bits of the unsigned value). */
-  public long u64(String field) {
-    need(8, field);
-    long v = (long) U64.get(input, position);
-    position += 8;
-    return v;
-  }
-
-  /**
-   * Reads a {@code u64le} length prefix and checks that {@code length * minElementBytes} bytes remain.
-   *
-   * @return the length, which fits in an int
-   */
-  public int length(String field, int minElementBytes) {
-    int at = position;
-    long length = u64(field + " length");
-    long maxPossible = minElementBytes == 0 ? remaining() : remaining() / minElementBytes;
-    if (length < 0 || length > maxPossible) {
-      throw new WireFormatException(Problem.LENGTH_EXCEEDS_INPUT, at,
-          field + ": length " + Long.toUnsignedString(length) + " exceeds the " + remaining() + " bytes left");
+    /** Fails unless every byte has been read. */
+    public void expectEnd(String what) {
+        if (position != input.length) {
+            throw new WireFormatException(Problem.TRAILING_BYTES, position,
+                    what + ": " + (input.length - position) + " trailing bytes after the value");
+        }
     }
-    return (int) length;
-  }
 
-  /** Reads {@code n} raw bytes into a new array. */
-  public byte[] bytes(int n, String field) {
-    need(n, field);
-    byte[] out = new byte[n];
-    System.arraycopy(input, position, out, 0, n);
-    position += n;
-    return out;
-  }
-
-  /** Skips {@code n} bytes that have been checked to exist. */
-  public void skip(int n, String field) {
-    need(n, field);
-    position += n;
-  }
-
-  /** Reads a length-prefixed byte list. */
-  public byte[] byteList(String field) {
-    return bytes(length(field, 1), field);
-  }
-
-  /** Reads a length-prefixed UTF-8 string, rejecting malformed UTF-8. */
-  public String string(String field) {
-    int length = length(field, 1);
-    int at = position;
-    need(length, field);
-    String s;
-    try {
-      s = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(input, position, length))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new WireFormatException(Problem.INVALID_UTF8, at, field + ": not valid UTF-8");
+    private void need(int n, String field) {
+        if (input.length - position < n) {
+            throw new WireFormatException(Problem.TRUNCATED, position,
+                    field + ": needs " + n + " bytes, " + (input.length - position) + " left");
+        }
     }
-    position += length;
-    return s;
-  }
 
-  /** @return the underlying input (not copied) */
-  public byte[] input() {
-    return input;
-  }
+    /** Reads a little-endian u16. */
+    public int u16(String field) {
+        need(2, field);
+        int v = Short.toUnsignedInt((short) U16.get(input, position));
+        position += 2;
+        return v;
+    }
+
+    /** Reads a little-endian u32 (as an unsigned value in a long). */
+    public long u32(String field) {
+        need(4, field);
+        long v = Integer.toUnsignedLong((int) U32.get(input, position));
+        position += 4;
+        return v;
+    }
+
+    /** Reads a little-endian u64 (two's complement bits of the unsigned value). */
+    public long u64(String field) {
+        need(8, field);
+        long v = (long) U64.get(input, position);
+        position += 8;
+        return v;
+    }
+
+    /**
+     * Reads a {@code u64le} length prefix and checks that {@code length * minElementBytes} bytes remain.
+     *
+     * @return the length, which fits in an int
+     */
+    public int length(String field, int minElementBytes) {
+        int at = position;
+        long length = u64(field + " length");
+        long maxPossible = minElementBytes == 0 ? remaining() : remaining() / minElementBytes;
+        if (length < 0 || length > maxPossible) {
+            throw new WireFormatException(Problem.LENGTH_EXCEEDS_INPUT, at,
+                    field + ": length " + Long.toUnsignedString(length) + " exceeds the " + remaining() + " bytes left");
+        }
+        return (int) length;
+    }
+
+    /** Reads {@code n} raw bytes into a new array. */
+    public byte[] bytes(int n, String field) {
+        need(n, field);
+        byte[] out = new byte[n];
+        System.arraycopy(input, position, out, 0, n);
+        position += n;
+        return out;
+    }
+
+    /** Skips {@code n} bytes that have been checked to exist. */
+    public void skip(int n, String field) {
+        need(n, field);
+        position += n;
+    }
+
+    /** Reads a length-prefixed byte list. */
+    public byte[] byteList(String field) {
+        return bytes(length(field, 1), field);
+    }
+
+    /** Reads a length-prefixed UTF-8 string, rejecting malformed UTF-8. */
+    public String string(String field) {
+        int length = length(field, 1);
+        int at = position;
+        need(length, field);
+        String s;
+        try {
+            s = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(input, position, length))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new WireFormatException(Problem.INVALID_UTF8, at, field + ": not valid UTF-8");
+        }
+        position += length;
+        return s;
+    }
+
+    /** @return the underlying input (not copied) */
+    public byte[] input() {
+        return input;
+    }
 }

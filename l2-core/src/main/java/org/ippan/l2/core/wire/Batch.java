@@ -17,181 +17,181 @@ import org.ippan.l2.core.internal.WireWriter;
  * {@code created_ms} is part of the bytes, so a stored batch re-encodes to the same bytes forever.
  */
 public final class Batch {
-  /**
-   * Bytes of an encoded batch besides its txs' bodies: version prefix, chain_id, batch_number, tx count and
-   * created_ms. The encoded size of a batch is this plus the sum of {@link Tx#bodySize()} of its txs.
-   */
-  public static final int OVERHEAD_BYTES = 2 + 8 + 8 + 8 + 8;
+    /**
+     * Bytes of an encoded batch besides its txs' bodies: version prefix, chain_id, batch_number, tx count and
+     * created_ms. The encoded size of a batch is this plus the sum of {@link Tx#bodySize()} of its txs.
+     */
+    public static final int OVERHEAD_BYTES = 2 + 8 + 8 + 8 + 8;
 
-  /** The smallest body a tx can have (empty {@code from}, empty payload). */
-  private static final int MIN_TX_BODY_BYTES = Tx.FIXED_BODY_BYTES;
+    /** The smallest body a tx can have (empty {@code from}, empty payload). */
+    private static final int MIN_TX_BODY_BYTES = Tx.FIXED_BODY_BYTES;
 
-  private final long chainId;
-  private final long batchNumber;
-  private final long createdMs;
-  private final List<Tx> txs;
-  private final byte[] encoded;
-  private Hash hash; // racy single-check, safe: Hash is immutable with final fields
-  private Hash txRoot;
+    private final long chainId;
+    private final long batchNumber;
+    private final long createdMs;
+    private final List<Tx> txs;
+    private final byte[] encoded;
+    private Hash hash; // racy single-check, safe: Hash is immutable with final fields
+    private Hash txRoot;
 
-  /**
-   * Makes a batch and encodes it.
-   *
-   * @param txs the txs in batch order; the list is copied
-   * @throws IllegalArgumentException if the encoding would not fit in an array
-   */
-  public Batch(long chainId, long batchNumber, List<Tx> txs, long createdMs) {
-    this.txs = List.copyOf(txs);
-    WireWriter w = WireWriter.ofSize(encodedSize(this.txs))
-        .versionPrefix()
-        .u64(chainId)
-        .u64(batchNumber)
-        .u64(this.txs.size());
-    for (Tx tx : this.txs) {
-      tx.copyBodyTo(w.array(), w.position());
-      w.advance(tx.bodySize());
+    /**
+     * Makes a batch and encodes it.
+     *
+     * @param txs the txs in batch order; the list is copied
+     * @throws IllegalArgumentException if the encoding would not fit in an array
+     */
+    public Batch(long chainId, long batchNumber, List<Tx> txs, long createdMs) {
+        this.txs = List.copyOf(txs);
+        WireWriter w = WireWriter.ofSize(encodedSize(this.txs))
+                .versionPrefix()
+                .u64(chainId)
+                .u64(batchNumber)
+                .u64(this.txs.size());
+        for (Tx tx : this.txs) {
+            tx.copyBodyTo(w.array(), w.position());
+            w.advance(tx.bodySize());
+        }
+        this.encoded = w.u64(createdMs).finish();
+        this.chainId = chainId;
+        this.batchNumber = batchNumber;
+        this.createdMs = createdMs;
     }
-    this.encoded = w.u64(createdMs).finish();
-    this.chainId = chainId;
-    this.batchNumber = batchNumber;
-    this.createdMs = createdMs;
-  }
 
-  private Batch(long chainId, long batchNumber, List<Tx> txs, long createdMs, byte[] encoded) {
-    this.chainId = chainId;
-    this.batchNumber = batchNumber;
-    this.txs = txs;
-    this.createdMs = createdMs;
-    this.encoded = encoded;
-  }
-
-  /**
-   * Decodes {@code canonical(Batch)} strictly: version prefix, no truncation, no trailing bytes, valid UTF-8, and a
-   * tx count no larger than the input could hold (checked before anything is allocated).
-   *
-   * @throws WireFormatException naming the problem; never another runtime exception
-   */
-  public static Batch decode(byte[] canonical) {
-    WireReader r = new WireReader(canonical);
-    r.readVersionPrefix("batch");
-    long chainId = r.u64("batch.chain_id");
-    long batchNumber = r.u64("batch.batch_number");
-    int count = r.length("batch.txs", MIN_TX_BODY_BYTES);
-    List<Tx> txs = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      txs.add(Tx.readBody(r, canonical, r.position()));
+    private Batch(long chainId, long batchNumber, List<Tx> txs, long createdMs, byte[] encoded) {
+        this.chainId = chainId;
+        this.batchNumber = batchNumber;
+        this.txs = txs;
+        this.createdMs = createdMs;
+        this.encoded = encoded;
     }
-    long createdMs = r.u64("batch.created_ms");
-    r.expectEnd("batch");
-    return new Batch(chainId, batchNumber, Collections.unmodifiableList(txs), createdMs, canonical.clone());
-  }
 
-  /** @return the exact encoded size of a batch holding {@code txs} */
-  public static long encodedSize(List<Tx> txs) {
-    long size = OVERHEAD_BYTES;
-    for (Tx tx : txs) {
-      size += tx.bodySize();
+    /**
+     * Decodes {@code canonical(Batch)} strictly: version prefix, no truncation, no trailing bytes, valid UTF-8, and a
+     * tx count no larger than the input could hold (checked before anything is allocated).
+     *
+     * @throws WireFormatException naming the problem; never another runtime exception
+     */
+    public static Batch decode(byte[] canonical) {
+        WireReader r = new WireReader(canonical);
+        r.readVersionPrefix("batch");
+        long chainId = r.u64("batch.chain_id");
+        long batchNumber = r.u64("batch.batch_number");
+        int count = r.length("batch.txs", MIN_TX_BODY_BYTES);
+        List<Tx> txs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            txs.add(Tx.readBody(r, canonical, r.position()));
+        }
+        long createdMs = r.u64("batch.created_ms");
+        r.expectEnd("batch");
+        return new Batch(chainId, batchNumber, Collections.unmodifiableList(txs), createdMs, canonical.clone());
     }
-    return size;
-  }
 
-  /** @return {@code chain_id} (unsigned 64-bit) */
-  public long chainId() {
-    return chainId;
-  }
-
-  /** @return {@code batch_number} (unsigned 64-bit) */
-  public long batchNumber() {
-    return batchNumber;
-  }
-
-  /** @return {@code created_ms}: wall-clock ms since the Unix epoch at which the batch was cut */
-  public long createdMs() {
-    return createdMs;
-  }
-
-  /** @return the txs in batch order (unmodifiable) */
-  public List<Tx> txs() {
-    return txs;
-  }
-
-  /** @return the number of txs */
-  public int txCount() {
-    return txs.size();
-  }
-
-  /** @return {@code tx_bytes}: the sum of the txs' payload lengths */
-  public long txBytes() {
-    long sum = 0;
-    for (Tx tx : txs) {
-      sum += tx.payloadSize();
+    /** @return the exact encoded size of a batch holding {@code txs} */
+    public static long encodedSize(List<Tx> txs) {
+        long size = OVERHEAD_BYTES;
+        for (Tx tx : txs) {
+            size += tx.bodySize();
+        }
+        return size;
     }
-    return sum;
-  }
 
-  /** @return a copy of {@code canonical(Batch)} */
-  public byte[] encode() {
-    return encoded.clone();
-  }
-
-  /** @return the length of {@code canonical(Batch)} */
-  public int encodedSize() {
-    return encoded.length;
-  }
-
-  /** @return {@code batch_hash = BLAKE3(canonical(Batch))} */
-  public Hash hash() {
-    Hash h = hash;
-    if (h == null) {
-      h = Hash.blake3(encoded);
-      hash = h;
+    /** @return {@code chain_id} (unsigned 64-bit) */
+    public long chainId() {
+        return chainId;
     }
-    return h;
-  }
 
-  /** @return {@code tx_root = BLAKE3(tx_hash_1 || ... || tx_hash_n)}, or {@link Hash#ZERO} for no txs */
-  public Hash txRoot() {
-    Hash root = txRoot;
-    if (root == null) {
-      root = computeTxRoot(txs);
-      txRoot = root;
+    /** @return {@code batch_number} (unsigned 64-bit) */
+    public long batchNumber() {
+        return batchNumber;
     }
-    return root;
-  }
 
-  /** @return {@code BLAKE3(tx_hash_1 || ... || tx_hash_n)} of {@code txs}, or {@link Hash#ZERO} when empty */
-  public static Hash computeTxRoot(List<Tx> txs) {
-    if (txs.isEmpty()) {
-      return Hash.ZERO;
+    /** @return {@code created_ms}: wall-clock ms since the Unix epoch at which the batch was cut */
+    public long createdMs() {
+        return createdMs;
     }
-    byte[][] hashes = new byte[txs.size()][];
-    for (int i = 0; i < hashes.length; i++) {
-      hashes[i] = txs.get(i).hash().unsafeBytes(); // hashed before the shared digest is taken
+
+    /** @return the txs in batch order (unmodifiable) */
+    public List<Tx> txs() {
+        return txs;
     }
-    Blake3Digest digest = Blake3.threadDigest();
-    for (byte[] h : hashes) {
-      digest.update(h, 0, Hash.LENGTH);
+
+    /** @return the number of txs */
+    public int txCount() {
+        return txs.size();
     }
-    byte[] out = new byte[Hash.LENGTH];
-    digest.doFinal(out, 0);
-    return Hash.wrap(out);
-  }
 
-  /** Two batches are equal when their canonical encodings are. */
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Batch && java.util.Arrays.equals(encoded, ((Batch) o).encoded);
-  }
+    /** @return {@code tx_bytes}: the sum of the txs' payload lengths */
+    public long txBytes() {
+        long sum = 0;
+        for (Tx tx : txs) {
+            sum += tx.payloadSize();
+        }
+        return sum;
+    }
 
-  @Override
-  public int hashCode() {
-    return hash().hashCode();
-  }
+    /** @return a copy of {@code canonical(Batch)} */
+    public byte[] encode() {
+        return encoded.clone();
+    }
 
-  @Override
-  public String toString() {
-    return "Batch{chain_id=" + Long.toUnsignedString(chainId) + ", batch_number="
-        + Long.toUnsignedString(batchNumber) + ", txs=" + txs.size() + ", created_ms=" + createdMs
-        + ", bytes=" + encoded.length + "}";
-  }
+    /** @return the length of {@code canonical(Batch)} */
+    public int encodedSize() {
+        return encoded.length;
+    }
+
+    /** @return {@code batch_hash = BLAKE3(canonical(Batch))} */
+    public Hash hash() {
+        Hash h = hash;
+        if (h == null) {
+            h = Hash.blake3(encoded);
+            hash = h;
+        }
+        return h;
+    }
+
+    /** @return {@code tx_root = BLAKE3(tx_hash_1 || ... || tx_hash_n)}, or {@link Hash#ZERO} for no txs */
+    public Hash txRoot() {
+        Hash root = txRoot;
+        if (root == null) {
+            root = computeTxRoot(txs);
+            txRoot = root;
+        }
+        return root;
+    }
+
+    /** @return {@code BLAKE3(tx_hash_1 || ... || tx_hash_n)} of {@code txs}, or {@link Hash#ZERO} when empty */
+    public static Hash computeTxRoot(List<Tx> txs) {
+        if (txs.isEmpty()) {
+            return Hash.ZERO;
+        }
+        byte[][] hashes = new byte[txs.size()][];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = txs.get(i).hash().unsafeBytes(); // hashed before the shared digest is taken
+        }
+        Blake3Digest digest = Blake3.threadDigest();
+        for (byte[] h : hashes) {
+            digest.update(h, 0, Hash.LENGTH);
+        }
+        byte[] out = new byte[Hash.LENGTH];
+        digest.doFinal(out, 0);
+        return Hash.wrap(out);
+    }
+
+    /** Two batches are equal when their canonical encodings are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Batch && java.util.Arrays.equals(encoded, ((Batch) o).encoded);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Batch{chain_id=" + Long.toUnsignedString(chainId) + ", batch_number="
+                + Long.toUnsignedString(batchNumber) + ", txs=" + txs.size() + ", created_ms=" + createdMs
+                + ", bytes=" + encoded.length + "}";
+    }
 }

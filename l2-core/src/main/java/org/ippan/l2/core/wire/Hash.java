@@ -8,116 +8,116 @@ import org.ippan.l2.core.internal.Blake3;
  * hex characters.
  */
 public final class Hash implements Comparable<Hash> {
-  /** Length of a hash in bytes. */
-  public static final int LENGTH = 32;
+    /** Length of a hash in bytes. */
+    public static final int LENGTH = 32;
 
-  /** The all-zero hash: {@code prev_batch_hash} of batch 1 and {@code tx_root} of an empty batch. */
-  public static final Hash ZERO = new Hash(new byte[LENGTH]);
+    /** The all-zero hash: {@code prev_batch_hash} of batch 1 and {@code tx_root} of an empty batch. */
+    public static final Hash ZERO = new Hash(new byte[LENGTH]);
 
-  private final byte[] bytes;
-  private final int hashCode;
+    private final byte[] bytes;
+    private final int hashCode;
 
-  private Hash(byte[] owned) {
-    this.bytes = owned;
-    this.hashCode = Arrays.hashCode(owned);
-  }
-
-  /**
-   * @param bytes exactly 32 bytes; copied
-   * @throws IllegalArgumentException if the length is not 32
-   */
-  public static Hash of(byte[] bytes) {
-    if (bytes.length != LENGTH) {
-      throw new IllegalArgumentException("a hash has 32 bytes, got " + bytes.length);
+    private Hash(byte[] owned) {
+        this.bytes = owned;
+        this.hashCode = Arrays.hashCode(owned);
     }
-    return new Hash(bytes.clone());
-  }
 
-  /** Wraps an array the caller hands over and never touches again. */
-  static Hash wrap(byte[] owned) {
-    return new Hash(owned);
-  }
-
-  /**
-   * Parses 64 hex characters (either case, no {@code 0x}).
-   *
-   * @throws IllegalArgumentException naming the problem (length or the offending character)
-   */
-  public static Hash fromHex(CharSequence hex) {
-    if (hex.length() != 2 * LENGTH) {
-      throw new IllegalArgumentException("a hash is 64 hex characters, got " + hex.length());
+    /**
+     * @param bytes exactly 32 bytes; copied
+     * @throws IllegalArgumentException if the length is not 32
+     */
+    public static Hash of(byte[] bytes) {
+        if (bytes.length != LENGTH) {
+            throw new IllegalArgumentException("a hash has 32 bytes, got " + bytes.length);
+        }
+        return new Hash(bytes.clone());
     }
-    return new Hash(Hex.decode(hex));
-  }
 
-  /** @return BLAKE3-256 of {@code data} */
-  public static Hash blake3(byte[] data) {
-    return new Hash(Blake3.hash(data));
-  }
-
-  /** @return BLAKE3-256 of {@code length} bytes of {@code data} from {@code offset} */
-  public static Hash blake3(byte[] data, int offset, int length) {
-    return new Hash(Blake3.hash(data, offset, length));
-  }
-
-  /** @return a copy of the 32 bytes */
-  public byte[] toBytes() {
-    return bytes.clone();
-  }
-
-  /** Copies the 32 bytes into {@code out} at {@code offset}. */
-  public void copyTo(byte[] out, int offset) {
-    System.arraycopy(bytes, 0, out, offset, LENGTH);
-  }
-
-  /** @return the byte at {@code index} (0..31) */
-  public byte byteAt(int index) {
-    return bytes[index];
-  }
-
-  /** @return true for the all-zero hash */
-  public boolean isZero() {
-    for (byte b : bytes) {
-      if (b != 0) {
-        return false;
-      }
+    /** Wraps an array the caller hands over and never touches again. */
+    static Hash wrap(byte[] owned) {
+        return new Hash(owned);
     }
-    return true;
-  }
 
-  /** @return true if {@code other} holds the same 32 bytes */
-  public boolean contentEquals(byte[] other) {
-    return Arrays.equals(bytes, other);
-  }
+    /**
+     * Parses 64 hex characters (either case, no {@code 0x}).
+     *
+     * @throws IllegalArgumentException naming the problem (length or the offending character)
+     */
+    public static Hash fromHex(CharSequence hex) {
+        if (hex.length() != 2 * LENGTH) {
+            throw new IllegalArgumentException("a hash is 64 hex characters, got " + hex.length());
+        }
+        return new Hash(Hex.decode(hex));
+    }
 
-  /** @return 64 lowercase hex characters */
-  public String toHex() {
-    return Hex.encode(bytes);
-  }
+    /** @return BLAKE3-256 of {@code data} */
+    public static Hash blake3(byte[] data) {
+        return new Hash(Blake3.hash(data));
+    }
 
-  /** Orders hashes as unsigned byte strings. */
-  @Override
-  public int compareTo(Hash other) {
-    return Arrays.compareUnsigned(bytes, other.bytes);
-  }
+    /** @return BLAKE3-256 of {@code length} bytes of {@code data} from {@code offset} */
+    public static Hash blake3(byte[] data, int offset, int length) {
+        return new Hash(Blake3.hash(data, offset, length));
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Hash && Arrays.equals(bytes, ((Hash) o).bytes);
-  }
+    /** @return a copy of the 32 bytes */
+    public byte[] toBytes() {
+        return bytes.clone();
+    }
 
-  @Override
-  public int hashCode() {
-    return hashCode;
-  }
+    /** Copies the 32 bytes into {@code out} at {@code offset}. */
+    public void copyTo(byte[] out, int offset) {
+        System.arraycopy(bytes, 0, out, offset, LENGTH);
+    }
 
-  /** @return {@link #toHex()} */
-  @Override
-  public String toString() {
-    return toHex();
-  }
+    /** @return the byte at {@code index} (0..31) */
+    public byte byteAt(int index) {
+        return bytes[index];
+    }
 
-  byte[] unsafeBytes() {
-    return bytes;
-  }
+    /** @return true for the all-zero hash */
+    public boolean isZero() {
+        for (byte b : bytes) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return true if {@code other} holds the same 32 bytes */
+    public boolean contentEquals(byte[] other) {
+        return Arrays.equals(bytes, other);
+    }
+
+    /** @return 64 lowercase hex characters */
+    public String toHex() {
+        return Hex.encode(bytes);
+    }
+
+    /** Orders hashes as unsigned byte strings. */
+    @Override
+    public int compareTo(Hash other) {
+        return Arrays.compareUnsigned(bytes, other.bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Hash && Arrays.equals(bytes, ((Hash) o).bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return hashCode;
+    }
+
+    /** @return {@link #toHex()} */
+    @Override
+    public String toString() {
+        return toHex();
+    }
+
+    byte[] unsafeBytes() {
+        return bytes;
+    }
 }

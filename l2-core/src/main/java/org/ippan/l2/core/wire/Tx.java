@@ -21,165 +21,165 @@ import org.ippan.l2.core.internal.WireWriter;
  * admission policy (chain id, sizes, a non-empty {@code from}) is {@code AdmissionRules}'s.
  */
 public final class Tx {
-  /** Bytes of the fixed fields of a tx body: chain_id, nonce and the two u64 length prefixes. */
-  public static final int FIXED_BODY_BYTES = 32;
+    /** Bytes of the fixed fields of a tx body: chain_id, nonce and the two u64 length prefixes. */
+    public static final int FIXED_BODY_BYTES = 32;
 
-  private final long chainId;
-  private final long nonce;
-  private final String from;
-  private final byte[] encoded;
-  private final int payloadOffset;
-  private Hash hash; // racy single-check: Hash is immutable with final fields, so this is safe to publish
+    private final long chainId;
+    private final long nonce;
+    private final String from;
+    private final byte[] encoded;
+    private final int payloadOffset;
+    private Hash hash; // racy single-check: Hash is immutable with final fields, so this is safe to publish
 
-  /**
-   * Makes a tx; the payload is copied.
-   *
-   * @throws IllegalArgumentException if {@code from} is not valid Unicode (an unpaired surrogate cannot be
-   *     encoded as UTF-8)
-   */
-  public Tx(long chainId, long nonce, String from, byte[] payload) {
-    byte[] fromUtf8 = utf8("from", from);
-    long size = 2L + FIXED_BODY_BYTES + fromUtf8.length + payload.length;
-    WireWriter w = WireWriter.ofSize(size)
-        .versionPrefix()
-        .u64(chainId)
-        .u64(nonce)
-        .byteList(fromUtf8)
-        .u64(payload.length);
-    this.payloadOffset = w.position();
-    this.encoded = w.raw(payload).finish();
-    this.chainId = chainId;
-    this.nonce = nonce;
-    this.from = from;
-  }
-
-  private Tx(long chainId, long nonce, String from, byte[] encoded, int payloadOffset) {
-    this.chainId = chainId;
-    this.nonce = nonce;
-    this.from = from;
-    this.encoded = encoded;
-    this.payloadOffset = payloadOffset;
-  }
-
-  /**
-   * Decodes {@code canonical(Tx)} strictly: version prefix, no truncation, no trailing bytes, valid UTF-8.
-   *
-   * @throws WireFormatException naming the problem; never another runtime exception
-   */
-  public static Tx decode(byte[] canonical) {
-    WireReader r = new WireReader(canonical);
-    r.readVersionPrefix("tx");
-    Tx tx = readBody(r, canonical, 2);
-    r.expectEnd("tx");
-    return tx;
-  }
-
-  /**
-   * Reads a tx body at the reader's position; the tx keeps its own canonical copy (version prefix plus body).
-   */
-  static Tx readBody(WireReader r, byte[] input, int bodyStart) {
-    long chainId = r.u64("tx.chain_id");
-    long nonce = r.u64("tx.nonce");
-    String from = r.string("tx.from");
-    int payloadLength = r.length("tx.payload", 1);
-    int payloadAt = r.position();
-    r.skip(payloadLength, "tx.payload");
-    int bodyLength = r.position() - bodyStart;
-    byte[] encoded = new byte[2 + bodyLength];
-    encoded[0] = 1;
-    System.arraycopy(input, bodyStart, encoded, 2, bodyLength);
-    return new Tx(chainId, nonce, from, encoded, 2 + payloadAt - bodyStart);
-  }
-
-  static byte[] utf8(String field, String value) {
-    if (value == null) {
-      throw new NullPointerException(field);
+    /**
+     * Makes a tx; the payload is copied.
+     *
+     * @throws IllegalArgumentException if {@code from} is not valid Unicode (an unpaired surrogate cannot be
+     *     encoded as UTF-8)
+     */
+    public Tx(long chainId, long nonce, String from, byte[] payload) {
+        byte[] fromUtf8 = utf8("from", from);
+        long size = 2L + FIXED_BODY_BYTES + fromUtf8.length + payload.length;
+        WireWriter w = WireWriter.ofSize(size)
+                .versionPrefix()
+                .u64(chainId)
+                .u64(nonce)
+                .byteList(fromUtf8)
+                .u64(payload.length);
+        this.payloadOffset = w.position();
+        this.encoded = w.raw(payload).finish();
+        this.chainId = chainId;
+        this.nonce = nonce;
+        this.from = from;
     }
-    try {
-      ByteBuffer buffer = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(value));
-      return Arrays.copyOf(buffer.array(), buffer.limit());
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(field + " is not valid Unicode (unpaired surrogate)", e);
+
+    private Tx(long chainId, long nonce, String from, byte[] encoded, int payloadOffset) {
+        this.chainId = chainId;
+        this.nonce = nonce;
+        this.from = from;
+        this.encoded = encoded;
+        this.payloadOffset = payloadOffset;
     }
-  }
 
-  /** @return {@code chain_id} (unsigned 64-bit) */
-  public long chainId() {
-    return chainId;
-  }
-
-  /** @return {@code nonce} (unsigned 64-bit) */
-  public long nonce() {
-    return nonce;
-  }
-
-  /** @return {@code from} */
-  public String from() {
-    return from;
-  }
-
-  /** @return the UTF-8 length of {@code from} in bytes */
-  public int fromUtf8Length() {
-    return payloadOffset - 2 - FIXED_BODY_BYTES;
-  }
-
-  /** @return a copy of the payload */
-  public byte[] payload() {
-    return Arrays.copyOfRange(encoded, payloadOffset, encoded.length);
-  }
-
-  /** @return the payload length in bytes */
-  public int payloadSize() {
-    return encoded.length - payloadOffset;
-  }
-
-  /** @return a copy of {@code canonical(Tx)} */
-  public byte[] encode() {
-    return encoded.clone();
-  }
-
-  /** @return the length of {@code canonical(Tx)}, version prefix included */
-  public int encodedSize() {
-    return encoded.length;
-  }
-
-  /** @return the length of the tx's body: what it adds to an encoded batch */
-  public int bodySize() {
-    return encoded.length - 2;
-  }
-
-  /** Copies the tx's body (its canonical encoding without the version prefix) into {@code out} at {@code offset}. */
-  public void copyBodyTo(byte[] out, int offset) {
-    System.arraycopy(encoded, 2, out, offset, encoded.length - 2);
-  }
-
-  /** @return {@code tx_hash = BLAKE3(canonical(Tx))} */
-  public Hash hash() {
-    Hash h = hash;
-    if (h == null) {
-      h = Hash.blake3(encoded);
-      hash = h;
+    /**
+     * Decodes {@code canonical(Tx)} strictly: version prefix, no truncation, no trailing bytes, valid UTF-8.
+     *
+     * @throws WireFormatException naming the problem; never another runtime exception
+     */
+    public static Tx decode(byte[] canonical) {
+        WireReader r = new WireReader(canonical);
+        r.readVersionPrefix("tx");
+        Tx tx = readBody(r, canonical, 2);
+        r.expectEnd("tx");
+        return tx;
     }
-    return h;
-  }
 
-  /** Two txs are equal when their canonical encodings are. */
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Tx && Arrays.equals(encoded, ((Tx) o).encoded);
-  }
+    /**
+     * Reads a tx body at the reader's position; the tx keeps its own canonical copy (version prefix plus body).
+     */
+    static Tx readBody(WireReader r, byte[] input, int bodyStart) {
+        long chainId = r.u64("tx.chain_id");
+        long nonce = r.u64("tx.nonce");
+        String from = r.string("tx.from");
+        int payloadLength = r.length("tx.payload", 1);
+        int payloadAt = r.position();
+        r.skip(payloadLength, "tx.payload");
+        int bodyLength = r.position() - bodyStart;
+        byte[] encoded = new byte[2 + bodyLength];
+        encoded[0] = 1;
+        System.arraycopy(input, bodyStart, encoded, 2, bodyLength);
+        return new Tx(chainId, nonce, from, encoded, 2 + payloadAt - bodyStart);
+    }
 
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(encoded);
-  }
+    static byte[] utf8(String field, String value) {
+        if (value == null) {
+            throw new NullPointerException(field);
+        }
+        try {
+            ByteBuffer buffer = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(value));
+            return Arrays.copyOf(buffer.array(), buffer.limit());
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(field + " is not valid Unicode (unpaired surrogate)", e);
+        }
+    }
 
-  @Override
-  public String toString() {
-    return "Tx{chain_id=" + Long.toUnsignedString(chainId) + ", nonce=" + Long.toUnsignedString(nonce)
-        + ", from=" + from + ", payload=" + payloadSize() + " bytes}";
-  }
+    /** @return {@code chain_id} (unsigned 64-bit) */
+    public long chainId() {
+        return chainId;
+    }
+
+    /** @return {@code nonce} (unsigned 64-bit) */
+    public long nonce() {
+        return nonce;
+    }
+
+    /** @return {@code from} */
+    public String from() {
+        return from;
+    }
+
+    /** @return the UTF-8 length of {@code from} in bytes */
+    public int fromUtf8Length() {
+        return payloadOffset - 2 - FIXED_BODY_BYTES;
+    }
+
+    /** @return a copy of the payload */
+    public byte[] payload() {
+        return Arrays.copyOfRange(encoded, payloadOffset, encoded.length);
+    }
+
+    /** @return the payload length in bytes */
+    public int payloadSize() {
+        return encoded.length - payloadOffset;
+    }
+
+    /** @return a copy of {@code canonical(Tx)} */
+    public byte[] encode() {
+        return encoded.clone();
+    }
+
+    /** @return the length of {@code canonical(Tx)}, version prefix included */
+    public int encodedSize() {
+        return encoded.length;
+    }
+
+    /** @return the length of the tx's body: what it adds to an encoded batch */
+    public int bodySize() {
+        return encoded.length - 2;
+    }
+
+    /** Copies the tx's body (its canonical encoding without the version prefix) into {@code out} at {@code offset}. */
+    public void copyBodyTo(byte[] out, int offset) {
+        System.arraycopy(encoded, 2, out, offset, encoded.length - 2);
+    }
+
+    /** @return {@code tx_hash = BLAKE3(canonical(Tx))} */
+    public Hash hash() {
+        Hash h = hash;
+        if (h == null) {
+            h = Hash.blake3(encoded);
+            hash = h;
+        }
+        return h;
+    }
+
+    /** Two txs are equal when their canonical encodings are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tx && Arrays.equals(encoded, ((Tx) o).encoded);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(encoded);
+    }
+
+    @Override
+    public String toString() {
+        return "Tx{chain_id=" + Long.toUnsignedString(chainId) + ", nonce=" + Long.toUnsignedString(nonce)
+                + ", from=" + from + ", payload=" + payloadSize() + " bytes}";
+    }
 }

@@ -6,45 +6,45 @@ package org.ippan.l2.core.wire;
  * {@code OutOfMemoryError}.
  */
 public final class WireFormatException extends IllegalArgumentException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** What is wrong with the input. */
-  public enum Problem {
-    /** The input does not start with the version prefix {@code 01 00}. */
-    BAD_VERSION,
-    /** The input ends before the value does. */
-    TRUNCATED,
-    /** Bytes remain after the value. */
-    TRAILING_BYTES,
-    /** A length or count prefix is larger than the rest of the input could hold. */
-    LENGTH_EXCEEDS_INPUT,
-    /** A string is not valid UTF-8. */
-    INVALID_UTF8,
-    /** The input is larger than the caller's limit. */
-    TOO_LARGE
-  }
+    /** What is wrong with the input. */
+    public enum Problem {
+        /** The input does not start with the version prefix {@code 01 00}. */
+        BAD_VERSION,
+        /** The input ends before the value does. */
+        TRUNCATED,
+        /** Bytes remain after the value. */
+        TRAILING_BYTES,
+        /** A length or count prefix is larger than the rest of the input could hold. */
+        LENGTH_EXCEEDS_INPUT,
+        /** A string is not valid UTF-8. */
+        INVALID_UTF8,
+        /** The input is larger than the caller's limit. */
+        TOO_LARGE
+    }
 
-  private final Problem problem;
-  private final long offset;
+    private final Problem problem;
+    private final long offset;
 
-  /**
-   * @param problem what is wrong
-   * @param offset the byte offset in the input where it was found
-   * @param detail a human-readable description naming the field
-   */
-  public WireFormatException(Problem problem, long offset, String detail) {
-    super(detail + " (" + problem + " at byte " + offset + ")");
-    this.problem = problem;
-    this.offset = offset;
-  }
+    /**
+     * @param problem what is wrong
+     * @param offset the byte offset in the input where it was found
+     * @param detail a human-readable description naming the field
+     */
+    public WireFormatException(Problem problem, long offset, String detail) {
+        super(detail + " (" + problem + " at byte " + offset + ")");
+        this.problem = problem;
+        this.offset = offset;
+    }
 
-  /** @return what is wrong with the input */
-  public Problem problem() {
-    return problem;
-  }
+    /** @return what is wrong with the input */
+    public Problem problem() {
+        return problem;
+    }
 
-  /** @return the byte offset in the input at which the problem was found */
-  public long offset() {
-    return offset;
-  }
+    /** @return the byte offset in the input at which the problem was found */
+    public long offset() {
+        return offset;
+    }
 }

@@ -7,16 +7,16 @@ import java.util.SplittableRandom;
  * {@code -Dl2.test.seed=N} to explore; every assertion message carries the seed.
  */
 public final class Seeds {
-  private Seeds() {}
+    private Seeds() {}
 
-  /** @return the seed to use for a test whose default seed is {@code defaultSeed} */
-  public static long seed(long defaultSeed) {
-    String override = System.getProperty("l2.test.seed");
-    return override == null || override.isBlank() ? defaultSeed : Long.parseLong(override.trim());
-  }
+    /** @return the seed to use for a test whose default seed is {@code defaultSeed} */
+    public static long seed(long defaultSeed) {
+        String override = System.getProperty("l2.test.seed");
+        return override == null || override.isBlank() ? defaultSeed : Long.parseLong(override.trim());
+    }
 
-  /** @return a random source for {@link #seed(long)} */
-  public static SplittableRandom random(long defaultSeed) {
-    return new SplittableRandom(seed(defaultSeed));
-  }
+    /** @return a random source for {@link #seed(long)} */
+    public static SplittableRandom random(long defaultSeed) {
+        return new SplittableRandom(seed(defaultSeed));
+    }
 }
