@@ -1,5 +1,6 @@
 /**
- * The IPPAN L2 sequencer core: wire format v1, admission rules, deterministic ordering and batch cutting.
+ * The IPPAN L2 sequencer core: wire format v1, admission rules, deterministic ordering, batch
+ * cutting, batch envelopes and their signing, and the L1 contract v1.
  *
  * <p>The core creates no threads and reads no clock: time comes in as arguments, and the host runs the loops
  * on its own executors. It talks to the outside world only through the {@code Storage} and {@code L1Poster}
@@ -12,8 +13,12 @@ module org.ippan.l2.core {
     requires transitive org.ippan.l2.l1.spi;
     requires org.bouncycastle.provider;
     requires org.slf4j;
+    requires com.fasterxml.jackson.databind;
 
     exports org.ippan.l2.core.wire;
     exports org.ippan.l2.core.admission;
     exports org.ippan.l2.core.batch;
+    exports org.ippan.l2.core.envelope;
+    exports org.ippan.l2.core.crypto;
+    exports org.ippan.l2.core.contract;
 }

@@ -142,6 +142,41 @@ public final class WireReader {
         return s;
     }
 
+    /**
+     * Reads a length-prefixed ASCII string of lowercase hex and returns the bytes it encodes (the v1 envelope's
+     * way of carrying bytes).
+     */
+    public byte[] hexString(String field) {
+        int length = length(field, 1);
+        int at = position;
+        need(length, field);
+        if ((length & 1) != 0) {
+            throw new WireFormatException(Problem.INVALID_VALUE, at, field + ": hex of odd length " + length);
+        }
+        byte[] out = new byte[length / 2];
+        for (int i = 0; i < out.length; i++) {
+            int hi = lowerHexDigit(input[position + 2 * i]);
+            int lo = lowerHexDigit(input[position + 2 * i + 1]);
+            if (hi < 0 || lo < 0) {
+                throw new WireFormatException(Problem.INVALID_VALUE, position + 2 * i,
+                        field + ": not lowercase hex");
+            }
+            out[i] = (byte) ((hi << 4) | lo);
+        }
+        position += length;
+        return out;
+    }
+
+    private static int lowerHexDigit(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f') {
+            return b - 'a' + 10;
+        }
+        return -1;
+    }
+
     /** @return the underlying input (not copied) */
     public byte[] input() {
         return input;

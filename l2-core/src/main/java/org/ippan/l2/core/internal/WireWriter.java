@@ -72,6 +72,19 @@ public final class WireWriter {
         return u64(bytes.length).raw(bytes);
     }
 
+    /** Writes {@code u64le(2 * length) || lowercase ASCII hex of the bytes}: bytes carried as a hex string. */
+    public WireWriter hexString(byte[] bytes, int offset, int length) {
+        u64(2L * length);
+        org.ippan.l2.core.wire.Hex.encodeAscii(bytes, offset, length, out, position);
+        position += 2 * length;
+        return this;
+    }
+
+    /** Writes {@code u64le(length) || bytes} for an ASCII or UTF-8 string given as bytes. */
+    public WireWriter string(byte[] utf8) {
+        return byteList(utf8);
+    }
+
     /** Moves past {@code length} bytes that the caller wrote directly into {@link #array()}. */
     public WireWriter advance(int length) {
         if (length < 0 || position + length > out.length) {

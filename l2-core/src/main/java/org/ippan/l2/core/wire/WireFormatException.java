@@ -20,8 +20,8 @@ public final class WireFormatException extends IllegalArgumentException {
         LENGTH_EXCEEDS_INPUT,
         /** A string is not valid UTF-8. */
         INVALID_UTF8,
-        /** The input is larger than the caller's limit. */
-        TOO_LARGE
+        /** A field holds a value the format does not allow (a hex string that is not lowercase hex, say). */
+        INVALID_VALUE
     }
 
     private final Problem problem;

@@ -1,0 +1,193 @@
+package org.ippan.l2.core.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
+import org.bouncycastle.crypto.digests.Blake3Digest;
+import org.ippan.l2.core.envelope.BatchEnvelope;
+import org.ippan.l2.core.internal.Blake3;
+import org.ippan.l2.core.wire.Batch;
+import org.ippan.l2.core.wire.Hash;
+
+/**
+ * What is posted to IPPAN CORE for one batch (L1 contract v1, wire format v1 §5):
+ * <pre>
+ * { contract_version: "v1", hub, batch_id: hex(batch_hash), sequence: batch_number, tx_count,
+ *   commitment: hex(tx_root), fee, payload: HubPayloadEnvelopeV1, idempotency_key: base64url(32 bytes) }
+ * idempotency_key = BLAKE3("ippan-l1l2" || "v1" || hub || batch_id || u64BE(sequence)
+ *                          || BLAKE3(canonical_json(payload)))
+ * </pre>
+ * The key depends only on what is fixed when the batch is cut, so every re-post of a batch is the same request.
+ * Posted as {@link #canonicalJson()}.
+ *
+ * @param hub the hub
+ * @param batchId {@code hex(batch_hash)}: 64 lowercase hex characters
+ * @param sequence the batch number, at least 1
+ * @param txCount the number of txs in the batch
+ * @param commitment {@code hex(tx_root)}, or null when absent (then omitted from the JSON)
+ * @param fee the protocol fee of the batch (scaled integer), at least 0
+ * @param payload the hub payload carrying the batch envelope
+ * @param idempotencyKey the 32-byte key (not copied: hand-over, nobody mutates it afterwards)
+ */
+public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txCount, String commitment, long fee,
+        HubPayloadEnvelopeV1 payload, byte[] idempotencyKey) {
+    private static final byte[] KEY_DOMAIN = "ippan-l1l2".getBytes(StandardCharsets.US_ASCII);
+    private static final Set<String> FIELDS = Set.of("contract_version", "hub", "batch_id", "sequence", "tx_count",
+            "commitment", "fee", "payload", "idempotency_key");
+
+    /** Validates the fields, naming the one that is wrong; does not check the key (see {@link #keyMatches()}). */
+    public L2BatchEnvelopeV1 {
+        Objects.requireNonNull(hub, "hub");
+        Objects.requireNonNull(payload, "payload");
+        if (batchId == null || batchId.isBlank()) {
+            throw new ContractException("batch_id must not be empty");
+        }
+        if (sequence < 0) {
+            throw new ContractException("sequence must be >= 0, got " + sequence);
+        }
+        if (txCount < 0) {
+            throw new ContractException("tx_count must be >= 0, got " + txCount);
+        }
+        if (fee < 0) {
+            throw new ContractException("fee must be >= 0, got " + fee);
+        }
+        if (idempotencyKey == null || idempotencyKey.length != Hash.LENGTH) {
+            throw new ContractException("idempotency_key must be 32 bytes");
+        }
+    }
+
+    /**
+     * Builds the L1 envelope of a cut batch. Everything comes from the batch and its signed envelope, so building
+     * it again, at any time, gives the same bytes and the same key.
+     *
+     * @param batch the batch
+     * @param envelope its batch envelope (signed or not)
+     * @param hub the hub ({@link Hub#Fin} by default)
+     * @param fee the protocol fee, at least 0
+     * @throws IllegalArgumentException if the envelope is not the batch's
+     */
+    public static L2BatchEnvelopeV1 forBatch(Batch batch, BatchEnvelope envelope, Hub hub, long fee) {
+        if (!envelope.payload().batchHash().equals(batch.hash())) {
+            throw new IllegalArgumentException("envelope is of batch " + envelope.payload().batchHash()
+                    + ", not of batch " + batch.hash());
+        }
+        HubPayloadEnvelopeV1 payload = HubPayloadEnvelopeV1.ofBatchEnvelope(hub, envelope);
+        String batchId = batch.hash().toHex();
+        byte[] key = deriveIdempotencyKey(hub, batchId, batch.batchNumber(), payload.canonicalHash());
+        return new L2BatchEnvelopeV1(hub, batchId, batch.batchNumber(), batch.txCount(), batch.txRoot().toHex(), fee,
+                payload, key);
+    }
+
+    /**
+     * {@code BLAKE3("ippan-l1l2" || "v1" || hub || batch_id || u64BE(sequence) || payloadHash)}, the pieces
+     * concatenated without separators or lengths.
+     *
+     * @param payloadHash {@code BLAKE3(canonical_json(payload))}
+     * @return the 32-byte idempotency key
+     */
+    public static byte[] deriveIdempotencyKey(Hub hub, String batchId, long sequence, Hash payloadHash) {
+        byte[] hubName = hub.name().getBytes(StandardCharsets.US_ASCII);
+        byte[] id = batchId.getBytes(StandardCharsets.UTF_8);
+        byte[] version = HubPayloadEnvelopeV1.CONTRACT_VERSION.getBytes(StandardCharsets.US_ASCII);
+        byte[] sequenceBe = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            sequenceBe[i] = (byte) (sequence >>> (56 - 8 * i));
+        }
+        byte[] hash = payloadHash.toBytes();
+        Blake3Digest digest = Blake3.threadDigest();
+        for (byte[] piece : new byte[][] {KEY_DOMAIN, version, hubName, id, sequenceBe, hash}) {
+            digest.update(piece, 0, piece.length);
+        }
+        byte[] key = new byte[Hash.LENGTH];
+        digest.doFinal(key, 0);
+        return key;
+    }
+
+    /** @return true if {@link #idempotencyKey()} is the one the v1 rules derive from the other fields */
+    public boolean keyMatches() {
+        return Arrays.equals(idempotencyKey,
+                deriveIdempotencyKey(hub, batchId, sequence, payload.canonicalHash()));
+    }
+
+    /** @return the key as base64url without padding, as it appears in the JSON and in L1 URLs */
+    public String idempotencyKeyBase64Url() {
+        return HubPayloadEnvelopeV1.Base64Url.encode(idempotencyKey);
+    }
+
+    /** The JSON tree; absent optionals ({@code commitment} when null) are omitted. */
+    ObjectNode toJsonTree() {
+        ObjectNode node = CanonicalJson.nodes().objectNode();
+        node.put("contract_version", HubPayloadEnvelopeV1.CONTRACT_VERSION);
+        node.put("hub", hub.name());
+        node.put("batch_id", batchId);
+        node.put("sequence", sequence);
+        node.put("tx_count", txCount);
+        if (commitment != null) {
+            node.put("commitment", commitment);
+        }
+        node.put("fee", fee);
+        node.set("payload", payload.toJsonTree());
+        node.put("idempotency_key", idempotencyKeyBase64Url());
+        return node;
+    }
+
+    /** @return the canonical JSON bytes: the exact request body posted to L1 */
+    public byte[] canonicalJson() {
+        return CanonicalJson.write(toJsonTree());
+    }
+
+    /**
+     * Reads an L1 batch envelope from JSON, strictly, and checks its idempotency key.
+     *
+     * @throws ContractException naming the field, or saying the key does not match the v1 derivation
+     */
+    public static L2BatchEnvelopeV1 fromJson(byte[] json) {
+        JsonNode node = parse(json);
+        Json.requireObject(node, "batch envelope", FIELDS);
+        Json.requireText(node, "contract_version", HubPayloadEnvelopeV1.CONTRACT_VERSION);
+        String commitment = node.has("commitment") ? Json.text(node, "commitment") : null;
+        byte[] key = HubPayloadEnvelopeV1.Base64Url.decode(Json.text(node, "idempotency_key"), "idempotency_key");
+        if (key.length != Hash.LENGTH) {
+            throw new ContractException("idempotency_key must be 32 bytes, got " + key.length);
+        }
+        L2BatchEnvelopeV1 envelope = new L2BatchEnvelopeV1(Hub.parse(Json.text(node, "hub")),
+                Json.text(node, "batch_id"), Json.nonNegativeLong(node, "sequence"),
+                Json.nonNegativeLong(node, "tx_count"), commitment, Json.nonNegativeLong(node, "fee"),
+                HubPayloadEnvelopeV1.fromJsonTree(node.get("payload")), key);
+        if (!envelope.keyMatches()) {
+            throw new ContractException("idempotency_key does not match the v1 derivation from the other fields");
+        }
+        return envelope;
+    }
+
+    static JsonNode parse(byte[] json) {
+        try {
+            return CanonicalJson.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new ContractException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof L2BatchEnvelopeV1 other && hub == other.hub && batchId.equals(other.batchId)
+                && sequence == other.sequence && txCount == other.txCount
+                && Objects.equals(commitment, other.commitment) && fee == other.fee
+                && payload.equals(other.payload) && Arrays.equals(idempotencyKey, other.idempotencyKey);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(idempotencyKey);
+    }
+
+    @Override
+    public String toString() {
+        return "L2BatchEnvelopeV1[hub=" + hub + ", batch_id=" + batchId + ", sequence=" + sequence + ", tx_count="
+                + txCount + ", commitment=" + commitment + ", fee=" + fee + ", idempotency_key="
+                + idempotencyKeyBase64Url() + ", " + payload + "]";
+    }
+}

@@ -1,0 +1,190 @@
+package org.ippan.l2.core.envelope;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+import org.ippan.l2.core.internal.WireReader;
+import org.ippan.l2.core.internal.WireWriter;
+import org.ippan.l2.core.wire.Hash;
+import org.ippan.l2.core.wire.Hex;
+import org.ippan.l2.core.wire.WireFormatException;
+
+/**
+ * A batch envelope (wire format v1 §4):
+ * <pre>
+ * BatchEnvelope { version: string "v1", payload: BatchPayload,
+ *                 sequencer_pubkey: hex string, sequencer_sig: hex string, envelope_hash: hex string }
+ * canonical = 01 00 || str("v1") || body(BatchPayload) || str(hex(pubkey)) || str(hex(sig)) || str(hex(envelope_hash))
+ * </pre>
+ * An unsigned envelope has empty strings for the public key and the signature.
+ *
+ * <p>Immutable. An envelope made here ({@link #sign}, {@link #unsigned}) is consistent by construction; one that
+ * was {@link #decode decoded} holds whatever its bytes said, so check it with {@link EnvelopeVerifier}.
+ */
+public final class BatchEnvelope {
+    /** The only version this library writes and reads. */
+    public static final String VERSION = "v1";
+
+    private static final byte[] VERSION_UTF8 = VERSION.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final BatchPayload payload;
+    private final byte[] sequencerPubkey;
+    private final byte[] sequencerSig;
+    private final Hash envelopeHash;
+    private final byte[] encoded;
+
+    private BatchEnvelope(BatchPayload payload, byte[] sequencerPubkey, byte[] sequencerSig, Hash envelopeHash) {
+        this.payload = payload;
+        this.sequencerPubkey = sequencerPubkey;
+        this.sequencerSig = sequencerSig;
+        this.envelopeHash = envelopeHash;
+        long size = 2 + 8 + VERSION_UTF8.length + payload.bodySize() + 8 + 2L * sequencerPubkey.length + 8
+                + 2L * sequencerSig.length + 8 + 2L * Hash.LENGTH;
+        WireWriter w = WireWriter.ofSize(size).versionPrefix().string(VERSION_UTF8);
+        payload.copyBodyTo(w.array(), w.position());
+        w.advance(payload.bodySize());
+        w.hexString(sequencerPubkey, 0, sequencerPubkey.length);
+        w.hexString(sequencerSig, 0, sequencerSig.length);
+        this.encoded = w.hexString(envelopeHash.toBytes(), 0, Hash.LENGTH).finish();
+    }
+
+    /**
+     * Signs {@code payload}: {@code sequencer_sig = Ed25519(SIGNING_DOMAIN || canonical(payload))}.
+     *
+     * @throws IllegalStateException if the signer answers a public key or signature of the wrong length
+     */
+    public static BatchEnvelope sign(BatchPayload payload, EnvelopeSigner signer) {
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(signer, "signer");
+        byte[] publicKey = signer.publicKey();
+        byte[] signature = payload.signWith(signer);
+        if (publicKey.length != EnvelopeSigner.PUBLIC_KEY_LENGTH
+                || signature.length != EnvelopeSigner.SIGNATURE_LENGTH) {
+            throw new IllegalStateException("signer " + signer.getClass().getName() + " answered a "
+                    + publicKey.length + "-byte public key and a " + signature.length
+                    + "-byte signature; Ed25519 needs 32 and 64");
+        }
+        return new BatchEnvelope(payload, publicKey, signature, payload.envelopeHash());
+    }
+
+    /** @return the unsigned envelope of {@code payload} (empty public key and signature) */
+    public static BatchEnvelope unsigned(BatchPayload payload) {
+        Objects.requireNonNull(payload, "payload");
+        return new BatchEnvelope(payload, EMPTY, EMPTY, payload.envelopeHash());
+    }
+
+    /**
+     * Decodes {@code canonical(BatchEnvelope)} strictly: version prefix and the string "v1", lengths, lowercase hex
+     * strings, a 32-byte {@code envelope_hash}, no trailing bytes. It does not check the hash or the signature:
+     * that is {@link EnvelopeVerifier}'s job.
+     *
+     * @throws WireFormatException naming the problem; never another runtime exception
+     */
+    public static BatchEnvelope decode(byte[] canonical) {
+        WireReader r = new WireReader(canonical);
+        r.readVersionPrefix("batch envelope");
+        int versionAt = r.position();
+        String version = r.string("envelope.version");
+        if (!VERSION.equals(version)) {
+            throw new WireFormatException(WireFormatException.Problem.BAD_VERSION, versionAt,
+                    "envelope.version: \"" + printable(version) + "\", expected \"v1\"");
+        }
+        BatchPayload payload = BatchPayload.readBody(r);
+        byte[] pubkey = r.hexString("envelope.sequencer_pubkey");
+        byte[] sig = r.hexString("envelope.sequencer_sig");
+        int hashAt = r.position();
+        byte[] hash = r.hexString("envelope.envelope_hash");
+        if (hash.length != Hash.LENGTH) {
+            throw new WireFormatException(WireFormatException.Problem.INVALID_VALUE, hashAt,
+                    "envelope.envelope_hash: " + hash.length + " bytes, expected 32");
+        }
+        r.expectEnd("batch envelope");
+        BatchEnvelope envelope = new BatchEnvelope(payload, pubkey, sig, Hash.of(hash));
+        return envelope;
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 16 ? s.substring(0, 16) + "…" : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    /** @return {@value #VERSION} */
+    public String version() {
+        return VERSION;
+    }
+
+    /** @return the signed payload */
+    public BatchPayload payload() {
+        return payload;
+    }
+
+    /** @return true if the envelope carries a public key or a signature */
+    public boolean isSigned() {
+        return sequencerPubkey.length > 0 || sequencerSig.length > 0;
+    }
+
+    /** @return a copy of {@code sequencer_pubkey} (empty when unsigned) */
+    public byte[] sequencerPubkey() {
+        return sequencerPubkey.clone();
+    }
+
+    /** @return a copy of {@code sequencer_sig} (empty when unsigned) */
+    public byte[] sequencerSig() {
+        return sequencerSig.clone();
+    }
+
+    /** @return the lowercase hex of {@code sequencer_pubkey}, empty when unsigned */
+    public String sequencerPubkeyHex() {
+        return Hex.encode(sequencerPubkey);
+    }
+
+    /** @return the lowercase hex of {@code sequencer_sig}, empty when unsigned */
+    public String sequencerSigHex() {
+        return Hex.encode(sequencerSig);
+    }
+
+    /** @return {@code envelope_hash} as the envelope states it */
+    public Hash envelopeHash() {
+        return envelopeHash;
+    }
+
+    /** @return a copy of {@code canonical(BatchEnvelope)} */
+    public byte[] encode() {
+        return encoded.clone();
+    }
+
+    /** @return the length of {@code canonical(BatchEnvelope)} */
+    public int encodedSize() {
+        return encoded.length;
+    }
+
+    byte[] rawPubkey() {
+        return sequencerPubkey;
+    }
+
+    byte[] rawSig() {
+        return sequencerSig;
+    }
+
+    byte[] rawEncoded() {
+        return encoded;
+    }
+
+    /** Two envelopes are equal when their canonical encodings are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BatchEnvelope && Arrays.equals(encoded, ((BatchEnvelope) o).encoded);
+    }
+
+    @Override
+    public int hashCode() {
+        return envelopeHash.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "BatchEnvelope{v1, envelope_hash=" + envelopeHash + ", batch_hash=" + payload.batchHash()
+                + (isSigned() ? ", sequencer_pubkey=" + sequencerPubkeyHex() : ", unsigned") + "}";
+    }
+}
