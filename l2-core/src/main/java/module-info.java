@@ -14,6 +14,7 @@ module org.ippan.l2.core {
     requires org.bouncycastle.provider;
     requires org.slf4j;
     requires com.fasterxml.jackson.databind;
+    requires com.github.benmanes.caffeine;
 
     exports org.ippan.l2.core.wire;
     exports org.ippan.l2.core.admission;
@@ -21,4 +22,5 @@ module org.ippan.l2.core {
     exports org.ippan.l2.core.envelope;
     exports org.ippan.l2.core.crypto;
     exports org.ippan.l2.core.contract;
+    exports org.ippan.l2.core.engine;
 }

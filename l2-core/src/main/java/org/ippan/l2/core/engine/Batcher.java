@@ -1,0 +1,142 @@
+package org.ippan.l2.core.engine;
+
+import org.ippan.l2.core.batch.BatchPlanner;
+import org.ippan.l2.core.batch.CutDecision;
+import org.ippan.l2.core.batch.PlannedBatch;
+import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
+import org.ippan.l2.core.envelope.BatchEnvelope;
+import org.ippan.l2.core.envelope.BatchPayload;
+import org.ippan.l2.core.wire.Batch;
+import org.ippan.l2.storage.CommitOutcome;
+import org.ippan.l2.storage.Committed;
+import org.ippan.l2.storage.Conflict;
+import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.StorageException;
+
+/**
+ * The batcher loop: asks the cutter, and commits each batch — its txs' range, the cursor, the chain head,
+ * {@code created_ms}, the term, the signed envelope and the exact L1 request — in one term-conditional storage write.
+ */
+final class Batcher implements DutyLoop {
+    static final String NAME = "batcher";
+    /** Most batches cut in one step, so one step stays short under a backlog. */
+    private static final int MAX_CUTS_PER_STEP = 16;
+    private static final long STORAGE_RETRY_NS = 100_000_000L;
+    private static final long IDLE_NS = 1_000_000_000L;
+
+    private final Sequencer engine;
+    private volatile boolean flushRequested;
+    private long retryAtNs = Long.MIN_VALUE;
+    private long nextDeadlineNs = Long.MIN_VALUE;
+
+    Batcher(Sequencer engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    void requestFlush() {
+        flushRequested = true;
+    }
+
+    @Override
+    public int doWork(long nowNs) {
+        if (!engine.isLeader() || (retryAtNs != Long.MIN_VALUE && nowNs - retryAtNs < 0)) {
+            return 0;
+        }
+        int cut = 0;
+        try {
+            if (engine.pool.inconsistent()) {
+                engine.recover();
+            }
+            while (cut < MAX_CUTS_PER_STEP && engine.isLeader()) {
+                long nowMs = engine.wallClock.currentTimeMs();
+                PendingPool.View view = engine.pool.view(engine.config.batchLimits().maxTxs());
+                boolean flush = flushRequested;
+                BatchPlanner.Plan plan = engine.planner.plan(view.candidates(), view.nextBatchNumber(), view.head(),
+                        nowMs, flush);
+                if (plan instanceof BatchPlanner.Plan.Waiting waiting) {
+                    if (flush && view.candidates().isEmpty()) {
+                        flushRequested = false;
+                    }
+                    CutDecision.Wait wait = waiting.decision();
+                    nextDeadlineNs = wait.hasDeadline()
+                            ? nowNs + Math.max(0, wait.deadlineMs() - nowMs) * 1_000_000L
+                            : nowNs + IDLE_NS;
+                    break;
+                }
+                if (!commit(((BatchPlanner.Plan.Ready) plan).batch())) {
+                    break;
+                }
+                cut++;
+            }
+            retryAtNs = Long.MIN_VALUE;
+            engine.health.loopOk(NAME);
+        } catch (StorageException e) {
+            engine.health.storageFailed(e);
+            engine.loopFailed(NAME, e);
+            retryAtNs = nowNs + STORAGE_RETRY_NS;
+        } catch (RuntimeException e) {
+            // includes UnbatchableTxException: reported, readiness red, retried later; nothing is dropped
+            engine.loopFailed(NAME, e);
+            retryAtNs = nowNs + STORAGE_RETRY_NS;
+        }
+        if (cut > 0) {
+            engine.poster.requestRefresh();
+            engine.signalWork();
+        }
+        return cut;
+    }
+
+    /** @return true if the batch was committed */
+    private boolean commit(PlannedBatch planned) {
+        NewBatch record = record(planned);
+        CommitOutcome outcome = engine.storage.commitBatch(engine.term(), record);
+        engine.health.storageOk();
+        if (outcome instanceof Fenced fenced) {
+            engine.fence(fenced.storedTerm(), "batch commit");
+            return false;
+        }
+        if (outcome instanceof Conflict conflict) {
+            // someone else changed the chain, or the view drifted: rebuild it from storage and try again
+            engine.pool.markInconsistent();
+            engine.loopFailed(NAME, new IllegalStateException("batch " + planned.batch().batchNumber()
+                    + " not committed: " + conflict.reason()));
+            return false;
+        }
+        Committed committed = (Committed) outcome;
+        engine.pool.committed(planned);
+        Batch batch = planned.batch();
+        engine.metrics.recordBatchCut(planned.reason(), batch.txCount(), batch.encodedSize());
+        if (committed.sequenceState().pendingCount() == 0) {
+            flushRequested = false;
+        }
+        return true;
+    }
+
+    /** Everything storage keeps of a batch, all derived from the batch and fixed from now on. */
+    private NewBatch record(PlannedBatch planned) {
+        Batch batch = planned.batch();
+        BatchPayload payload = BatchPayload.of(batch, planned.prevBatchHash());
+        BatchEnvelope envelope = engine.signer.map(s -> BatchEnvelope.sign(payload, s))
+                .orElseGet(() -> BatchEnvelope.unsigned(payload));
+        L2BatchEnvelopeV1 l1Envelope = L2BatchEnvelopeV1.forBatch(batch, envelope, engine.config.hub(),
+                engine.config.batchFee());
+        return new NewBatch(batch.batchNumber(), batch.hash().toBytes(), planned.prevBatchHash().toBytes(),
+                planned.firstSeq(), batch.txCount(), batch.createdMs(), engine.term(), batch.txRoot().toBytes(),
+                batch.txBytes(), payload.envelopeHash().toBytes(), envelope.sequencerPubkey(),
+                envelope.sequencerSig(), l1Envelope.idempotencyKey(), l1Envelope.canonicalJson());
+    }
+
+    @Override
+    public long nextDeadlineNs(long nowNs) {
+        if (retryAtNs != Long.MIN_VALUE) {
+            return retryAtNs;
+        }
+        return nextDeadlineNs == Long.MIN_VALUE ? nowNs : nextDeadlineNs;
+    }
+}

@@ -1,0 +1,357 @@
+package org.ippan.l2.core.engine;
+
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.ippan.l2.core.engine.SequencerMetrics.PostFailure;
+import org.ippan.l2.core.wire.Hex;
+import org.ippan.l2.l1.L1Inclusion;
+import org.ippan.l2.l1.L1PermanentException;
+import org.ippan.l2.l1.L1Submission;
+import org.ippan.l2.l1.L1TransientException;
+import org.ippan.l2.l1.L1UnknownResultException;
+import org.ippan.l2.l1.SubmitResult;
+import org.ippan.l2.storage.BatchL1State;
+import org.ippan.l2.storage.Conflict;
+import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.L1Status;
+import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.StoredBatch;
+import org.ippan.l2.storage.WriteOutcome;
+
+/**
+ * The poster loop: posts committed batches to L1 in batch order, each with its idempotency key, with at most
+ * {@code maxPostsInFlight} requests outstanding. It never blocks: requests are futures it polls.
+ *
+ * <p>Failures by class: transient → capped, jittered exponential backoff (honouring a retry-after hint); unknown
+ * result (a timeout after sending) → ask L1 by key before posting again; permanent (L1 refused the batch) → the
+ * batch is marked {@code FAILED}, posting halts and readiness turns red until {@link Sequencer#resumePosting()}.
+ * A batch behind one that waits is not posted before it, so L1 receives batches in order and none is skipped.
+ */
+final class Poster implements DutyLoop {
+    static final String NAME = "poster";
+    private static final int WINDOW = 256;
+    private static final long REFRESH_NS = 1_000_000_000L;
+    private static final long STORAGE_RETRY_NS = 100_000_000L;
+
+    /** One committed batch the poster is responsible for. */
+    private static final class Job {
+        final NewBatch batch;
+        int attempts;
+        long notBeforeNs = Long.MIN_VALUE;
+        boolean askBeforePosting;
+        CompletableFuture<?> inFlight;
+        boolean inFlightIsInclusionCheck;
+        long sentNs;
+        /** L1 accepted it; only saving the new state to storage is left. */
+        String acceptedL1TxId;
+        /** Nothing left to do: removed after the current pass. */
+        boolean done;
+
+        Job(NewBatch batch) {
+            this.batch = batch;
+        }
+    }
+
+    private final Sequencer engine;
+    private final SplittableRandom random;
+    private final TreeMap<Long, Job> jobs = new TreeMap<>();
+    private final AtomicBoolean refreshRequested = new AtomicBoolean(true);
+    private volatile String haltedReason;
+    private final AtomicBoolean resumeRequested = new AtomicBoolean();
+    private long nextRefreshNs = Long.MIN_VALUE;
+    private int inFlight;
+
+    Poster(Sequencer engine, long randomSeed) {
+        this.engine = engine;
+        this.random = new SplittableRandom(randomSeed);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    void requestRefresh() {
+        refreshRequested.set(true);
+    }
+
+    boolean resume() {
+        if (haltedReason == null) {
+            return false;
+        }
+        resumeRequested.set(true);
+        return true;
+    }
+
+    @Override
+    public synchronized int doWork(long nowNs) {
+        if (!engine.isLeader()) {
+            return 0;
+        }
+        int work = 0;
+        try {
+            work += collectAnswers(nowNs);
+            if (resumeRequested.getAndSet(false)) {
+                work += resumeHalted();
+            }
+            if (refreshRequested.getAndSet(false) || nowNs - nextRefreshNs >= 0 || nextRefreshNs == Long.MIN_VALUE) {
+                refresh(nowNs);
+            }
+            if (haltedReason == null) {
+                work += send(nowNs);
+            }
+            engine.health.loopOk(NAME);
+        } catch (StorageException e) {
+            engine.health.storageFailed(e);
+            engine.loopFailed(NAME, e);
+            nextRefreshNs = nowNs + STORAGE_RETRY_NS;
+        } catch (RuntimeException e) {
+            engine.loopFailed(NAME, e);
+        }
+        return work;
+    }
+
+    /** Loads committed batches from storage (new ones, and ones the reconciler queued again). */
+    private void refresh(long nowNs) {
+        nextRefreshNs = nowNs + REFRESH_NS;
+        List<StoredBatch> failed = engine.storage.listBatchesInStatus(EnumSet.of(L1Status.FAILED), 1);
+        if (!failed.isEmpty() && haltedReason == null) {
+            StoredBatch batch = failed.get(0);
+            halt("batch " + batch.batchNumber() + " was refused by L1: " + batch.l1State().lastError());
+        }
+        for (StoredBatch stored : engine.storage.listBatchesInStatus(EnumSet.of(L1Status.COMMITTED), WINDOW)) {
+            jobs.computeIfAbsent(stored.batchNumber(), n -> new Job(stored.batch()));
+        }
+        engine.health.storageOk();
+    }
+
+    private int send(long nowNs) {
+        int sent = 0;
+        for (Job job : jobs.values()) {
+            if (inFlight >= engine.config.maxPostsInFlight()) {
+                break;
+            }
+            if (job.inFlight != null) {
+                continue;
+            }
+            if (job.notBeforeNs != Long.MIN_VALUE && nowNs - job.notBeforeNs < 0) {
+                break; // keep L1 order: nothing after a batch that waits is posted before it
+            }
+            if (job.acceptedL1TxId != null) {
+                if (!savePosted(job, job.acceptedL1TxId, nowNs)) {
+                    break;
+                }
+                continue;
+            }
+            start(job, nowNs);
+            sent++;
+        }
+        jobs.values().removeIf(job -> job.done);
+        return sent;
+    }
+
+    private void start(Job job, long nowNs) {
+        NewBatch batch = job.batch;
+        job.sentNs = nowNs;
+        job.inFlightIsInclusionCheck = job.askBeforePosting;
+        CompletableFuture<?> future;
+        try {
+            future = job.askBeforePosting
+                    ? engine.l1.getInclusion(batch.idempotencyKey())
+                    : engine.l1.submit(new L1Submission(batch.idempotencyKey(), batch.batchNumber(),
+                            Hex.encode(batch.batchHash()), batch.l1Envelope()));
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        job.inFlight = future;
+        inFlight++;
+        future.whenComplete((result, error) -> engine.signalWork());
+    }
+
+    private int collectAnswers(long nowNs) {
+        int handled = 0;
+        Iterator<Job> it = jobs.values().iterator();
+        while (it.hasNext()) {
+            Job job = it.next();
+            if (job.inFlight == null || !job.inFlight.isDone()) {
+                continue;
+            }
+            CompletableFuture<?> future = job.inFlight;
+            job.inFlight = null;
+            inFlight--;
+            handled++;
+            long latencyNs = nowNs - job.sentNs;
+            Object result;
+            try {
+                result = future.get();
+            } catch (ExecutionException | CompletionException e) {
+                failed(job, e.getCause() == null ? e : e.getCause(), latencyNs, nowNs);
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return handled;
+            } catch (RuntimeException e) {
+                failed(job, e, latencyNs, nowNs);
+                continue;
+            }
+            if (job.inFlightIsInclusionCheck) {
+                inclusionAnswered(job, result, nowNs);
+            } else {
+                submitAnswered(job, (SubmitResult) result, latencyNs, nowNs);
+            }
+            if (job.done) {
+                it.remove();
+            }
+        }
+        return handled;
+    }
+
+    private void inclusionAnswered(Job job, Object result, long nowNs) {
+        @SuppressWarnings("unchecked") // getInclusion's future holds an Optional<L1Inclusion>
+        Optional<L1Inclusion> inclusion = (Optional<L1Inclusion>) result;
+        engine.health.l1Ok();
+        job.askBeforePosting = false;
+        if (inclusion.isPresent()) {
+            job.acceptedL1TxId = inclusion.get().l1TxId();
+            savePosted(job, job.acceptedL1TxId, nowNs);
+        } else {
+            job.notBeforeNs = Long.MIN_VALUE; // L1 does not have it: post it again, same key
+        }
+    }
+
+    private void submitAnswered(Job job, SubmitResult result, long latencyNs, long nowNs) {
+        if (result instanceof SubmitResult.Accepted accepted) {
+            engine.metrics.recordPostSucceeded(latencyNs);
+            engine.health.l1Ok();
+            job.acceptedL1TxId = accepted.l1TxId() == null ? "" : accepted.l1TxId();
+            savePosted(job, job.acceptedL1TxId, nowNs);
+            return;
+        }
+        SubmitResult.Rejected rejected = (SubmitResult.Rejected) result;
+        engine.metrics.recordPostFailed(PostFailure.PERMANENT, latencyNs);
+        refusedForGood(job, "L1 refused batch " + job.batch.batchNumber() + ": " + rejected.errorCode() + ": "
+                + rejected.message());
+    }
+
+    private void failed(Job job, Throwable error, long latencyNs, long nowNs) {
+        if (error instanceof L1PermanentException) {
+            engine.metrics.recordPostFailed(PostFailure.PERMANENT, latencyNs);
+            refusedForGood(job, "L1 call failed permanently for batch " + job.batch.batchNumber() + ": "
+                    + error.getMessage());
+            return;
+        }
+        OptionalLong retryAfterMs = OptionalLong.empty();
+        PostFailure kind;
+        if (error instanceof L1TransientException transientError) {
+            kind = PostFailure.TRANSIENT;
+            retryAfterMs = transientError.retryAfterMs();
+        } else {
+            // L1UnknownResultException, or anything unexpected: the request may have been applied
+            kind = PostFailure.UNKNOWN_RESULT;
+            if (!(error instanceof L1UnknownResultException)) {
+                engine.errorHandler.onError(NAME, error);
+            }
+            job.askBeforePosting = true;
+        }
+        if (job.inFlightIsInclusionCheck) {
+            job.askBeforePosting = true;
+        }
+        job.attempts++;
+        engine.metrics.recordPostFailed(kind, latencyNs);
+        engine.health.l1Failed("batch " + job.batch.batchNumber() + ": " + kind + ": " + error.getMessage());
+        long delayMs = engine.config.postBackoff().delayMs(job.attempts, random.nextLong(), retryAfterMs);
+        job.notBeforeNs = nowNs + delayMs * 1_000_000L;
+    }
+
+    /** @return true if saved (the job is done), false if storage failed (retried at the next step) */
+    private boolean savePosted(Job job, String l1TxId, long nowNs) {
+        BatchL1State posted = new BatchL1State(L1Status.POSTED, l1TxId.isEmpty() ? null : l1TxId, 0,
+                job.attempts + 1, null, engine.wallClock.currentTimeMs());
+        WriteOutcome outcome;
+        try {
+            outcome = engine.storage.updateL1State(engine.term(), job.batch.batchNumber(), posted);
+        } catch (StorageException e) {
+            engine.health.storageFailed(e);
+            engine.loopFailed(NAME, e);
+            job.notBeforeNs = nowNs + STORAGE_RETRY_NS;
+            return false;
+        }
+        engine.health.storageOk();
+        if (outcome instanceof Fenced fenced) {
+            engine.fence(fenced.storedTerm(), "poster");
+        } else if (outcome instanceof Conflict conflict) {
+            engine.loopFailed(NAME, new IllegalStateException("batch " + job.batch.batchNumber()
+                    + " state not saved: " + conflict.reason()));
+        }
+        job.done = true;
+        engine.reconciler.requestRound();
+        return true;
+    }
+
+    private void refusedForGood(Job job, String reason) {
+        engine.health.l1Failed(reason);
+        BatchL1State failedState = new BatchL1State(L1Status.FAILED, null, 0, job.attempts + 1, reason,
+                engine.wallClock.currentTimeMs());
+        WriteOutcome outcome = engine.storage.updateL1State(engine.term(), job.batch.batchNumber(), failedState);
+        if (outcome instanceof Fenced fenced) {
+            engine.fence(fenced.storedTerm(), "poster");
+            return;
+        }
+        halt(reason);
+        job.done = true;
+    }
+
+    private void halt(String reason) {
+        haltedReason = reason;
+        engine.health.postingHalted(reason);
+        engine.loopFailed(NAME, new IllegalStateException("posting halted: " + reason));
+    }
+
+    /** Puts the batches L1 refused back to committed, in order, and lifts the halt. */
+    private int resumeHalted() {
+        int resumed = 0;
+        for (StoredBatch failed : engine.storage.listBatchesInStatus(EnumSet.of(L1Status.FAILED), WINDOW)) {
+            BatchL1State again = new BatchL1State(L1Status.COMMITTED, null, 0, failed.l1State().postAttempts(),
+                    failed.l1State().lastError(), engine.wallClock.currentTimeMs());
+            WriteOutcome outcome = engine.storage.updateL1State(engine.term(), failed.batchNumber(), again);
+            if (outcome instanceof Fenced fenced) {
+                engine.fence(fenced.storedTerm(), "poster");
+                return resumed;
+            }
+            resumed++;
+        }
+        haltedReason = null;
+        engine.health.postingHalted(null);
+        refreshRequested.set(true);
+        return resumed;
+    }
+
+    @Override
+    public synchronized long nextDeadlineNs(long nowNs) {
+        long next = nextRefreshNs == Long.MIN_VALUE ? nowNs : nextRefreshNs;
+        if (haltedReason != null) {
+            return next;
+        }
+        for (Job job : jobs.values()) {
+            if (job.inFlight != null) {
+                continue;
+            }
+            long at = job.notBeforeNs == Long.MIN_VALUE ? nowNs : job.notBeforeNs;
+            if (at - next < 0) {
+                next = at;
+            }
+            break;
+        }
+        return next;
+    }
+}

@@ -1,0 +1,729 @@
+package org.ippan.l2.core.engine;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.ippan.l2.core.admission.AdmissionRules;
+import org.ippan.l2.core.admission.Refusal;
+import org.ippan.l2.core.admission.RefusalCode;
+import org.ippan.l2.core.admission.SubmitResult;
+import org.ippan.l2.core.batch.BatchCutter;
+import org.ippan.l2.core.batch.BatchPlanner;
+import org.ippan.l2.core.batch.OrderingPolicy;
+import org.ippan.l2.core.batch.PendingTx;
+import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.wire.Hash;
+import org.ippan.l2.core.wire.Hex;
+import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.l1.L1Poster;
+import org.ippan.l2.storage.AppendOutcome;
+import org.ippan.l2.storage.Appended;
+import org.ippan.l2.storage.AppendedTx;
+import org.ippan.l2.storage.BatchCounts;
+import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.LeaderRecord;
+import org.ippan.l2.storage.NewTx;
+import org.ippan.l2.storage.SequenceState;
+import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.StoredBatch;
+import org.ippan.l2.storage.StoredTx;
+import org.ippan.l2.storage.TermClaim;
+import org.ippan.l2.storage.TermGranted;
+import org.ippan.l2.storage.TermRefused;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sequencer engine: admission, the leader state machine and the loops that cut, post and confirm batches.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ *   <li><b>No threads, no clocks.</b> The engine's work happens in {@link DutyLoop} steps ({@link #loops()}) that
+ *       the host runs on its own executors (or with {@link SequencerRunner}), and on the threads that submit txs.
+ *       Time comes from the injected {@link EpochClock} and {@link NanoClock}.</li>
+ *   <li><b>Storage is the truth; the term is the fencing token.</b> {@link #start()} claims the term with a
+ *       compare-and-set and rebuilds everything from storage alone. Every write (admission, batch commit, L1 state,
+ *       heartbeat) is conditional on the term; a write that meets a higher term moves this node to
+ *       {@link SequencerState#FENCED} at once, and nothing is written or posted by it after that.</li>
+ *   <li><b>Admission is group commit by flat combining.</b> A submission is checked against the rules, answered
+ *       from the duplicate cache if it can be, and queued; the submitting thread that takes the commit lock writes
+ *       every queued submission in one term-conditional storage write, the others wait for their future. A tx is
+ *       acknowledged only once that write returned, with its admission sequence number.</li>
+ *   <li><b>Loops.</b> The batcher cuts and commits batches (batch, cursor, head, signed envelope and L1 request
+ *       in one write); the poster posts committed batches in order with their idempotency key; the reconciler
+ *       moves them to included and confirmed and re-queues what L1 lost; the heartbeat records liveness; leader
+ *       tasks run only while this node leads.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: submissions may come from any number of threads; each loop must be run by one thread at a time
+ * (different loops may run in parallel).
+ */
+public final class Sequencer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+    private static final int RECOVERY_PAGE = 10_000;
+
+    final SequencerConfig config;
+    final Storage storage;
+    final L1Poster l1;
+    final Optional<EnvelopeSigner> signer;
+    final EpochClock wallClock;
+    final NanoClock nanoClock;
+    final SequencerMetrics metrics;
+    final ErrorHandler errorHandler;
+    final AdmissionRules rules;
+    final BatchPlanner planner;
+    final Health health;
+    final PendingPool pool = new PendingPool();
+    private final String leaderPubkey;
+    private final Cache<Hash, Long> recentTxs;
+
+    private final ConcurrentLinkedQueue<Submission> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final ReentrantLock commitLock = new ReentrantLock();
+
+    private final Object stateLock = new Object();
+    private volatile SequencerState state = SequencerState.NEW;
+    private volatile String stateReason = "built, not started";
+    private volatile long timeOfLastStateChangeNs;
+    private volatile Runnable workListener = () -> {};
+    private volatile SequencerStatus lastStatus;
+
+    final Batcher batcher;
+    final Poster poster;
+    final Reconciler reconciler;
+    final Heartbeat heartbeat;
+    final LeaderTasks leaderTasks;
+    private final List<DutyLoop> loops;
+
+    private Sequencer(Builder b) {
+        this.config = b.config;
+        this.storage = b.storage;
+        this.l1 = b.l1;
+        this.signer = Optional.ofNullable(b.signer);
+        this.wallClock = b.wallClock;
+        this.nanoClock = b.nanoClock;
+        this.metrics = b.metrics;
+        this.errorHandler = b.errorHandler;
+        this.rules = new AdmissionRules(config.chainId(), config.maxTxSize(), config.batchLimits());
+        this.planner = new BatchPlanner(config.chainId(), new BatchCutter(config.batchLimits()), b.ordering);
+        this.health = new Health(config.l1FailureThreshold());
+        this.leaderPubkey = signer.map(s -> Hex.encode(s.publicKey())).orElse(config.leaderId());
+        this.recentTxs = Caffeine.newBuilder().maximumSize(config.dedupCacheSize()).build();
+        this.timeOfLastStateChangeNs = nanoClock.nanoTime();
+        this.batcher = new Batcher(this);
+        this.poster = new Poster(this, b.randomSeed);
+        this.reconciler = new Reconciler(this);
+        this.heartbeat = new Heartbeat(this);
+        this.leaderTasks = new LeaderTasks(this, b.leaderTasks);
+        this.loops = List.of(batcher, poster, reconciler, heartbeat, leaderTasks);
+    }
+
+    /** @return a builder; storage, the L1 poster and the configuration are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- lifecycle and the state machine --------------------------------------------------------------------
+
+    /**
+     * Starts the node in its configured role. A leader claims its term in storage with a compare-and-set (a stored
+     * higher term, or the same term held by another leader id, refuses the start) and rebuilds its state from
+     * storage alone: pending txs, next sequence and batch numbers, chain head, batches to post and to confirm.
+     *
+     * @throws SequencerStartException if the term is refused or storage fails; the node then stays {@code NEW}
+     * @throws IllegalStateException if already started
+     */
+    public void start() {
+        synchronized (stateLock) {
+            if (state != SequencerState.NEW) {
+                throw new IllegalStateException("already started (state " + state + ")");
+            }
+            if (config.role() == Role.FOLLOWER) {
+                transition(SequencerState.FOLLOWER, "started as a read-only follower");
+                return;
+            }
+            long term = config.term();
+            TermClaim claim;
+            try {
+                claim = storage.claimTerm(term, config.leaderId(), wallClock.currentTimeMs());
+            } catch (StorageException e) {
+                health.storageFailed(e);
+                throw new SequencerStartException("storage failed while claiming term " + term + ": "
+                        + e.getMessage(), e);
+            }
+            if (claim instanceof TermRefused refused) {
+                throw new SequencerStartException(refusalMessage(refused));
+            }
+            try {
+                recover();
+            } catch (StorageException e) {
+                health.storageFailed(e);
+                throw new SequencerStartException("storage failed while recovering state: " + e.getMessage(), e);
+            }
+            TermGranted granted = (TermGranted) claim;
+            transition(SequencerState.LEADER, "claimed term " + term + " (storage held term "
+                    + granted.previousTerm() + (granted.previousLeaderId() == null ? "" : " of "
+                    + granted.previousLeaderId()) + ")");
+        }
+        leaderTasks.start(config.term());
+        signalWork();
+    }
+
+    private String refusalMessage(TermRefused refused) {
+        long term = config.term();
+        if (refused.storedTerm() > term) {
+            return "storage holds term " + refused.storedTerm() + " (leader " + refused.storedLeaderId()
+                    + "), higher than this node's LEADER_TERM=" + term + ": it may not lead; to promote it, restart "
+                    + "with LEADER_TERM=" + (refused.storedTerm() + 1);
+        }
+        return "term " + term + " is already held by leader " + refused.storedLeaderId() + "; another leader ("
+                + config.leaderId() + ") needs a higher term: restart with LEADER_TERM=" + (term + 1);
+    }
+
+    /** Rebuilds the in-memory view from storage: the pending txs and the chain head. */
+    void recover() {
+        SequenceState sequence = storage.readSequenceState();
+        List<PendingTx> pending = new ArrayList<>((int) Math.min(sequence.pendingCount(), 1_000_000));
+        long from = sequence.nextUnbatchedSeq();
+        while (from < sequence.nextSeq()) {
+            List<StoredTx> page = storage.readTxs(from, RECOVERY_PAGE);
+            if (page.isEmpty()) {
+                break;
+            }
+            for (StoredTx stored : page) {
+                if (stored.seq() >= sequence.nextSeq()) {
+                    break;
+                }
+                pending.add(PendingTx.fromStored(stored));
+            }
+            from = page.get(page.size() - 1).seq() + 1;
+        }
+        pool.reset(sequence, pending);
+        health.storageOk();
+        poster.requestRefresh();
+    }
+
+    /**
+     * Called by every write that met a higher term: the node is {@link SequencerState#FENCED} from now on.
+     *
+     * @param storedTerm the term storage holds
+     * @param where which write met it
+     */
+    void fence(long storedTerm, String where) {
+        synchronized (stateLock) {
+            if (state != SequencerState.LEADER) {
+                return;
+            }
+            transition(SequencerState.FENCED, "storage holds term " + storedTerm + ", higher than this node's term "
+                    + config.term() + " (seen by " + where + "); stopped admitting, cutting, posting and heartbeating");
+        }
+        leaderTasks.stop("fenced by term " + storedTerm);
+        failQueued();
+    }
+
+    /** The one transition funnel: logs, stamps the time and reports the change. */
+    private void transition(SequencerState to, String reason) {
+        SequencerState from = state;
+        state = to;
+        stateReason = reason;
+        timeOfLastStateChangeNs = nanoClock.nanoTime();
+        if (to == SequencerState.FENCED) {
+            LOG.warn("{} -> {}: {}", from, to, reason);
+        } else {
+            LOG.info("{} -> {}: {}", from, to, reason);
+        }
+        metrics.recordStateChange(from, to);
+    }
+
+    /**
+     * Stops the node: no more admissions (queued submissions are refused), no loop does anything, leader tasks are
+     * stopped. Storage and the L1 poster belong to the host, which closes them. Idempotent.
+     */
+    @Override
+    public void close() {
+        boolean wasLeader;
+        synchronized (stateLock) {
+            if (state == SequencerState.CLOSED) {
+                return;
+            }
+            wasLeader = state == SequencerState.LEADER;
+            transition(SequencerState.CLOSED, "closed");
+        }
+        if (wasLeader) {
+            leaderTasks.stop("closed");
+        }
+        failQueued();
+    }
+
+    /** @return the current state */
+    public SequencerState state() {
+        return state;
+    }
+
+    /** @return why the node is in its current state */
+    public String stateReason() {
+        return stateReason;
+    }
+
+    /** @return the {@link NanoClock} time of the last state change */
+    public long timeOfLastStateChangeNs() {
+        return timeOfLastStateChangeNs;
+    }
+
+    boolean isLeader() {
+        return state == SequencerState.LEADER;
+    }
+
+    long term() {
+        return config.term();
+    }
+
+    // ---- admission ---------------------------------------------------------------------------------------------
+
+    /**
+     * Submits a tx and waits until it is durable (or refused).
+     *
+     * @return the typed result: accepted with its sequence number (possibly as a duplicate), or refused
+     */
+    public SubmitResult submit(Tx tx) {
+        return submitAsync(tx).join();
+    }
+
+    /**
+     * Submits txs as one group: they are sequenced in list order, and the admissible ones share storage writes.
+     *
+     * @return one result per tx, in order
+     */
+    public List<SubmitResult> submitAll(List<Tx> txs) {
+        List<CompletableFuture<SubmitResult>> futures = new ArrayList<>(txs.size());
+        for (Tx tx : txs) {
+            futures.add(enqueue(tx));
+        }
+        drain();
+        List<SubmitResult> results = new ArrayList<>(txs.size());
+        for (CompletableFuture<SubmitResult> future : futures) {
+            results.add(future.join());
+        }
+        return results;
+    }
+
+    /**
+     * Submits a tx; the future completes when it is durable or refused (it never completes exceptionally). Many
+     * concurrent submissions share one storage write. The calling thread may itself perform a group write for
+     * everything queued (flat combining), so it may block for one storage write.
+     *
+     * @return the future result
+     */
+    public CompletableFuture<SubmitResult> submitAsync(Tx tx) {
+        CompletableFuture<SubmitResult> future = enqueue(tx);
+        drain();
+        return future;
+    }
+
+    private CompletableFuture<SubmitResult> enqueue(Tx tx) {
+        Objects.requireNonNull(tx, "tx");
+        if (state != SequencerState.LEADER) {
+            return refused(RefusalCode.NOT_LEADER, notLeaderMessage(), 0);
+        }
+        Optional<Refusal> refusal = rules.check(tx);
+        if (refusal.isPresent()) {
+            metrics.recordRejected(refusal.get().code(), 1);
+            return CompletableFuture.completedFuture(new SubmitResult.Refused(refusal.get()));
+        }
+        Hash hash = tx.hash();
+        Long knownSeq = recentTxs.getIfPresent(hash);
+        if (knownSeq != null) {
+            metrics.recordAdmitted(0, 1, 0);
+            return CompletableFuture.completedFuture(new SubmitResult.Accepted(hash, knownSeq, true));
+        }
+        if (pool.pendingCount() + queued.get() >= config.admissionCap()) {
+            return refused(RefusalCode.QUEUE_FULL, "admission cap of " + config.admissionCap()
+                    + " pending txs reached; retry later", Math.max(1, config.batchLimits().maxWaitMs()));
+        }
+        Submission submission = new Submission(tx, hash, new CompletableFuture<>(), nanoClock.nanoTime());
+        queued.incrementAndGet();
+        queue.add(submission);
+        return submission.future;
+    }
+
+    private CompletableFuture<SubmitResult> refused(RefusalCode code, String message, long retryAfterMs) {
+        metrics.recordRejected(code, 1);
+        return CompletableFuture.completedFuture(new SubmitResult.Refused(new Refusal(code, message, retryAfterMs)));
+    }
+
+    private String notLeaderMessage() {
+        return switch (state) {
+            case FOLLOWER -> "this node (" + config.leaderId() + ") is a read-only follower";
+            case FENCED -> "this node was fenced: " + stateReason;
+            case NEW -> "this node is not started";
+            default -> "this node is closed";
+        };
+    }
+
+    /** Flat combining: whoever takes the commit lock writes everything queued, in groups; the rest return. */
+    private void drain() {
+        while (!queue.isEmpty()) {
+            if (!commitLock.tryLock()) {
+                return; // the holder drains our submissions too: it re-checks the queue after unlocking
+            }
+            try {
+                List<Submission> group;
+                while (!(group = pollGroup()).isEmpty()) {
+                    writeGroup(group);
+                }
+            } finally {
+                commitLock.unlock();
+            }
+        }
+    }
+
+    private List<Submission> pollGroup() {
+        List<Submission> group = new ArrayList<>();
+        Submission next;
+        while (group.size() < config.maxAdmissionGroup() && (next = queue.poll()) != null) {
+            group.add(next);
+        }
+        return group;
+    }
+
+    private void writeGroup(List<Submission> group) {
+        try {
+            if (state != SequencerState.LEADER) {
+                completeAll(group, RefusalCode.NOT_LEADER, notLeaderMessage());
+                return;
+            }
+            long nowMs = wallClock.currentTimeMs();
+            List<NewTx> newTxs = new ArrayList<>(group.size());
+            for (Submission s : group) {
+                newTxs.add(new NewTx(s.hash.toBytes(), s.tx.encode(), nowMs));
+            }
+            AppendOutcome outcome;
+            try {
+                outcome = storage.appendTxs(config.term(), newTxs);
+            } catch (StorageException e) {
+                health.storageFailed(e);
+                pool.markInconsistent(); // the write may have applied after all: rebuild the view from storage
+                errorHandler.onError("admission", e);
+                completeAll(group, RefusalCode.UNAVAILABLE, "storage failed (" + e.getMessage()
+                        + "); the txs may or may not be stored: resubmit them, resubmission is idempotent");
+                return;
+            }
+            health.storageOk();
+            if (outcome instanceof Fenced fenced) {
+                fence(fenced.storedTerm(), "admission");
+                completeAll(group, RefusalCode.NOT_LEADER, notLeaderMessage());
+                return;
+            }
+            List<AppendedTx> appended = ((Appended) outcome).txs();
+            List<PendingTx> added = new ArrayList<>(group.size());
+            int duplicates = 0;
+            for (int i = 0; i < group.size(); i++) {
+                AppendedTx a = appended.get(i);
+                Submission s = group.get(i);
+                if (a.duplicate()) {
+                    duplicates++;
+                } else {
+                    added.add(new PendingTx(a.seq(), s.tx, nowMs));
+                }
+            }
+            pool.appended(added);
+            for (int i = 0; i < group.size(); i++) {
+                Submission s = group.get(i);
+                AppendedTx a = appended.get(i);
+                recentTxs.put(s.hash, a.seq());
+                s.future.complete(new SubmitResult.Accepted(s.hash, a.seq(), a.duplicate()));
+            }
+            metrics.recordAdmitted(group.size() - duplicates, duplicates,
+                    nanoClock.nanoTime() - group.get(0).enqueuedNs);
+            if (!added.isEmpty()) {
+                signalWork();
+            }
+        } catch (RuntimeException e) {
+            errorHandler.onError("admission", e);
+            completeAll(group, RefusalCode.UNAVAILABLE, "admission failed: " + e);
+        } finally {
+            queued.addAndGet(-group.size());
+        }
+    }
+
+    private void completeAll(List<Submission> group, RefusalCode code, String message) {
+        metrics.recordRejected(code, group.size());
+        SubmitResult refused = SubmitResult.Refused.of(code, message);
+        for (Submission s : group) {
+            s.future.complete(refused);
+        }
+    }
+
+    /** Refuses whatever is queued (after fencing or closing): the writer would refuse it anyway. */
+    private void failQueued() {
+        drain();
+    }
+
+    /** A queued submission. */
+    private record Submission(Tx tx, Hash hash, CompletableFuture<SubmitResult> future, long enqueuedNs) {}
+
+    // ---- operations -----------------------------------------------------------------------------------------------
+
+    /** Asks the batcher to cut whatever is pending at its next step, without waiting for the limits. */
+    public void flush() {
+        batcher.requestFlush();
+        signalWork();
+    }
+
+    /**
+     * Resumes posting after L1 refused a batch permanently (posting halted, readiness red): the refused batches
+     * are posted again, in order, with the same key. Use it once the cause is fixed on the L1 side.
+     *
+     * @return true if posting was halted and is resumed
+     */
+    public boolean resumePosting() {
+        boolean resumed = poster.resume();
+        signalWork();
+        return resumed;
+    }
+
+    /** @return the engine's loops, for a host that runs them on its own executors */
+    public List<DutyLoop> loops() {
+        return loops;
+    }
+
+    /**
+     * Runs one step of every loop, in order (batcher, poster, reconciler, heartbeat, leader tasks): for tests and
+     * hosts that drive the engine from a single thread.
+     *
+     * @return the total work done
+     */
+    public int doWork(long nowNs) {
+        int work = 0;
+        for (DutyLoop loop : loops) {
+            work += loop.doWork(nowNs);
+        }
+        return work;
+    }
+
+    /**
+     * Registers what to run when new work appears outside a loop step (a tx admitted, an L1 answer arrived), so a
+     * runner can step the loops at once instead of at their next deadline. {@link SequencerRunner} registers itself.
+     */
+    public void onWorkAvailable(Runnable listener) {
+        this.workListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    void signalWork() {
+        try {
+            workListener.run();
+        } catch (RuntimeException e) {
+            errorHandler.onError("work-listener", e);
+        }
+    }
+
+    void loopFailed(String loop, Throwable error) {
+        health.loopFailed(loop, String.valueOf(error.getMessage()));
+        metrics.recordLoopError(loop);
+        try {
+            errorHandler.onError(loop, error);
+        } catch (RuntimeException ignored) {
+            // the error handler must not throw; if it does, the loop still must not die
+        }
+    }
+
+    // ---- reads (leaders and followers alike) ------------------------------------------------------------------
+
+    /** @return the accepted tx with {@code hash} and its batch, if storage has it */
+    public Optional<TxInfo> findTx(Hash hash) {
+        return storage.findTx(hash.toBytes()).map(stored -> new TxInfo(Tx.decode(stored.canonicalTx()), stored.seq(),
+                stored.admittedMs(), storage.findBatchContaining(stored.seq())));
+    }
+
+    /** @return the batch with {@code batchHash}, if storage has it */
+    public Optional<StoredBatch> findBatch(Hash batchHash) {
+        return storage.findBatch(batchHash.toBytes());
+    }
+
+    /** @return the batch numbered {@code batchNumber}, if storage has it */
+    public Optional<StoredBatch> findBatchByNumber(long batchNumber) {
+        return storage.findBatchByNumber(batchNumber);
+    }
+
+    /** @return up to {@code maxCount} batches from {@code fromNumber}, ascending */
+    public List<StoredBatch> listBatches(long fromNumber, int maxCount) {
+        return storage.listBatches(fromNumber, maxCount);
+    }
+
+    /** @return the public key envelopes are signed with, or empty when they are posted unsigned */
+    public Optional<byte[]> publicKey() {
+        return signer.map(EnvelopeSigner::publicKey);
+    }
+
+    /** @return the configuration */
+    public SequencerConfig config() {
+        return config;
+    }
+
+    /** @return the readiness verdict and its reasons */
+    public Readiness readiness() {
+        return Readiness.of(health.reasons(state, stateReason));
+    }
+
+    /**
+     * A snapshot for {@code GET /status}. Counts, the chain head and the heartbeat are read from storage; if
+     * storage fails, the last known values are shown and readiness says storage is failing.
+     */
+    public SequencerStatus status() {
+        SequencerState current = state;
+        SequencerStatus previous = lastStatus;
+        SequencerStatus.Leader leader;
+        SequencerStatus.Pool poolStatus;
+        SequencerStatus.Batches batches;
+        try {
+            LeaderRecord record = storage.readLeader();
+            BatchCounts counts = storage.countBatches();
+            SequenceState sequence = storage.readSequenceState();
+            leader = new SequencerStatus.Leader(config.leaderMode().wireName(), current == SequencerState.LEADER,
+                    config.leaderId(), leaderPubkey, config.term(), record.lastHeartbeatMs(), record.term(),
+                    record.leaderId());
+            poolStatus = new SequencerStatus.Pool(sequence.pendingCount(), config.admissionCap());
+            long last = sequence.nextBatchNumber() - 1;
+            batches = new SequencerStatus.Batches(counts.committed() + counts.failed(),
+                    counts.posted() + counts.included(), counts.confirmed(), counts.failed(), last,
+                    last == 0 ? null : Hex.encode(sequence.headBatchHash()));
+            health.storageOk();
+        } catch (StorageException e) {
+            health.storageFailed(e);
+            leader = previous != null ? previous.leader() : new SequencerStatus.Leader(
+                    config.leaderMode().wireName(), false, config.leaderId(), leaderPubkey, config.term(), 0, 0, null);
+            poolStatus = previous != null ? previous.pool() : new SequencerStatus.Pool(0, config.admissionCap());
+            batches = previous != null ? previous.batches() : new SequencerStatus.Batches(0, 0, 0, 0, 0, null);
+            leader = new SequencerStatus.Leader(leader.mode(), current == SequencerState.LEADER, leader.id(),
+                    leader.leaderPubkey(), leader.termId(), leader.lastHeartbeatMs(), leader.storedTerm(),
+                    leader.storedLeaderId());
+        }
+        SequencerStatus.L1 l1Status = new SequencerStatus.L1(reconciler.l1Height(), reconciler.l1FinalizedHeight(),
+                health.lastL1Error());
+        SequencerStatus status = new SequencerStatus(current, leader, poolStatus, batches, l1Status, readiness());
+        lastStatus = status;
+        return status;
+    }
+
+    // ---- builder ------------------------------------------------------------------------------------------------
+
+    /** Builds a {@link Sequencer}; validates everything once, with messages that name the field. */
+    public static final class Builder {
+        private SequencerConfig config;
+        private Storage storage;
+        private L1Poster l1;
+        private EnvelopeSigner signer;
+        private EpochClock wallClock = EpochClock.SYSTEM;
+        private NanoClock nanoClock = NanoClock.SYSTEM;
+        private SequencerMetrics metrics = SequencerMetrics.NONE;
+        private ErrorHandler errorHandler = (loop, error) -> LOG.error("error in {}", loop, error);
+        private OrderingPolicy ordering = OrderingPolicy.ADMISSION_ORDER;
+        private final List<LeaderTask> leaderTasks = new ArrayList<>();
+        private long randomSeed = 0x5EED_5EEDL;
+
+        private Builder() {}
+
+        /** Required: identity, role, limits and tunables. */
+        public Builder config(SequencerConfig value) {
+            this.config = value;
+            return this;
+        }
+
+        /** Required: the storage port. */
+        public Builder storage(Storage value) {
+            this.storage = value;
+            return this;
+        }
+
+        /** Required: the L1 port. */
+        public Builder l1Poster(L1Poster value) {
+            this.l1 = value;
+            return this;
+        }
+
+        /** Optional: the envelope signer; without one, envelopes are posted unsigned (a warning is logged once). */
+        public Builder signer(EnvelopeSigner value) {
+            this.signer = value;
+            return this;
+        }
+
+        /** Optional: the wall clock (default: the system's). */
+        public Builder wallClock(EpochClock value) {
+            this.wallClock = value;
+            return this;
+        }
+
+        /** Optional: the monotonic clock (default: the JVM's). */
+        public Builder nanoClock(NanoClock value) {
+            this.nanoClock = value;
+            return this;
+        }
+
+        /** Optional: the metrics listener (default: none). */
+        public Builder metrics(SequencerMetrics value) {
+            this.metrics = value;
+            return this;
+        }
+
+        /** Optional: where loop and admission errors go (default: logged). */
+        public Builder errorHandler(ErrorHandler value) {
+            this.errorHandler = value;
+            return this;
+        }
+
+        /** Optional: the ordering policy (default: admission order). */
+        public Builder ordering(OrderingPolicy value) {
+            this.ordering = value;
+            return this;
+        }
+
+        /** Optional: a task that runs only while this node leads; may be called several times. */
+        public Builder leaderTask(LeaderTask task) {
+            this.leaderTasks.add(Objects.requireNonNull(task, "leaderTask"));
+            return this;
+        }
+
+        /** Optional: the seed of the backoff jitter, for repeatable tests. */
+        public Builder randomSeed(long value) {
+            this.randomSeed = value;
+            return this;
+        }
+
+        /**
+         * @return the engine, not started
+         * @throws IllegalArgumentException naming the first missing or invalid field
+         */
+        public Sequencer build() {
+            require(config, "config");
+            require(storage, "storage");
+            require(l1, "l1Poster");
+            require(wallClock, "wallClock");
+            require(nanoClock, "nanoClock");
+            require(metrics, "metrics");
+            require(errorHandler, "errorHandler");
+            require(ordering, "ordering");
+            if (signer != null && signer.publicKey().length != EnvelopeSigner.PUBLIC_KEY_LENGTH) {
+                throw new IllegalArgumentException("signer: public key must be 32 bytes, got "
+                        + signer.publicKey().length);
+            }
+            if (signer == null && config.role() == Role.LEADER) {
+                LOG.warn("no sequencer key configured (L2_SEQUENCER_KEY_PATH): batch envelopes are posted unsigned");
+            }
+            return new Sequencer(this);
+        }
+
+        private static void require(Object value, String field) {
+            if (value == null) {
+                throw new IllegalArgumentException(field + " is required");
+            }
+        }
+    }
+}

@@ -1,0 +1,810 @@
+package org.ippan.l2.core.engine;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import org.ippan.l2.core.batch.BatchLimits;
+import org.ippan.l2.core.contract.ContractException;
+import org.ippan.l2.core.contract.Hub;
+import org.ippan.l2.l1.Backoff;
+
+/**
+ * The immutable settings of one sequencer instance: its role and term, the admission and batch limits, the L1
+ * contract fields and the engine's tunables.
+ *
+ * <p>Built by {@link #builder()} (validated once, in {@link Builder#build()}, with a {@link ConfigException}
+ * naming the field) or read from the process environment by {@link #fromEnvironment(Map)} (the same checks, with
+ * the exception naming the variable). The defaults are those of the node's configuration table
+ * ({@code node-http-api.md}):
+ *
+ * <table>
+ *   <caption>Settings, their environment variables and defaults</caption>
+ *   <tr><th>field</th><th>variable</th><th>default</th><th>range</th></tr>
+ *   <tr><td>{@code leaderMode}</td><td>{@code L2_LEADER_MODE}</td><td>{@code single}</td><td>{@code single}</td></tr>
+ *   <tr><td>{@code role}</td><td>{@code L2_LEADER}</td><td>{@code 1} (leader)</td>
+ *       <td>{@code 1}/{@code true}: leader, {@code 0}/{@code false}: follower</td></tr>
+ *   <tr><td>{@code leaderId}</td><td>{@code LEADER_ID}</td><td>{@code sequencer-0}</td>
+ *       <td>not blank, at most 128 chars, no control characters</td></tr>
+ *   <tr><td>{@code term}</td><td>{@code LEADER_TERM}</td><td>0</td><td>&gt;= 0</td></tr>
+ *   <tr><td>{@code sequencerKeyPath}</td><td>{@code L2_SEQUENCER_KEY_PATH}</td><td>none</td><td>a path</td></tr>
+ *   <tr><td>{@code chainId}</td><td>{@code L2_CHAIN_ID}</td><td>1</td><td>unsigned 64-bit</td></tr>
+ *   <tr><td>{@code maxTxSize}</td><td>{@code L2_MAX_TX_SIZE}</td><td>65536</td>
+ *       <td>1 .. 16 MiB, at most {@code batchLimits.maxBytes}</td></tr>
+ *   <tr><td>{@code admissionCap}</td><td>{@code L2_ADMISSION_CAP}</td><td>100000</td><td>&gt;= 1</td></tr>
+ *   <tr><td>{@code batchLimits}</td><td>{@code L2_MAX_BATCH_TXS}, {@code L2_MAX_BATCH_BYTES},
+ *       {@code L2_MAX_WAIT_MS}</td><td>1000, 1048576, 1000</td><td>see {@link BatchLimits}</td></tr>
+ *   <tr><td>{@code hub}</td><td>{@code L2_HUB_ID}</td><td>{@code Fin}</td><td>see {@link Hub}</td></tr>
+ *   <tr><td>{@code batchFee}</td><td>{@code L2_BATCH_FEE}</td><td>0</td><td>&gt;= 0</td></tr>
+ *   <tr><td>{@code finalityConfirmations}</td><td>{@code L2_FINALITY_CONFIRMATIONS}</td><td>6</td>
+ *       <td>&gt;= 0</td></tr>
+ *   <tr><td>{@code heartbeatIntervalMs}</td><td>{@code L2_HEARTBEAT_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
+ *   <tr><td>{@code reconcileIntervalMs}</td><td>{@code L2_RECONCILE_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
+ *   <tr><td>{@code maxPostsInFlight}</td><td>{@code L2_MAX_POSTS_IN_FLIGHT}</td><td>4</td><td>1 .. 64</td></tr>
+ *   <tr><td>{@code postBackoff}</td><td>(none)</td><td>{@link Backoff#DEFAULT}</td><td>see {@link Backoff}</td></tr>
+ *   <tr><td>{@code l1FailureThreshold}</td><td>{@code L2_L1_FAILURE_THRESHOLD}</td><td>5</td><td>&gt;= 1</td></tr>
+ *   <tr><td>{@code repostAfterMs}</td><td>{@code L2_REPOST_AFTER_MS}</td><td>60000</td><td>&gt;= 1</td></tr>
+ *   <tr><td>{@code maxAdmissionGroup}</td><td>(none)</td><td>1000</td><td>1 .. 100000</td></tr>
+ *   <tr><td>{@code dedupCacheSize}</td><td>(none)</td><td>100000</td><td>&gt;= 0 (0 disables the cache)</td></tr>
+ * </table>
+ */
+public final class SequencerConfig {
+    /** The largest accepted {@code maxTxSize}: 16 MiB. */
+    public static final int MAX_TX_SIZE_LIMIT = 16 << 20;
+
+    /** The longest accepted {@code leaderId}, in chars. */
+    public static final int MAX_LEADER_ID_LENGTH = 128;
+
+    /** The largest accepted {@code maxPostsInFlight}. */
+    public static final int MAX_POSTS_IN_FLIGHT_LIMIT = 64;
+
+    /** The largest accepted {@code maxAdmissionGroup}. */
+    public static final int MAX_ADMISSION_GROUP_LIMIT = 100_000;
+
+    private final LeaderMode leaderMode;
+    private final Role role;
+    private final String leaderId;
+    private final long term;
+    private final Optional<Path> sequencerKeyPath;
+    private final long chainId;
+    private final int maxTxSize;
+    private final int admissionCap;
+    private final BatchLimits batchLimits;
+    private final Hub hub;
+    private final long batchFee;
+    private final int finalityConfirmations;
+    private final long heartbeatIntervalMs;
+    private final long reconcileIntervalMs;
+    private final int maxPostsInFlight;
+    private final Backoff postBackoff;
+    private final int l1FailureThreshold;
+    private final long repostAfterMs;
+    private final int maxAdmissionGroup;
+    private final int dedupCacheSize;
+
+    private SequencerConfig(Builder builder) {
+        this.leaderMode = builder.leaderMode;
+        this.role = builder.role;
+        this.leaderId = builder.leaderId;
+        this.term = builder.term;
+        this.sequencerKeyPath = builder.sequencerKeyPath;
+        this.chainId = builder.chainId;
+        this.maxTxSize = builder.maxTxSize;
+        this.admissionCap = builder.admissionCap;
+        this.batchLimits = builder.batchLimits;
+        this.hub = builder.hub;
+        this.batchFee = builder.batchFee;
+        this.finalityConfirmations = builder.finalityConfirmations;
+        this.heartbeatIntervalMs = builder.heartbeatIntervalMs;
+        this.reconcileIntervalMs = builder.reconcileIntervalMs;
+        this.maxPostsInFlight = builder.maxPostsInFlight;
+        this.postBackoff = builder.postBackoff;
+        this.l1FailureThreshold = builder.l1FailureThreshold;
+        this.repostAfterMs = builder.repostAfterMs;
+        this.maxAdmissionGroup = builder.maxAdmissionGroup;
+        this.dedupCacheSize = builder.dedupCacheSize;
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this configuration's settings */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.leaderMode = leaderMode;
+        builder.role = role;
+        builder.leaderId = leaderId;
+        builder.term = term;
+        builder.sequencerKeyPath = sequencerKeyPath;
+        builder.chainId = chainId;
+        builder.maxTxSize = maxTxSize;
+        builder.admissionCap = admissionCap;
+        builder.batchLimits = batchLimits;
+        builder.hub = hub;
+        builder.batchFee = batchFee;
+        builder.finalityConfirmations = finalityConfirmations;
+        builder.heartbeatIntervalMs = heartbeatIntervalMs;
+        builder.reconcileIntervalMs = reconcileIntervalMs;
+        builder.maxPostsInFlight = maxPostsInFlight;
+        builder.postBackoff = postBackoff;
+        builder.l1FailureThreshold = l1FailureThreshold;
+        builder.repostAfterMs = repostAfterMs;
+        builder.maxAdmissionGroup = maxAdmissionGroup;
+        builder.dedupCacheSize = dedupCacheSize;
+        return builder;
+    }
+
+    /**
+     * Reads the configuration from environment variables (see the table above). Missing and empty variables take
+     * the defaults; values are trimmed; variables this class does not know are ignored, so the whole process
+     * environment can be passed. The engine tunables {@code L2_HEARTBEAT_MS}, {@code L2_RECONCILE_MS},
+     * {@code L2_MAX_POSTS_IN_FLIGHT}, {@code L2_L1_FAILURE_THRESHOLD} and {@code L2_REPOST_AFTER_MS} are optional.
+     * Numbers are decimal digits only; {@code L2_CHAIN_ID} is unsigned 64-bit, and values above
+     * {@link Long#MAX_VALUE} are carried as their two's complement {@code long}.
+     *
+     * @param env the environment, e.g. {@link System#getenv()}
+     * @return the validated configuration
+     * @throws ConfigException naming the first variable that is malformed or out of range
+     */
+    public static SequencerConfig fromEnvironment(Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        Builder builder = builder();
+        text(env, Setting.LEADER_MODE).ifPresent(value -> builder.leaderMode(parseLeaderMode(value)));
+        text(env, Setting.ROLE).ifPresent(value -> builder.role(parseRole(value)));
+        text(env, Setting.LEADER_ID).ifPresent(builder::leaderId);
+        number(env, Setting.TERM).ifPresent(builder::term);
+        text(env, Setting.SEQUENCER_KEY_PATH)
+                .ifPresent(value -> builder.sequencerKeyPath(Optional.of(parsePath(value))));
+        text(env, Setting.CHAIN_ID).ifPresent(value -> builder.chainId(parseChainId(value)));
+        number(env, Setting.MAX_TX_SIZE).ifPresent(value -> builder.maxTxSize((int) value));
+        number(env, Setting.ADMISSION_CAP).ifPresent(value -> builder.admissionCap((int) value));
+        OptionalLong maxBatchTxs = number(env, Setting.BATCH_MAX_TXS);
+        OptionalLong maxBatchBytes = number(env, Setting.BATCH_MAX_BYTES);
+        OptionalLong maxWaitMs = number(env, Setting.BATCH_MAX_WAIT_MS);
+        if (maxBatchTxs.isPresent() || maxBatchBytes.isPresent() || maxWaitMs.isPresent()) {
+            BatchLimits defaults = BatchLimits.DEFAULTS;
+            builder.batchLimits(batchLimits((int) maxBatchTxs.orElse(defaults.maxTxs()),
+                    maxBatchBytes.orElse(defaults.maxBytes()), maxWaitMs.orElse(defaults.maxWaitMs())));
+        }
+        text(env, Setting.HUB).ifPresent(value -> builder.hub(parseHub(value)));
+        number(env, Setting.BATCH_FEE).ifPresent(builder::batchFee);
+        number(env, Setting.FINALITY_CONFIRMATIONS).ifPresent(value -> builder.finalityConfirmations((int) value));
+        number(env, Setting.HEARTBEAT_INTERVAL_MS).ifPresent(builder::heartbeatIntervalMs);
+        number(env, Setting.RECONCILE_INTERVAL_MS).ifPresent(builder::reconcileIntervalMs);
+        number(env, Setting.MAX_POSTS_IN_FLIGHT).ifPresent(value -> builder.maxPostsInFlight((int) value));
+        number(env, Setting.L1_FAILURE_THRESHOLD).ifPresent(value -> builder.l1FailureThreshold((int) value));
+        number(env, Setting.REPOST_AFTER_MS).ifPresent(builder::repostAfterMs);
+        return builder.build(true);
+    }
+
+    /** @return how the leader is chosen; default {@link LeaderMode#SINGLE} */
+    public LeaderMode leaderMode() {
+        return leaderMode;
+    }
+
+    /** @return whether this instance leads or follows; default {@link Role#LEADER} */
+    public Role role() {
+        return role;
+    }
+
+    /** @return this instance's identifier; default {@code sequencer-0} */
+    public String leaderId() {
+        return leaderId;
+    }
+
+    /** @return the term (epoch) this instance leads in; default 0 */
+    public long term() {
+        return term;
+    }
+
+    /**
+     * @return the Ed25519 PKCS#8 PEM key file that signs batch envelopes, or empty to post them unsigned (the
+     *     default); the file is not read here
+     */
+    public Optional<Path> sequencerKeyPath() {
+        return sequencerKeyPath;
+    }
+
+    /** @return the L2 chain id, an unsigned 64-bit value ({@link Long#toUnsignedString(long)}); default 1 */
+    public long chainId() {
+        return chainId;
+    }
+
+    /** @return the largest tx payload in bytes; default 65536 */
+    public int maxTxSize() {
+        return maxTxSize;
+    }
+
+    /** @return the most pending (accepted, not yet batched) txs; default 100000 */
+    public int admissionCap() {
+        return admissionCap;
+    }
+
+    /** @return when a batch is cut; default {@link BatchLimits#DEFAULTS} */
+    public BatchLimits batchLimits() {
+        return batchLimits;
+    }
+
+    /** @return the hub of the L1 contract envelope; default {@link Hub#Fin} */
+    public Hub hub() {
+        return hub;
+    }
+
+    /** @return the fee of the L1 contract envelope; default 0 */
+    public long batchFee() {
+        return batchFee;
+    }
+
+    /** @return the L1 blocks on top of inclusion before a batch counts as confirmed; default 6 */
+    public int finalityConfirmations() {
+        return finalityConfirmations;
+    }
+
+    /** @return the time between heartbeats of the leader's term; default 1000 ms */
+    public long heartbeatIntervalMs() {
+        return heartbeatIntervalMs;
+    }
+
+    /** @return the time between reconciliations of posted batches with the L1; default 1000 ms */
+    public long reconcileIntervalMs() {
+        return reconcileIntervalMs;
+    }
+
+    /** @return the most batches being posted to the L1 at once; default 4 */
+    public int maxPostsInFlight() {
+        return maxPostsInFlight;
+    }
+
+    /** @return the backoff between retries of a failed post; default {@link Backoff#DEFAULT} */
+    public Backoff postBackoff() {
+        return postBackoff;
+    }
+
+    /** @return the consecutive L1 failures after which readiness turns red; default 5 */
+    public int l1FailureThreshold() {
+        return l1FailureThreshold;
+    }
+
+    /**
+     * @return how long a posted batch the L1 still does not know waits before it is posted again with the same
+     *     idempotency key; default 60000 ms
+     */
+    public long repostAfterMs() {
+        return repostAfterMs;
+    }
+
+    /** @return the most txs admitted in one storage write; default 1000 */
+    public int maxAdmissionGroup() {
+        return maxAdmissionGroup;
+    }
+
+    /** @return the entries of the recent-tx-hash duplicate cache, 0 for none; default 100000 */
+    public int dedupCacheSize() {
+        return dedupCacheSize;
+    }
+
+    /** @return whether {@code other} is a configuration with equal settings */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof SequencerConfig)) {
+            return false;
+        }
+        SequencerConfig that = (SequencerConfig) other;
+        return leaderMode == that.leaderMode
+                && role == that.role
+                && leaderId.equals(that.leaderId)
+                && term == that.term
+                && sequencerKeyPath.equals(that.sequencerKeyPath)
+                && chainId == that.chainId
+                && maxTxSize == that.maxTxSize
+                && admissionCap == that.admissionCap
+                && batchLimits.equals(that.batchLimits)
+                && hub == that.hub
+                && batchFee == that.batchFee
+                && finalityConfirmations == that.finalityConfirmations
+                && heartbeatIntervalMs == that.heartbeatIntervalMs
+                && reconcileIntervalMs == that.reconcileIntervalMs
+                && maxPostsInFlight == that.maxPostsInFlight
+                && postBackoff.equals(that.postBackoff)
+                && l1FailureThreshold == that.l1FailureThreshold
+                && repostAfterMs == that.repostAfterMs
+                && maxAdmissionGroup == that.maxAdmissionGroup
+                && dedupCacheSize == that.dedupCacheSize;
+    }
+
+    /** @return a hash of all settings */
+    @Override
+    public int hashCode() {
+        return Objects.hash(leaderMode, role, leaderId, term, sequencerKeyPath, chainId, maxTxSize, admissionCap,
+                batchLimits, hub, batchFee, finalityConfirmations, heartbeatIntervalMs, reconcileIntervalMs,
+                maxPostsInFlight, postBackoff, l1FailureThreshold, repostAfterMs, maxAdmissionGroup, dedupCacheSize);
+    }
+
+    /** @return every setting, one {@code name=value} each (the key path is shown: it is not secret) */
+    @Override
+    public String toString() {
+        return "SequencerConfig{leaderMode=" + leaderMode.wireName()
+                + ", role=" + role
+                + ", leaderId=" + leaderId
+                + ", term=" + term
+                + ", sequencerKeyPath=" + sequencerKeyPath.map(Path::toString).orElse("<none>")
+                + ", chainId=" + Long.toUnsignedString(chainId)
+                + ", maxTxSize=" + maxTxSize
+                + ", admissionCap=" + admissionCap
+                + ", batchLimits=" + batchLimits
+                + ", hub=" + hub
+                + ", batchFee=" + batchFee
+                + ", finalityConfirmations=" + finalityConfirmations
+                + ", heartbeatIntervalMs=" + heartbeatIntervalMs
+                + ", reconcileIntervalMs=" + reconcileIntervalMs
+                + ", maxPostsInFlight=" + maxPostsInFlight
+                + ", postBackoff=" + postBackoff
+                + ", l1FailureThreshold=" + l1FailureThreshold
+                + ", repostAfterMs=" + repostAfterMs
+                + ", maxAdmissionGroup=" + maxAdmissionGroup
+                + ", dedupCacheSize=" + dedupCacheSize
+                + "}";
+    }
+
+    // ---- environment parsing ---------------------------------------------------------------------------------
+
+    /** The trimmed value of the setting's variable, or empty if it is missing or blank. */
+    private static Optional<String> text(Map<String, String> env, Setting setting) {
+        String value = env.get(setting.variable);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(value.strip());
+    }
+
+    /** The setting's variable as a non-negative decimal integer within the setting's range, or empty if unset. */
+    private static OptionalLong number(Map<String, String> env, Setting setting) {
+        Optional<String> text = text(env, setting);
+        if (text.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        String value = text.get();
+        if (!isDecimalDigits(value)) {
+            throw new ConfigException(setting.variable, "not a non-negative integer", value);
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(value);
+        } catch (NumberFormatException tooLarge) {
+            throw new ConfigException(setting.variable, setting.rangeProblem(), value, tooLarge);
+        }
+        setting.checkRange(parsed, value, true);
+        return OptionalLong.of(parsed);
+    }
+
+    private static boolean isDecimalDigits(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return !value.isEmpty();
+    }
+
+    private static LeaderMode parseLeaderMode(String value) {
+        for (LeaderMode mode : LeaderMode.values()) {
+            if (mode.wireName().equalsIgnoreCase(value)) {
+                return mode;
+            }
+        }
+        throw new ConfigException(Setting.LEADER_MODE.variable,
+                "only '" + LeaderMode.SINGLE.wireName() + "' is supported in this version", value);
+    }
+
+    private static Role parseRole(String value) {
+        if (value.equals("1") || value.equalsIgnoreCase("true")) {
+            return Role.LEADER;
+        }
+        if (value.equals("0") || value.equalsIgnoreCase("false")) {
+            return Role.FOLLOWER;
+        }
+        throw new ConfigException(Setting.ROLE.variable,
+                "must be 1 or true (leader), 0 or false (follower)", value);
+    }
+
+    private static Path parsePath(String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(Setting.SEQUENCER_KEY_PATH.variable, "not a valid path", value, e);
+        }
+    }
+
+    private static long parseChainId(String value) {
+        if (!isDecimalDigits(value)) {
+            throw new ConfigException(Setting.CHAIN_ID.variable, "not an unsigned 64-bit integer", value);
+        }
+        try {
+            return Long.parseUnsignedLong(value);
+        } catch (NumberFormatException tooLarge) {
+            throw new ConfigException(Setting.CHAIN_ID.variable,
+                    "must be at most " + Long.toUnsignedString(-1L) + " (unsigned 64-bit)", value, tooLarge);
+        }
+    }
+
+    private static Hub parseHub(String value) {
+        try {
+            return Hub.parse(value);
+        } catch (ContractException e) {
+            StringBuilder names = new StringBuilder();
+            for (Hub hub : Hub.values()) {
+                names.append(names.length() == 0 ? "" : ", ").append(hub.name());
+            }
+            throw new ConfigException(Setting.HUB.variable, "must be one of " + names, value, e);
+        }
+    }
+
+    /**
+     * Builds the batch limits, naming the variable whose component {@link BatchLimits} refuses: each component is
+     * tried alone, with the defaults for the other two.
+     */
+    private static BatchLimits batchLimits(int maxTxs, long maxBytes, long maxWaitMs) {
+        BatchLimits defaults = BatchLimits.DEFAULTS;
+        tryBatchLimits(Setting.BATCH_MAX_TXS.variable,
+                () -> new BatchLimits(maxTxs, defaults.maxBytes(), defaults.maxWaitMs()));
+        tryBatchLimits(Setting.BATCH_MAX_BYTES.variable,
+                () -> new BatchLimits(defaults.maxTxs(), maxBytes, defaults.maxWaitMs()));
+        tryBatchLimits(Setting.BATCH_MAX_WAIT_MS.variable,
+                () -> new BatchLimits(defaults.maxTxs(), defaults.maxBytes(), maxWaitMs));
+        // Each component is valid alone; only a rule across components can still refuse, so all three are named.
+        return tryBatchLimits(Setting.BATCH_MAX_TXS.variable + ", " + Setting.BATCH_MAX_BYTES.variable + ", "
+                + Setting.BATCH_MAX_WAIT_MS.variable, () -> new BatchLimits(maxTxs, maxBytes, maxWaitMs));
+    }
+
+    private static BatchLimits tryBatchLimits(String variable, Supplier<BatchLimits> limits) {
+        try {
+            return limits.get();
+        } catch (IllegalArgumentException e) {
+            // BatchLimits' message already holds the value ("maxBytes must be >= 69 ..., got 5"): echo no more.
+            throw new ConfigException(variable, e.getMessage(), null, e);
+        }
+    }
+
+    /** A setting: its builder field, its environment variable (if any) and, for numbers, its range. */
+    private enum Setting {
+        LEADER_MODE("leaderMode", "L2_LEADER_MODE"),
+        ROLE("role", "L2_LEADER"),
+        LEADER_ID("leaderId", "LEADER_ID"),
+        TERM("term", "LEADER_TERM", 0, Long.MAX_VALUE),
+        SEQUENCER_KEY_PATH("sequencerKeyPath", "L2_SEQUENCER_KEY_PATH"),
+        CHAIN_ID("chainId", "L2_CHAIN_ID"),
+        MAX_TX_SIZE("maxTxSize", "L2_MAX_TX_SIZE", 1, MAX_TX_SIZE_LIMIT),
+        ADMISSION_CAP("admissionCap", "L2_ADMISSION_CAP", 1, Integer.MAX_VALUE),
+        BATCH_LIMITS("batchLimits", null),
+        BATCH_MAX_TXS("batchLimits.maxTxs", "L2_MAX_BATCH_TXS", 1, Integer.MAX_VALUE),
+        BATCH_MAX_BYTES("batchLimits.maxBytes", "L2_MAX_BATCH_BYTES", 0, Long.MAX_VALUE),
+        BATCH_MAX_WAIT_MS("batchLimits.maxWaitMs", "L2_MAX_WAIT_MS", 0, Long.MAX_VALUE),
+        HUB("hub", "L2_HUB_ID"),
+        BATCH_FEE("batchFee", "L2_BATCH_FEE", 0, Long.MAX_VALUE),
+        FINALITY_CONFIRMATIONS("finalityConfirmations", "L2_FINALITY_CONFIRMATIONS", 0, Integer.MAX_VALUE),
+        HEARTBEAT_INTERVAL_MS("heartbeatIntervalMs", "L2_HEARTBEAT_MS", 1, Long.MAX_VALUE),
+        RECONCILE_INTERVAL_MS("reconcileIntervalMs", "L2_RECONCILE_MS", 1, Long.MAX_VALUE),
+        MAX_POSTS_IN_FLIGHT("maxPostsInFlight", "L2_MAX_POSTS_IN_FLIGHT", 1, MAX_POSTS_IN_FLIGHT_LIMIT),
+        POST_BACKOFF("postBackoff", null),
+        L1_FAILURE_THRESHOLD("l1FailureThreshold", "L2_L1_FAILURE_THRESHOLD", 1, Integer.MAX_VALUE),
+        REPOST_AFTER_MS("repostAfterMs", "L2_REPOST_AFTER_MS", 1, Long.MAX_VALUE),
+        MAX_ADMISSION_GROUP("maxAdmissionGroup", null, 1, MAX_ADMISSION_GROUP_LIMIT),
+        DEDUP_CACHE_SIZE("dedupCacheSize", null, 0, Integer.MAX_VALUE);
+
+        private final String field;
+        private final String variable;
+        private final long min;
+        private final long max;
+
+        Setting(String field, String variable) {
+            this(field, variable, 0, 0);
+        }
+
+        Setting(String field, String variable, long min, long max) {
+            this.field = field;
+            this.variable = variable;
+            this.min = min;
+            this.max = max;
+        }
+
+        /** The variable when the value came from the environment and the setting has one, else the field. */
+        String name(boolean fromEnvironment) {
+            return fromEnvironment && variable != null ? variable : field;
+        }
+
+        String rangeProblem() {
+            return "must be within " + min + ".." + max;
+        }
+
+        void checkRange(long value, String shown, boolean fromEnvironment) {
+            if (value < min || value > max) {
+                throw new ConfigException(name(fromEnvironment), rangeProblem(), shown);
+            }
+        }
+
+        void checkRange(long value, boolean fromEnvironment) {
+            checkRange(value, Long.toString(value), fromEnvironment);
+        }
+
+        <T> T requireNonNull(T value, boolean fromEnvironment) {
+            if (value == null) {
+                throw new ConfigException(name(fromEnvironment), "must not be null", null);
+            }
+            return value;
+        }
+    }
+
+    /** Builds a {@link SequencerConfig}; holds the defaults until set, and validates once, in {@link #build()}. */
+    public static final class Builder {
+        private LeaderMode leaderMode = LeaderMode.SINGLE;
+        private Role role = Role.LEADER;
+        private String leaderId = "sequencer-0";
+        private long term;
+        private Optional<Path> sequencerKeyPath = Optional.empty();
+        private long chainId = 1;
+        private int maxTxSize = 65_536;
+        private int admissionCap = 100_000;
+        private BatchLimits batchLimits = BatchLimits.DEFAULTS;
+        private Hub hub = Hub.Fin;
+        private long batchFee;
+        private int finalityConfirmations = 6;
+        private long heartbeatIntervalMs = 1000;
+        private long reconcileIntervalMs = 1000;
+        private int maxPostsInFlight = 4;
+        private Backoff postBackoff = Backoff.DEFAULT;
+        private int l1FailureThreshold = 5;
+        private long repostAfterMs = 60_000;
+        private int maxAdmissionGroup = 1000;
+        private int dedupCacheSize = 100_000;
+
+        private Builder() {
+        }
+
+        /**
+         * @param leaderMode how the leader is chosen; not null
+         * @return this builder
+         */
+        public Builder leaderMode(LeaderMode leaderMode) {
+            this.leaderMode = leaderMode;
+            return this;
+        }
+
+        /**
+         * @param role whether this instance leads or follows; not null
+         * @return this builder
+         */
+        public Builder role(Role role) {
+            this.role = role;
+            return this;
+        }
+
+        /**
+         * @param leaderId this instance's identifier: not blank, at most {@value SequencerConfig#MAX_LEADER_ID_LENGTH}
+         *     chars, no control characters
+         * @return this builder
+         */
+        public Builder leaderId(String leaderId) {
+            this.leaderId = leaderId;
+            return this;
+        }
+
+        /**
+         * @param term the term (epoch) this instance leads in, at least 0
+         * @return this builder
+         */
+        public Builder term(long term) {
+            this.term = term;
+            return this;
+        }
+
+        /**
+         * @param sequencerKeyPath the Ed25519 PKCS#8 PEM key file, or empty to post envelopes unsigned; not null
+         * @return this builder
+         */
+        public Builder sequencerKeyPath(Optional<Path> sequencerKeyPath) {
+            this.sequencerKeyPath = sequencerKeyPath;
+            return this;
+        }
+
+        /**
+         * @param chainId the L2 chain id, unsigned 64-bit (any {@code long})
+         * @return this builder
+         */
+        public Builder chainId(long chainId) {
+            this.chainId = chainId;
+            return this;
+        }
+
+        /**
+         * @param maxTxSize the largest tx payload in bytes, within 1 .. {@value SequencerConfig#MAX_TX_SIZE_LIMIT}
+         *     and at most {@code batchLimits.maxBytes}
+         * @return this builder
+         */
+        public Builder maxTxSize(int maxTxSize) {
+            this.maxTxSize = maxTxSize;
+            return this;
+        }
+
+        /**
+         * @param admissionCap the most pending txs, at least 1
+         * @return this builder
+         */
+        public Builder admissionCap(int admissionCap) {
+            this.admissionCap = admissionCap;
+            return this;
+        }
+
+        /**
+         * @param batchLimits when a batch is cut; not null
+         * @return this builder
+         */
+        public Builder batchLimits(BatchLimits batchLimits) {
+            this.batchLimits = batchLimits;
+            return this;
+        }
+
+        /**
+         * @param hub the hub of the L1 contract envelope; not null
+         * @return this builder
+         */
+        public Builder hub(Hub hub) {
+            this.hub = hub;
+            return this;
+        }
+
+        /**
+         * @param batchFee the fee of the L1 contract envelope, at least 0
+         * @return this builder
+         */
+        public Builder batchFee(long batchFee) {
+            this.batchFee = batchFee;
+            return this;
+        }
+
+        /**
+         * @param finalityConfirmations L1 blocks on top of inclusion before a batch is confirmed, at least 0
+         * @return this builder
+         */
+        public Builder finalityConfirmations(int finalityConfirmations) {
+            this.finalityConfirmations = finalityConfirmations;
+            return this;
+        }
+
+        /**
+         * @param heartbeatIntervalMs the time between heartbeats of the leader's term, at least 1
+         * @return this builder
+         */
+        public Builder heartbeatIntervalMs(long heartbeatIntervalMs) {
+            this.heartbeatIntervalMs = heartbeatIntervalMs;
+            return this;
+        }
+
+        /**
+         * @param reconcileIntervalMs the time between reconciliations with the L1, at least 1
+         * @return this builder
+         */
+        public Builder reconcileIntervalMs(long reconcileIntervalMs) {
+            this.reconcileIntervalMs = reconcileIntervalMs;
+            return this;
+        }
+
+        /**
+         * @param maxPostsInFlight the most batches being posted at once, within 1 ..
+         *     {@value SequencerConfig#MAX_POSTS_IN_FLIGHT_LIMIT}
+         * @return this builder
+         */
+        public Builder maxPostsInFlight(int maxPostsInFlight) {
+            this.maxPostsInFlight = maxPostsInFlight;
+            return this;
+        }
+
+        /**
+         * @param postBackoff the backoff between retries of a failed post; not null
+         * @return this builder
+         */
+        public Builder postBackoff(Backoff postBackoff) {
+            this.postBackoff = postBackoff;
+            return this;
+        }
+
+        /**
+         * @param l1FailureThreshold the consecutive L1 failures after which readiness turns red, at least 1
+         * @return this builder
+         */
+        public Builder l1FailureThreshold(int l1FailureThreshold) {
+            this.l1FailureThreshold = l1FailureThreshold;
+            return this;
+        }
+
+        /**
+         * @param repostAfterMs how long a posted batch unknown to the L1 waits before it is posted again, at least 1
+         * @return this builder
+         */
+        public Builder repostAfterMs(long repostAfterMs) {
+            this.repostAfterMs = repostAfterMs;
+            return this;
+        }
+
+        /**
+         * @param maxAdmissionGroup the most txs in one storage write, within 1 ..
+         *     {@value SequencerConfig#MAX_ADMISSION_GROUP_LIMIT}
+         * @return this builder
+         */
+        public Builder maxAdmissionGroup(int maxAdmissionGroup) {
+            this.maxAdmissionGroup = maxAdmissionGroup;
+            return this;
+        }
+
+        /**
+         * @param dedupCacheSize the entries of the duplicate cache, at least 0 (0 disables it)
+         * @return this builder
+         */
+        public Builder dedupCacheSize(int dedupCacheSize) {
+            this.dedupCacheSize = dedupCacheSize;
+            return this;
+        }
+
+        /**
+         * Validates the settings and builds the configuration. The builder stays usable.
+         *
+         * @return the configuration
+         * @throws ConfigException naming the first invalid field
+         */
+        public SequencerConfig build() {
+            return build(false);
+        }
+
+        private SequencerConfig build(boolean fromEnvironment) {
+            Setting.LEADER_MODE.requireNonNull(leaderMode, fromEnvironment);
+            Setting.ROLE.requireNonNull(role, fromEnvironment);
+            checkLeaderId(fromEnvironment);
+            Setting.TERM.checkRange(term, fromEnvironment);
+            Setting.SEQUENCER_KEY_PATH.requireNonNull(sequencerKeyPath, fromEnvironment);
+            Setting.MAX_TX_SIZE.checkRange(maxTxSize, fromEnvironment);
+            Setting.ADMISSION_CAP.checkRange(admissionCap, fromEnvironment);
+            Setting.BATCH_LIMITS.requireNonNull(batchLimits, fromEnvironment);
+            if (maxTxSize > batchLimits.maxBytes()) {
+                String batchBytes = fromEnvironment ? Setting.BATCH_MAX_BYTES.variable : Setting.BATCH_MAX_BYTES.field;
+                throw new ConfigException(Setting.MAX_TX_SIZE.name(fromEnvironment), "must not exceed " + batchBytes
+                        + " (" + batchLimits.maxBytes() + "): such a tx could never be batched",
+                        Integer.toString(maxTxSize));
+            }
+            Setting.HUB.requireNonNull(hub, fromEnvironment);
+            Setting.BATCH_FEE.checkRange(batchFee, fromEnvironment);
+            Setting.FINALITY_CONFIRMATIONS.checkRange(finalityConfirmations, fromEnvironment);
+            Setting.HEARTBEAT_INTERVAL_MS.checkRange(heartbeatIntervalMs, fromEnvironment);
+            Setting.RECONCILE_INTERVAL_MS.checkRange(reconcileIntervalMs, fromEnvironment);
+            Setting.MAX_POSTS_IN_FLIGHT.checkRange(maxPostsInFlight, fromEnvironment);
+            Setting.POST_BACKOFF.requireNonNull(postBackoff, fromEnvironment);
+            Setting.L1_FAILURE_THRESHOLD.checkRange(l1FailureThreshold, fromEnvironment);
+            Setting.REPOST_AFTER_MS.checkRange(repostAfterMs, fromEnvironment);
+            Setting.MAX_ADMISSION_GROUP.checkRange(maxAdmissionGroup, fromEnvironment);
+            Setting.DEDUP_CACHE_SIZE.checkRange(dedupCacheSize, fromEnvironment);
+            return new SequencerConfig(this);
+        }
+
+        private void checkLeaderId(boolean fromEnvironment) {
+            String name = Setting.LEADER_ID.name(fromEnvironment);
+            Setting.LEADER_ID.requireNonNull(leaderId, fromEnvironment);
+            if (leaderId.isBlank()) {
+                throw new ConfigException(name, "must not be blank", leaderId);
+            }
+            if (leaderId.length() > MAX_LEADER_ID_LENGTH) {
+                throw new ConfigException(name, "must be at most " + MAX_LEADER_ID_LENGTH + " chars, is "
+                        + leaderId.length(), leaderId);
+            }
+            if (leaderId.codePoints().anyMatch(Character::isISOControl)) {
+                throw new ConfigException(name, "must not contain control characters", leaderId);
+            }
+        }
+    }
+}

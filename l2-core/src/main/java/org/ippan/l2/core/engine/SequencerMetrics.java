@@ -1,0 +1,91 @@
+package org.ippan.l2.core.engine;
+
+import org.ippan.l2.core.admission.RefusalCode;
+import org.ippan.l2.core.batch.CutReason;
+
+/**
+ * What the engine reports as it works: a dependency-free listener (Caffeine's {@code StatsCounter} pattern).
+ * Every method has a no-op default, so an implementation overrides what it records; {@link #NONE} records nothing.
+ * Methods are called on the engine's threads (the host's executors and submitting threads) and must be cheap,
+ * thread-safe and never throw.
+ *
+ * <p>Gauges (batches per L1 state, pending txs, leadership, term, L1 heights) are not pushed here: they are read
+ * from {@code Sequencer.status()} when scraped, so they are always consistent with storage.
+ * {@link CountingMetrics} is a ready implementation with counters and latency histograms.
+ */
+public interface SequencerMetrics {
+    /** Records nothing. */
+    SequencerMetrics NONE = new SequencerMetrics() {};
+
+    /**
+     * A group of txs was written to storage.
+     *
+     * @param accepted txs newly accepted in the write
+     * @param duplicates txs recognised as already accepted (by the cache or by storage)
+     * @param latencyNs from the oldest submission of the group to the end of the write
+     */
+    default void recordAdmitted(int accepted, int duplicates, long latencyNs) {}
+
+    /**
+     * Txs were refused.
+     *
+     * @param code why
+     * @param count how many txs
+     */
+    default void recordRejected(RefusalCode code, int count) {}
+
+    /**
+     * A batch was committed.
+     *
+     * @param reason why it was cut
+     * @param txCount its txs
+     * @param encodedBytes its encoded size
+     */
+    default void recordBatchCut(CutReason reason, int txCount, long encodedBytes) {}
+
+    /**
+     * An L1 submission of a batch was answered with success (accepted or already known).
+     *
+     * @param latencyNs from sending the submission to its answer
+     */
+    default void recordPostSucceeded(long latencyNs) {}
+
+    /**
+     * An L1 posting attempt failed (transient, unknown result, or permanent refusal).
+     *
+     * @param kind the failure class
+     * @param latencyNs from sending the submission to the failure
+     */
+    default void recordPostFailed(PostFailure kind, long latencyNs) {}
+
+    /** A batch reached the confirmed state. */
+    default void recordBatchConfirmed() {}
+
+    /** A batch that L1 had lost (no longer included) was queued to be posted again with the same key. */
+    default void recordBatchReposted() {}
+
+    /**
+     * The engine changed state.
+     *
+     * @param from the previous state
+     * @param to the new state
+     */
+    default void recordStateChange(SequencerState from, SequencerState to) {}
+
+    /**
+     * A loop step failed (the error also went to the error handler).
+     *
+     * @param loop the loop's name
+     */
+    default void recordLoopError(String loop) {}
+
+    /** The classes of L1 posting failures. */
+    enum PostFailure {
+        /** Retriable: timeouts before sending, connection errors, 5xx, 408, 425, 429. */
+        TRANSIENT,
+        /** The request may or may not have been applied; L1 is asked by key before posting again. */
+        UNKNOWN_RESULT,
+        /** L1 refused the batch for good; posting halts. */
+        PERMANENT
+    }
+}

@@ -1,0 +1,66 @@
+package org.ippan.l2.core.engine;
+
+import java.util.Objects;
+
+/**
+ * A snapshot of everything {@code GET /status} shows. Counts and the heartbeat come from storage, so a follower
+ * sharing the leader's storage reports the leader's progress and liveness.
+ *
+ * @param state this node's state
+ * @param leader the leader block of the seed
+ * @param pool the admission pool
+ * @param batches batches by L1 state and the chain head
+ * @param l1 what the reconciler last saw of L1
+ * @param readiness the readiness verdict
+ */
+public record SequencerStatus(SequencerState state, Leader leader, Pool pool, Batches batches, L1 l1,
+        Readiness readiness) {
+    /** Validates the fields. */
+    public SequencerStatus {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(leader, "leader");
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(batches, "batches");
+        Objects.requireNonNull(l1, "l1");
+        Objects.requireNonNull(readiness, "readiness");
+    }
+
+    /**
+     * The seed's leader block.
+     *
+     * @param mode the leader mode ("single")
+     * @param isLeader true only while this node acts as leader (false on a follower and when fenced)
+     * @param id this node's {@code LEADER_ID}
+     * @param leaderPubkey hex Ed25519 public key of this node, or its id when it has no key
+     * @param termId this node's term
+     * @param lastHeartbeatMs wall-clock ms of the leader's last heartbeat, as recorded in storage (0: none)
+     * @param storedTerm the term storage holds (the current leader's)
+     * @param storedLeaderId the leader id storage holds, null on a fresh store
+     */
+    public record Leader(String mode, boolean isLeader, String id, String leaderPubkey, long termId,
+            long lastHeartbeatMs, long storedTerm, String storedLeaderId) {}
+
+    /**
+     * @param pending accepted txs not yet in a batch
+     * @param capacity the admission cap
+     */
+    public record Pool(long pending, long capacity) {}
+
+    /**
+     * @param pending cut, not yet accepted by L1 (committed or failed)
+     * @param posted accepted by L1, not yet confirmed (posted or included)
+     * @param confirmed confirmed on L1
+     * @param failed refused by L1 for good (included in {@code pending}); posting is halted while non-zero
+     * @param lastBatchNumber the last batch's number, 0 before the first
+     * @param lastBatchHash the last batch's hash in hex, null before the first
+     */
+    public record Batches(long pending, long posted, long confirmed, long failed, long lastBatchNumber,
+            String lastBatchHash) {}
+
+    /**
+     * @param height the L1 height last seen, 0 if none yet
+     * @param finalizedHeight the L1 finalized height last seen, 0 if none
+     * @param lastError the last L1 error, null if none
+     */
+    public record L1(long height, long finalizedHeight, String lastError) {}
+}
