@@ -593,13 +593,43 @@ class SequencerConfigTest {
         }
     }
 
-    @Test
-    void equals_tellsApartConfigurationsDifferingInOneSetting() {
+    static Stream<Arguments> oneSettingChanged() {
+        return Stream.of(
+                changed("role", b -> b.role(Role.LEADER)),
+                changed("leaderId", b -> b.leaderId("node-8")),
+                changed("term", b -> b.term(4)),
+                changed("sequencerKeyPath", b -> b.sequencerKeyPath(Optional.empty())),
+                changed("chainId", b -> b.chainId(2)),
+                changed("maxTxSize", b -> b.maxTxSize(999)),
+                changed("admissionCap", b -> b.admissionCap(11)),
+                changed("batchLimits", b -> b.batchLimits(new BatchLimits(10, 4096, 6))),
+                changed("hub", b -> b.hub(Hub.World)),
+                changed("batchFee", b -> b.batchFee(98)),
+                changed("finalityConfirmations", b -> b.finalityConfirmations(3)),
+                changed("heartbeatIntervalMs", b -> b.heartbeatIntervalMs(10)),
+                changed("reconcileIntervalMs", b -> b.reconcileIntervalMs(10)),
+                changed("maxPostsInFlight", b -> b.maxPostsInFlight(12)),
+                changed("postBackoff", b -> b.postBackoff(new Backoff(5, 50, 0.5))),
+                changed("l1FailureThreshold", b -> b.l1FailureThreshold(13)),
+                changed("repostAfterMs", b -> b.repostAfterMs(16)),
+                changed("maxAdmissionGroup", b -> b.maxAdmissionGroup(17)),
+                changed("dedupCacheSize", b -> b.dedupCacheSize(1)));
+    }
+
+    private static Arguments changed(String field, UnaryOperator<SequencerConfig.Builder> change) {
+        return Arguments.of(field, change);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oneSettingChanged")
+    void equals_tellsApartConfigurationsDifferingInOneSetting(String field,
+            UnaryOperator<SequencerConfig.Builder> change) {
         SequencerConfig config = everySettingChanged();
 
-        assertThat(config.toBuilder().term(4).build()).isNotEqualTo(config);
-        assertThat(config.toBuilder().sequencerKeyPath(Optional.empty()).build()).isNotEqualTo(config);
-        assertThat(config.toBuilder().dedupCacheSize(1).build()).isNotEqualTo(config);
+        SequencerConfig other = change.apply(config.toBuilder()).build();
+
+        assertThat(other).isNotEqualTo(config);
+        assertThat(other.toString()).isNotEqualTo(config.toString());
     }
 
     @Test
