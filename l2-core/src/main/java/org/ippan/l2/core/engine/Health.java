@@ -3,6 +3,7 @@ package org.ippan.l2.core.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,7 +12,8 @@ final class Health {
     private final int l1FailureThreshold;
     private volatile String storageFailure;
     private final Map<String, String> loopFailures = new ConcurrentSkipListMap<>();
-    private final AtomicInteger consecutiveL1Failures = new AtomicInteger();
+    /** Per source (poster, reconciler): one source's successes must not hide the other's failing calls. */
+    private final Map<String, AtomicInteger> consecutiveL1Failures = new ConcurrentHashMap<>();
     private volatile String lastL1Error;
     private volatile String postingHalted;
 
@@ -37,13 +39,16 @@ final class Health {
         }
     }
 
-    void l1Failed(String message) {
-        consecutiveL1Failures.incrementAndGet();
+    void l1Failed(String source, String message) {
+        consecutiveL1Failures.computeIfAbsent(source, k -> new AtomicInteger()).incrementAndGet();
         lastL1Error = message;
     }
 
-    void l1Ok() {
-        consecutiveL1Failures.set(0);
+    void l1Ok(String source) {
+        AtomicInteger failures = consecutiveL1Failures.get(source);
+        if (failures != null) {
+            failures.set(0);
+        }
     }
 
     void postingHalted(String reason) {
@@ -59,7 +64,11 @@ final class Health {
     }
 
     int consecutiveL1Failures() {
-        return consecutiveL1Failures.get();
+        int most = 0;
+        for (AtomicInteger failures : consecutiveL1Failures.values()) {
+            most = Math.max(most, failures.get());
+        }
+        return most;
     }
 
     /** The reasons this node is not ready, empty when it is. */
@@ -79,7 +88,7 @@ final class Health {
         }
         if (state == SequencerState.LEADER) {
             loopFailures.forEach((loop, message) -> reasons.add("loop " + loop + " failing: " + message));
-            int l1Failures = consecutiveL1Failures.get();
+            int l1Failures = consecutiveL1Failures();
             if (l1Failures >= l1FailureThreshold) {
                 reasons.add("L1 failing: " + l1Failures + " consecutive failures, last: " + lastL1Error);
             }

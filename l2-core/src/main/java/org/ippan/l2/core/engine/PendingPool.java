@@ -23,6 +23,11 @@ final class PendingPool {
     private long nextBatchNumber = 1;
     private Hash head = Hash.ZERO;
     private boolean inconsistent = true;
+    /**
+     * Txs stored while the view was stale. A rebuild may have read storage before they landed, so {@link #reset}
+     * adds back those it did not read; without this they would wait unbatched until the next admission.
+     */
+    private final List<PendingTx> storedWhileInconsistent = new ArrayList<>();
 
     synchronized void reset(SequenceState state, List<PendingTx> txs) {
         pending.clear();
@@ -31,14 +36,24 @@ final class PendingPool {
         nextBatchNumber = state.nextBatchNumber();
         head = Hash.of(state.headBatchHash());
         inconsistent = false;
+        List<PendingTx> late = new ArrayList<>(storedWhileInconsistent);
+        storedWhileInconsistent.clear();
+        late.removeIf(tx -> tx.seq() < nextSeq); // the rebuild read these from storage
+        appended(late);
     }
 
-    /** Adds newly stored txs; a gap in the sequence (a write that failed after applying) marks the view stale. */
+    /**
+     * Adds newly stored txs; a gap in the sequence (a write that failed after applying) marks the view stale. Txs
+     * stored while the view is stale are kept aside for the next {@link #reset}.
+     */
     synchronized void appended(List<PendingTx> txs) {
         for (PendingTx tx : txs) {
-            if (tx.seq() != nextSeq) {
+            if (!inconsistent && tx.seq() != nextSeq) {
                 inconsistent = true;
-                return;
+            }
+            if (inconsistent) {
+                storedWhileInconsistent.add(tx);
+                continue;
             }
             pending.addLast(tx);
             nextSeq++;
@@ -72,7 +87,7 @@ final class PendingPool {
     }
 
     synchronized long pendingCount() {
-        return pending.size();
+        return pending.size() + storedWhileInconsistent.size();
     }
 
     synchronized long nextBatchNumber() {

@@ -138,8 +138,8 @@ final class Poster implements DutyLoop {
     private int send(long nowNs) {
         int sent = 0;
         for (Job job : jobs.values()) {
-            if (inFlight >= engine.config.maxPostsInFlight()) {
-                break;
+            if (!engine.isLeader() || inFlight >= engine.config.maxPostsInFlight()) {
+                break; // fenced by a save in this step: post nothing more
             }
             if (job.inFlight != null) {
                 continue;
@@ -148,7 +148,8 @@ final class Poster implements DutyLoop {
                 break; // keep L1 order: nothing after a batch that waits is posted before it
             }
             if (job.acceptedL1TxId != null) {
-                if (!savePosted(job, job.acceptedL1TxId, nowNs)) {
+                // a retried save: the failed one may have landed, and the reconciler moved the batch on since
+                if (!savedMeanwhile(job) && !savePosted(job, job.acceptedL1TxId, nowNs)) {
                     break;
                 }
                 continue;
@@ -181,7 +182,7 @@ final class Poster implements DutyLoop {
     private int collectAnswers(long nowNs) {
         int handled = 0;
         Iterator<Job> it = jobs.values().iterator();
-        while (it.hasNext()) {
+        while (it.hasNext() && engine.isLeader()) { // a save that met a higher term fenced us: stop at once
             Job job = it.next();
             if (job.inFlight == null || !job.inFlight.isDone()) {
                 continue;
@@ -196,12 +197,18 @@ final class Poster implements DutyLoop {
                 result = future.get();
             } catch (ExecutionException | CompletionException e) {
                 failed(job, e.getCause() == null ? e : e.getCause(), latencyNs, nowNs);
+                if (job.done) {
+                    it.remove(); // refused for good: left here, a resume would post it and drop it in flight
+                }
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return handled;
             } catch (RuntimeException e) {
                 failed(job, e, latencyNs, nowNs);
+                if (job.done) {
+                    it.remove();
+                }
                 continue;
             }
             if (job.inFlightIsInclusionCheck) {
@@ -219,7 +226,7 @@ final class Poster implements DutyLoop {
     private void inclusionAnswered(Job job, Object result, long nowNs) {
         @SuppressWarnings("unchecked") // getInclusion's future holds an Optional<L1Inclusion>
         Optional<L1Inclusion> inclusion = (Optional<L1Inclusion>) result;
-        engine.health.l1Ok();
+        engine.health.l1Ok(NAME);
         job.askBeforePosting = false;
         if (inclusion.isPresent()) {
             job.acceptedL1TxId = inclusion.get().l1TxId();
@@ -232,7 +239,7 @@ final class Poster implements DutyLoop {
     private void submitAnswered(Job job, SubmitResult result, long latencyNs, long nowNs) {
         if (result instanceof SubmitResult.Accepted accepted) {
             engine.metrics.recordPostSucceeded(latencyNs);
-            engine.health.l1Ok();
+            engine.health.l1Ok(NAME);
             job.acceptedL1TxId = accepted.l1TxId() == null ? "" : accepted.l1TxId();
             savePosted(job, job.acceptedL1TxId, nowNs);
             return;
@@ -268,9 +275,20 @@ final class Poster implements DutyLoop {
         }
         job.attempts++;
         engine.metrics.recordPostFailed(kind, latencyNs);
-        engine.health.l1Failed("batch " + job.batch.batchNumber() + ": " + kind + ": " + error.getMessage());
+        engine.health.l1Failed(NAME, "batch " + job.batch.batchNumber() + ": " + kind + ": " + error.getMessage());
         long delayMs = engine.config.postBackoff().delayMs(job.attempts, random.nextLong(), retryAfterMs);
         job.notBeforeNs = nowNs + delayMs * 1_000_000L;
+    }
+
+    /** @return true (the job is done) if storage shows the batch past COMMITTED: never write POSTED over that */
+    private boolean savedMeanwhile(Job job) {
+        Optional<StoredBatch> stored = engine.storage.findBatchByNumber(job.batch.batchNumber());
+        if (stored.isEmpty() || stored.get().status() == L1Status.COMMITTED) {
+            return false;
+        }
+        job.done = true;
+        engine.reconciler.requestRound();
+        return true;
     }
 
     /** @return true if saved (the job is done), false if storage failed (retried at the next step) */
@@ -299,7 +317,8 @@ final class Poster implements DutyLoop {
     }
 
     private void refusedForGood(Job job, String reason) {
-        engine.health.l1Failed(reason);
+        engine.health.l1Failed(NAME, reason);
+        halt(reason); // first: even if saving FAILED fails (or lands unacknowledged), nothing is posted until resumed
         BatchL1State failedState = new BatchL1State(L1Status.FAILED, null, 0, job.attempts + 1, reason,
                 engine.wallClock.currentTimeMs());
         WriteOutcome outcome = engine.storage.updateL1State(engine.term(), job.batch.batchNumber(), failedState);
@@ -307,7 +326,6 @@ final class Poster implements DutyLoop {
             engine.fence(fenced.storedTerm(), "poster");
             return;
         }
-        halt(reason);
         job.done = true;
     }
 

@@ -139,15 +139,15 @@ final class Reconciler implements DutyLoop {
         try {
             status = finished.status().join();
         } catch (RuntimeException e) {
-            engine.health.l1Failed("chain status: " + rootMessage(e));
+            engine.health.l1Failed(NAME, "chain status: " + rootMessage(e));
             return 0; // without the height nothing can be confirmed; the next round asks again
         }
-        engine.health.l1Ok();
         l1Height = status.height();
         l1FinalizedHeight = status.finalizedHeight().orElse(0);
         long nowMs = engine.wallClock.currentTimeMs();
         int work = 0;
         boolean inOrder = firstUnconfirmedIsPosted(finished);
+        boolean inclusionFailed = false;
         long previousNumber = -1;
         for (int i = 0; i < finished.batches().size() && engine.isLeader(); i++) {
             StoredBatch batch = finished.batches().get(i);
@@ -159,7 +159,8 @@ final class Reconciler implements DutyLoop {
             try {
                 inclusion = finished.inclusions().get(i).join();
             } catch (RuntimeException e) {
-                engine.health.l1Failed("inclusion of batch " + batch.batchNumber() + ": " + rootMessage(e));
+                engine.health.l1Failed(NAME, "inclusion of batch " + batch.batchNumber() + ": " + rootMessage(e));
+                inclusionFailed = true;
                 inOrder = false;
                 continue;
             }
@@ -183,6 +184,9 @@ final class Reconciler implements DutyLoop {
                     work += save(batch, L1Status.INCLUDED, included, nowMs);
                 }
             }
+        }
+        if (!inclusionFailed) {
+            engine.health.l1Ok(NAME); // only a round L1 answered in full ends a streak of failures
         }
         if (finished.batches().size() == WINDOW) {
             roundRequested.set(true); // more posted batches than one round covers

@@ -116,7 +116,8 @@ public final class Sequencer implements AutoCloseable {
         this.planner = new BatchPlanner(config.chainId(), new BatchCutter(config.batchLimits()), b.ordering);
         this.health = new Health(config.l1FailureThreshold());
         this.leaderPubkey = signer.map(s -> Hex.encode(s.publicKey())).orElse(config.leaderId());
-        this.recentTxs = Caffeine.newBuilder().maximumSize(config.dedupCacheSize()).build();
+        // eviction on the writing thread, not later on the common pool: a size of 0 then really disables the cache
+        this.recentTxs = Caffeine.newBuilder().maximumSize(config.dedupCacheSize()).executor(Runnable::run).build();
         this.timeOfLastStateChangeNs = nanoClock.nanoTime();
         this.batcher = new Batcher(this);
         this.poster = new Poster(this, b.randomSeed);
