@@ -43,7 +43,7 @@ import org.ippan.l2.l1.Backoff;
  *       <td>&gt;= 0</td></tr>
  *   <tr><td>{@code heartbeatIntervalMs}</td><td>{@code L2_HEARTBEAT_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code reconcileIntervalMs}</td><td>{@code L2_RECONCILE_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
- *   <tr><td>{@code maxPostsInFlight}</td><td>{@code L2_MAX_POSTS_IN_FLIGHT}</td><td>4</td><td>1 .. 64</td></tr>
+ *   <tr><td>{@code maxPostsInFlight}</td><td>{@code L2_MAX_POSTS_IN_FLIGHT}</td><td>1</td><td>1 .. 64</td></tr>
  *   <tr><td>{@code postBackoff}</td><td>(none)</td><td>{@link Backoff#DEFAULT}</td><td>see {@link Backoff}</td></tr>
  *   <tr><td>{@code l1FailureThreshold}</td><td>{@code L2_L1_FAILURE_THRESHOLD}</td><td>5</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code repostAfterMs}</td><td>{@code L2_REPOST_AFTER_MS}</td><td>60000</td><td>&gt;= 1</td></tr>
@@ -255,7 +255,11 @@ public final class SequencerConfig {
         return reconcileIntervalMs;
     }
 
-    /** @return the most batches being posted to the L1 at once; default 4 */
+    /**
+     * @return the most batches being posted to the L1 at once; default 1, so L1 receives batches strictly in order
+     *     even when a post fails; more pipelines posting, but after a failed post a later batch may reach L1 first
+     *     (it carries its {@code sequence}, and confirmation stays in order)
+     */
     public int maxPostsInFlight() {
         return maxPostsInFlight;
     }
@@ -559,7 +563,7 @@ public final class SequencerConfig {
         private int finalityConfirmations = 6;
         private long heartbeatIntervalMs = 1000;
         private long reconcileIntervalMs = 1000;
-        private int maxPostsInFlight = 4;
+        private int maxPostsInFlight = 1;
         private Backoff postBackoff = Backoff.DEFAULT;
         private int l1FailureThreshold = 5;
         private long repostAfterMs = 60_000;

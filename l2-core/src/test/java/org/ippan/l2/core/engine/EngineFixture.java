@@ -65,9 +65,13 @@ final class EngineFixture {
         this.l1 = l1;
     }
 
-    /** Small, fast limits: 10 txs, 1 MiB, 100 ms; 2 confirmations; exact backoff; 1 s heartbeat and reconcile. */
+    /**
+     * Small, fast limits: 10 txs, 1 MiB, 100 ms; 2 confirmations; exact backoff; 1 s heartbeat and reconcile; 4 posts
+     * in flight, so one step posts several batches (tests of strict one-at-a-time order set 1).
+     */
     static SequencerConfig.Builder config() {
         return SequencerConfig.builder()
+                .maxPostsInFlight(4)
                 .batchLimits(new BatchLimits(10, 1 << 20, 100))
                 .finalityConfirmations(2)
                 .postBackoff(EXACT_BACKOFF)
