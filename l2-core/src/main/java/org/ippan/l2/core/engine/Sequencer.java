@@ -18,6 +18,7 @@ import org.ippan.l2.core.batch.BatchCutter;
 import org.ippan.l2.core.batch.BatchPlanner;
 import org.ippan.l2.core.batch.OrderingPolicy;
 import org.ippan.l2.core.batch.PendingTx;
+import org.ippan.l2.core.crypto.SequencerKeys;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
@@ -650,7 +651,11 @@ public final class Sequencer implements AutoCloseable {
             return this;
         }
 
-        /** Optional: the envelope signer; without one, envelopes are posted unsigned (a warning is logged once). */
+        /**
+         * Optional: the envelope signer (a KMS/HSM seam). Without one, the key of
+         * {@link SequencerConfig#sequencerKeyPath()} is loaded when set; without either, envelopes are posted
+         * unsigned (a warning is logged once).
+         */
         public Builder signer(EnvelopeSigner value) {
             this.signer = value;
             return this;
@@ -701,6 +706,7 @@ public final class Sequencer implements AutoCloseable {
         /**
          * @return the engine, not started
          * @throws IllegalArgumentException naming the first missing or invalid field
+         * @throws org.ippan.l2.core.crypto.KeyLoadException if the configured key file cannot be used
          */
         public Sequencer build() {
             require(config, "config");
@@ -711,6 +717,9 @@ public final class Sequencer implements AutoCloseable {
             require(metrics, "metrics");
             require(errorHandler, "errorHandler");
             require(ordering, "ordering");
+            if (signer == null && config.sequencerKeyPath().isPresent()) {
+                signer = SequencerKeys.load(config.sequencerKeyPath().get()); // KeyLoadException names the problem
+            }
             if (signer != null && signer.publicKey().length != EnvelopeSigner.PUBLIC_KEY_LENGTH) {
                 throw new IllegalArgumentException("signer: public key must be 32 bytes, got "
                         + signer.publicKey().length);
