@@ -1,0 +1,849 @@
+package org.ippan.l2.storage.jdbc;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+import org.ippan.l2.storage.AppendOutcome;
+import org.ippan.l2.storage.Appended;
+import org.ippan.l2.storage.AppendedTx;
+import org.ippan.l2.storage.BatchCounts;
+import org.ippan.l2.storage.BatchL1State;
+import org.ippan.l2.storage.CommitOutcome;
+import org.ippan.l2.storage.Committed;
+import org.ippan.l2.storage.Conflict;
+import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.L1Status;
+import org.ippan.l2.storage.LeaderRecord;
+import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.NewTx;
+import org.ippan.l2.storage.SequenceState;
+import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StorageArguments;
+import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.StoredBatch;
+import org.ippan.l2.storage.StoredTx;
+import org.ippan.l2.storage.TermClaim;
+import org.ippan.l2.storage.TermGranted;
+import org.ippan.l2.storage.TermRefused;
+import org.ippan.l2.storage.TransientStorageException;
+import org.ippan.l2.storage.WriteOutcome;
+import org.ippan.l2.storage.Written;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Storage} on SQLite (embedded, one process) or PostgreSQL (shared by a leader and its followers).
+ *
+ * <h2>Opening</h2>
+ * {@link #open(String)} takes the node's {@code L2_STORAGE_URL}: {@code sqlite:PATH} (parent directories are
+ * created), {@code jdbc:sqlite:…}, or {@code jdbc:postgresql://HOST[:PORT]/DATABASE} with user and password as
+ * URL parameters or in the {@link Properties} of {@link #open(String, Properties)}. Properties other than
+ * {@value #LOCK_TIMEOUT_PROPERTY} go to the JDBC driver. Opening creates the tables (all named {@code l2_…}) if
+ * the database has none, and refuses a database whose schema version is newer than this library's.
+ *
+ * <h2>Writes and fencing</h2>
+ * Every leader write is one database transaction that starts by reading the single meta row (term, leader,
+ * heartbeat, next seq, next unbatched seq, next batch number, head batch hash) under a lock that excludes every
+ * other writer, in this process or another; it compares the stored term with the caller's and checks the
+ * write's other expectations, then writes and commits, or rolls back and answers {@link Fenced},
+ * {@link Conflict} or {@link TermRefused}. Writes are therefore linearizable across all instances on one
+ * database, and durable when they return.
+ * <ul>
+ *   <li><b>SQLite</b>: WAL journal, {@code synchronous=FULL}, foreign keys on. One connection per instance,
+ *       behind a fair lock (SQLite has one writer; in-process reads are cheap). A write transaction is
+ *       {@code BEGIN IMMEDIATE}, which takes the database's write lock up front; the adapter retries it every
+ *       0.1 ms up to the lock timeout (SQLite's own busy handler backs off to 100 ms between attempts, which
+ *       starves a waiter behind a busy writer on another connection for seconds).</li>
+ *   <li><b>PostgreSQL</b>: a bounded pool of {@value #POSTGRES_POOL_SIZE} connections, validated before reuse
+ *       after being idle and discarded after any failure. Transactions run at READ COMMITTED and lock the meta
+ *       row with {@code SELECT … FOR UPDATE}. This was chosen over SERIALIZABLE with retries because every
+ *       write touches that one row anyway: the row lock serialises writers without serialization failures to
+ *       retry, and each statement after the lock sees everything committed before it (READ COMMITTED takes a
+ *       fresh snapshot per statement). Each session sets {@code lock_timeout} to the lock timeout and
+ *       {@code idle_in_transaction_session_timeout} to 60 s, so that a stalled process cannot hold the row lock
+ *       for ever. Batched inserts are rewritten into multi-row inserts ({@code reWriteBatchedInserts}) unless
+ *       the caller says otherwise.</li>
+ * </ul>
+ * {@code appendTxs} is a group commit: the txs of one call are deduplicated (against stored txs by hash, and
+ * within the call), inserted with one batched statement and committed once.
+ *
+ * <h2>Failures</h2>
+ * A failed transaction is rolled back. SQL failures become {@link StorageException}; busy and lock timeouts,
+ * serialization failures and deadlocks (SQLSTATE 40001, 40P01), and lost or refused connections become
+ * {@link TransientStorageException}. A commit whose acknowledgement is lost with the connection may have been
+ * applied; as the {@link Storage} contract says, every write is safe to re-send.
+ *
+ * <h2>Reads</h2>
+ * Reads are single statements, each consistent on its own; {@link #readSequenceState()} is one row. A follower
+ * sharing a PostgreSQL database with the leader reads the leader's writes as soon as they commit.
+ */
+public final class JdbcStorage implements Storage {
+
+    /**
+     * Property naming how long, in ms, a call waits for a database lock before failing with
+     * {@link TransientStorageException}: SQLite's busy timeout and PostgreSQL's {@code lock_timeout}. At least 1;
+     * default {@value #DEFAULT_LOCK_TIMEOUT_MS}.
+     */
+    public static final String LOCK_TIMEOUT_PROPERTY = "l2.lockTimeoutMs";
+
+    /** Default of {@link #LOCK_TIMEOUT_PROPERTY}, in ms. */
+    public static final long DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+
+    /** Most connections an instance opens to PostgreSQL. */
+    public static final int POSTGRES_POOL_SIZE = 4;
+
+    static final String CLOSED_MESSAGE = "storage is closed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
+
+    /** Most hashes in one {@code IN (…)} list (SQLite's historical limit is 999 parameters). */
+    private static final int MAX_IN_LIST = 500;
+
+    private static final String META_COLUMNS = "term, leader_id, last_heartbeat_ms, next_seq, next_unbatched_seq, "
+            + "next_batch_number, head_batch_hash";
+    private static final String TX_COLUMNS = "seq, tx_hash, canonical_tx, admitted_ms";
+    private static final String BATCH_COLUMNS = "batch_number, batch_hash, prev_batch_hash, first_seq, tx_count, "
+            + "created_ms, term, tx_root, tx_bytes, envelope_hash, sequencer_pubkey, sequencer_sig, "
+            + "idempotency_key, l1_envelope, l1_status, l1_tx_id, inclusion_height, post_attempts, last_error, "
+            + "l1_updated_ms";
+    private static final String INSERT_TX = "INSERT INTO l2_txs (" + TX_COLUMNS + ") VALUES (?, ?, ?, ?)";
+    private static final String INSERT_BATCH = "INSERT INTO l2_batches (" + BATCH_COLUMNS + ") VALUES "
+            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String SELECT_BATCHES = "SELECT " + BATCH_COLUMNS + " FROM l2_batches";
+
+    private final Dialect dialect;
+    private final ConnectionSource connections;
+    private final String location;
+    private final String lockMetaSql;
+    private final long lockTimeoutMs;
+
+    private JdbcStorage(Dialect dialect, ConnectionSource connections, String location, long lockTimeoutMs) {
+        this.dialect = dialect;
+        this.lockTimeoutMs = lockTimeoutMs;
+        this.connections = connections;
+        this.location = location;
+        this.lockMetaSql = "SELECT " + META_COLUMNS + " FROM l2_meta WHERE id = 1" + dialect.lockMetaRow();
+    }
+
+    // ---- opening ---------------------------------------------------------------------------------------------
+
+    /**
+     * Opens the store an {@code L2_STORAGE_URL} names, creating its tables if needed.
+     *
+     * @param url {@code sqlite:PATH}, {@code jdbc:sqlite:…} or {@code jdbc:postgresql://…}
+     * @return the open store
+     * @throws NullPointerException      if {@code url} is null
+     * @throws IllegalArgumentException  if the URL's scheme is not one of those (the message names the scheme)
+     * @throws TransientStorageException if the database could not be reached or was busy
+     * @throws StorageException          if the database could not be opened, or holds a newer schema version
+     */
+    public static JdbcStorage open(String url) {
+        return open(url, new Properties());
+    }
+
+    /**
+     * Opens the store an {@code L2_STORAGE_URL} names, with connection properties (for PostgreSQL e.g.
+     * {@code user} and {@code password}; see also {@link #LOCK_TIMEOUT_PROPERTY}).
+     *
+     * @param url        {@code sqlite:PATH}, {@code jdbc:sqlite:…} or {@code jdbc:postgresql://…}
+     * @param properties connection properties; not modified, not kept
+     * @return the open store
+     * @throws NullPointerException      if an argument is null
+     * @throws IllegalArgumentException  if the URL's scheme is not one of those (the message names the scheme),
+     *                                   or {@value #LOCK_TIMEOUT_PROPERTY} is not a number >= 1
+     * @throws TransientStorageException if the database could not be reached or was busy
+     * @throws StorageException          if the database could not be opened, or holds a newer schema version
+     */
+    public static JdbcStorage open(String url, Properties properties) {
+        StorageUrl parsed = StorageUrl.parse(url);
+        Objects.requireNonNull(properties, "properties");
+        return open(parsed, properties);
+    }
+
+    /**
+     * Opens (creating if needed) a SQLite store in {@code file}, creating its parent directories.
+     *
+     * @param file the database file
+     * @return the open store
+     * @throws NullPointerException      if {@code file} is null
+     * @throws TransientStorageException if the database was busy
+     * @throws StorageException          if the database could not be opened, or holds a newer schema version
+     */
+    public static JdbcStorage openSqlite(Path file) {
+        Objects.requireNonNull(file, "file");
+        return open(new StorageUrl(Dialect.SQLITE, StorageUrl.JDBC_SQLITE_PREFIX + file, file), new Properties());
+    }
+
+    /**
+     * Opens a PostgreSQL store, creating its tables in the connection's current schema if needed.
+     *
+     * @param url        a {@code jdbc:postgresql://…} URL
+     * @param properties connection properties such as {@code user} and {@code password}; not modified, not kept
+     * @return the open store
+     * @throws NullPointerException      if an argument is null
+     * @throws IllegalArgumentException  if {@code url} is not a {@code jdbc:postgresql:} URL (the message names
+     *                                   its scheme), or {@value #LOCK_TIMEOUT_PROPERTY} is not a number >= 1
+     * @throws TransientStorageException if the database could not be reached or was busy
+     * @throws StorageException          if the database could not be opened, or holds a newer schema version
+     */
+    public static JdbcStorage openPostgres(String url, Properties properties) {
+        StorageUrl parsed = StorageUrl.parse(url);
+        if (parsed.dialect() != Dialect.POSTGRES) {
+            throw new IllegalArgumentException("openPostgres needs a jdbc:postgresql: URL, not scheme '"
+                    + StorageUrl.schemeOf(url) + "'");
+        }
+        Objects.requireNonNull(properties, "properties");
+        return open(parsed, properties);
+    }
+
+    private static JdbcStorage open(StorageUrl url, Properties properties) {
+        Dialect dialect = url.dialect();
+        Properties driverProperties = new Properties();
+        if (dialect == Dialect.POSTGRES) {
+            driverProperties.setProperty("reWriteBatchedInserts", "true");
+            driverProperties.setProperty("ApplicationName", "ippan-l2");
+        }
+        for (String name : properties.stringPropertyNames()) {
+            driverProperties.setProperty(name, properties.getProperty(name));
+        }
+        long lockTimeoutMs = lockTimeoutMs(driverProperties.getProperty(LOCK_TIMEOUT_PROPERTY));
+        driverProperties.remove(LOCK_TIMEOUT_PROPERTY);
+        if (url.sqliteFile() != null) {
+            createParentDirectories(url.sqliteFile());
+        }
+        Driver driver = driverFor(url);
+        ConnectionSource.ConnectionFactory factory = () -> {
+            Connection connection = driver.connect(url.jdbcUrl(), driverProperties);
+            if (connection == null) {
+                throw new SQLException("the " + dialect.displayName() + " driver refused the URL");
+            }
+            try {
+                dialect.initSession(connection, lockTimeoutMs);
+                return connection;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+        };
+        String operation = "opening " + dialect.displayName() + " storage at " + url.redacted();
+        ConnectionSource connections;
+        try {
+            connections = dialect == Dialect.SQLITE
+                    ? new SingleConnectionSource(factory)
+                    : new PooledConnectionSource(factory, POSTGRES_POOL_SIZE, lockTimeoutMs + 5_000);
+        } catch (SQLException e) {
+            throw translate(dialect, operation, e);
+        }
+        JdbcStorage storage = new JdbcStorage(dialect, connections, url.redacted(), lockTimeoutMs);
+        try {
+            storage.write(operation, connection -> {
+                Schema.createOrCheck(connection, dialect);
+                return commit(null);
+            });
+        } catch (RuntimeException e) {
+            try {
+                connections.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        LOG.info("opened {} storage at {} (schema version {})", dialect.displayName(), url.redacted(),
+                Schema.VERSION);
+        return storage;
+    }
+
+    private static long lockTimeoutMs(String value) {
+        if (value == null) {
+            return DEFAULT_LOCK_TIMEOUT_MS;
+        }
+        try {
+            long ms = Long.parseLong(value.trim());
+            // 0 would mean "fail at once" to SQLite but "wait for ever" to PostgreSQL's lock_timeout.
+            if (ms >= 1) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                LOCK_TIMEOUT_PROPERTY + " must be a number of ms >= 1, was '" + value + "'");
+    }
+
+    private static void createParentDirectories(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new StorageException("cannot create the directory " + parent + " for the SQLite database", e);
+        }
+    }
+
+    /**
+     * The driver for the URL. Loading the driver class by name first makes it register even where service
+     * loading does not find it (e.g. a fat jar whose {@code META-INF/services} files were not merged).
+     */
+    private static Driver driverFor(StorageUrl url) {
+        String driverClass = url.dialect().driverClassName();
+        try {
+            Class.forName(driverClass, true, JdbcStorage.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            LOG.debug("JDBC driver class {} not loadable by name; relying on service loading", driverClass, e);
+        }
+        try {
+            return DriverManager.getDriver(url.jdbcUrl());
+        } catch (SQLException e) {
+            throw new StorageException("no " + url.dialect().displayName() + " JDBC driver (" + driverClass
+                    + ") is available", e);
+        }
+    }
+
+    // ---- leadership ------------------------------------------------------------------------------------------
+
+    @Override
+    public TermClaim claimTerm(long term, String leaderId, long nowMs) {
+        StorageArguments.requireTerm(term);
+        Objects.requireNonNull(leaderId, "leaderId");
+        return write("claimTerm", connection -> {
+            Meta meta = lockMeta(connection);
+            if (meta.term() > term
+                    || (meta.term() == term && meta.leaderId() != null && !meta.leaderId().equals(leaderId))) {
+                return rollBack(new TermRefused(meta.term(), meta.leaderId()));
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE l2_meta SET term = ?, leader_id = ?, last_heartbeat_ms = ? WHERE id = 1")) {
+                update.setLong(1, term);
+                update.setString(2, leaderId);
+                update.setLong(3, nowMs);
+                expectOneRow(update.executeUpdate(), "l2_meta");
+            }
+            return commit(new TermGranted(meta.term(), meta.leaderId()));
+        });
+    }
+
+    @Override
+    public LeaderRecord readLeader() {
+        return withConnection("readLeader", connection -> {
+            Meta meta = readMeta(connection, "SELECT " + META_COLUMNS + " FROM l2_meta WHERE id = 1");
+            return new LeaderRecord(meta.term(), meta.leaderId(), meta.lastHeartbeatMs());
+        });
+    }
+
+    @Override
+    public WriteOutcome heartbeat(long term, long nowMs) {
+        StorageArguments.requireTerm(term);
+        return write("heartbeat", connection -> {
+            Meta meta = lockMeta(connection);
+            if (meta.term() != term) {
+                return rollBack(new Fenced(meta.term()));
+            }
+            try (PreparedStatement update =
+                    connection.prepareStatement("UPDATE l2_meta SET last_heartbeat_ms = ? WHERE id = 1")) {
+                update.setLong(1, nowMs);
+                expectOneRow(update.executeUpdate(), "l2_meta");
+            }
+            return commit(new Written());
+        });
+    }
+
+    // ---- admission -------------------------------------------------------------------------------------------
+
+    @Override
+    public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+        StorageArguments.requireTerm(term);
+        Objects.requireNonNull(txs, "txs");
+        for (int i = 0; i < txs.size(); i++) {
+            Objects.requireNonNull(txs.get(i), "txs[" + i + "]");
+        }
+        List<NewTx> input = List.copyOf(txs);
+        return write("appendTxs", connection -> {
+            Meta meta = lockMeta(connection);
+            if (meta.term() != term) {
+                return rollBack(new Fenced(meta.term()));
+            }
+            if (input.isEmpty()) {
+                return rollBack(new Appended(List.of()));
+            }
+            Map<ByteBuffer, Long> seqByHash = storedSeqs(connection, input);
+            List<AppendedTx> results = new ArrayList<>(input.size());
+            long nextSeq = meta.nextSeq();
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_TX)) {
+                for (NewTx tx : input) {
+                    ByteBuffer key = ByteBuffer.wrap(tx.txHash());
+                    Long existing = seqByHash.get(key);
+                    if (existing != null) {
+                        results.add(new AppendedTx(existing, true));
+                        continue;
+                    }
+                    long seq = nextSeq++;
+                    seqByHash.put(key, seq);
+                    insert.setLong(1, seq);
+                    insert.setBytes(2, tx.txHash());
+                    insert.setBytes(3, tx.canonicalTx());
+                    insert.setLong(4, tx.admittedMs());
+                    insert.addBatch();
+                    results.add(new AppendedTx(seq, false));
+                }
+                if (nextSeq == meta.nextSeq()) {
+                    return rollBack(new Appended(results));
+                }
+                insert.executeBatch();
+            }
+            try (PreparedStatement update =
+                    connection.prepareStatement("UPDATE l2_meta SET next_seq = ? WHERE id = 1")) {
+                update.setLong(1, nextSeq);
+                expectOneRow(update.executeUpdate(), "l2_meta");
+            }
+            return commit(new Appended(results));
+        });
+    }
+
+    /** The seqs of the stored txs among {@code txs}, by hash (a mutable map). */
+    private static Map<ByteBuffer, Long> storedSeqs(Connection connection, List<NewTx> txs) throws SQLException {
+        Set<ByteBuffer> distinct = new LinkedHashSet<>();
+        for (NewTx tx : txs) {
+            distinct.add(ByteBuffer.wrap(tx.txHash()));
+        }
+        List<ByteBuffer> hashes = new ArrayList<>(distinct);
+        Map<ByteBuffer, Long> seqByHash = new HashMap<>();
+        for (int from = 0; from < hashes.size(); from += MAX_IN_LIST) {
+            List<ByteBuffer> chunk = hashes.subList(from, Math.min(hashes.size(), from + MAX_IN_LIST));
+            String sql = "SELECT tx_hash, seq FROM l2_txs WHERE tx_hash IN (" + placeholders(chunk.size()) + ")";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    select.setBytes(i + 1, chunk.get(i).array());
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        seqByHash.put(ByteBuffer.wrap(rows.getBytes(1)), rows.getLong(2));
+                    }
+                }
+            }
+        }
+        return seqByHash;
+    }
+
+    @Override
+    public Optional<StoredTx> findTx(byte[] txHash) {
+        StorageArguments.requireHash(txHash, "txHash");
+        return withConnection("findTx", connection -> {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT " + TX_COLUMNS + " FROM l2_txs WHERE tx_hash = ?")) {
+                select.setBytes(1, txHash);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(readTx(rows)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<StoredTx> readTxs(long fromSeq, int maxCount) {
+        StorageArguments.requirePositive(fromSeq, "fromSeq");
+        StorageArguments.requireMaxCount(maxCount);
+        return withConnection("readTxs", connection -> {
+            // Seqs are contiguous, so the first maxCount from fromSeq are exactly [fromSeq, fromSeq + maxCount).
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + TX_COLUMNS + " FROM l2_txs WHERE seq >= ? ORDER BY seq LIMIT ?")) {
+                select.setLong(1, fromSeq);
+                select.setInt(2, maxCount);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<StoredTx> result = new ArrayList<>();
+                    while (rows.next()) {
+                        result.add(readTx(rows));
+                    }
+                    return List.copyOf(result);
+                }
+            }
+        });
+    }
+
+    @Override
+    public SequenceState readSequenceState() {
+        return withConnection("readSequenceState",
+                connection -> readMeta(connection, "SELECT " + META_COLUMNS + " FROM l2_meta WHERE id = 1")
+                        .sequenceState());
+    }
+
+    // ---- batches ---------------------------------------------------------------------------------------------
+
+    @Override
+    public CommitOutcome commitBatch(long term, NewBatch batch) {
+        StorageArguments.requireTerm(term);
+        Objects.requireNonNull(batch, "batch");
+        if (batch.term() != term) {
+            throw new IllegalArgumentException(
+                    "batch.term (" + batch.term() + ") must equal term (" + term + ")");
+        }
+        return write("commitBatch", connection -> {
+            Meta meta = lockMeta(connection);
+            if (meta.term() != term) {
+                return rollBack(new Fenced(meta.term()));
+            }
+            String conflict = commitConflict(connection, meta, batch);
+            if (conflict != null) {
+                return rollBack(new Conflict(conflict));
+            }
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_BATCH)) {
+                bindBatch(insert, batch, BatchL1State.committed(batch.createdMs()));
+                expectOneRow(insert.executeUpdate(), "l2_batches");
+            }
+            try (PreparedStatement update = connection.prepareStatement("UPDATE l2_meta SET next_unbatched_seq = ?, "
+                    + "next_batch_number = ?, head_batch_hash = ? WHERE id = 1")) {
+                update.setLong(1, batch.endSeq());
+                update.setLong(2, batch.batchNumber() + 1);
+                update.setBytes(3, batch.batchHash());
+                expectOneRow(update.executeUpdate(), "l2_meta");
+            }
+            return commit(new Committed(new SequenceState(
+                    meta.nextSeq(), batch.endSeq(), batch.batchNumber() + 1, batch.batchHash())));
+        });
+    }
+
+    /** Which expectation of {@code batch} the stored state fails, or null if it extends it exactly. */
+    private static String commitConflict(Connection connection, Meta meta, NewBatch batch) throws SQLException {
+        if (batch.batchNumber() != meta.nextBatchNumber()) {
+            return "batchNumber " + batch.batchNumber() + " is not the next batch number " + meta.nextBatchNumber();
+        }
+        if (batch.firstSeq() != meta.nextUnbatchedSeq()) {
+            return "firstSeq " + batch.firstSeq() + " is not the next unbatched seq " + meta.nextUnbatchedSeq();
+        }
+        if (batch.endSeq() > meta.nextSeq()) {
+            return "txs up to seq " + (batch.endSeq() - 1) + " are not all admitted; next seq is " + meta.nextSeq();
+        }
+        if (!Arrays.equals(batch.prevBatchHash(), meta.headBatchHash())) {
+            return "prevBatchHash does not match the head batch hash";
+        }
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT batch_number FROM l2_batches WHERE batch_hash = ?")) {
+            select.setBytes(1, batch.batchHash());
+            try (ResultSet rows = select.executeQuery()) {
+                if (rows.next()) {
+                    return "batchHash is already stored, as batch " + rows.getLong(1);
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public WriteOutcome updateL1State(long term, long batchNumber, BatchL1State state) {
+        StorageArguments.requireTerm(term);
+        StorageArguments.requirePositive(batchNumber, "batchNumber");
+        Objects.requireNonNull(state, "state");
+        return write("updateL1State", connection -> {
+            Meta meta = lockMeta(connection);
+            if (meta.term() != term) {
+                return rollBack(new Fenced(meta.term()));
+            }
+            try (PreparedStatement update = connection.prepareStatement("UPDATE l2_batches SET l1_status = ?, "
+                    + "l1_tx_id = ?, inclusion_height = ?, post_attempts = ?, last_error = ?, l1_updated_ms = ? "
+                    + "WHERE batch_number = ?")) {
+                update.setString(1, state.status().name());
+                update.setString(2, state.l1TxId());
+                update.setLong(3, state.inclusionHeight());
+                update.setInt(4, state.postAttempts());
+                update.setString(5, state.lastError());
+                update.setLong(6, state.updatedMs());
+                update.setLong(7, batchNumber);
+                if (update.executeUpdate() == 0) {
+                    return rollBack(new Conflict("no batch numbered " + batchNumber));
+                }
+            }
+            return commit(new Written());
+        });
+    }
+
+    @Override
+    public Optional<StoredBatch> findBatch(byte[] batchHash) {
+        StorageArguments.requireHash(batchHash, "batchHash");
+        return withConnection("findBatch", connection -> {
+            try (PreparedStatement select = connection.prepareStatement(SELECT_BATCHES + " WHERE batch_hash = ?")) {
+                select.setBytes(1, batchHash);
+                return firstBatch(select);
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredBatch> findBatchByNumber(long batchNumber) {
+        StorageArguments.requirePositive(batchNumber, "batchNumber");
+        return withConnection("findBatchByNumber", connection -> {
+            try (PreparedStatement select =
+                    connection.prepareStatement(SELECT_BATCHES + " WHERE batch_number = ?")) {
+                select.setLong(1, batchNumber);
+                return firstBatch(select);
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredBatch> findBatchContaining(long seq) {
+        StorageArguments.requirePositive(seq, "seq");
+        return withConnection("findBatchContaining", connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    SELECT_BATCHES + " WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1")) {
+                select.setLong(1, seq);
+                return firstBatch(select).filter(candidate -> candidate.batch().containsSeq(seq));
+            }
+        });
+    }
+
+    @Override
+    public List<StoredBatch> listBatches(long fromNumber, int maxCount) {
+        StorageArguments.requirePositive(fromNumber, "fromNumber");
+        StorageArguments.requireMaxCount(maxCount);
+        return withConnection("listBatches", connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    SELECT_BATCHES + " WHERE batch_number >= ? ORDER BY batch_number LIMIT ?")) {
+                select.setLong(1, fromNumber);
+                select.setInt(2, maxCount);
+                return allBatches(select);
+            }
+        });
+    }
+
+    @Override
+    public List<StoredBatch> listBatchesInStatus(Set<L1Status> statuses, int maxCount) {
+        Objects.requireNonNull(statuses, "statuses");
+        StorageArguments.requireMaxCount(maxCount);
+        List<L1Status> wanted = new ArrayList<>(statuses.size());
+        for (L1Status status : statuses) {
+            wanted.add(Objects.requireNonNull(status, "statuses element"));
+        }
+        return withConnection("listBatchesInStatus", connection -> {
+            if (wanted.isEmpty()) {
+                return List.of();
+            }
+            try (PreparedStatement select = connection.prepareStatement(SELECT_BATCHES + " WHERE l1_status IN ("
+                    + placeholders(wanted.size()) + ") ORDER BY batch_number LIMIT ?")) {
+                for (int i = 0; i < wanted.size(); i++) {
+                    select.setString(i + 1, wanted.get(i).name());
+                }
+                select.setInt(wanted.size() + 1, maxCount);
+                return allBatches(select);
+            }
+        });
+    }
+
+    @Override
+    public BatchCounts countBatches() {
+        return withConnection("countBatches", connection -> {
+            Map<L1Status, Long> counts = new EnumMap<>(L1Status.class);
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT l1_status, COUNT(*) FROM l2_batches GROUP BY l1_status");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(status(rows.getString(1)), rows.getLong(2));
+                }
+            }
+            return new BatchCounts(
+                    counts.getOrDefault(L1Status.COMMITTED, 0L),
+                    counts.getOrDefault(L1Status.POSTED, 0L),
+                    counts.getOrDefault(L1Status.INCLUDED, 0L),
+                    counts.getOrDefault(L1Status.CONFIRMED, 0L),
+                    counts.getOrDefault(L1Status.FAILED, 0L));
+        });
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        try {
+            connections.close();
+        } catch (SQLException e) {
+            throw new StorageException("closing " + dialect.displayName() + " storage at " + location
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The database and where it is, without credentials. */
+    @Override
+    public String toString() {
+        return "JdbcStorage[" + dialect.displayName() + " " + location + "]";
+    }
+
+    // ---- transactions ----------------------------------------------------------------------------------------
+
+    /** The body of a write transaction: decides its outcome and whether to commit. */
+    @FunctionalInterface
+    private interface WriteBody<T> {
+        Decision<T> run(Connection connection) throws SQLException;
+    }
+
+    /** A write's outcome, and whether its changes are committed or rolled back. */
+    private record Decision<T>(T outcome, boolean commit) {
+    }
+
+    private static <T> Decision<T> commit(T outcome) {
+        return new Decision<>(outcome, true);
+    }
+
+    private static <T> Decision<T> rollBack(T outcome) {
+        return new Decision<>(outcome, false);
+    }
+
+    /** Runs {@code body} in one write transaction; nothing of it is applied unless it decides to commit. */
+    private <T> T write(String operation, WriteBody<T> body) {
+        return withConnection(operation, connection -> {
+            dialect.begin(connection, lockTimeoutMs);
+            try {
+                Decision<T> decision = body.run(connection);
+                if (decision.commit()) {
+                    dialect.commit(connection);
+                } else {
+                    dialect.rollback(connection);
+                }
+                return decision.outcome();
+            } catch (SQLException | RuntimeException e) {
+                dialect.rollbackAfter(connection, e);
+                throw e;
+            }
+        });
+    }
+
+    /** Runs {@code work} on a connection, turning SQL failures into storage exceptions. */
+    private <T> T withConnection(String operation, ConnectionSource.SqlWork<T> work) {
+        try {
+            return connections.use(work);
+        } catch (SQLException e) {
+            throw translate(dialect, operation, e);
+        }
+    }
+
+    private static StorageException translate(Dialect dialect, String operation, SQLException e) {
+        String message = operation + " failed: " + e.getMessage();
+        return dialect.isTransient(e) ? new TransientStorageException(message, e) : new StorageException(message, e);
+    }
+
+    // ---- rows ------------------------------------------------------------------------------------------------
+
+    /** The meta row, as read at the start of a write (locked) or by a read. */
+    private record Meta(long term, String leaderId, long lastHeartbeatMs, long nextSeq, long nextUnbatchedSeq,
+            long nextBatchNumber, byte[] headBatchHash) {
+
+        SequenceState sequenceState() {
+            return new SequenceState(nextSeq, nextUnbatchedSeq, nextBatchNumber, headBatchHash);
+        }
+    }
+
+    private Meta lockMeta(Connection connection) throws SQLException {
+        return readMeta(connection, lockMetaSql);
+    }
+
+    private static Meta readMeta(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql);
+                ResultSet row = select.executeQuery()) {
+            if (!row.next()) {
+                throw new SQLException("the l2_meta row is missing: the database is damaged or not an L2 store");
+            }
+            return new Meta(row.getLong(1), row.getString(2), row.getLong(3), row.getLong(4), row.getLong(5),
+                    row.getLong(6), blob(row, 7));
+        }
+    }
+
+    private static StoredTx readTx(ResultSet row) throws SQLException {
+        return new StoredTx(row.getLong(1), blob(row, 2), blob(row, 3), row.getLong(4));
+    }
+
+    private static Optional<StoredBatch> firstBatch(PreparedStatement select) throws SQLException {
+        try (ResultSet rows = select.executeQuery()) {
+            return rows.next() ? Optional.of(readBatch(rows)) : Optional.empty();
+        }
+    }
+
+    private static List<StoredBatch> allBatches(PreparedStatement select) throws SQLException {
+        try (ResultSet rows = select.executeQuery()) {
+            List<StoredBatch> result = new ArrayList<>();
+            while (rows.next()) {
+                result.add(readBatch(rows));
+            }
+            return List.copyOf(result);
+        }
+    }
+
+    private static void bindBatch(PreparedStatement insert, NewBatch batch, BatchL1State state) throws SQLException {
+        insert.setLong(1, batch.batchNumber());
+        insert.setBytes(2, batch.batchHash());
+        insert.setBytes(3, batch.prevBatchHash());
+        insert.setLong(4, batch.firstSeq());
+        insert.setInt(5, batch.txCount());
+        insert.setLong(6, batch.createdMs());
+        insert.setLong(7, batch.term());
+        insert.setBytes(8, batch.txRoot());
+        insert.setLong(9, batch.txBytes());
+        insert.setBytes(10, batch.envelopeHash());
+        insert.setBytes(11, batch.sequencerPubkey());
+        insert.setBytes(12, batch.sequencerSig());
+        insert.setBytes(13, batch.idempotencyKey());
+        insert.setBytes(14, batch.l1Envelope());
+        insert.setString(15, state.status().name());
+        insert.setString(16, state.l1TxId());
+        insert.setLong(17, state.inclusionHeight());
+        insert.setInt(18, state.postAttempts());
+        insert.setString(19, state.lastError());
+        insert.setLong(20, state.updatedMs());
+    }
+
+    /** Reads a row of {@link #BATCH_COLUMNS}. */
+    private static StoredBatch readBatch(ResultSet row) throws SQLException {
+        NewBatch batch = new NewBatch(row.getLong(1), blob(row, 2), blob(row, 3), row.getLong(4), row.getInt(5),
+                row.getLong(6), row.getLong(7), blob(row, 8), row.getLong(9), blob(row, 10), blob(row, 11),
+                blob(row, 12), blob(row, 13), blob(row, 14));
+        BatchL1State state = new BatchL1State(status(row.getString(15)), row.getString(16), row.getLong(17),
+                row.getInt(18), row.getString(19), row.getLong(20));
+        return new StoredBatch(batch, state);
+    }
+
+    /** A NOT NULL byte column; some drivers read an empty blob as null. */
+    private static byte[] blob(ResultSet row, int column) throws SQLException {
+        byte[] bytes = row.getBytes(column);
+        return bytes == null ? new byte[0] : bytes;
+    }
+
+    private static L1Status status(String name) throws SQLException {
+        try {
+            return L1Status.valueOf(name);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new SQLException("unknown L1 status '" + name + "' in l2_batches", e);
+        }
+    }
+
+    private static void expectOneRow(int updated, String table) throws SQLException {
+        if (updated != 1) {
+            throw new SQLException("expected to write 1 row of " + table + ", wrote " + updated);
+        }
+    }
+
+    private static String placeholders(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
+    }
+}

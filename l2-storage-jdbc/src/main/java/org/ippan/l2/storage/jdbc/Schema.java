@@ -1,0 +1,123 @@
+package org.ippan.l2.storage.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import org.ippan.l2.storage.SequenceState;
+import org.ippan.l2.storage.StorageException;
+
+/**
+ * The tables, created on first open and versioned in {@code l2_schema}. All names start with {@code l2_} so that
+ * the store can share a database (or a PostgreSQL schema) with other tables.
+ */
+final class Schema {
+
+    /** The schema version this code reads and writes. */
+    static final int VERSION = 1;
+
+    private Schema() {
+    }
+
+    /**
+     * Creates the tables if the database has none, or checks the recorded version. Runs inside a write
+     * transaction; throws (so that the caller rolls back) when the version is not one this code knows.
+     */
+    static void createOrCheck(Connection connection, Dialect dialect) throws SQLException {
+        dialect.lockSchema(connection);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS l2_schema ("
+                    + "id INTEGER PRIMARY KEY CHECK (id = 1), "
+                    + "version INTEGER NOT NULL)");
+        }
+        Integer stored = storedVersion(connection);
+        if (stored != null) {
+            check(stored);
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            for (String ddl : tables(dialect)) {
+                statement.execute(ddl);
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO l2_meta (id, term, leader_id, "
+                + "last_heartbeat_ms, next_seq, next_unbatched_seq, next_batch_number, head_batch_hash) "
+                + "VALUES (1, 0, NULL, 0, ?, ?, ?, ?)")) {
+            SequenceState initial = SequenceState.initial();
+            insert.setLong(1, initial.nextSeq());
+            insert.setLong(2, initial.nextUnbatchedSeq());
+            insert.setLong(3, initial.nextBatchNumber());
+            insert.setBytes(4, initial.headBatchHash());
+            insert.executeUpdate();
+        }
+        try (PreparedStatement insert =
+                connection.prepareStatement("INSERT INTO l2_schema (id, version) VALUES (1, ?)")) {
+            insert.setInt(1, VERSION);
+            insert.executeUpdate();
+        }
+    }
+
+    private static Integer storedVersion(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT version FROM l2_schema WHERE id = 1")) {
+            return row.next() ? row.getInt(1) : null;
+        }
+    }
+
+    private static void check(int stored) {
+        if (stored > VERSION) {
+            throw new StorageException("schema version " + stored + " is newer than this library supports ("
+                    + VERSION + "): upgrade the library");
+        }
+        if (stored < VERSION) {
+            throw new StorageException("schema version " + stored + " is not a version this library knows ("
+                    + VERSION + ")");
+        }
+    }
+
+    private static List<String> tables(Dialect dialect) {
+        String integer = dialect.integerType();
+        String blob = dialect.blobType();
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS l2_meta ("
+                        + "id INTEGER PRIMARY KEY CHECK (id = 1), "
+                        + "term " + integer + " NOT NULL CHECK (term >= 0), "
+                        + "leader_id TEXT, "
+                        + "last_heartbeat_ms " + integer + " NOT NULL, "
+                        + "next_seq " + integer + " NOT NULL, "
+                        + "next_unbatched_seq " + integer + " NOT NULL, "
+                        + "next_batch_number " + integer + " NOT NULL, "
+                        + "head_batch_hash " + blob + " NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS l2_txs ("
+                        + "seq " + integer + " PRIMARY KEY, "
+                        + "tx_hash " + blob + " NOT NULL UNIQUE, "
+                        + "canonical_tx " + blob + " NOT NULL, "
+                        + "admitted_ms " + integer + " NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS l2_batches ("
+                        + "batch_number " + integer + " PRIMARY KEY, "
+                        + "batch_hash " + blob + " NOT NULL UNIQUE, "
+                        + "prev_batch_hash " + blob + " NOT NULL, "
+                        // UNIQUE gives the index findBatchContaining searches.
+                        + "first_seq " + integer + " NOT NULL UNIQUE REFERENCES l2_txs (seq), "
+                        + "tx_count INTEGER NOT NULL CHECK (tx_count >= 1), "
+                        + "created_ms " + integer + " NOT NULL, "
+                        + "term " + integer + " NOT NULL, "
+                        + "tx_root " + blob + " NOT NULL, "
+                        + "tx_bytes " + integer + " NOT NULL, "
+                        + "envelope_hash " + blob + " NOT NULL, "
+                        + "sequencer_pubkey " + blob + " NOT NULL, "
+                        + "sequencer_sig " + blob + " NOT NULL, "
+                        + "idempotency_key " + blob + " NOT NULL, "
+                        + "l1_envelope " + blob + " NOT NULL, "
+                        + "l1_status TEXT NOT NULL, "
+                        + "l1_tx_id TEXT, "
+                        + "inclusion_height " + integer + " NOT NULL, "
+                        + "post_attempts INTEGER NOT NULL, "
+                        + "last_error TEXT, "
+                        + "l1_updated_ms " + integer + " NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS l2_batches_l1_status ON l2_batches (l1_status, batch_number)");
+    }
+}
