@@ -1,0 +1,266 @@
+package org.ippan.l2.examples.node;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ippan.l2.core.crypto.KeyLoadException;
+import org.ippan.l2.core.engine.CountingMetrics;
+import org.ippan.l2.core.engine.NanoClock;
+import org.ippan.l2.core.engine.Sequencer;
+import org.ippan.l2.core.engine.SequencerRunner;
+import org.ippan.l2.core.engine.SequencerStartException;
+import org.ippan.l2.examples.devnet.DevnetL1Server;
+import org.ippan.l2.l1.http.HttpL1Config;
+import org.ippan.l2.l1.http.HttpL1Poster;
+import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.jdbc.JdbcStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runnable sequencer node: the library wired to real adapters (JDBC storage, the HTTP L1 client or an embedded
+ * devnet L1) and served over HTTP ({@code docs}: {@code node-http-api.md}).
+ *
+ * <p>{@link #start(NodeConfig)} opens storage, starts the embedded devnet L1 when no {@code L1_BASE_URL} is
+ * configured, builds and starts the {@link Sequencer} (a leader claims its term; a stored higher term refuses the
+ * start), runs its loops with a {@link SequencerRunner} on an executor the node owns, and serves the API on the
+ * JDK's {@link HttpServer}. {@link #close()} shuts everything down in reverse, gracefully.
+ */
+public final class L2Node implements AutoCloseable {
+    /** Exit code for a malformed configuration. */
+    public static final int EXIT_CONFIG = 2;
+    /** Exit code for a start that failed (term refused, storage or network failure). */
+    public static final int EXIT_START = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(L2Node.class);
+    private static final int LOOP_THREADS = 4;
+    private static final int HTTP_THREADS = 16;
+    private static final long RUNNER_MAX_IDLE_MS = 50;
+    private static final long SHUTDOWN_FLUSH_WAIT_MS = 2_000;
+
+    private final NodeConfig config;
+    private final Storage storage;
+    private final DevnetL1Server devnet;
+    private final HttpL1Poster l1;
+    private final CountingMetrics metrics;
+    private final Sequencer sequencer;
+    private final ScheduledExecutorService loopExecutor;
+    private final SequencerRunner runner;
+    private final ExecutorService httpExecutor;
+    private final HttpServer server;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private L2Node(NodeConfig config, Storage storage, DevnetL1Server devnet, HttpL1Poster l1,
+            CountingMetrics metrics, Sequencer sequencer, ScheduledExecutorService loopExecutor,
+            SequencerRunner runner, ExecutorService httpExecutor, HttpServer server) {
+        this.config = config;
+        this.storage = storage;
+        this.devnet = devnet;
+        this.l1 = l1;
+        this.metrics = metrics;
+        this.sequencer = sequencer;
+        this.loopExecutor = loopExecutor;
+        this.runner = runner;
+        this.httpExecutor = httpExecutor;
+        this.server = server;
+    }
+
+    /**
+     * Starts a node; on failure everything opened so far is closed again.
+     *
+     * @param config the configuration
+     * @return the running node
+     * @throws SequencerStartException if the sequencer refuses to start (e.g. storage holds a higher term)
+     * @throws KeyLoadException if the sequencer key cannot be used
+     * @throws IOException if the HTTP server (or the devnet's) cannot listen
+     */
+    public static L2Node start(NodeConfig config) throws IOException {
+        Objects.requireNonNull(config, "config");
+        Storage storage = null;
+        DevnetL1Server devnet = null;
+        HttpL1Poster l1 = null;
+        Sequencer sequencer = null;
+        ScheduledExecutorService loopExecutor = null;
+        SequencerRunner runner = null;
+        ExecutorService httpExecutor = null;
+        try {
+            storage = JdbcStorage.open(config.storageUrl());
+            HttpL1Config l1Config;
+            if (config.l1().isPresent()) {
+                l1Config = config.l1().get();
+            } else {
+                devnet = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), config.devnetBlockMs(),
+                        config.sequencer().finalityConfirmations());
+                l1Config = HttpL1Config.builder().baseUrl(devnet.baseUrl())
+                        .chainStatusEndpoint(DevnetL1Server.PATH_STATUS)
+                        .submitBatchEndpoint(DevnetL1Server.PATH_SUBMIT)
+                        .getInclusionEndpoint(DevnetL1Server.PATH_INCLUSION)
+                        .getFinalityEndpoint(DevnetL1Server.PATH_FINALITY)
+                        .build();
+            }
+            l1 = new HttpL1Poster(l1Config);
+            CountingMetrics metrics = new CountingMetrics();
+            sequencer = Sequencer.builder().config(config.sequencer()).storage(storage).l1Poster(l1)
+                    .metrics(metrics).build();
+            sequencer.start();
+            loopExecutor = Executors.newScheduledThreadPool(LOOP_THREADS, threads("l2-loop"));
+            runner = new SequencerRunner(sequencer, loopExecutor, NanoClock.SYSTEM, RUNNER_MAX_IDLE_MS);
+            NodeApi api = new NodeApi(sequencer, storage, metrics);
+            HttpServer server = HttpServer.create(config.listenAddress(), 128);
+            httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, threads("l2-http"));
+            server.createContext("/", api::handle);
+            server.setExecutor(httpExecutor);
+            server.start();
+            L2Node node = new L2Node(config, storage, devnet, l1, metrics, sequencer, loopExecutor, runner,
+                    httpExecutor, server);
+            LOG.info("L2 node listening on {} as {} (term {}, storage {}, L1 {})", node.baseUrl(),
+                    config.sequencer().role(), config.sequencer().term(), config.storageUrl(), l1Config.baseUrl());
+            return node;
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(runner);
+            closeQuietly(sequencer);
+            shutdown(loopExecutor);
+            shutdown(httpExecutor);
+            closeQuietly(l1);
+            closeQuietly(storage);
+            closeQuietly(devnet);
+            throw e;
+        }
+    }
+
+    /** @return {@code http://host:port} of the HTTP API (the actual port when configured with port 0) */
+    public String baseUrl() {
+        InetSocketAddress address = server.getAddress();
+        return "http://" + address.getHostString() + ":" + address.getPort();
+    }
+
+    /** @return the configuration the node runs with */
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** @return the engine */
+    public Sequencer sequencer() {
+        return sequencer;
+    }
+
+    /** @return the node's metrics */
+    public CountingMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Shuts down gracefully: stops accepting HTTP requests, asks the batcher to cut what is pending (waiting a
+     * bounded time), closes the engine, stops the loops, then closes the L1 client, storage and the devnet.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("L2 node shutting down");
+        server.stop(0);
+        shutdown(httpExecutor);
+        try {
+            sequencer.flush();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_FLUSH_WAIT_MS);
+            while (sequencer.status().pool().pending() > 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("flush before shutdown failed: {}", e.toString());
+        }
+        closeQuietly(sequencer);
+        closeQuietly(runner);
+        shutdown(loopExecutor);
+        closeQuietly(l1);
+        closeQuietly(storage);
+        closeQuietly(devnet);
+        LOG.info("L2 node stopped");
+    }
+
+    /**
+     * Runs the node from the process environment until the process is stopped. A malformed configuration exits
+     * with {@value #EXIT_CONFIG}, a refused start with {@value #EXIT_START}, each after one line on stderr.
+     */
+    public static void main(String[] args) {
+        int exit = run(System.getenv(), System.err);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    /** Starts the node and registers the shutdown hook; returns the exit code when it could not start, else 0. */
+    static int run(Map<String, String> env, PrintStream err) {
+        NodeConfig config;
+        try {
+            config = NodeConfig.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return EXIT_CONFIG;
+        }
+        L2Node node;
+        try {
+            node = start(config);
+        } catch (KeyLoadException e) {
+            err.println("L2_SEQUENCER_KEY_PATH: " + e.getMessage());
+            return EXIT_CONFIG;
+        } catch (SequencerStartException e) {
+            err.println(e.getMessage());
+            return EXIT_START;
+        } catch (IOException | RuntimeException e) {
+            err.println("cannot start the node: " + e);
+            return EXIT_START;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "l2-node-shutdown"));
+        return 0;
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(false);
+            return thread;
+        };
+    }
+
+    private static void shutdown(ExecutorService executor) {
+        if (executor == null) {
+            return;
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("error while closing {}: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

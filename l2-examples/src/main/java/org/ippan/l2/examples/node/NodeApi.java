@@ -1,0 +1,624 @@
+package org.ippan.l2.examples.node;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.ippan.l2.core.admission.Refusal;
+import org.ippan.l2.core.admission.RefusalCode;
+import org.ippan.l2.core.admission.SubmitResult;
+import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
+import org.ippan.l2.core.engine.CountingMetrics;
+import org.ippan.l2.core.engine.Readiness;
+import org.ippan.l2.core.engine.Role;
+import org.ippan.l2.core.engine.Sequencer;
+import org.ippan.l2.core.engine.SequencerStatus;
+import org.ippan.l2.core.engine.TxInfo;
+import org.ippan.l2.core.envelope.BatchEnvelope;
+import org.ippan.l2.core.wire.Hash;
+import org.ippan.l2.core.wire.Hex;
+import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.storage.L1Status;
+import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StoredBatch;
+import org.ippan.l2.storage.StoredTx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The node's HTTP API: routing, request parsing with bounded reads, and the JSON and Prometheus answers. */
+final class NodeApi {
+    /** Most txs in one {@code POST /txs}. */
+    static final int MAX_BATCH_SUBMIT = 1000;
+    /** Most batches in one {@code GET /batches}. */
+    static final int MAX_LIST = 1000;
+    /** Batches listed when no limit is given. */
+    static final int DEFAULT_LIST = 100;
+    /** Longest {@code from}, in UTF-8 bytes. */
+    static final int MAX_FROM_BYTES = 256;
+
+    /** Most bytes of an over-limit body skipped before the connection is closed instead. */
+    private static final long DRAIN_LIMIT = 64L << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeApi.class);
+    private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+    private static final String JSON_TYPE = "application/json";
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Sequencer sequencer;
+    private final Storage storage;
+    private final CountingMetrics metrics;
+    private final int txBodyLimit;
+    private final int txsBodyLimit;
+    private final ObjectMapper json;
+
+    NodeApi(Sequencer sequencer, Storage storage, CountingMetrics metrics) {
+        this.sequencer = sequencer;
+        this.storage = storage;
+        this.metrics = metrics;
+        int hexPayload = 2 * sequencer.config().maxTxSize() + 4096;
+        this.txBodyLimit = Math.max(1 << 20, hexPayload);
+        this.txsBodyLimit = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16L << 20, hexPayload));
+        StreamReadConstraints constraints = StreamReadConstraints.builder()
+                .maxNestingDepth(16)
+                .maxNumberLength(64)
+                .maxNameLength(1024)
+                .maxStringLength(txsBodyLimit)
+                .maxDocumentLength(txsBodyLimit)
+                .build();
+        this.json = new ObjectMapper(JsonFactory.builder().streamReadConstraints(constraints).build())
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+    }
+
+    /** The HTTP status of a refusal code. */
+    static int httpStatus(RefusalCode code) {
+        return switch (code) {
+            case INVALID_JSON, CHAIN_ID_MISMATCH, INVALID_PAYLOAD, TX_TOO_LARGE, INVALID_FIELD -> 400;
+            case BODY_TOO_LARGE -> 413;
+            case NOT_LEADER -> 403;
+            case QUEUE_FULL -> 429;
+            case UNAVAILABLE -> 503;
+        };
+    }
+
+    void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            try {
+                route(exchange, method, path);
+            } catch (RuntimeException e) {
+                LOG.warn("{} {} failed", method, path, e);
+                sendJson(exchange, 500, error("internal error"));
+            }
+        }
+    }
+
+    private void route(HttpExchange exchange, String method, String path) throws IOException {
+        boolean get = method.equals("GET") || method.equals("HEAD");
+        boolean post = method.equals("POST");
+        if (path.equals("/tx")) {
+            if (post) {
+                postTx(exchange);
+            } else {
+                methodNotAllowed(exchange, "POST");
+            }
+        } else if (path.equals("/txs")) {
+            if (post) {
+                postTxs(exchange);
+            } else {
+                methodNotAllowed(exchange, "POST");
+            }
+        } else if (path.startsWith("/tx/")) {
+            ifGet(exchange, get, () -> getTx(exchange, path.substring("/tx/".length())));
+        } else if (path.startsWith("/batch/")) {
+            ifGet(exchange, get, () -> getBatch(exchange, path.substring("/batch/".length())));
+        } else if (path.equals("/batches")) {
+            ifGet(exchange, get, () -> getBatches(exchange));
+        } else if (path.equals("/status")) {
+            ifGet(exchange, get, () -> sendJson(exchange, 200, statusJson(sequencer.status())));
+        } else if (path.equals("/readyz")) {
+            ifGet(exchange, get, () -> getReady(exchange));
+        } else if (path.equals("/healthz")) {
+            ifGet(exchange, get, () -> sendJson(exchange, 200, json.createObjectNode().put("status", "ok")));
+        } else if (path.equals("/metrics")) {
+            ifGet(exchange, get, () -> send(exchange, 200, PROMETHEUS_TYPE,
+                    PrometheusText.render(sequencer.status(), metrics.snapshot())
+                            .getBytes(StandardCharsets.UTF_8)));
+        } else {
+            sendJson(exchange, 404, error("not found"));
+        }
+    }
+
+    private interface Action {
+        void run() throws IOException;
+    }
+
+    private void ifGet(HttpExchange exchange, boolean get, Action action) throws IOException {
+        if (get) {
+            action.run();
+        } else {
+            methodNotAllowed(exchange, "GET");
+        }
+    }
+
+    private void methodNotAllowed(HttpExchange exchange, String allowed) throws IOException {
+        exchange.getResponseHeaders().set("Allow", allowed);
+        sendJson(exchange, 405, error("method not allowed"));
+    }
+
+    // ---- writes -------------------------------------------------------------------------------------------------
+
+    private void postTx(HttpExchange exchange) throws IOException {
+        if (sequencer.config().role() == Role.FOLLOWER) {
+            refuse(exchange, Refusal.of(RefusalCode.NOT_LEADER, "this node is a read-only follower"));
+            return;
+        }
+        Body body = readBody(exchange, txBodyLimit);
+        if (body.refusal != null) {
+            refuse(exchange, body.refusal);
+            return;
+        }
+        Parsed parsed = parseTx(body.node);
+        if (parsed.refusal != null) {
+            metrics.recordRejected(parsed.refusal.code(), 1);
+            refuse(exchange, parsed.refusal);
+            return;
+        }
+        SubmitResult result = sequencer.submit(parsed.tx);
+        if (result instanceof SubmitResult.Refused refused) {
+            refuse(exchange, refused.refusal());
+        } else {
+            sendJson(exchange, 200, resultJson(result));
+        }
+    }
+
+    private void postTxs(HttpExchange exchange) throws IOException {
+        if (sequencer.config().role() == Role.FOLLOWER) {
+            refuse(exchange, Refusal.of(RefusalCode.NOT_LEADER, "this node is a read-only follower"));
+            return;
+        }
+        Body body = readBody(exchange, txsBodyLimit);
+        if (body.refusal != null) {
+            refuse(exchange, body.refusal);
+            return;
+        }
+        if (!body.node.isArray()) {
+            refuseCounted(exchange, Refusal.of(RefusalCode.INVALID_JSON, "the body must be a JSON array of txs"));
+            return;
+        }
+        if (body.node.size() > MAX_BATCH_SUBMIT) {
+            refuseCounted(exchange, Refusal.of(RefusalCode.INVALID_JSON,
+                    "at most " + MAX_BATCH_SUBMIT + " txs per request, got " + body.node.size()));
+            return;
+        }
+        int n = body.node.size();
+        SubmitResult[] results = new SubmitResult[n];
+        List<Tx> valid = new ArrayList<>(n);
+        List<Integer> positions = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Parsed parsed = parseTx(body.node.get(i));
+            if (parsed.refusal != null) {
+                metrics.recordRejected(parsed.refusal.code(), 1);
+                results[i] = new SubmitResult.Refused(parsed.refusal);
+            } else {
+                valid.add(parsed.tx);
+                positions.add(i);
+            }
+        }
+        if (!valid.isEmpty()) {
+            List<SubmitResult> submitted = sequencer.submitAll(valid);
+            for (int k = 0; k < submitted.size(); k++) {
+                results[positions.get(k)] = submitted.get(k);
+            }
+        }
+        ArrayNode out = json.createArrayNode();
+        long retryAfterMs = 0;
+        for (SubmitResult result : results) {
+            out.add(resultJson(result));
+            if (result instanceof SubmitResult.Refused refused
+                    && refused.refusal().code() == RefusalCode.QUEUE_FULL) {
+                retryAfterMs = Math.max(retryAfterMs, refused.refusal().retryAfterMs());
+                retryAfterMs = Math.max(retryAfterMs, 1);
+            }
+        }
+        if (retryAfterMs > 0) {
+            exchange.getResponseHeaders().set("Retry-After", Long.toString(retryAfterSeconds(retryAfterMs)));
+        }
+        sendJson(exchange, 200, out);
+    }
+
+    private record Body(JsonNode node, Refusal refusal) {}
+
+    private record Parsed(Tx tx, Refusal refusal) {}
+
+    /** Reads at most {@code limit} bytes and parses them; a longer body is refused without reading it all. */
+    private Body readBody(HttpExchange exchange, int limit) throws IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > limit) {
+                    discard(exchange);
+                    metrics.recordRejected(RefusalCode.BODY_TOO_LARGE, 1);
+                    return new Body(null, Refusal.of(RefusalCode.BODY_TOO_LARGE,
+                            "the body is over the " + limit + "-byte limit"));
+                }
+            } catch (NumberFormatException e) {
+                // the server checks the framing; fall through to the bounded read
+            }
+        }
+        byte[] bytes;
+        try (InputStream in = exchange.getRequestBody()) {
+            bytes = in.readNBytes(limit + 1);
+        }
+        if (bytes.length > limit) {
+            discard(exchange);
+            metrics.recordRejected(RefusalCode.BODY_TOO_LARGE, 1);
+            return new Body(null, Refusal.of(RefusalCode.BODY_TOO_LARGE,
+                    "the body is over the " + limit + "-byte limit"));
+        }
+        try {
+            JsonNode node = json.readTree(bytes);
+            if (node == null || node.isMissingNode()) {
+                throw new IllegalArgumentException("empty body");
+            }
+            return new Body(node, null);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            metrics.recordRejected(RefusalCode.INVALID_JSON, 1);
+            return new Body(null, Refusal.of(RefusalCode.INVALID_JSON, "the body is not valid JSON: "
+                    + firstLine(e.getMessage())));
+        }
+    }
+
+    /**
+     * Skips what is left of an over-limit body, up to {@link #DRAIN_LIMIT} bytes and without keeping it, so the
+     * client reads the 413 instead of a connection reset; a longer body is cut off by closing the connection.
+     */
+    private static void discard(HttpExchange exchange) {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] buffer = new byte[64 << 10];
+            long skipped = 0;
+            int read;
+            while (skipped < DRAIN_LIMIT && (read = in.read(buffer)) >= 0) {
+                skipped += read;
+            }
+            if (skipped >= DRAIN_LIMIT) {
+                exchange.getResponseHeaders().set("Connection", "close");
+            }
+        } catch (IOException e) {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
+    }
+
+    /**
+     * Checks the request shape; the admission rules proper (chain id, sizes, {@code from}) are the engine's, except
+     * what cannot reach it (a nonce or payload that is not representable).
+     */
+    private Parsed parseTx(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return refused(RefusalCode.INVALID_JSON, "a tx must be a JSON object");
+        }
+        for (String field : List.of("chain_id", "from", "nonce", "payload")) {
+            if (!node.hasNonNull(field)) {
+                return refused(RefusalCode.INVALID_JSON, "missing field " + field);
+            }
+        }
+        JsonNode chainNode = node.get("chain_id");
+        if (!chainNode.isIntegralNumber()) {
+            return refused(RefusalCode.INVALID_JSON, "chain_id must be an unsigned integer");
+        }
+        BigInteger chain = chainNode.bigIntegerValue();
+        if (chain.signum() < 0 || chain.compareTo(U64_MAX) > 0) {
+            return refused(RefusalCode.CHAIN_ID_MISMATCH, "chain_id " + chain + " is not "
+                    + Long.toUnsignedString(sequencer.config().chainId()));
+        }
+        JsonNode fromNode = node.get("from");
+        if (!fromNode.isTextual()) {
+            return refused(RefusalCode.INVALID_FIELD, "from must be a string");
+        }
+        String from = fromNode.textValue();
+        int fromBytes = from.getBytes(StandardCharsets.UTF_8).length;
+        if (from.isEmpty() || fromBytes > MAX_FROM_BYTES) {
+            return refused(RefusalCode.INVALID_FIELD, from.isEmpty() ? "from must not be empty"
+                    : "from is " + fromBytes + " UTF-8 bytes, at most " + MAX_FROM_BYTES + " allowed");
+        }
+        JsonNode nonceNode = node.get("nonce");
+        if (!nonceNode.isIntegralNumber()) {
+            return refused(RefusalCode.INVALID_FIELD, "nonce must be a non-negative integer");
+        }
+        BigInteger nonce = nonceNode.bigIntegerValue();
+        if (nonce.signum() < 0 || nonce.compareTo(U64_MAX) > 0) {
+            return refused(RefusalCode.INVALID_FIELD, "nonce must be in 0..2^64-1, got " + nonce);
+        }
+        JsonNode payloadNode = node.get("payload");
+        if (!payloadNode.isTextual()) {
+            return refused(RefusalCode.INVALID_PAYLOAD, "payload must be a hex string");
+        }
+        String payloadHex = payloadNode.textValue();
+        if (payloadHex.length() % 2 != 0) {
+            return refused(RefusalCode.INVALID_PAYLOAD, "payload hex has odd length " + payloadHex.length());
+        }
+        if (payloadHex.length() / 2 > sequencer.config().maxTxSize()) {
+            return refused(RefusalCode.TX_TOO_LARGE, "payload is " + payloadHex.length() / 2
+                    + " bytes, at most " + sequencer.config().maxTxSize() + " allowed");
+        }
+        byte[] payload;
+        try {
+            payload = Hex.decode(payloadHex);
+        } catch (IllegalArgumentException e) {
+            return refused(RefusalCode.INVALID_PAYLOAD, "payload is not hex: " + e.getMessage());
+        }
+        try {
+            return new Parsed(new Tx(chain.longValue(), nonce.longValue(), from, payload), null);
+        } catch (IllegalArgumentException e) {
+            return refused(RefusalCode.INVALID_FIELD, e.getMessage());
+        }
+    }
+
+    private static Parsed refused(RefusalCode code, String message) {
+        return new Parsed(null, Refusal.of(code, message));
+    }
+
+    private void refuseCounted(HttpExchange exchange, Refusal refusal) throws IOException {
+        metrics.recordRejected(refusal.code(), 1);
+        refuse(exchange, refusal);
+    }
+
+    private void refuse(HttpExchange exchange, Refusal refusal) throws IOException {
+        if (refusal.code() == RefusalCode.QUEUE_FULL) {
+            exchange.getResponseHeaders().set("Retry-After",
+                    Long.toString(retryAfterSeconds(refusal.retryAfterMs())));
+        }
+        sendJson(exchange, httpStatus(refusal.code()), refusalJson(refusal));
+    }
+
+    private static long retryAfterSeconds(long retryAfterMs) {
+        return Math.max(1, (retryAfterMs + 999) / 1000);
+    }
+
+    private ObjectNode resultJson(SubmitResult result) {
+        if (result instanceof SubmitResult.Accepted accepted) {
+            ObjectNode node = json.createObjectNode().put("tx_hash", accepted.txHash().toHex()).put("accepted", true);
+            if (accepted.duplicate()) {
+                node.put("duplicate", true);
+            }
+            return node;
+        }
+        return refusalJson(((SubmitResult.Refused) result).refusal());
+    }
+
+    private ObjectNode refusalJson(Refusal refusal) {
+        return json.createObjectNode().put("tx_hash", "").put("accepted", false).put("error", refusal.message())
+                .put("code", refusal.code().name());
+    }
+
+    // ---- reads --------------------------------------------------------------------------------------------------
+
+    private void getTx(HttpExchange exchange, String hashText) throws IOException {
+        Optional<Hash> hash = parseHash(hashText);
+        if (hash.isEmpty()) {
+            sendJson(exchange, 400, error("malformed tx hash: expected 64 hex characters"));
+            return;
+        }
+        Optional<TxInfo> found = sequencer.findTx(hash.get());
+        if (found.isEmpty()) {
+            sendJson(exchange, 404, error("transaction not found"));
+            return;
+        }
+        TxInfo info = found.get();
+        Tx tx = info.tx();
+        ObjectNode node = json.createObjectNode()
+                .put("tx_hash", tx.hash().toHex())
+                .put("chain_id", unsigned(tx.chainId()))
+                .put("from", tx.from())
+                .put("nonce", unsigned(tx.nonce()))
+                .put("payload_size", tx.payloadSize())
+                .put("payload", Hex.encode(tx.payload()))
+                .put("status", info.batch().map(b -> txStatus(b.status())).orElse("pending"))
+                .put("seq", info.seq());
+        info.batch().ifPresent(batch -> node.put("batch_hash", Hex.encode(batch.batchHash()))
+                .put("batch_number", batch.batchNumber()));
+        sendJson(exchange, 200, node);
+    }
+
+    private void getBatch(HttpExchange exchange, String hashText) throws IOException {
+        Optional<Hash> hash = parseHash(hashText);
+        if (hash.isEmpty()) {
+            sendJson(exchange, 400, error("malformed batch hash: expected 64 hex characters"));
+            return;
+        }
+        Optional<StoredBatch> found = sequencer.findBatch(hash.get());
+        if (found.isEmpty()) {
+            sendJson(exchange, 404, error("batch not found"));
+            return;
+        }
+        long l1Height = sequencer.status().l1().height();
+        sendJson(exchange, 200, batchJson(found.get(), true, l1Height));
+    }
+
+    private void getBatches(HttpExchange exchange) throws IOException {
+        Map<String, String> query = Query.parse(exchange.getRequestURI().getRawQuery());
+        long from;
+        int limit;
+        try {
+            from = query.containsKey("from") ? Long.parseLong(query.get("from")) : 1;
+            long requested = query.containsKey("limit") ? Long.parseLong(query.get("limit")) : DEFAULT_LIST;
+            if (from < 1 || requested < 1) {
+                throw new NumberFormatException("from and limit must be >= 1");
+            }
+            limit = (int) Math.min(requested, MAX_LIST);
+        } catch (NumberFormatException e) {
+            sendJson(exchange, 400, error("from and limit must be positive integers"));
+            return;
+        }
+        long l1Height = sequencer.status().l1().height();
+        ArrayNode batches = json.createArrayNode();
+        for (StoredBatch batch : sequencer.listBatches(from, limit)) {
+            batches.add(batchJson(batch, false, l1Height));
+        }
+        ObjectNode node = json.createObjectNode();
+        node.set("batches", batches);
+        sendJson(exchange, 200, node);
+    }
+
+    private ObjectNode batchJson(StoredBatch stored, boolean withTxHashes, long l1Height) {
+        NewBatch batch = stored.batch();
+        String version = BatchEnvelope.VERSION;
+        long chainId = sequencer.config().chainId();
+        try {
+            BatchEnvelope envelope = BatchEnvelope.decode(
+                    L2BatchEnvelopeV1.fromJson(batch.l1Envelope()).payload().payload());
+            version = envelope.version();
+            chainId = envelope.payload().l2ChainId();
+        } catch (RuntimeException e) {
+            LOG.warn("batch {}: stored L1 envelope does not decode: {}", batch.batchNumber(), e.toString());
+        }
+        ObjectNode node = json.createObjectNode()
+                .put("batch_hash", Hex.encode(batch.batchHash()))
+                .put("chain_id", unsigned(chainId))
+                .put("batch_number", batch.batchNumber())
+                .put("tx_count", batch.txCount())
+                .put("created_ms", batch.createdMs())
+                .put("prev_batch_hash", Hex.encode(batch.prevBatchHash()))
+                .put("tx_root", Hex.encode(batch.txRoot()))
+                .put("tx_bytes", batch.txBytes());
+        if (withTxHashes) {
+            ArrayNode hashes = node.putArray("tx_hashes");
+            for (StoredTx tx : storage.readTxs(batch.firstSeq(), batch.txCount())) {
+                if (tx.seq() < batch.endSeq()) {
+                    hashes.add(Hex.encode(tx.txHash()));
+                }
+            }
+        }
+        node.put("term", batch.term()).put("status", batchStatus(stored.status()));
+        node.putObject("envelope")
+                .put("version", version)
+                .put("envelope_hash", Hex.encode(batch.envelopeHash()))
+                .put("sequencer_pubkey", Hex.encode(batch.sequencerPubkey()))
+                .put("sequencer_sig", Hex.encode(batch.sequencerSig()));
+        ObjectNode l1 = node.putObject("l1")
+                .put("idempotency_key", Base64.getUrlEncoder().withoutPadding().encodeToString(batch.idempotencyKey()));
+        if (stored.l1State().l1TxId() != null) {
+            l1.put("l1_tx_id", stored.l1State().l1TxId());
+        }
+        long height = stored.l1State().inclusionHeight();
+        if (height > 0) {
+            l1.put("height", height);
+            l1.put("confirmations", Math.max(0, l1Height - height));
+        }
+        return node;
+    }
+
+    static String txStatus(L1Status status) {
+        return switch (status) {
+            case COMMITTED, FAILED -> "batched";
+            case POSTED, INCLUDED -> "posted";
+            case CONFIRMED -> "confirmed";
+        };
+    }
+
+    static String batchStatus(L1Status status) {
+        return switch (status) {
+            case COMMITTED, FAILED -> "pending";
+            case POSTED, INCLUDED -> "posted";
+            case CONFIRMED -> "confirmed";
+        };
+    }
+
+    private ObjectNode statusJson(SequencerStatus status) {
+        ObjectNode node = json.createObjectNode();
+        SequencerStatus.Leader leader = status.leader();
+        node.putObject("leader")
+                .put("mode", leader.mode())
+                .put("is_leader", leader.isLeader())
+                .put("id", leader.id())
+                .put("leader_pubkey", leader.leaderPubkey())
+                .put("term_id", leader.termId())
+                .put("last_heartbeat_ms", leader.lastHeartbeatMs())
+                .put("state", status.state().name().toLowerCase(Locale.ROOT));
+        node.putObject("pool").put("pending", status.pool().pending()).put("capacity", status.pool().capacity());
+        SequencerStatus.Batches batches = status.batches();
+        node.putObject("batches")
+                .put("pending", batches.pending())
+                .put("posted", batches.posted())
+                .put("confirmed", batches.confirmed())
+                .put("last_batch_number", batches.lastBatchNumber())
+                .put("last_batch_hash", batches.lastBatchHash());
+        node.putObject("l1")
+                .put("height", status.l1().height())
+                .put("finalized_height", status.l1().finalizedHeight())
+                .put("last_error", status.l1().lastError());
+        return node;
+    }
+
+    private void getReady(HttpExchange exchange) throws IOException {
+        Readiness readiness = sequencer.readiness();
+        ObjectNode node = json.createObjectNode().put("ready", readiness.ready());
+        if (!readiness.ready()) {
+            ArrayNode reasons = node.putArray("reasons");
+            readiness.reasons().forEach(reasons::add);
+        }
+        sendJson(exchange, readiness.ready() ? 200 : 503, node);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private static Optional<Hash> parseHash(String text) {
+        if (text.length() != 2 * Hash.LENGTH) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Hash.fromHex(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static BigInteger unsigned(long value) {
+        return new BigInteger(Long.toUnsignedString(value));
+    }
+
+    private ObjectNode error(String message) {
+        return json.createObjectNode().put("error", message);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        send(exchange, status, JSON_TYPE, json.writeValueAsBytes(body));
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : (body.length == 0 ? -1 : body.length));
+        if (!head && body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.ippan.l2.examples.node;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.ippan.l2.core.engine.ConfigException;
+import org.ippan.l2.core.engine.SequencerConfig;
+import org.ippan.l2.l1.http.HttpL1Config;
+
+/**
+ * The whole configuration of the example node, read from environment variables: the node's own
+ * ({@code L2_LISTEN_ADDR}, {@code L2_STORAGE_URL}, {@code L2_DEVNET_BLOCK_MS}), the engine's
+ * ({@link SequencerConfig#fromEnvironment}) and, when {@code L1_BASE_URL} is set, the L1 client's
+ * ({@link HttpL1Config#fromEnvironment}). Without {@code L1_BASE_URL} the node runs an embedded devnet L1.
+ *
+ * @param listenAddress where the HTTP API listens
+ * @param storageUrl the storage URL ({@code sqlite:PATH} or {@code jdbc:postgresql://…})
+ * @param devnetBlockMs block interval of the embedded devnet L1, at least 1
+ * @param sequencer the engine configuration
+ * @param l1 the L1 client configuration, empty to run the embedded devnet
+ */
+public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, long devnetBlockMs,
+        SequencerConfig sequencer, Optional<HttpL1Config> l1) {
+    /** {@code L2_LISTEN_ADDR}. */
+    public static final String LISTEN_ADDR = "L2_LISTEN_ADDR";
+    /** {@code L2_STORAGE_URL}. */
+    public static final String STORAGE_URL = "L2_STORAGE_URL";
+    /** {@code L2_DEVNET_BLOCK_MS}. */
+    public static final String DEVNET_BLOCK_MS = "L2_DEVNET_BLOCK_MS";
+    /** {@code L1_BASE_URL}. */
+    public static final String L1_BASE_URL = "L1_BASE_URL";
+
+    /** The default listen address. */
+    public static final String DEFAULT_LISTEN_ADDR = "127.0.0.1:3000";
+    /** The default storage. */
+    public static final String DEFAULT_STORAGE_URL = "sqlite:./data/l2.db";
+    /** The default devnet block interval. */
+    public static final long DEFAULT_DEVNET_BLOCK_MS = 1000;
+
+    /** Validates the fields. */
+    public NodeConfig {
+        Objects.requireNonNull(listenAddress, "listenAddress");
+        Objects.requireNonNull(storageUrl, "storageUrl");
+        Objects.requireNonNull(sequencer, "sequencer");
+        Objects.requireNonNull(l1, "l1");
+        if (devnetBlockMs < 1) {
+            throw new ConfigException(DEVNET_BLOCK_MS, "must be >= 1", Long.toString(devnetBlockMs));
+        }
+    }
+
+    /**
+     * Reads the configuration. Missing and empty variables take their defaults; values are trimmed.
+     *
+     * @param env the environment, e.g. {@link System#getenv()}
+     * @return the configuration
+     * @throws IllegalArgumentException (a {@link ConfigException} or the L1 client's equivalent) whose one-line
+     *     message names the first malformed variable and the problem
+     */
+    public static NodeConfig fromEnvironment(Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        InetSocketAddress listen = parseListenAddress(text(env, LISTEN_ADDR).orElse(DEFAULT_LISTEN_ADDR));
+        String storage = text(env, STORAGE_URL).orElse(DEFAULT_STORAGE_URL);
+        long blockMs = DEFAULT_DEVNET_BLOCK_MS;
+        Optional<String> block = text(env, DEVNET_BLOCK_MS);
+        if (block.isPresent()) {
+            blockMs = parsePositive(DEVNET_BLOCK_MS, block.get());
+        }
+        SequencerConfig sequencer = SequencerConfig.fromEnvironment(env);
+        Optional<HttpL1Config> l1 = text(env, L1_BASE_URL).isPresent()
+                ? Optional.of(HttpL1Config.fromEnvironment(env))
+                : Optional.empty();
+        return new NodeConfig(listen, storage, blockMs, sequencer, l1);
+    }
+
+    private static Optional<String> text(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(value.trim());
+    }
+
+    private static long parsePositive(String variable, String value) {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new ConfigException(variable, "not a positive integer", value);
+        }
+        long parsed = Long.parseLong(value);
+        if (parsed < 1) {
+            throw new ConfigException(variable, "must be >= 1", value);
+        }
+        return parsed;
+    }
+
+    /** Parses {@code HOST:PORT} ({@code [V6]:PORT} for an IPv6 literal); port 0 picks a free port. */
+    static InetSocketAddress parseListenAddress(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new ConfigException(LISTEN_ADDR, "expected HOST:PORT", value);
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        String portText = value.substring(colon + 1);
+        if (host.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new ConfigException(LISTEN_ADDR, "expected HOST:PORT", value);
+        }
+        int port = Integer.parseInt(portText);
+        if (port > 65_535) {
+            throw new ConfigException(LISTEN_ADDR, "port must be 0..65535", value);
+        }
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new ConfigException(LISTEN_ADDR, "host does not resolve", value);
+        }
+        return address;
+    }
+}
