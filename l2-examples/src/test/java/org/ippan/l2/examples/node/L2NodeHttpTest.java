@@ -20,11 +20,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.ippan.l2.core.admission.RefusalCode;
+import org.ippan.l2.core.contract.Hub;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.envelope.BatchEnvelope;
+import org.ippan.l2.core.envelope.BatchPayload;
 import org.ippan.l2.core.envelope.EnvelopeVerifier;
+import org.ippan.l2.core.envelope.VerificationResult;
+import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
+import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.StoredBatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -207,6 +212,72 @@ class L2NodeHttpTest {
         assertThat(list.body().get("batches").get(0).has("tx_hashes")).isFalse();
         assertThat(get(leader, "/batches?from=100000").body().get("batches").size()).isZero();
         assertThat(get(leader, "/batches?limit=abc").status()).isEqualTo(400);
+    }
+
+    /**
+     * An auditor rebuilds a batch from {@code GET /batch} and {@code GET /tx} answers alone: every tx and its hash,
+     * the batch bytes and {@code batch_hash}, {@code tx_root}, {@code tx_bytes}, the envelope bytes, its hash and
+     * signature, and the L1 idempotency key.
+     */
+    @Test
+    void auditor_rebuildsAndVerifiesABatch_fromApiAnswersAlone() throws Exception {
+        Answer submitted = post(leader, "/txs", "[" + tx("auditor-a", "1", "01") + "," + tx("auditor-b", "2", "0203")
+                + "," + tx("auditor-c", "18446744073709551615", "") + "]");
+        assertThat(submitted.status()).isEqualTo(200);
+        String firstHash = submitted.body().get(0).get("tx_hash").asText();
+        Answer firstTx = awaitGet(leader, "/tx/" + firstHash,
+                a -> a.status() == 200 && "confirmed".equals(a.body().get("status").asText()));
+        Answer batch = get(leader, "/batch/" + firstTx.body().get("batch_hash").asText());
+        JsonNode b = batch.body();
+
+        List<Tx> txs = new java.util.ArrayList<>();
+        for (JsonNode hash : b.get("tx_hashes")) {
+            JsonNode t = get(leader, "/tx/" + hash.asText()).body();
+            Tx rebuilt = new Tx(Long.parseUnsignedLong(t.get("chain_id").asText()),
+                    Long.parseUnsignedLong(t.get("nonce").asText()), t.get("from").asText(),
+                    Hex.decode(t.get("payload").asText()));
+            assertThat(rebuilt.hash().toHex()).isEqualTo(hash.asText());
+            txs.add(rebuilt);
+        }
+        Batch rebuilt = new Batch(b.get("chain_id").asLong(), b.get("batch_number").asLong(), txs,
+                b.get("created_ms").asLong());
+        assertThat(rebuilt.hash().toHex()).isEqualTo(b.get("batch_hash").asText());
+        assertThat(rebuilt.txRoot().toHex()).isEqualTo(b.get("tx_root").asText());
+        assertThat(rebuilt.txBytes()).isEqualTo(b.get("tx_bytes").asLong());
+
+        BatchPayload payload = BatchPayload.of(rebuilt, Hash.fromHex(b.get("prev_batch_hash").asText()));
+        JsonNode envelope = b.get("envelope");
+        assertThat(payload.envelopeHash().toHex()).isEqualTo(envelope.get("envelope_hash").asText());
+        byte[] canonical = envelopeBytes(payload, envelope.get("sequencer_pubkey").asText(),
+                envelope.get("sequencer_sig").asText());
+        BatchEnvelope decoded = BatchEnvelope.decode(canonical);
+        assertThat(EnvelopeVerifier.standard().checkingBatchContents()
+                .expectingPublicKey(Hex.decode(envelope.get("sequencer_pubkey").asText())).verify(decoded).status())
+                .isEqualTo(VerificationResult.Status.VALID);
+        assertThat(L2BatchEnvelopeV1.forBatch(rebuilt, decoded, Hub.Fin, 0).idempotencyKeyBase64Url())
+                .isEqualTo(b.get("l1").get("idempotency_key").asText());
+    }
+
+    /** {@code canonical(BatchEnvelope)} from its parts, as an auditor writes it from wire-format-v1 §4. */
+    private static byte[] envelopeBytes(BatchPayload payload, String pubkeyHex, String sigHex) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] body = payload.encode();
+        out.write(1);
+        out.write(0);
+        writeString(out, "v1");
+        out.write(body, 2, body.length - 2);
+        writeString(out, pubkeyHex);
+        writeString(out, sigHex);
+        writeString(out, payload.envelopeHash().toHex());
+        return out.toByteArray();
+    }
+
+    private static void writeString(java.io.ByteArrayOutputStream out, String ascii) {
+        byte[] bytes = ascii.getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 8; i++) {
+            out.write((int) ((long) bytes.length >>> (8 * i)));
+        }
+        out.write(bytes, 0, bytes.length);
     }
 
     @Test
