@@ -55,10 +55,6 @@ final class Health {
         postingHalted = reason;
     }
 
-    String postingHaltedReason() {
-        return postingHalted;
-    }
-
     String lastL1Error() {
         return lastL1Error;
     }

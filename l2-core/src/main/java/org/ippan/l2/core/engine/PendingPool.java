@@ -89,12 +89,4 @@ final class PendingPool {
     synchronized long pendingCount() {
         return pending.size() + storedWhileInconsistent.size();
     }
-
-    synchronized long nextBatchNumber() {
-        return nextBatchNumber;
-    }
-
-    synchronized Hash head() {
-        return head;
-    }
 }
