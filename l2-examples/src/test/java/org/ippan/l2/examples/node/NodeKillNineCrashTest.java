@@ -112,7 +112,7 @@ class NodeKillNineCrashTest {
                 Node node = Node.start(env, dir.resolve("node-" + cycle + ".log"));
                 startupNanos += System.nanoTime() - t0;
                 try {
-                    long killAfterMs = 50 + random.nextInt(1_200);
+                    long killAfterMs = 100 + random.nextInt(1_500);
                     runLoad(node, random.nextLong(), killAfterMs);
                 } finally {
                     node.kill();
@@ -186,24 +186,26 @@ class NodeKillNineCrashTest {
                 random.nextBytes(payload);
                 txs.add(new Tx(CHAIN_ID, ++nonce, from, payload));
             }
-            if (txs.size() == 1) {
-                submitOne(node, txs.get(0));
-            } else {
-                submitMany(node, txs);
+            boolean answered = txs.size() == 1 ? submitOne(node, txs.get(0)) : submitMany(node, txs);
+            if (!answered) {
+                return; // the node is gone (killed): this client's part of the cycle is over
             }
         }
     }
 
-    private void submitOne(Node node, Tx tx) {
+    /** Submits one tx with {@code POST /tx}; false when the request failed (no answer). */
+    private boolean submitOne(Node node, Tx tx) {
         Optional<HttpResponse<String>> response = post(node, "/tx", json(tx));
         if (response.isEmpty()) {
             uncertain.add(tx);
-            return;
+            return false;
         }
         record(tx, response.get().statusCode(), parse(response.get().body()));
+        return true;
     }
 
-    private void submitMany(Node node, List<Tx> txs) {
+    /** Submits txs with {@code POST /txs}; false when the request failed (no answer). */
+    private boolean submitMany(Node node, List<Tx> txs) {
         StringBuilder body = new StringBuilder("[");
         for (Tx tx : txs) {
             body.append(body.length() == 1 ? "" : ",").append(json(tx));
@@ -211,18 +213,19 @@ class NodeKillNineCrashTest {
         Optional<HttpResponse<String>> response = post(node, "/txs", body.append(']').toString());
         if (response.isEmpty()) {
             uncertain.addAll(txs);
-            return;
+            return false;
         }
         JsonNode answers = parse(response.get().body());
         if (response.get().statusCode() != 200 || answers == null || !answers.isArray()) {
             refusedTxs.addAndGet(txs.size());
             uncertain.addAll(txs);
-            return;
+            return true;
         }
         assertThat(answers.size()).as("one answer per tx").isEqualTo(txs.size());
         for (int i = 0; i < txs.size(); i++) {
             record(txs.get(i), answers.get(i).path("accepted").asBoolean() ? 200 : 503, answers.get(i));
         }
+        return true;
     }
 
     /** Records one tx's answer: a 200 must carry the tx's own hash; anything else makes it uncertain. */
@@ -244,13 +247,16 @@ class NodeKillNineCrashTest {
 
     private void resubmitUncertain(Node node) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
-        Tx tx;
-        while ((tx = uncertain.poll()) != null) {
+        while (!uncertain.isEmpty()) {
             assertThat(System.nanoTime() - deadline).as("resubmission finished in time").isNegative();
-            int before = uncertain.size();
-            submitOne(node, tx);
-            if (uncertain.size() > before) {
-                Thread.sleep(10);
+            List<Tx> txs = new ArrayList<>();
+            Tx tx;
+            while (txs.size() < BULK && (tx = uncertain.poll()) != null) {
+                txs.add(tx);
+            }
+            boolean answered = txs.size() == 1 ? submitOne(node, txs.get(0)) : submitMany(node, txs);
+            if (!answered || uncertain.contains(txs.get(0))) {
+                Thread.sleep(10); // refused (busy) or no answer: back off a little
             }
         }
     }
