@@ -86,7 +86,21 @@ public final class L2Node implements AutoCloseable {
      */
     public static L2Node start(NodeConfig config) throws IOException {
         Objects.requireNonNull(config, "config");
-        Storage storage = null;
+        return start(config, JdbcStorage.open(config.storageUrl()));
+    }
+
+    /**
+     * Starts a node on the given storage instead of opening {@link NodeConfig#storageUrl()}: the seam tests use to
+     * run the node over a storage that fails on demand. The node owns {@code storage} from the call on: it closes
+     * it on {@link #close()}, and at once if the start fails.
+     *
+     * @param config the configuration ({@code storageUrl} is only logged)
+     * @param storage the opened storage the node runs on
+     * @return the running node
+     * @throws IOException as {@link #start(NodeConfig)}
+     */
+    static L2Node start(NodeConfig config, Storage storage) throws IOException {
+        Objects.requireNonNull(storage, "storage");
         DevnetL1Server devnet = null;
         HttpL1Poster l1 = null;
         Sequencer sequencer = null;
@@ -94,7 +108,7 @@ public final class L2Node implements AutoCloseable {
         SequencerRunner runner = null;
         ExecutorService httpExecutor = null;
         try {
-            storage = JdbcStorage.open(config.storageUrl());
+            Objects.requireNonNull(config, "config");
             HttpL1Config l1Config;
             if (config.l1().isPresent()) {
                 l1Config = config.l1().get();
