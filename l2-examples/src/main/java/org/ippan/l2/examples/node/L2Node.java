@@ -19,6 +19,7 @@ import org.ippan.l2.core.engine.NanoClock;
 import org.ippan.l2.core.engine.Sequencer;
 import org.ippan.l2.core.engine.SequencerRunner;
 import org.ippan.l2.core.engine.SequencerStartException;
+import org.ippan.l2.core.engine.SequencerState;
 import org.ippan.l2.examples.devnet.DevnetL1Server;
 import org.ippan.l2.l1.http.HttpL1Config;
 import org.ippan.l2.l1.http.HttpL1Poster;
@@ -46,7 +47,8 @@ public final class L2Node implements AutoCloseable {
     private static final int LOOP_THREADS = 4;
     private static final int HTTP_THREADS = 16;
     private static final long RUNNER_MAX_IDLE_MS = 50;
-    private static final long SHUTDOWN_FLUSH_WAIT_MS = 2_000;
+    /** Longest a closing leader waits for its pending txs to be cut. */
+    static final long SHUTDOWN_FLUSH_WAIT_MS = 2_000;
 
     private final NodeConfig config;
     private final Storage storage;
@@ -174,9 +176,9 @@ public final class L2Node implements AutoCloseable {
     }
 
     /**
-     * Shuts down gracefully: stops accepting HTTP requests, asks the batcher to cut what is pending (waiting a
-     * bounded time), closes the engine, stops the loops, then closes the L1 client, storage and the devnet.
-     * Idempotent.
+     * Shuts down gracefully: stops accepting HTTP requests, asks the batcher to cut what is pending (a leader waits a
+     * bounded time for it; a follower or a fenced leader, which cut nothing, do not wait), closes the engine, stops
+     * the loops, then closes the L1 client, storage and the devnet. Idempotent.
      */
     @Override
     public void close() {
@@ -189,7 +191,9 @@ public final class L2Node implements AutoCloseable {
         try {
             sequencer.flush();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_FLUSH_WAIT_MS);
-            while (sequencer.status().pool().pending() > 0 && System.nanoTime() - deadline < 0) {
+            // only a leader cuts: a follower or a fenced leader would wait for another node's pending txs
+            while (sequencer.state() == SequencerState.LEADER && sequencer.status().pool().pending() > 0
+                    && System.nanoTime() - deadline < 0) {
                 Thread.sleep(10);
             }
         } catch (InterruptedException e) {
