@@ -24,7 +24,8 @@ import org.ippan.l2.core.batch.CutReason;
  *
  * <p>Histograms use the fixed bucket upper bounds of {@link #LATENCY_BUCKET_BOUNDS_SECONDS} with Prometheus
  * {@code le} semantics: a latency equal to a bound falls in that bound's bucket. A negative latency is counted as 0.
- * The admission histogram observes one value per {@link #recordAdmitted} call (one per group written); the posting
+ * The admission histogram observes one value per {@link #recordAdmitted} call (one per group written), not the
+ * duplicates answered from the engine's cache ({@link #recordDuplicatesFromCache}), which write nothing; the posting
  * histogram observes every posting attempt, successful or failed.
  *
  * <p>A snapshot reads each counter once; it is not atomic across counters while records are in flight (a
@@ -72,6 +73,11 @@ public final class CountingMetrics implements SequencerMetrics {
         this.accepted.add(accepted);
         this.duplicates.add(duplicates);
         admissionLatency.observe(latencyNs);
+    }
+
+    @Override
+    public void recordDuplicatesFromCache(int count) {
+        duplicates.add(count);
     }
 
     @Override
@@ -160,7 +166,7 @@ public final class CountingMetrics implements SequencerMetrics {
      * The values of a {@link CountingMetrics} at one moment. Immutable: the maps cannot be modified and are copies.
      *
      * @param accepted txs newly accepted
-     * @param duplicates txs recognised as already accepted
+     * @param duplicates txs recognised as already accepted, by storage or from the engine's cache
      * @param rejected refused txs per code: every code, zeros included, in enum order
      * @param batchesCut batches committed per cut reason: every reason, zeros included, in enum order
      * @param txsCut txs in committed batches
@@ -171,7 +177,8 @@ public final class CountingMetrics implements SequencerMetrics {
      * @param reposted batches lost by L1 and queued to be posted again
      * @param stateChanges engine state changes
      * @param loopErrors failed loop steps per loop name, sorted by name
-     * @param admissionLatency admission latency, one observation per group written
+     * @param admissionLatency admission latency, one observation per group written (duplicates answered from the
+     *     cache write nothing and are not observed)
      * @param postLatency L1 posting latency, one observation per attempt (successful or failed)
      */
     public record Snapshot(

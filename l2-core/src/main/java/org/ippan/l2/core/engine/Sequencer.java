@@ -343,7 +343,7 @@ public final class Sequencer implements AutoCloseable {
         Hash hash = tx.hash();
         Long knownSeq = recentTxs.getIfPresent(hash);
         if (knownSeq != null) {
-            metrics.recordAdmitted(0, 1, 0);
+            metrics.recordDuplicatesFromCache(1);
             return CompletableFuture.completedFuture(new SubmitResult.Accepted(hash, knownSeq, true));
         }
         if (pool.pendingCount() + queued.get() >= config.admissionCap()) {

@@ -18,13 +18,21 @@ public interface SequencerMetrics {
     SequencerMetrics NONE = new SequencerMetrics() {};
 
     /**
-     * A group of txs was written to storage.
+     * A group of txs was written to storage (one call per group write).
      *
      * @param accepted txs newly accepted in the write
-     * @param duplicates txs recognised as already accepted (by the cache or by storage)
+     * @param duplicates txs storage recognised as already accepted
      * @param latencyNs from the oldest submission of the group to the end of the write
      */
     default void recordAdmitted(int accepted, int duplicates, long latencyNs) {}
+
+    /**
+     * Txs were answered as duplicates from the engine's cache of recently accepted txs, without a storage write
+     * (so without an admission latency to report).
+     *
+     * @param count how many txs
+     */
+    default void recordDuplicatesFromCache(int count) {}
 
     /**
      * Txs were refused.

@@ -63,6 +63,8 @@ class AdmissionTest {
         assertThat(f.memory.readSequenceState().nextSeq()).isEqualTo(3);
         assertThat(f.metrics.snapshot().duplicates()).isEqualTo(1);
         assertThat(f.metrics.snapshot().accepted()).isEqualTo(2);
+        assertThat(f.metrics.snapshot().admissionLatency().count()).as("one observation per group written")
+                .isEqualTo(appends);
     }
 
     @Test

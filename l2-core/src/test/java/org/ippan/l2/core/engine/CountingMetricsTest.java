@@ -99,6 +99,18 @@ class CountingMetricsTest {
     }
 
     @Test
+    void recordDuplicatesFromCache_addsDuplicatesOnly_andObservesNoAdmissionLatency() {
+        CountingMetrics metrics = new CountingMetrics();
+        metrics.recordDuplicatesFromCache(2);
+        metrics.recordDuplicatesFromCache(1);
+
+        Snapshot snapshot = metrics.snapshot();
+        assertThat(snapshot.duplicates()).isEqualTo(3);
+        assertThat(snapshot.admissionLatency().count()).isZero();
+        assertOnlyChanged(snapshot, "duplicates");
+    }
+
+    @Test
     void recordRejected_addsTheCountToItsCodeOnly_andToTheTotal() {
         CountingMetrics metrics = new CountingMetrics();
         metrics.recordRejected(RefusalCode.QUEUE_FULL, 5);

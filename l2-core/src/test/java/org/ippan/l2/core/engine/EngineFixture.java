@@ -176,6 +176,11 @@ final class EngineFixture {
         }
 
         @Override
+        public void recordDuplicatesFromCache(int count) {
+            metrics.recordDuplicatesFromCache(count);
+        }
+
+        @Override
         public void recordRejected(RefusalCode code, int count) {
             metrics.recordRejected(code, count);
         }

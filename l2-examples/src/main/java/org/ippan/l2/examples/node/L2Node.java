@@ -19,6 +19,7 @@ import org.ippan.l2.core.engine.NanoClock;
 import org.ippan.l2.core.engine.Sequencer;
 import org.ippan.l2.core.engine.SequencerRunner;
 import org.ippan.l2.core.engine.SequencerStartException;
+import org.ippan.l2.core.engine.SequencerState;
 import org.ippan.l2.examples.devnet.DevnetL1Server;
 import org.ippan.l2.l1.http.HttpL1Config;
 import org.ippan.l2.l1.http.HttpL1Poster;
@@ -46,7 +47,8 @@ public final class L2Node implements AutoCloseable {
     private static final int LOOP_THREADS = 4;
     private static final int HTTP_THREADS = 16;
     private static final long RUNNER_MAX_IDLE_MS = 50;
-    private static final long SHUTDOWN_FLUSH_WAIT_MS = 2_000;
+    /** Longest a closing leader waits for its pending txs to be cut. */
+    static final long SHUTDOWN_FLUSH_WAIT_MS = 2_000;
 
     private final NodeConfig config;
     private final Storage storage;
@@ -86,7 +88,21 @@ public final class L2Node implements AutoCloseable {
      */
     public static L2Node start(NodeConfig config) throws IOException {
         Objects.requireNonNull(config, "config");
-        Storage storage = null;
+        return start(config, JdbcStorage.open(config.storageUrl()));
+    }
+
+    /**
+     * Starts a node on the given storage instead of opening {@link NodeConfig#storageUrl()}: the seam tests use to
+     * run the node over a storage that fails on demand. The node owns {@code storage} from the call on: it closes
+     * it on {@link #close()}, and at once if the start fails.
+     *
+     * @param config the configuration ({@code storageUrl} is only logged)
+     * @param storage the opened storage the node runs on
+     * @return the running node
+     * @throws IOException as {@link #start(NodeConfig)}
+     */
+    static L2Node start(NodeConfig config, Storage storage) throws IOException {
+        Objects.requireNonNull(storage, "storage");
         DevnetL1Server devnet = null;
         HttpL1Poster l1 = null;
         Sequencer sequencer = null;
@@ -94,7 +110,7 @@ public final class L2Node implements AutoCloseable {
         SequencerRunner runner = null;
         ExecutorService httpExecutor = null;
         try {
-            storage = JdbcStorage.open(config.storageUrl());
+            Objects.requireNonNull(config, "config");
             HttpL1Config l1Config;
             if (config.l1().isPresent()) {
                 l1Config = config.l1().get();
@@ -160,9 +176,9 @@ public final class L2Node implements AutoCloseable {
     }
 
     /**
-     * Shuts down gracefully: stops accepting HTTP requests, asks the batcher to cut what is pending (waiting a
-     * bounded time), closes the engine, stops the loops, then closes the L1 client, storage and the devnet.
-     * Idempotent.
+     * Shuts down gracefully: stops accepting HTTP requests, asks the batcher to cut what is pending (a leader waits a
+     * bounded time for it; a follower or a fenced leader, which cut nothing, do not wait), closes the engine, stops
+     * the loops, then closes the L1 client, storage and the devnet. Idempotent.
      */
     @Override
     public void close() {
@@ -175,7 +191,9 @@ public final class L2Node implements AutoCloseable {
         try {
             sequencer.flush();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_FLUSH_WAIT_MS);
-            while (sequencer.status().pool().pending() > 0 && System.nanoTime() - deadline < 0) {
+            // only a leader cuts: a follower or a fenced leader would wait for another node's pending txs
+            while (sequencer.state() == SequencerState.LEADER && sequencer.status().pool().pending() > 0
+                    && System.nanoTime() - deadline < 0) {
                 Thread.sleep(10);
             }
         } catch (InterruptedException e) {

@@ -26,7 +26,6 @@ import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.engine.CountingMetrics;
 import org.ippan.l2.core.engine.Readiness;
-import org.ippan.l2.core.engine.Role;
 import org.ippan.l2.core.engine.Sequencer;
 import org.ippan.l2.core.engine.SequencerStatus;
 import org.ippan.l2.core.engine.TxInfo;
@@ -167,8 +166,9 @@ final class NodeApi {
     // ---- writes -------------------------------------------------------------------------------------------------
 
     private void postTx(HttpExchange exchange) throws IOException {
-        if (sequencer.config().role() == Role.FOLLOWER) {
-            refuse(exchange, Refusal.of(RefusalCode.NOT_LEADER, "this node is a read-only follower"));
+        Optional<Refusal> notLeader = notLeader();
+        if (notLeader.isPresent()) {
+            refuseCounted(exchange, notLeader.get());
             return;
         }
         Body body = readBody(exchange, txBodyLimit);
@@ -191,8 +191,9 @@ final class NodeApi {
     }
 
     private void postTxs(HttpExchange exchange) throws IOException {
-        if (sequencer.config().role() == Role.FOLLOWER) {
-            refuse(exchange, Refusal.of(RefusalCode.NOT_LEADER, "this node is a read-only follower"));
+        Optional<Refusal> notLeader = notLeader();
+        if (notLeader.isPresent()) {
+            refuseCounted(exchange, notLeader.get());
             return;
         }
         Body body = readBody(exchange, txsBodyLimit);
@@ -243,6 +244,20 @@ final class NodeApi {
             exchange.getResponseHeaders().set("Retry-After", Long.toString(retryAfterSeconds(retryAfterMs)));
         }
         sendJson(exchange, 200, out);
+    }
+
+    /**
+     * A write on a node known not to lead is refused as a whole, before its body is read: a follower, or a leader
+     * fenced by a newer term (which answers exactly like a follower from then on). A leader that learns it is fenced
+     * during a request refuses that request's txs through the engine.
+     */
+    private Optional<Refusal> notLeader() {
+        return switch (sequencer.state()) {
+            case FOLLOWER -> Optional.of(Refusal.of(RefusalCode.NOT_LEADER, "this node is a read-only follower"));
+            case FENCED -> Optional.of(Refusal.of(RefusalCode.NOT_LEADER, "this node was fenced: "
+                    + sequencer.stateReason()));
+            default -> Optional.empty();
+        };
     }
 
     private record Body(JsonNode node, Refusal refusal) {}

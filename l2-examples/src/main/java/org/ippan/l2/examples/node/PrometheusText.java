@@ -8,7 +8,18 @@ import org.ippan.l2.core.batch.CutReason;
 import org.ippan.l2.core.engine.CountingMetrics;
 import org.ippan.l2.core.engine.SequencerStatus;
 
-/** Renders the node's gauges (from the status) and counters and histograms (from the metrics) as Prometheus text. */
+/**
+ * Renders the node's gauges (from the status) and counters and histograms (from the metrics) as Prometheus text.
+ *
+ * <p>The tx counters, exactly: each tx answered by {@code POST /tx} or inside a {@code POST /txs} answer is counted
+ * once: {@code 200} with a newly stored tx in {@code l2_tx_accepted_total}, {@code 200} with {@code "duplicate": true}
+ * in {@code l2_tx_duplicates_total}, a refusal in {@code l2_tx_rejected_total} under its code. A request refused as a
+ * whole (body unparsable, too large or not an array, a follower or a fenced node) counts one refusal. A tx whose
+ * storage write failed after it was applied (a lost commit acknowledgement) is counted {@code UNAVAILABLE} and its
+ * resubmission a duplicate, so {@code l2_batch_txs_total} may exceed {@code l2_tx_accepted_total}.
+ * {@code l2_admission_latency_seconds} observes one value per group storage write (one write may admit many txs);
+ * duplicates answered from the engine's cache write nothing and are not observed.
+ */
 final class PrometheusText {
     private PrometheusText() {}
 
@@ -29,9 +40,12 @@ final class PrometheusText {
         gauge(out, "l2_l1_finalized_height", "L1 finalized height last seen.", status.l1().finalizedHeight());
         gauge(out, "l2_ready", "1 when the node is ready.", status.readiness().ready() ? 1 : 0);
 
-        counter(out, "l2_tx_accepted_total", "Txs newly accepted.", snapshot.accepted());
-        counter(out, "l2_tx_duplicates_total", "Txs recognised as already accepted.", snapshot.duplicates());
-        header(out, "l2_tx_rejected_total", "Txs refused, by code.", "counter");
+        counter(out, "l2_tx_accepted_total", "Txs newly accepted (durably stored); resubmissions are duplicates.",
+                snapshot.accepted());
+        counter(out, "l2_tx_duplicates_total", "Resubmitted txs answered as already accepted (200, duplicate).",
+                snapshot.duplicates());
+        header(out, "l2_tx_rejected_total", "Txs refused, by code; a request refused as a whole counts once.",
+                "counter");
         for (Map.Entry<RefusalCode, Long> entry : snapshot.rejected().entrySet()) {
             sample(out, "l2_tx_rejected_total", "code", entry.getKey().name(), entry.getValue());
         }
@@ -53,7 +67,8 @@ final class PrometheusText {
         header(out, "l2_loop_errors_total", "Failed loop steps, by loop.", "counter");
         snapshot.loopErrors().forEach((loop, count) -> sample(out, "l2_loop_errors_total", "loop", loop, count));
 
-        histogram(out, "l2_admission_latency_seconds", "Admission latency per group write.",
+        histogram(out, "l2_admission_latency_seconds",
+                "Admission latency, one observation per group storage write (not per tx, not cache duplicates).",
                 snapshot.admissionLatency());
         histogram(out, "l2_post_latency_seconds", "L1 posting latency per attempt.", snapshot.postLatency());
         return out.toString();

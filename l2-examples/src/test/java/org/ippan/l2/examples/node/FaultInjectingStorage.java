@@ -1,0 +1,154 @@
+package org.ippan.l2.examples.node;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ippan.l2.storage.AppendOutcome;
+import org.ippan.l2.storage.BatchCounts;
+import org.ippan.l2.storage.BatchL1State;
+import org.ippan.l2.storage.CommitOutcome;
+import org.ippan.l2.storage.L1Status;
+import org.ippan.l2.storage.LeaderRecord;
+import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.NewTx;
+import org.ippan.l2.storage.SequenceState;
+import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.StoredBatch;
+import org.ippan.l2.storage.StoredTx;
+import org.ippan.l2.storage.TermClaim;
+import org.ippan.l2.storage.TransientStorageException;
+import org.ippan.l2.storage.WriteOutcome;
+
+/**
+ * Test storage: a real storage (e.g. JDBC on SQLite) whose writes fail on demand, the two ways the {@link Storage}
+ * contract allows: {@link #failWrites} makes every write throw {@link TransientStorageException} without applying
+ * it (the store is down); {@link #loseNextAppendAcks} applies the next tx appends and then throws
+ * {@link StorageException} (the commit landed, its acknowledgement was lost). Reads always pass through.
+ */
+final class FaultInjectingStorage implements Storage {
+    /** Starts every injected failure's message. */
+    static final String INJECTED = "injected";
+
+    private final Storage delegate;
+    private volatile boolean failWrites;
+    private final AtomicInteger appendAcksToLose = new AtomicInteger();
+    private final AtomicInteger injectedFailures = new AtomicInteger();
+
+    FaultInjectingStorage(Storage delegate) {
+        this.delegate = delegate;
+    }
+
+    /** While {@code fail}, every write throws {@link TransientStorageException} and applies nothing. */
+    void failWrites(boolean fail) {
+        this.failWrites = fail;
+    }
+
+    /** The next {@code count} tx appends are applied, then throw {@link StorageException}. */
+    void loseNextAppendAcks(int count) {
+        appendAcksToLose.set(count);
+    }
+
+    /** @return how many writes failed by injection so far */
+    int injectedFailures() {
+        return injectedFailures.get();
+    }
+
+    private void beforeWrite(String write) {
+        if (failWrites) {
+            injectedFailures.incrementAndGet();
+            throw new TransientStorageException(INJECTED + ": " + write + " failed, the store is down");
+        }
+    }
+
+    @Override
+    public TermClaim claimTerm(long term, String leaderId, long nowMs) {
+        beforeWrite("claimTerm");
+        return delegate.claimTerm(term, leaderId, nowMs);
+    }
+
+    @Override
+    public LeaderRecord readLeader() {
+        return delegate.readLeader();
+    }
+
+    @Override
+    public WriteOutcome heartbeat(long term, long nowMs) {
+        beforeWrite("heartbeat");
+        return delegate.heartbeat(term, nowMs);
+    }
+
+    @Override
+    public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+        beforeWrite("appendTxs");
+        AppendOutcome outcome = delegate.appendTxs(term, txs);
+        if (appendAcksToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            injectedFailures.incrementAndGet();
+            throw new StorageException(INJECTED + ": appendTxs applied, its commit acknowledgement was lost");
+        }
+        return outcome;
+    }
+
+    @Override
+    public Optional<StoredTx> findTx(byte[] txHash) {
+        return delegate.findTx(txHash);
+    }
+
+    @Override
+    public List<StoredTx> readTxs(long fromSeq, int maxCount) {
+        return delegate.readTxs(fromSeq, maxCount);
+    }
+
+    @Override
+    public SequenceState readSequenceState() {
+        return delegate.readSequenceState();
+    }
+
+    @Override
+    public CommitOutcome commitBatch(long term, NewBatch batch) {
+        beforeWrite("commitBatch");
+        return delegate.commitBatch(term, batch);
+    }
+
+    @Override
+    public WriteOutcome updateL1State(long term, long batchNumber, BatchL1State state) {
+        beforeWrite("updateL1State");
+        return delegate.updateL1State(term, batchNumber, state);
+    }
+
+    @Override
+    public Optional<StoredBatch> findBatch(byte[] batchHash) {
+        return delegate.findBatch(batchHash);
+    }
+
+    @Override
+    public Optional<StoredBatch> findBatchByNumber(long batchNumber) {
+        return delegate.findBatchByNumber(batchNumber);
+    }
+
+    @Override
+    public Optional<StoredBatch> findBatchContaining(long seq) {
+        return delegate.findBatchContaining(seq);
+    }
+
+    @Override
+    public List<StoredBatch> listBatches(long fromNumber, int maxCount) {
+        return delegate.listBatches(fromNumber, maxCount);
+    }
+
+    @Override
+    public List<StoredBatch> listBatchesInStatus(Set<L1Status> statuses, int maxCount) {
+        return delegate.listBatchesInStatus(statuses, maxCount);
+    }
+
+    @Override
+    public BatchCounts countBatches() {
+        return delegate.countBatches();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
