@@ -3,6 +3,7 @@ package org.ippan.l2.core.envelope;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 import org.ippan.l2.core.wire.Batch;
@@ -52,6 +53,12 @@ public final class BatchPayload {
      */
     public BatchPayload(long l2ChainId, Hash batchHash, Hash prevBatchHash, long createdAtMs, long txCount,
             long txBytes, Hash txRoot, byte[] payload) {
+        this(l2ChainId, batchHash, prevBatchHash, createdAtMs, txCount, txBytes, txRoot, payload, payload.length);
+    }
+
+    /** The payload is the first {@code payloadLength} bytes of {@code payload}, only read (written as hex). */
+    private BatchPayload(long l2ChainId, Hash batchHash, Hash prevBatchHash, long createdAtMs, long txCount,
+            long txBytes, Hash txRoot, byte[] payload, int payloadLength) {
         if (txCount < 0 || txCount > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("txCount must fit in a u32, got " + txCount);
         }
@@ -62,7 +69,7 @@ public final class BatchPayload {
         this.txCount = txCount;
         this.txBytes = txBytes;
         this.txRoot = Objects.requireNonNull(txRoot, "txRoot");
-        this.payloadLength = payload.length;
+        this.payloadLength = payloadLength;
         long size = (long) DOMAIN_LENGTH + 2 + FIXED_BODY_BYTES + 8 + 2L * payloadLength;
         WireWriter w = WireWriter.ofSize(size).raw(SIGNING_DOMAIN).versionPrefix().u64(l2ChainId);
         batchHash.copyTo(w.array(), w.position());
@@ -83,8 +90,9 @@ public final class BatchPayload {
      * @param prevBatchHash the previous batch's {@code batch_hash}, {@link Hash#ZERO} for batch 1
      */
     public static BatchPayload of(Batch batch, Hash prevBatchHash) {
+        byte[] encoded = Unshared.wire().encoding(batch); // read in place (as hex), not copied
         return new BatchPayload(batch.chainId(), batch.hash(), prevBatchHash, batch.createdMs(), batch.txCount(),
-                batch.txBytes(), batch.txRoot(), batch.encode());
+                batch.txBytes(), batch.txRoot(), encoded, encoded.length);
     }
 
     /**
@@ -197,6 +205,11 @@ public final class BatchPayload {
     /** Copies {@code body(BatchPayload)} (no version prefix) into {@code out} at {@code offset}. */
     void copyBodyTo(byte[] out, int offset) {
         System.arraycopy(signed, DOMAIN_LENGTH + 2, out, offset, bodySize());
+    }
+
+    /** @return where {@code body(BatchPayload)} starts in {@link #signedMessage()} */
+    int bodyOffset() {
+        return DOMAIN_LENGTH + 2;
     }
 
     /** @return the length of {@code body(BatchPayload)} */

@@ -139,6 +139,11 @@ public final class Batch {
         return encoded.length;
     }
 
+    /** The array holding {@code canonical(Batch)}, for core code that reads it in place; never handed out. */
+    byte[] unsafeEncoded() {
+        return encoded;
+    }
+
     /** @return {@code batch_hash = BLAKE3(canonical(Batch))} */
     public Hash hash() {
         Hash h = hash;
