@@ -20,6 +20,7 @@ import org.ippan.l2.core.batch.OrderingPolicy;
 import org.ippan.l2.core.batch.PendingTx;
 import org.ippan.l2.core.crypto.SequencerKeys;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
@@ -404,8 +405,10 @@ public final class Sequencer implements AutoCloseable {
             }
             long nowMs = wallClock.currentTimeMs();
             List<NewTx> newTxs = new ArrayList<>(group.size());
+            Unshared.Wire wire = Unshared.wire();
             for (Submission s : group) {
-                newTxs.add(new NewTx(s.hash.toBytes(), s.tx.encode(), nowMs));
+                // the tx's own arrays, not copies: storage records are hand-overs that nobody mutates
+                newTxs.add(new NewTx(wire.bytes(s.hash), wire.encoding(s.tx), nowMs));
             }
             AppendOutcome outcome;
             try {
