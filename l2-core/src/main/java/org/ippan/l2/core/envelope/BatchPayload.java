@@ -8,6 +8,7 @@ import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
+import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.WireFormatException;
 
 /**
@@ -53,12 +54,19 @@ public final class BatchPayload {
      */
     public BatchPayload(long l2ChainId, Hash batchHash, Hash prevBatchHash, long createdAtMs, long txCount,
             long txBytes, Hash txRoot, byte[] payload) {
-        this(l2ChainId, batchHash, prevBatchHash, createdAtMs, txCount, txBytes, txRoot, payload, payload.length);
+        this(l2ChainId, batchHash, prevBatchHash, createdAtMs, txCount, txBytes, txRoot, payload.length,
+                (out, at) -> Hex.encodeAscii(payload, 0, payload.length, out, at));
     }
 
-    /** The payload is the first {@code payloadLength} bytes of {@code payload}, only read (written as hex). */
+    /** Writes the payload's lowercase ASCII hex into an array at an offset. */
+    @FunctionalInterface
+    private interface HexWriter {
+        void write(byte[] out, int offset);
+    }
+
+    /** The payload has {@code payloadLength} bytes, which {@code payloadHex} writes as hex in place. */
     private BatchPayload(long l2ChainId, Hash batchHash, Hash prevBatchHash, long createdAtMs, long txCount,
-            long txBytes, Hash txRoot, byte[] payload, int payloadLength) {
+            long txBytes, Hash txRoot, int payloadLength, HexWriter payloadHex) {
         if (txCount < 0 || txCount > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("txCount must fit in a u32, got " + txCount);
         }
@@ -79,7 +87,9 @@ public final class BatchPayload {
         w.u64(createdAtMs).u32((int) txCount).u64(txBytes);
         txRoot.copyTo(w.array(), w.position());
         w.advance(Hash.LENGTH);
-        this.signed = w.hexString(payload, 0, payloadLength).finish();
+        w.u64(2L * payloadLength);
+        payloadHex.write(w.array(), w.position());
+        this.signed = w.advance(2 * payloadLength).finish();
     }
 
     /**
@@ -90,9 +100,9 @@ public final class BatchPayload {
      * @param prevBatchHash the previous batch's {@code batch_hash}, {@link Hash#ZERO} for batch 1
      */
     public static BatchPayload of(Batch batch, Hash prevBatchHash) {
-        byte[] encoded = Unshared.wire().encoding(batch); // read in place (as hex), not copied
+        Unshared.Wire wire = Unshared.wire(); // the batch's hex is written from its txs' bytes, nothing copied first
         return new BatchPayload(batch.chainId(), batch.hash(), prevBatchHash, batch.createdMs(), batch.txCount(),
-                batch.txBytes(), batch.txRoot(), encoded, encoded.length);
+                batch.txBytes(), batch.txRoot(), batch.encodedSize(), (out, at) -> wire.encodeHexTo(batch, out, at));
     }
 
     /**

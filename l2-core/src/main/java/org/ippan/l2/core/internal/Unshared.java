@@ -21,8 +21,11 @@ public final class Unshared {
         /** @return the array holding {@code canonical(Tx)} */
         byte[] encoding(Tx tx);
 
-        /** @return the array holding {@code canonical(Batch)} */
-        byte[] encoding(Batch batch);
+        /**
+         * Writes the lowercase ASCII hex of {@code canonical(Batch)} into {@code out} at {@code offset}, from the
+         * txs' own bytes when the batch has not assembled its encoding.
+         */
+        void encodeHexTo(Batch batch, byte[] out, int offset);
 
         /** @return the array holding the hash's 32 bytes */
         byte[] bytes(Hash hash);

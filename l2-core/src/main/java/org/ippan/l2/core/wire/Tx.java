@@ -36,8 +36,8 @@ public final class Tx {
             }
 
             @Override
-            public byte[] encoding(Batch batch) {
-                return batch.unsafeEncoded();
+            public void encodeHexTo(Batch batch, byte[] out, int offset) {
+                batch.encodeHexTo(out, offset);
             }
 
             @Override
@@ -175,6 +175,11 @@ public final class Tx {
     /** Copies the tx's body (its canonical encoding without the version prefix) into {@code out} at {@code offset}. */
     public void copyBodyTo(byte[] out, int offset) {
         System.arraycopy(encoded, 2, out, offset, encoded.length - 2);
+    }
+
+    /** The array holding {@code canonical(Tx)}, for core code that reads it in place; never handed out. */
+    byte[] unsafeEncoded() {
+        return encoded;
     }
 
     /** @return {@code tx_hash = BLAKE3(canonical(Tx))} */
