@@ -1,6 +1,10 @@
 package org.ippan.l2.core.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * base64url without padding (RFC 4648 §5), written straight into a caller's array, at once or in pieces
@@ -9,6 +13,15 @@ import java.nio.charset.StandardCharsets;
 public final class Base64Url {
     private static final byte[] ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle QUAD = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** For each 12-bit value, its two characters as a little-endian pair (the first character in the low byte). */
+    private static final int[] PAIRS = new int[1 << 12];
+
+    static {
+        for (int i = 0; i < PAIRS.length; i++) {
+            PAIRS[i] = (ALPHABET[i >>> 6] & 0xff) | (ALPHABET[i & 0x3f] & 0xff) << 8;
+        }
+    }
 
     private Base64Url() {}
 
@@ -30,16 +43,15 @@ public final class Base64Url {
     }
 
     private static int encodeTriples(byte[] src, int offset, int triples, byte[] dst, int at) {
-        byte[] table = ALPHABET;
+        Objects.checkFromIndexSize(offset, 3 * triples, src.length);
+        Objects.checkFromIndexSize(at, 4 * triples, dst.length);
+        int[] pairs = PAIRS;
         int s = offset;
         int d = at;
         for (int i = 0; i < triples; i++) {
             int bits = (src[s] & 0xff) << 16 | (src[s + 1] & 0xff) << 8 | (src[s + 2] & 0xff);
             s += 3;
-            dst[d] = table[bits >>> 18];
-            dst[d + 1] = table[(bits >>> 12) & 0x3f];
-            dst[d + 2] = table[(bits >>> 6) & 0x3f];
-            dst[d + 3] = table[bits & 0x3f];
+            QUAD.set(dst, d, pairs[bits >>> 12] | pairs[bits & 0xfff] << 16); // four characters, one store
             d += 4;
         }
         return d;
