@@ -8,6 +8,7 @@ import org.ippan.l2.core.batch.BatchCutter;
 import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.batch.BatchPlanner;
 import org.ippan.l2.core.batch.CutDecision;
+import org.ippan.l2.core.batch.CutReason;
 import org.ippan.l2.core.batch.OrderingPolicy;
 import org.ippan.l2.core.batch.PendingTx;
 import org.ippan.l2.core.wire.Batch;
@@ -28,8 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Batch cutting, single thread, on a pool of 10,000 pending txs with 256-byte payloads (the node's defaults
- * otherwise: 1 MiB, 1000 ms).
+ * Batch cutting, single thread, on a pool of 10,000 pending txs with 256-byte payloads (297 or 298 bytes of body
+ * each), at several limits ({@link Limit}): count-limited cuts of 100, 1,000 and 10,000 txs (byte limit out of
+ * reach), and a byte-limited cut at the node's default of 1 MiB (3,530 txs; {@code maxTxs} 10,000 out of reach).
+ * Every decision is checked in setup to be the cut its name says.
  *
  * <ul>
  *   <li>{@code decide}: the cut-or-wait decision alone (walks at most {@code maxTxs} candidates);</li>
@@ -51,9 +54,31 @@ public class BatchCuttingBenchmark {
     private static final int PAYLOAD_BYTES = 256;
     private static final long NOW_MS = 1_735_000_000_000L;
 
-    /** Most txs in a batch. */
-    @Param({"100", "1000"})
-    public int maxTxs;
+    /** The limits of a cut, and which of them binds. */
+    public enum Limit {
+        /** 100 txs (COUNT cut). */
+        COUNT_100(100, 64 << 20, CutReason.COUNT),
+        /** 1,000 txs, the node's default (COUNT cut). */
+        COUNT_1000(1000, 64 << 20, CutReason.COUNT),
+        /** 10,000 txs (COUNT cut). */
+        COUNT_10000(10_000, 64 << 20, CutReason.COUNT),
+        /** 1 MiB, the node's default byte limit, with 10,000 txs allowed (BYTES cut of 3,530 txs). */
+        BYTES_1MIB(10_000, 1 << 20, CutReason.BYTES);
+
+        final int maxTxs;
+        final long maxBytes;
+        final CutReason expected;
+
+        Limit(int maxTxs, long maxBytes, CutReason expected) {
+            this.maxTxs = maxTxs;
+            this.maxBytes = maxBytes;
+            this.expected = expected;
+        }
+    }
+
+    /** The limits of the cut. */
+    @Param({"COUNT_100", "COUNT_1000", "COUNT_10000", "BYTES_1MIB"})
+    public Limit limit;
 
     private List<PendingTx> pending;
     private BatchCutter cutter;
@@ -75,17 +100,20 @@ public class BatchCuttingBenchmark {
             tx.hash();
             pending.add(new PendingTx(i + 1, tx, NOW_MS - 5));
         }
-        BatchLimits limits = new BatchLimits(maxTxs, 1 << 20, 1000);
+        BatchLimits limits = new BatchLimits(limit.maxTxs, limit.maxBytes, 1000);
         cutter = new BatchCutter(limits);
         planner = new BatchPlanner(1, cutter, OrderingPolicy.ADMISSION_ORDER);
         CutDecision.Cut cut = (CutDecision.Cut) cutter.decide(pending, NOW_MS, false);
+        if (cut.reason() != limit.expected) {
+            throw new IllegalStateException(limit + ": expected a " + limit.expected + " cut, got " + cut);
+        }
         sameSizeBytes = new byte[(int) cut.batchBytes()];
         random.nextBytes(sameSizeBytes);
         txHashBytes = new byte[cut.txCount() * Hash.LENGTH];
         random.nextBytes(txHashBytes);
     }
 
-    /** @return the decision for a full pool (a COUNT cut of {@code maxTxs}) */
+    /** @return the decision for a full pool (the cut {@link #limit} names) */
     @Benchmark
     public CutDecision decide() {
         return cutter.decide(pending, NOW_MS, false);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.AppendOutcome;
@@ -51,6 +52,7 @@ public final class TxAdmission {
         List<NewTx> toStore = new ArrayList<>(txs.size());
         int[] storedIndex = new int[txs.size()];
         Hash[] hashes = new Hash[txs.size()];
+        Unshared.Wire wire = Unshared.wire();
         for (int i = 0; i < txs.size(); i++) {
             Tx tx = txs.get(i);
             Optional<Refusal> refusal = rules.check(tx);
@@ -60,7 +62,8 @@ public final class TxAdmission {
             }
             hashes[toStore.size()] = tx.hash();
             storedIndex[toStore.size()] = i;
-            toStore.add(new NewTx(tx.hash().toBytes(), tx.encode(), nowMs));
+            // the tx's own arrays, not copies: storage records are hand-overs that nobody mutates
+            toStore.add(new NewTx(wire.bytes(tx.hash()), wire.encoding(tx), nowMs));
         }
         if (!toStore.isEmpty()) {
             SubmitResult[] stored = store(term, toStore, hashes);

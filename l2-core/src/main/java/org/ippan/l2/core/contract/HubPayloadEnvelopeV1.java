@@ -48,6 +48,7 @@ public record HubPayloadEnvelopeV1(Hub hub, String schemaVersion, String content
         return new HubPayloadEnvelopeV1(hub, BATCH_SCHEMA, BATCH_CONTENT_TYPE, envelope.encode());
     }
 
+    /** The JSON tree, for {@link CanonicalJson}'s reference writer (the tests compare it with {@link #canonicalJson}). */
     ObjectNode toJsonTree() {
         ObjectNode node = CanonicalJson.nodes().objectNode();
         node.put("contract_version", CONTRACT_VERSION);
@@ -60,7 +61,7 @@ public record HubPayloadEnvelopeV1(Hub hub, String schemaVersion, String content
 
     /** @return the canonical JSON bytes */
     public byte[] canonicalJson() {
-        return CanonicalJson.write(toJsonTree());
+        return ContractJson.hubPayload(hub.name(), schemaVersion, contentType, payload, 0, payload.length);
     }
 
     /** @return {@code BLAKE3(canonical_json(this))}, an input of the idempotency key */

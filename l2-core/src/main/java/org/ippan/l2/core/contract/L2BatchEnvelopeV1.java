@@ -82,6 +82,69 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
     }
 
     /**
+     * What is posted for a cut batch: the request body, {@code canonical_json(L2BatchEnvelopeV1)}, and the batch's
+     * idempotency key.
+     *
+     * @param idempotencyKey the 32-byte key (not copied: hand-over, nobody mutates it afterwards)
+     * @param body the exact request body (not copied: hand-over, nobody mutates it afterwards)
+     */
+    public record Request(byte[] idempotencyKey, byte[] body) {
+        /** Checks the fields. */
+        public Request {
+            if (idempotencyKey == null || idempotencyKey.length != Hash.LENGTH) {
+                throw new ContractException("idempotency_key must be 32 bytes");
+            }
+            Objects.requireNonNull(body, "body");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request other && Arrays.equals(idempotencyKey, other.idempotencyKey)
+                    && Arrays.equals(body, other.body);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(idempotencyKey);
+        }
+
+        @Override
+        public String toString() {
+            return "Request[idempotency_key=" + HubPayloadEnvelopeV1.Base64Url.encode(idempotencyKey) + ", body="
+                    + body.length + " bytes]";
+        }
+    }
+
+    /**
+     * The request body and idempotency key of a cut batch: the same bytes as
+     * {@code forBatch(batch, envelope, hub, fee).canonicalJson()} and the same key, made in one pass. The hub
+     * payload is written once, inside the body, and its canonical JSON hashed there for the key; the envelope's
+     * base64url is encoded from its parts, never assembled or copied first. This is what the engine stores and posts for every batch.
+     *
+     * @param batch the batch
+     * @param envelope its batch envelope (signed or not)
+     * @param hub the hub ({@link Hub#Fin} by default)
+     * @param fee the protocol fee, at least 0
+     * @return the body and the key
+     * @throws IllegalArgumentException if the envelope is not the batch's, or the fee is negative
+     */
+    public static Request requestForBatch(Batch batch, BatchEnvelope envelope, Hub hub, long fee) {
+        Objects.requireNonNull(hub, "hub");
+        if (!envelope.payload().batchHash().equals(batch.hash())) {
+            throw new IllegalArgumentException("envelope is of batch " + envelope.payload().batchHash()
+                    + ", not of batch " + batch.hash());
+        }
+        if (batch.batchNumber() < 0) {
+            throw new ContractException("sequence must be >= 0, got " + batch.batchNumber());
+        }
+        if (fee < 0) {
+            throw new ContractException("fee must be >= 0, got " + fee);
+        }
+        return ContractJson.request(hub, batch.hash().toHex(), batch.batchNumber(), batch.txCount(),
+                batch.txRoot().toHex(), fee, envelope);
+    }
+
+    /**
      * {@code BLAKE3("ippan-l1l2" || "v1" || hub || batch_id || u64BE(sequence) || payloadHash)}, the pieces
      * concatenated without separators or lengths.
      *
@@ -117,7 +180,10 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
         return HubPayloadEnvelopeV1.Base64Url.encode(idempotencyKey);
     }
 
-    /** The JSON tree; absent optionals ({@code commitment} when null) are omitted. */
+    /**
+     * The JSON tree, for {@link CanonicalJson}'s reference writer (the tests compare it with {@link #canonicalJson});
+     * absent optionals ({@code commitment} when null) are omitted.
+     */
     ObjectNode toJsonTree() {
         ObjectNode node = CanonicalJson.nodes().objectNode();
         node.put("contract_version", HubPayloadEnvelopeV1.CONTRACT_VERSION);
@@ -136,7 +202,7 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
 
     /** @return the canonical JSON bytes: the exact request body posted to L1 */
     public byte[] canonicalJson() {
-        return CanonicalJson.write(toJsonTree());
+        return ContractJson.l1Envelope(this);
     }
 
     /**

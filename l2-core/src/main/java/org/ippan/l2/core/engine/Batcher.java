@@ -124,12 +124,12 @@ final class Batcher implements DutyLoop {
         BatchPayload payload = BatchPayload.of(batch, planned.prevBatchHash());
         BatchEnvelope envelope = engine.signer.map(s -> BatchEnvelope.sign(payload, s))
                 .orElseGet(() -> BatchEnvelope.unsigned(payload));
-        L2BatchEnvelopeV1 l1Envelope = L2BatchEnvelopeV1.forBatch(batch, envelope, engine.config.hub(),
+        L2BatchEnvelopeV1.Request request = L2BatchEnvelopeV1.requestForBatch(batch, envelope, engine.config.hub(),
                 engine.config.batchFee());
         return new NewBatch(batch.batchNumber(), batch.hash().toBytes(), planned.prevBatchHash().toBytes(),
                 planned.firstSeq(), batch.txCount(), batch.createdMs(), engine.term(), batch.txRoot().toBytes(),
                 batch.txBytes(), payload.envelopeHash().toBytes(), envelope.sequencerPubkey(),
-                envelope.sequencerSig(), l1Envelope.idempotencyKey(), l1Envelope.canonicalJson());
+                envelope.sequencerSig(), request.idempotencyKey(), request.body());
     }
 
     @Override

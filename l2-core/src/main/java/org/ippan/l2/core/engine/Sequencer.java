@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ippan.l2.core.admission.AdmissionRules;
 import org.ippan.l2.core.admission.Refusal;
@@ -20,6 +21,7 @@ import org.ippan.l2.core.batch.OrderingPolicy;
 import org.ippan.l2.core.batch.PendingTx;
 import org.ippan.l2.core.crypto.SequencerKeys;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
@@ -56,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *       {@link SequencerState#FENCED} at once, and nothing is written or posted by it after that.</li>
  *   <li><b>Admission is group commit by flat combining.</b> A submission is checked against the rules, answered
  *       from the duplicate cache if it can be, and queued; the submitting thread that takes the commit lock writes
- *       every queued submission in one term-conditional storage write, the others wait for their future. A tx is
+ *       queued submissions in term-conditional storage writes of up to {@code maxAdmissionGroup}, until its own is
+ *       written, then wakes the thread waiting for the next queued one to carry on; the others wait. A tx is
  *       acknowledged only once that write returned, with its admission sequence number.</li>
  *   <li><b>Loops.</b> The batcher cuts and commits batches (batch, cursor, head, signed envelope and L1 request
  *       in one write); the poster posts committed batches in order with their idempotency key; the reconciler
@@ -291,27 +294,32 @@ public final class Sequencer implements AutoCloseable {
     // ---- admission ---------------------------------------------------------------------------------------------
 
     /**
-     * Submits a tx and waits until it is durable (or refused).
+     * Submits a tx and waits until it is durable (or refused). The calling thread may itself write a group of
+     * queued submissions (flat combining); it does so only until its own tx is written.
      *
      * @return the typed result: accepted with its sequence number (possibly as a duplicate), or refused
      */
     public SubmitResult submit(Tx tx) {
-        return submitAsync(tx).join();
+        CompletableFuture<SubmitResult> future = enqueue(tx, Thread.currentThread());
+        await(future);
+        return future.join();
     }
 
     /**
      * Submits txs as one group: they are sequenced in list order, and the admissible ones share storage writes.
+     * The calling thread may itself write groups of queued submissions, until its own txs are written.
      *
      * @return one result per tx, in order
      */
     public List<SubmitResult> submitAll(List<Tx> txs) {
+        Thread caller = Thread.currentThread();
         List<CompletableFuture<SubmitResult>> futures = new ArrayList<>(txs.size());
         for (Tx tx : txs) {
-            futures.add(enqueue(tx));
+            futures.add(enqueue(tx, caller));
         }
-        drain();
         List<SubmitResult> results = new ArrayList<>(txs.size());
         for (CompletableFuture<SubmitResult> future : futures) {
+            await(future); // returns at once for all but the first still queued: groups are written in queue order
             results.add(future.join());
         }
         return results;
@@ -319,18 +327,19 @@ public final class Sequencer implements AutoCloseable {
 
     /**
      * Submits a tx; the future completes when it is durable or refused (it never completes exceptionally). Many
-     * concurrent submissions share one storage write. The calling thread may itself perform a group write for
-     * everything queued (flat combining), so it may block for one storage write.
+     * concurrent submissions share one storage write. The calling thread may itself perform the group write that
+     * holds its tx (flat combining), so it may block for a storage write; it also writes the queued submissions
+     * after its own that no thread waits for (other {@code submitAsync} calls), since nobody else is sure to.
      *
      * @return the future result
      */
     public CompletableFuture<SubmitResult> submitAsync(Tx tx) {
-        CompletableFuture<SubmitResult> future = enqueue(tx);
-        drain();
+        CompletableFuture<SubmitResult> future = enqueue(tx, null);
+        combineUntilDone(future);
         return future;
     }
 
-    private CompletableFuture<SubmitResult> enqueue(Tx tx) {
+    private CompletableFuture<SubmitResult> enqueue(Tx tx, Thread waiter) {
         Objects.requireNonNull(tx, "tx");
         if (state != SequencerState.LEADER) {
             return refused(RefusalCode.NOT_LEADER, notLeaderMessage(), 0);
@@ -350,7 +359,7 @@ public final class Sequencer implements AutoCloseable {
             return refused(RefusalCode.QUEUE_FULL, "admission cap of " + config.admissionCap()
                     + " pending txs reached; retry later", Math.max(1, config.batchLimits().maxWaitMs()));
         }
-        Submission submission = new Submission(tx, hash, new CompletableFuture<>(), nanoClock.nanoTime());
+        Submission submission = new Submission(tx, hash, new CompletableFuture<>(), nanoClock.nanoTime(), waiter);
         queued.incrementAndGet();
         queue.add(submission);
         return submission.future;
@@ -370,11 +379,67 @@ public final class Sequencer implements AutoCloseable {
         };
     }
 
-    /** Flat combining: whoever takes the commit lock writes everything queued, in groups; the rest return. */
+    /*
+     * Flat combining with a bounded combiner. Whoever takes the commit lock writes queued submissions in groups,
+     * in queue order, until its own submission is written; then it releases the lock and, if submissions are still
+     * queued, passes the work on: it wakes the thread waiting for the first of them (which takes the lock and
+     * writes it, and perhaps more), or, when no thread waits for it (submitAsync), writes that one itself. So no
+     * caller writes for others for ever under sustained load, and nothing queued is left without a writer: every
+     * thread that releases the lock looks at the queue after unlocking, and a submitter that failed to take the
+     * lock had queued its submission before that.
+     */
+
+    /** Waits until {@code own} is done, combining when the lock is free; parks otherwise. */
+    private void await(CompletableFuture<SubmitResult> own) {
+        boolean interrupted = false;
+        while (!combineUntilDone(own)) {
+            LockSupport.park(this); // woken when own completes, or when the work is passed to this thread
+            interrupted |= Thread.interrupted(); // like join(): keep waiting, restore the flag at the end
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes groups until {@code own} is done, if the commit lock is free; passes the rest on (see above).
+     *
+     * @return true if {@code own} is done, false if another thread holds the lock and it is not done yet
+     */
+    private boolean combineUntilDone(CompletableFuture<SubmitResult> own) {
+        CompletableFuture<SubmitResult> target = own;
+        while (!target.isDone()) {
+            if (!commitLock.tryLock()) {
+                return own.isDone(); // the holder, or the thread it wakes, writes target
+            }
+            try {
+                List<Submission> group;
+                while (!target.isDone() && !(group = pollGroup()).isEmpty()) {
+                    writeGroup(group);
+                }
+            } finally {
+                commitLock.unlock();
+            }
+            Submission next = queue.peek(); // after unlocking: pass the rest on
+            if (next == null) {
+                break;
+            }
+            if (next.waiter != null) {
+                if (next.waiter != Thread.currentThread()) { // else: this caller's own, written at its next await
+                    LockSupport.unpark(next.waiter);
+                }
+                break;
+            }
+            target = next.future; // nobody waits for it: write it too
+        }
+        return own.isDone();
+    }
+
+    /** Writes everything queued (on fencing and closing, when the writer refuses it all). */
     private void drain() {
         while (!queue.isEmpty()) {
             if (!commitLock.tryLock()) {
-                return; // the holder drains our submissions too: it re-checks the queue after unlocking
+                return; // the holder writes it: it looks at the queue after unlocking
             }
             try {
                 List<Submission> group;
@@ -404,8 +469,10 @@ public final class Sequencer implements AutoCloseable {
             }
             long nowMs = wallClock.currentTimeMs();
             List<NewTx> newTxs = new ArrayList<>(group.size());
+            Unshared.Wire wire = Unshared.wire();
             for (Submission s : group) {
-                newTxs.add(new NewTx(s.hash.toBytes(), s.tx.encode(), nowMs));
+                // the tx's own arrays, not copies: storage records are hand-overs that nobody mutates
+                newTxs.add(new NewTx(wire.bytes(s.hash), wire.encoding(s.tx), nowMs));
             }
             AppendOutcome outcome;
             try {
@@ -442,6 +509,7 @@ public final class Sequencer implements AutoCloseable {
                 AppendedTx a = appended.get(i);
                 recentTxs.put(s.hash, a.seq());
                 s.future.complete(new SubmitResult.Accepted(s.hash, a.seq(), a.duplicate()));
+                s.wakeWaiter();
             }
             metrics.recordAdmitted(group.size() - duplicates, duplicates,
                     nanoClock.nanoTime() - group.get(0).enqueuedNs);
@@ -461,6 +529,7 @@ public final class Sequencer implements AutoCloseable {
         SubmitResult refused = SubmitResult.Refused.of(code, message);
         for (Submission s : group) {
             s.future.complete(refused);
+            s.wakeWaiter();
         }
     }
 
@@ -469,8 +538,20 @@ public final class Sequencer implements AutoCloseable {
         drain();
     }
 
-    /** A queued submission. */
-    private record Submission(Tx tx, Hash hash, CompletableFuture<SubmitResult> future, long enqueuedNs) {}
+    /** A queued submission; {@code waiter} is the thread blocked until it is done, null for submitAsync. */
+    private record Submission(Tx tx, Hash hash, CompletableFuture<SubmitResult> future, long enqueuedNs,
+            Thread waiter) {
+        void wakeWaiter() {
+            if (waiter != null && waiter != Thread.currentThread()) {
+                LockSupport.unpark(waiter);
+            }
+        }
+    }
+
+    /** @return the submissions queued and not yet written (for tests) */
+    int queuedCount() {
+        return queued.get();
+    }
 
     // ---- operations -----------------------------------------------------------------------------------------------
 

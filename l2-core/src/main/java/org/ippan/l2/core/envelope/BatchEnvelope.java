@@ -3,6 +3,8 @@ package org.ippan.l2.core.envelope;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import org.ippan.l2.core.internal.Base64Url;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 import org.ippan.l2.core.wire.Hash;
@@ -25,28 +27,65 @@ public final class BatchEnvelope {
     /** The only version this library writes and reads. */
     public static final String VERSION = "v1";
 
-    private static final byte[] VERSION_UTF8 = VERSION.getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY = new byte[0];
+    /** What precedes {@code body(BatchPayload)}: the version prefix and the string "v1". */
+    private static final byte[] HEAD = WireWriter.ofSize(2 + 8 + VERSION.length()).versionPrefix()
+            .string(VERSION.getBytes(StandardCharsets.US_ASCII)).finish();
 
     private final BatchPayload payload;
     private final byte[] sequencerPubkey;
     private final byte[] sequencerSig;
     private final Hash envelopeHash;
-    private final byte[] encoded;
+    /** What follows {@code body(BatchPayload)}: {@code str(hex(pubkey)) || str(hex(sig)) || str(hex(envelope_hash))}. */
+    private final byte[] tail;
+    /**
+     * {@code canonical(BatchEnvelope)}, assembled on first use only: the engine never needs it whole (it base64-encodes
+     * the envelope from its parts), so a 1 MiB batch is not copied once more. Volatile: it is published with its
+     * contents; two threads may both assemble it, with the same bytes.
+     */
+    private volatile byte[] encoded;
+
+    static {
+        Unshared.register(new Unshared.Envelopes() {
+            @Override
+            public int encodedSize(BatchEnvelope envelope) {
+                return envelope.encodedSize();
+            }
+
+            @Override
+            public int encodeBase64Url(BatchEnvelope envelope, byte[] dst, int at) {
+                BatchPayload p = envelope.payload;
+                return new Base64Url.Encoder(dst, at)
+                        .update(HEAD, 0, HEAD.length)
+                        .update(p.signedMessage(), p.bodyOffset(), p.bodySize())
+                        .update(envelope.tail, 0, envelope.tail.length)
+                        .finish();
+            }
+        });
+    }
 
     private BatchEnvelope(BatchPayload payload, byte[] sequencerPubkey, byte[] sequencerSig, Hash envelopeHash) {
         this.payload = payload;
         this.sequencerPubkey = sequencerPubkey;
         this.sequencerSig = sequencerSig;
         this.envelopeHash = envelopeHash;
-        long size = 2 + 8 + VERSION_UTF8.length + payload.bodySize() + 8 + 2L * sequencerPubkey.length + 8
-                + 2L * sequencerSig.length + 8 + 2L * Hash.LENGTH;
-        WireWriter w = WireWriter.ofSize(size).versionPrefix().string(VERSION_UTF8);
-        payload.copyBodyTo(w.array(), w.position());
-        w.advance(payload.bodySize());
-        w.hexString(sequencerPubkey, 0, sequencerPubkey.length);
-        w.hexString(sequencerSig, 0, sequencerSig.length);
-        this.encoded = w.hexString(envelopeHash.toBytes(), 0, Hash.LENGTH).finish();
+        long size = 8 + 2L * sequencerPubkey.length + 8 + 2L * sequencerSig.length + 8 + 2L * Hash.LENGTH;
+        this.tail = WireWriter.ofSize(size)
+                .hexString(sequencerPubkey, 0, sequencerPubkey.length)
+                .hexString(sequencerSig, 0, sequencerSig.length)
+                .hexString(envelopeHash.toBytes(), 0, Hash.LENGTH)
+                .finish();
+    }
+
+    private byte[] encoded() {
+        byte[] bytes = encoded;
+        if (bytes == null) {
+            WireWriter w = WireWriter.ofSize(encodedSize()).raw(HEAD);
+            payload.copyBodyTo(w.array(), w.position());
+            bytes = w.advance(payload.bodySize()).raw(tail).finish();
+            encoded = bytes;
+        }
+        return bytes;
     }
 
     /**
@@ -151,12 +190,12 @@ public final class BatchEnvelope {
 
     /** @return a copy of {@code canonical(BatchEnvelope)} */
     public byte[] encode() {
-        return encoded.clone();
+        return encoded().clone();
     }
 
     /** @return the length of {@code canonical(BatchEnvelope)} */
     public int encodedSize() {
-        return encoded.length;
+        return HEAD.length + payload.bodySize() + tail.length;
     }
 
     byte[] rawPubkey() {
@@ -167,14 +206,15 @@ public final class BatchEnvelope {
         return sequencerSig;
     }
 
-    byte[] rawEncoded() {
-        return encoded;
-    }
-
-    /** Two envelopes are equal when their canonical encodings are. */
+    /**
+     * Two envelopes are equal when their canonical encodings are, i.e. when their payloads, public keys, signatures
+     * and stated envelope hashes are (each part is length-prefixed in the encoding, and hex is one-to-one).
+     */
     @Override
     public boolean equals(Object o) {
-        return o instanceof BatchEnvelope && Arrays.equals(encoded, ((BatchEnvelope) o).encoded);
+        return o instanceof BatchEnvelope other && payload.equals(other.payload)
+                && Arrays.equals(sequencerPubkey, other.sequencerPubkey)
+                && Arrays.equals(sequencerSig, other.sequencerSig) && envelopeHash.equals(other.envelopeHash);
     }
 
     @Override

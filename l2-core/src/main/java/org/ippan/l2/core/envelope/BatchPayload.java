@@ -3,10 +3,12 @@ package org.ippan.l2.core.envelope;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
+import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.WireFormatException;
 
 /**
@@ -52,6 +54,19 @@ public final class BatchPayload {
      */
     public BatchPayload(long l2ChainId, Hash batchHash, Hash prevBatchHash, long createdAtMs, long txCount,
             long txBytes, Hash txRoot, byte[] payload) {
+        this(l2ChainId, batchHash, prevBatchHash, createdAtMs, txCount, txBytes, txRoot, payload.length,
+                (out, at) -> Hex.encodeAscii(payload, 0, payload.length, out, at));
+    }
+
+    /** Writes the payload's lowercase ASCII hex into an array at an offset. */
+    @FunctionalInterface
+    private interface HexWriter {
+        void write(byte[] out, int offset);
+    }
+
+    /** The payload has {@code payloadLength} bytes, which {@code payloadHex} writes as hex in place. */
+    private BatchPayload(long l2ChainId, Hash batchHash, Hash prevBatchHash, long createdAtMs, long txCount,
+            long txBytes, Hash txRoot, int payloadLength, HexWriter payloadHex) {
         if (txCount < 0 || txCount > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("txCount must fit in a u32, got " + txCount);
         }
@@ -62,7 +77,7 @@ public final class BatchPayload {
         this.txCount = txCount;
         this.txBytes = txBytes;
         this.txRoot = Objects.requireNonNull(txRoot, "txRoot");
-        this.payloadLength = payload.length;
+        this.payloadLength = payloadLength;
         long size = (long) DOMAIN_LENGTH + 2 + FIXED_BODY_BYTES + 8 + 2L * payloadLength;
         WireWriter w = WireWriter.ofSize(size).raw(SIGNING_DOMAIN).versionPrefix().u64(l2ChainId);
         batchHash.copyTo(w.array(), w.position());
@@ -72,7 +87,9 @@ public final class BatchPayload {
         w.u64(createdAtMs).u32((int) txCount).u64(txBytes);
         txRoot.copyTo(w.array(), w.position());
         w.advance(Hash.LENGTH);
-        this.signed = w.hexString(payload, 0, payloadLength).finish();
+        w.u64(2L * payloadLength);
+        payloadHex.write(w.array(), w.position());
+        this.signed = w.advance(2 * payloadLength).finish();
     }
 
     /**
@@ -83,8 +100,9 @@ public final class BatchPayload {
      * @param prevBatchHash the previous batch's {@code batch_hash}, {@link Hash#ZERO} for batch 1
      */
     public static BatchPayload of(Batch batch, Hash prevBatchHash) {
+        Unshared.Wire wire = Unshared.wire(); // the batch's hex is written from its txs' bytes, nothing copied first
         return new BatchPayload(batch.chainId(), batch.hash(), prevBatchHash, batch.createdMs(), batch.txCount(),
-                batch.txBytes(), batch.txRoot(), batch.encode());
+                batch.txBytes(), batch.txRoot(), batch.encodedSize(), (out, at) -> wire.encodeHexTo(batch, out, at));
     }
 
     /**
@@ -197,6 +215,11 @@ public final class BatchPayload {
     /** Copies {@code body(BatchPayload)} (no version prefix) into {@code out} at {@code offset}. */
     void copyBodyTo(byte[] out, int offset) {
         System.arraycopy(signed, DOMAIN_LENGTH + 2, out, offset, bodySize());
+    }
+
+    /** @return where {@code body(BatchPayload)} starts in {@link #signedMessage()} */
+    int bodyOffset() {
+        return DOMAIN_LENGTH + 2;
     }
 
     /** @return the length of {@code body(BatchPayload)} */

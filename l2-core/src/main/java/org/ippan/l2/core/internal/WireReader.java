@@ -128,6 +128,10 @@ public final class WireReader {
         int length = length(field, 1);
         int at = position;
         need(length, field);
+        if (isAscii(input, position, length)) { // ASCII is valid UTF-8: no decoder to allocate
+            position += length;
+            return new String(input, at, length, StandardCharsets.ISO_8859_1);
+        }
         String s;
         try {
             s = StandardCharsets.UTF_8.newDecoder()
@@ -140,6 +144,15 @@ public final class WireReader {
         }
         position += length;
         return s;
+    }
+
+    private static boolean isAscii(byte[] bytes, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

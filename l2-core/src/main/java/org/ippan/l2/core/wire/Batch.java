@@ -11,10 +11,13 @@ import org.ippan.l2.core.internal.WireWriter;
 /**
  * A batch, {@code Batch { chain_id: u64, batch_number: u64, txs: list of Tx, created_ms: u64 }} (wire format v1 §3).
  *
- * <p>Immutable. The canonical encoding is built once, when the batch is made; {@link #hash()}
- * ({@code batch_hash = BLAKE3(canonical(Batch))}) and {@link #txRoot()}
+ * <p>Immutable. {@link #hash()} ({@code batch_hash = BLAKE3(canonical(Batch))}) and {@link #txRoot()}
  * ({@code BLAKE3(tx_hash_1 || ... || tx_hash_n)}, 32 zero bytes for no txs) are computed on first use.
  * {@code created_ms} is part of the bytes, so a stored batch re-encodes to the same bytes forever.
+ *
+ * <p>The canonical encoding of a batch made from txs is its txs' bodies between a 26-byte head and an 8-byte tail,
+ * so the batch does not copy them into one array unless asked ({@link #encode()}): its hash and the hex payload of
+ * its envelope are computed from the txs' own bytes. A decoded batch keeps the bytes it was decoded from.
  */
 public final class Batch {
     /**
@@ -23,6 +26,9 @@ public final class Batch {
      */
     public static final int OVERHEAD_BYTES = 2 + 8 + 8 + 8 + 8;
 
+    /** Bytes of the head of an encoded batch: version prefix, chain_id, batch_number, tx count. */
+    private static final int HEAD_BYTES = 2 + 8 + 8 + 8;
+
     /** The smallest body a tx can have (empty {@code from}, empty payload). */
     private static final int MIN_TX_BODY_BYTES = Tx.FIXED_BODY_BYTES;
 
@@ -30,28 +36,28 @@ public final class Batch {
     private final long batchNumber;
     private final long createdMs;
     private final List<Tx> txs;
-    private final byte[] encoded;
+    private final int encodedSize;
+    /**
+     * {@code canonical(Batch)}: the decoded input, or assembled on first use. Volatile: published with its contents;
+     * two threads may both assemble it, with the same bytes.
+     */
+    private volatile byte[] encoded;
     private Hash hash; // racy single-check, safe: Hash is immutable with final fields
     private Hash txRoot;
 
     /**
-     * Makes a batch and encodes it.
+     * Makes a batch.
      *
      * @param txs the txs in batch order; the list is copied
      * @throws IllegalArgumentException if the encoding would not fit in an array
      */
     public Batch(long chainId, long batchNumber, List<Tx> txs, long createdMs) {
         this.txs = List.copyOf(txs);
-        WireWriter w = WireWriter.ofSize(encodedSize(this.txs))
-                .versionPrefix()
-                .u64(chainId)
-                .u64(batchNumber)
-                .u64(this.txs.size());
-        for (Tx tx : this.txs) {
-            tx.copyBodyTo(w.array(), w.position());
-            w.advance(tx.bodySize());
+        long size = encodedSize(this.txs);
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("encoding of " + size + " bytes is larger than an array can hold");
         }
-        this.encoded = w.u64(createdMs).finish();
+        this.encodedSize = (int) size;
         this.chainId = chainId;
         this.batchNumber = batchNumber;
         this.createdMs = createdMs;
@@ -63,6 +69,50 @@ public final class Batch {
         this.txs = txs;
         this.createdMs = createdMs;
         this.encoded = encoded;
+        this.encodedSize = encoded.length;
+    }
+
+    /** The bytes before the txs' bodies: version prefix, chain_id, batch_number, tx count. */
+    private byte[] head() {
+        return WireWriter.ofSize(HEAD_BYTES).versionPrefix().u64(chainId).u64(batchNumber).u64(txs.size()).finish();
+    }
+
+    /** The bytes after the txs' bodies: created_ms. */
+    private byte[] tail() {
+        return WireWriter.ofSize(8).u64(createdMs).finish();
+    }
+
+    private byte[] encoded() {
+        byte[] bytes = encoded;
+        if (bytes == null) {
+            WireWriter w = WireWriter.ofSize(encodedSize).raw(head());
+            for (Tx tx : txs) {
+                tx.copyBodyTo(w.array(), w.position());
+                w.advance(tx.bodySize());
+            }
+            bytes = w.raw(tail()).finish();
+            encoded = bytes;
+        }
+        return bytes;
+    }
+
+    /** Writes the lowercase ASCII hex of {@code canonical(Batch)} into {@code out} at {@code offset}. */
+    void encodeHexTo(byte[] out, int offset) {
+        byte[] bytes = encoded;
+        if (bytes != null) {
+            Hex.encodeAscii(bytes, 0, bytes.length, out, offset);
+            return;
+        }
+        byte[] head = head();
+        Hex.encodeAscii(head, 0, head.length, out, offset);
+        int at = offset + 2 * head.length;
+        for (Tx tx : txs) {
+            byte[] txBytes = tx.unsafeEncoded();
+            Hex.encodeAscii(txBytes, 2, txBytes.length - 2, out, at);
+            at += 2 * (txBytes.length - 2);
+        }
+        byte[] tail = tail();
+        Hex.encodeAscii(tail, 0, tail.length, out, at);
     }
 
     /**
@@ -131,22 +181,42 @@ public final class Batch {
 
     /** @return a copy of {@code canonical(Batch)} */
     public byte[] encode() {
-        return encoded.clone();
+        return encoded().clone();
     }
 
     /** @return the length of {@code canonical(Batch)} */
     public int encodedSize() {
-        return encoded.length;
+        return encodedSize;
     }
 
     /** @return {@code batch_hash = BLAKE3(canonical(Batch))} */
     public Hash hash() {
         Hash h = hash;
         if (h == null) {
-            h = Hash.blake3(encoded);
+            h = computeHash();
             hash = h;
         }
         return h;
+    }
+
+    /** BLAKE3 of the encoding, or of its pieces (head, the txs' bodies in place, tail) when it was not assembled. */
+    private Hash computeHash() {
+        byte[] bytes = encoded;
+        if (bytes != null) {
+            return Hash.blake3(bytes);
+        }
+        byte[] head = head();
+        byte[] tail = tail();
+        Blake3Digest digest = Blake3.threadDigest();
+        digest.update(head, 0, head.length);
+        for (Tx tx : txs) {
+            byte[] txBytes = tx.unsafeEncoded();
+            digest.update(txBytes, 2, txBytes.length - 2);
+        }
+        digest.update(tail, 0, tail.length);
+        byte[] out = new byte[Hash.LENGTH];
+        digest.doFinal(out, 0);
+        return Hash.wrap(out);
     }
 
     /** @return {@code tx_root = BLAKE3(tx_hash_1 || ... || tx_hash_n)}, or {@link Hash#ZERO} for no txs */
@@ -177,10 +247,14 @@ public final class Batch {
         return Hash.wrap(out);
     }
 
-    /** Two batches are equal when their canonical encodings are. */
+    /**
+     * Two batches are equal when their canonical encodings are, i.e. when their chain ids, numbers, creation times
+     * and txs (by their own encodings) are.
+     */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Batch && java.util.Arrays.equals(encoded, ((Batch) o).encoded);
+        return o instanceof Batch other && chainId == other.chainId && batchNumber == other.batchNumber
+                && createdMs == other.createdMs && txs.equals(other.txs);
     }
 
     @Override
@@ -192,6 +266,6 @@ public final class Batch {
     public String toString() {
         return "Batch{chain_id=" + Long.toUnsignedString(chainId) + ", batch_number="
                 + Long.toUnsignedString(batchNumber) + ", txs=" + txs.size() + ", created_ms=" + createdMs
-                + ", bytes=" + encoded.length + "}";
+                + ", bytes=" + encodedSize + "}";
     }
 }

@@ -1,11 +1,8 @@
 package org.ippan.l2.core.wire;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 
@@ -30,6 +27,25 @@ public final class Tx {
     private final byte[] encoded;
     private final int payloadOffset;
     private Hash hash; // racy single-check: Hash is immutable with final fields, so this is safe to publish
+
+    static {
+        Unshared.register(new Unshared.Wire() {
+            @Override
+            public byte[] encoding(Tx tx) {
+                return tx.encoded;
+            }
+
+            @Override
+            public void encodeHexTo(Batch batch, byte[] out, int offset) {
+                batch.encodeHexTo(out, offset);
+            }
+
+            @Override
+            public byte[] bytes(Hash hash) {
+                return hash.unsafeBytes();
+            }
+        });
+    }
 
     /**
      * Makes a tx; the payload is copied.
@@ -95,15 +111,20 @@ public final class Tx {
         if (value == null) {
             throw new NullPointerException(field);
         }
-        try {
-            ByteBuffer buffer = StandardCharsets.UTF_8.newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(value));
-            return Arrays.copyOf(buffer.array(), buffer.limit());
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(field + " is not valid Unicode (unpaired surrogate)", e);
+        // String.getBytes writes '?' for an unpaired surrogate instead of failing: find those first (cheap, and
+        // no encoder, buffers or copies to allocate, unlike a reporting CharsetEncoder)
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 == value.length()
+                        || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    throw new IllegalArgumentException(field + " is not valid Unicode (unpaired surrogate at index "
+                            + i + ")");
+                }
+                i++;
+            }
         }
+        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     /** @return {@code chain_id} (unsigned 64-bit) */
@@ -154,6 +175,11 @@ public final class Tx {
     /** Copies the tx's body (its canonical encoding without the version prefix) into {@code out} at {@code offset}. */
     public void copyBodyTo(byte[] out, int offset) {
         System.arraycopy(encoded, 2, out, offset, encoded.length - 2);
+    }
+
+    /** The array holding {@code canonical(Tx)}, for core code that reads it in place; never handed out. */
+    byte[] unsafeEncoded() {
+        return encoded;
     }
 
     /** @return {@code tx_hash = BLAKE3(canonical(Tx))} */

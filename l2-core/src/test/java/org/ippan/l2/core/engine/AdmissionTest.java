@@ -342,4 +342,91 @@ class AdmissionTest {
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
     }
+
+    @Test
+    void submit_whileOthersKeepQueueing_returnsOnceItsOwnTxIsWritten() throws Exception {
+        // Sustained load: every group write made on the first submitter's thread starts one more blocking submitter
+        // and waits until its tx is queued, so the queue is never empty when such a write ends. A combiner that
+        // wrote until the queue was empty would make 1 + 20 writes before its own submit returned.
+        int others = 20;
+        Thread[] first = new Thread[1];
+        List<Thread> started = new ArrayList<>();
+        List<SubmitResult> otherResults = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger writesOnFirst = new java.util.concurrent.atomic.AtomicInteger();
+        Sequencer[] sequencer = new Sequencer[1];
+        CountingStorage feeding = new CountingStorage(f.memory) {
+            @Override
+            public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+                if (Thread.currentThread() == first[0]) {
+                    writesOnFirst.incrementAndGet();
+                    if (started.size() < others) {
+                        long n = 100 + started.size();
+                        Thread other = new Thread(() -> otherResults.add(sequencer[0].submit(tx(n))));
+                        started.add(other);
+                        other.start();
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (sequencer[0].queuedCount() < 2 && System.nanoTime() < deadline) { // ours + its
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+                return super.appendTxs(term, txs);
+            }
+        };
+        sequencer[0] = f.builder(EngineFixture.config().build(), feeding, f.l1).build();
+        sequencer[0].start();
+        SubmitResult[] firstResult = new SubmitResult[1];
+        first[0] = new Thread(() -> firstResult[0] = sequencer[0].submit(tx(1)));
+        first[0].start();
+        first[0].join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(first[0].isAlive()).isFalse();
+        assertThat(accepted(firstResult[0]).seq()).isEqualTo(1);
+        assertThat(writesOnFirst.get()).as("writes made by the first submitter before it returned").isEqualTo(1);
+
+        // the others are written by the threads the work is passed to; each acknowledged once, gapless
+        for (Thread other : List.copyOf(started)) {
+            other.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(other.isAlive()).isFalse();
+        }
+        assertThat(otherResults).hasSize(1).allSatisfy(r -> assertThat(accepted(r).seq()).isEqualTo(2));
+    }
+
+    @Test
+    void submitAsync_queuedBehindABlockingSubmitter_isWrittenWithoutAnotherCall() throws Exception {
+        // The async submission lands in the queue while a blocking submitter's write is in progress; the blocking
+        // submitter is done after its own write, and must still see that the async one gets written.
+        CountDownLatch inWrite = new CountDownLatch(1);
+        CountDownLatch asyncQueued = new CountDownLatch(1);
+        CountingStorage gated = new CountingStorage(f.memory) {
+            private boolean first = true;
+
+            @Override
+            public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+                boolean wait;
+                synchronized (this) {
+                    wait = first;
+                    first = false;
+                }
+                if (wait) {
+                    inWrite.countDown();
+                    try {
+                        asyncQueued.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.appendTxs(term, txs);
+            }
+        };
+        Sequencer sequencer = f.builder(EngineFixture.config().build(), gated, f.l1).build();
+        sequencer.start();
+        Thread blocking = new Thread(() -> accepted(sequencer.submit(tx(1))));
+        blocking.start();
+        assertThat(inWrite.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<SubmitResult> async = sequencer.submitAsync(tx(2)); // lock held: queued only
+        asyncQueued.countDown();
+        assertThat(accepted(async.get(10, TimeUnit.SECONDS)).seq()).isEqualTo(2);
+        blocking.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(blocking.isAlive()).isFalse();
+    }
 }

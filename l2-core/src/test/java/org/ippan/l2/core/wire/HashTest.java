@@ -7,6 +7,19 @@ import org.junit.jupiter.api.Test;
 
 class HashTest {
     @Test
+    void hexEncode_everyByteValue_matchesHexFormat_atAnyOffset() {
+        byte[] all = new byte[256];
+        for (int b = 0; b < 256; b++) {
+            all[b] = (byte) b;
+        }
+        assertThat(Hex.encode(all)).isEqualTo(java.util.HexFormat.of().formatHex(all));
+        byte[] out = "---......".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Hex.encodeAscii(all, 0xa4, 3, out, 3);
+        assertThat(new String(out, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("---a4a5a6");
+        assertThatThrownBy(() -> Hex.encodeAscii(all, 0, 4, out, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void hex_roundTrips_lowercaseOut_eitherCaseIn() {
         String hex = "1f796b97c85e643d8f017aa862ddefe5a0e9dc9012655fd0a14506db4ecfb02d";
         Hash hash = Hash.fromHex(hex.toUpperCase());

@@ -69,9 +69,18 @@ class TxTest {
 
     @Test
     void constructor_unpairedSurrogateInFrom_isRefusedNamingTheField() {
-        assertThatThrownBy(() -> new Tx(1, 1, "a\ud800b", new byte[0]))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("from");
+        for (String from : new String[] {"a\ud800b", "\udc00", "x\ud800", "\udc00\ud800", "\ud83d\ude00\ud83d"}) {
+            assertThatThrownBy(() -> new Tx(1, 1, from, new byte[0])).as(from)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("from");
+        }
+    }
+
+    @Test
+    void constructor_validSurrogatePairInFrom_isFourBytesOfUtf8() {
+        Tx tx = new Tx(1, 1, "\ud83d\ude00", new byte[0]);
+        assertThat(tx.fromUtf8Length()).isEqualTo(4);
+        assertThat(Tx.decode(tx.encode()).from()).isEqualTo("\ud83d\ude00");
     }
 
     @Test

@@ -52,6 +52,30 @@ class WirePropertyTest {
     }
 
     @Test
+    void batch_hashAndHexFromTheTxsBytes_equalThoseOfTheAssembledEncoding() {
+        SplittableRandom random = new SplittableRandom(SEED + 4);
+        for (int i = 0; i < 300; i++) {
+            List<Tx> txs = new ArrayList<>();
+            int count = random.nextInt(30);
+            for (int t = 0; t < count; t++) {
+                txs.add(RandomTxs.tx(random, 12, 300));
+            }
+            long chainId = random.nextLong();
+            long number = random.nextLong();
+            long createdMs = random.nextLong();
+            byte[] assembled = new Batch(chainId, number, txs, createdMs).encode();
+            Batch fresh = new Batch(chainId, number, txs, createdMs); // never assembled: hashed from the txs' bytes
+            assertThat(fresh.hash()).as("seed %d, case %d", SEED + 4, i).isEqualTo(Hash.blake3(assembled));
+            byte[] hex = new byte[2 * assembled.length + 2];
+            org.ippan.l2.core.internal.Unshared.wire().encodeHexTo(new Batch(chainId, number, txs, createdMs), hex, 1);
+            assertThat(new String(hex, 1, 2 * assembled.length, java.nio.charset.StandardCharsets.US_ASCII))
+                    .as("seed %d, case %d", SEED + 4, i).isEqualTo(Hex.encode(assembled));
+            assertThat(fresh.encodedSize()).isEqualTo(assembled.length);
+            assertThat(fresh).isEqualTo(Batch.decode(assembled)).hasSameHashCodeAs(Batch.decode(assembled));
+        }
+    }
+
+    @Test
     void txDecoder_randomGarbageAndMutations_failOnlyWithWireFormatException() {
         SplittableRandom random = new SplittableRandom(SEED + 2);
         List<byte[]> valid = new ArrayList<>();

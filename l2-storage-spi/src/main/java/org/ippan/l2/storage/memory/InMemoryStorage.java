@@ -178,28 +178,21 @@ public final class InMemoryStorage implements Storage {
             if (term != callerTerm) {
                 return endWrite(fault, new Fenced(term));
             }
+            // past the term check nothing refuses, so the txs are stored as they are checked: one key per tx, and
+            // a duplicate within the call finds the copy stored a moment before
             List<AppendedTx> results = new ArrayList<>(newTxs.size());
-            List<StoredTx> toStore = new ArrayList<>(newTxs.size());
-            Map<HashKey, StoredTx> storedInThisCall = new HashMap<>();
             long seq = txs.size() + 1;
             for (NewTx tx : newTxs) {
                 HashKey key = new HashKey(tx.txHash());
                 StoredTx existing = txsByHash.get(key);
-                if (existing == null) {
-                    existing = storedInThisCall.get(key);
-                }
                 if (existing != null) {
                     results.add(new AppendedTx(existing.seq(), true));
                 } else {
                     StoredTx stored = StoredTx.of(seq++, tx);
-                    storedInThisCall.put(key, stored);
-                    toStore.add(stored);
+                    txs.add(stored);
+                    txsByHash.put(key, stored);
                     results.add(new AppendedTx(stored.seq(), false));
                 }
-            }
-            for (StoredTx stored : toStore) {
-                txs.add(stored);
-                txsByHash.put(new HashKey(stored.txHash()), stored);
             }
             return endWrite(fault, new Appended(results));
         }

@@ -1,0 +1,32 @@
+package org.ippan.l2.benchmarks;
+
+import org.ippan.l2.core.engine.EpochClock;
+import org.ippan.l2.core.engine.NanoClock;
+
+/**
+ * A manual wall and monotonic clock for step-driven benchmarks: time moves only when the benchmark moves it, so the
+ * engine's loops run exactly the steps the benchmark asks for. Used from one thread at a time.
+ */
+final class BenchClock implements EpochClock, NanoClock {
+    private long wallMs;
+    private long monoNs = 1_000_000_000L;
+
+    BenchClock(long startWallMs) {
+        this.wallMs = startWallMs;
+    }
+
+    void advanceMs(long ms) {
+        wallMs += ms;
+        monoNs += ms * 1_000_000L;
+    }
+
+    @Override
+    public long currentTimeMs() {
+        return wallMs;
+    }
+
+    @Override
+    public long nanoTime() {
+        return monoNs;
+    }
+}

@@ -1,0 +1,374 @@
+package org.ippan.l2.benchmarks;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.crypto.digests.Blake3Digest;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.ippan.l2.core.admission.RefusalCode;
+import org.ippan.l2.core.admission.SubmitResult;
+import org.ippan.l2.core.batch.BatchLimits;
+import org.ippan.l2.core.batch.CutReason;
+import org.ippan.l2.core.contract.Hub;
+import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
+import org.ippan.l2.core.crypto.Ed25519Signer;
+import org.ippan.l2.core.engine.Sequencer;
+import org.ippan.l2.core.engine.SequencerConfig;
+import org.ippan.l2.core.engine.SequencerMetrics;
+import org.ippan.l2.core.envelope.BatchEnvelope;
+import org.ippan.l2.core.envelope.BatchPayload;
+import org.ippan.l2.core.wire.Batch;
+import org.ippan.l2.core.wire.Hash;
+import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.l1.memory.SimulatedL1;
+import org.ippan.l2.storage.memory.InMemoryStorage;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The v1 <b>format floor</b> and the <b>core pipeline</b>, single thread, side by side in one run: 1,000-tx batches of
+ * txs with 256-byte payloads. Both report txs per second ({@code @OperationsPerInvocation(1000)}), so their ratio is
+ * the pipeline's fraction of the floor, and {@code -prof gc}'s {@code gc.alloc.rate.norm} is bytes per tx.
+ *
+ * <ul>
+ *   <li>{@code formatFloor}: exactly the hashing and signing wire format v1 mandates for a batch, with the raw
+ *       primitives (BouncyCastle {@code Blake3Digest} and {@code Ed25519}) over the very bytes the library hashes
+ *       and signs (made once, in setup, by the library, and checked against it): BLAKE3 of each tx
+ *       ({@code tx_hash}), of the batch ({@code batch_hash}), of the concatenated tx hashes ({@code tx_root}), of
+ *       {@code canonical(BatchPayload)} with its hex payload ({@code envelope_hash}), Ed25519 over the signed message,
+ *       BLAKE3 of the hub payload's canonical JSON and of the idempotency key's pieces. Nothing else: no encoding,
+ *       no copying, no allocation.</li>
+ *   <li>{@code corePipeline}: the library's path for one batch: {@link Sequencer#submitAll} of 1,000 new txs (durable
+ *       in {@link InMemoryStorage}, acknowledged with their sequence numbers), then the engine's loops stepped by
+ *       hand on a manual clock, no threads: the batcher cuts the batch (a COUNT cut), builds and signs its envelope
+ *       and L1 request and commits it; the poster posts it to a {@link SimulatedL1}; a block is mined; the
+ *       reconciler confirms it. Every invocation checks that all 1,000 txs were accepted and that the batch holding
+ *       exactly them was confirmed, and fails otherwise.</li>
+ * </ul>
+ *
+ * <p><b>Steady state.</b> The in-memory storage and the simulated L1 keep everything (every tx, every batch, every
+ * 0.8 MB L1 request), so a single engine would grow by ~1.3 MB per batch, and the garbage collector would copy that
+ * growing live set again and again: a cost that a real (on-disk) store does not put on the heap. So the engine,
+ * its storage and its L1 are replaced, outside the measured time, after every {@value #BATCHES_PER_ENGINE} batches:
+ * the live set stays below ~10 MB, the engine still runs batches 1 to 8 of a chain (posting and confirming in
+ * order, linking each to the previous batch's hash), and building an engine (a few tens of KB, once per 8,000 txs)
+ * adds only a few bytes per tx to the allocation figure. The 1,000 txs of an invocation are built in per-invocation
+ * setup, outside the measured time (a host decodes them from its requests); their hashes are computed in the
+ * measured path, at admission, as in the node.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class PipelineBenchmark {
+    static final int TXS = 1000;
+    static final int PAYLOAD_BYTES = 256;
+    static final long CHAIN_ID = 1;
+    static final long START_MS = 1_735_000_000_000L;
+    static final int BATCHES_PER_ENGINE = 8;
+    private static final int SENDERS = 97;
+    private static final int MAX_STEPS = 8;
+
+    /** 1,000 payloads of 256 random bytes and 97 sender names, shared by both states. */
+    static final class TxMaterial {
+        final byte[][] payloads = new byte[TXS][PAYLOAD_BYTES];
+        final String[] senders = new String[SENDERS];
+
+        TxMaterial(long seed) {
+            SplittableRandom random = new SplittableRandom(seed);
+            for (byte[] payload : payloads) {
+                random.nextBytes(payload);
+            }
+            for (int i = 0; i < SENDERS; i++) {
+                senders[i] = "sender-" + i;
+            }
+        }
+
+        Tx tx(int index, long nonce) {
+            return new Tx(CHAIN_ID, nonce, senders[index % SENDERS], payloads[index]);
+        }
+    }
+
+    static Ed25519Signer signer() {
+        byte[] seed = new byte[32];
+        Arrays.fill(seed, (byte) 0x42);
+        return new Ed25519Signer(seed);
+    }
+
+    // ---- the floor ------------------------------------------------------------------------------------------------
+
+    /** The bytes the format hashes and signs for one 1,000-tx batch, made by the library and checked against it. */
+    @State(Scope.Thread)
+    public static class Floor {
+        byte[][] txBytes;
+        byte[] batchBytes;
+        byte[] txHashes;
+        byte[] signedMessage;
+        int domainLength;
+        byte[] hubPayloadJson;
+        byte[] keyPreimage;
+        byte[] seed;
+        byte[] publicKey;
+        final Blake3Digest digest = new Blake3Digest();
+        final byte[] hash = new byte[Hash.LENGTH];
+        final byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+
+        /** Builds a batch with the library and keeps the exact bytes it hashes and signs. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            TxMaterial material = new TxMaterial(7);
+            List<Tx> txs = new ArrayList<>(TXS);
+            txBytes = new byte[TXS][];
+            txHashes = new byte[TXS * Hash.LENGTH];
+            for (int i = 0; i < TXS; i++) {
+                Tx tx = material.tx(i, i);
+                txs.add(tx);
+                txBytes[i] = tx.encode();
+                tx.hash().copyTo(txHashes, i * Hash.LENGTH);
+            }
+            Batch batch = new Batch(CHAIN_ID, 2, txs, START_MS);
+            batchBytes = batch.encode();
+            Hash prev = Hash.blake3(new byte[] {1});
+            BatchPayload payload = BatchPayload.of(batch, prev);
+            signedMessage = payload.signingBytes();
+            domainLength = BatchPayload.SIGNING_DOMAIN_TEXT.length();
+            seed = new byte[32];
+            Arrays.fill(seed, (byte) 0x42);
+            publicKey = new byte[Ed25519.PUBLIC_KEY_SIZE];
+            Ed25519.generatePublicKey(seed, 0, publicKey, 0);
+            BatchEnvelope envelope = BatchEnvelope.sign(payload, signer());
+            L2BatchEnvelopeV1 l1 = L2BatchEnvelopeV1.forBatch(batch, envelope, Hub.Fin, 0);
+            hubPayloadJson = l1.payload().canonicalJson();
+            keyPreimage = concat("ippan-l1l2".getBytes(StandardCharsets.US_ASCII),
+                    "v1".getBytes(StandardCharsets.US_ASCII), "Fin".getBytes(StandardCharsets.US_ASCII),
+                    l1.batchId().getBytes(StandardCharsets.US_ASCII), new byte[] {0, 0, 0, 0, 0, 0, 0, 2},
+                    Hash.blake3(hubPayloadJson).toBytes());
+
+            // the floor must compute what the library computes, or it is not the floor of this pipeline
+            check(blake3(txBytes[TXS - 1]), txs.get(TXS - 1).hash(), "tx_hash");
+            check(blake3(batchBytes), batch.hash(), "batch_hash");
+            check(blake3(txHashes), batch.txRoot(), "tx_root");
+            check(Hash.blake3(signedMessage, domainLength, signedMessage.length - domainLength),
+                    payload.envelopeHash(), "envelope_hash");
+            Ed25519.sign(seed, 0, publicKey, 0, signedMessage, 0, signedMessage.length, signature, 0);
+            if (!Arrays.equals(signature, envelope.sequencerSig())) {
+                throw new IllegalStateException("floor: the signature differs from the library's");
+            }
+            if (!Arrays.equals(blake3(keyPreimage).toBytes(), l1.idempotencyKey())) {
+                throw new IllegalStateException("floor: the idempotency key differs from the library's");
+            }
+        }
+
+        private Hash blake3(byte[] bytes) {
+            digest.update(bytes, 0, bytes.length);
+            byte[] out = new byte[Hash.LENGTH];
+            digest.doFinal(out, 0);
+            return Hash.of(out);
+        }
+
+        private static void check(Hash floor, Hash library, String what) {
+            if (!floor.equals(library)) {
+                throw new IllegalStateException("floor: " + what + " differs from the library's");
+            }
+        }
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] out = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        return out;
+    }
+
+    /**
+     * The hashing and signing v1 mandates for one 1,000-tx batch, with the raw primitives and nothing else.
+     *
+     * @return a byte of every output, summed, so that nothing is dead code
+     */
+    @Benchmark
+    @OperationsPerInvocation(TXS)
+    public int formatFloor(Floor f) {
+        Blake3Digest digest = f.digest;
+        byte[] hash = f.hash;
+        int sink = 0;
+        for (byte[] tx : f.txBytes) {
+            digest.update(tx, 0, tx.length); // tx_hash
+            digest.doFinal(hash, 0);
+            sink += hash[0];
+        }
+        digest.update(f.batchBytes, 0, f.batchBytes.length); // batch_hash
+        digest.doFinal(hash, 0);
+        sink += hash[0];
+        digest.update(f.txHashes, 0, f.txHashes.length); // tx_root
+        digest.doFinal(hash, 0);
+        sink += hash[0];
+        digest.update(f.signedMessage, f.domainLength, f.signedMessage.length - f.domainLength); // envelope_hash
+        digest.doFinal(hash, 0);
+        sink += hash[0];
+        Ed25519.sign(f.seed, 0, f.publicKey, 0, f.signedMessage, 0, f.signedMessage.length, f.signature, 0);
+        sink += f.signature[0];
+        digest.update(f.hubPayloadJson, 0, f.hubPayloadJson.length); // BLAKE3(canonical_json(hub payload))
+        digest.doFinal(hash, 0);
+        sink += hash[0];
+        digest.update(f.keyPreimage, 0, f.keyPreimage.length); // idempotency key
+        digest.doFinal(hash, 0);
+        return sink + hash[0];
+    }
+
+    // ---- the pipeline ---------------------------------------------------------------------------------------------
+
+    /** An engine on in-memory storage and a simulated L1, replaced every {@value #BATCHES_PER_ENGINE} batches. */
+    @State(Scope.Thread)
+    public static class Pipeline {
+        final BenchClock clock = new BenchClock(START_MS);
+        final Counting metrics = new Counting();
+        final List<Tx> txs = new ArrayList<>(TXS);
+        TxMaterial material;
+        Ed25519Signer signer;
+        SequencerConfig config;
+        InMemoryStorage storage;
+        SimulatedL1 l1;
+        Sequencer sequencer;
+        int batchesOnEngine;
+        long nextNonce;
+
+        /** Makes the tx material and the engine configuration. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            material = new TxMaterial(7);
+            signer = signer();
+            config = SequencerConfig.builder()
+                    .chainId(CHAIN_ID)
+                    .batchLimits(new BatchLimits(TXS, 1 << 20, 1000))
+                    .maxAdmissionGroup(TXS)
+                    .build();
+        }
+
+        /** Replaces the engine when it has run its batches, and makes the next invocation's 1,000 new txs. */
+        @Setup(Level.Invocation)
+        public void nextBatch() {
+            if (sequencer == null || batchesOnEngine == BATCHES_PER_ENGINE) {
+                newEngine();
+            }
+            clock.advanceMs(1);
+            txs.clear();
+            for (int i = 0; i < TXS; i++) {
+                txs.add(material.tx(i, nextNonce++));
+            }
+        }
+
+        private void newEngine() {
+            closeEngine();
+            storage = new InMemoryStorage();
+            l1 = SimulatedL1.builder().finalityDepth(0).genesisTimeMs(START_MS).build();
+            sequencer = Sequencer.builder().config(config).storage(storage).l1Poster(l1).signer(signer)
+                    .wallClock(clock).nanoClock(clock).metrics(metrics)
+                    .errorHandler(metrics::error)
+                    .build();
+            sequencer.start();
+            batchesOnEngine = 0;
+        }
+
+        /** Closes the last engine. */
+        @TearDown(Level.Trial)
+        public void closeEngine() {
+            if (sequencer != null) {
+                sequencer.close();
+                storage.close();
+                l1.close();
+                sequencer = null;
+            }
+        }
+
+        long runOneBatch() {
+            List<SubmitResult> results = sequencer.submitAll(txs);
+            for (int i = 0; i < TXS; i++) {
+                if (!(results.get(i) instanceof SubmitResult.Accepted accepted) || accepted.duplicate()) {
+                    throw new IllegalStateException("tx " + i + " was not newly accepted: " + results.get(i));
+                }
+            }
+            long confirmedBefore = metrics.confirmed;
+            long cutBefore = metrics.cut;
+            for (int step = 0; step < MAX_STEPS && metrics.confirmed == confirmedBefore; step++) {
+                sequencer.doWork(clock.nanoTime());
+                l1.mineBlock();
+            }
+            if (metrics.confirmed != confirmedBefore + 1 || metrics.cut != cutBefore + 1
+                    || metrics.lastCutTxs != TXS || metrics.lastCutReason != CutReason.COUNT
+                    || metrics.refused != 0 || metrics.firstError != null) {
+                throw new IllegalStateException("expected one batch of " + TXS + " txs cut and confirmed, got "
+                        + (metrics.cut - cutBefore) + " cut (last: " + metrics.lastCutTxs + " txs, "
+                        + metrics.lastCutReason + "), " + (metrics.confirmed - confirmedBefore) + " confirmed, "
+                        + metrics.refused + " refused", metrics.firstError);
+            }
+            batchesOnEngine++;
+            return metrics.confirmed;
+        }
+    }
+
+    /** Counts what the checks need; plain fields, the pipeline runs on one thread. */
+    static final class Counting implements SequencerMetrics {
+        long confirmed;
+        long cut;
+        int lastCutTxs;
+        CutReason lastCutReason;
+        long refused;
+        Throwable firstError;
+
+        void error(String loop, Throwable error) {
+            if (firstError == null) {
+                firstError = new IllegalStateException("engine error in " + loop, error);
+            }
+        }
+
+        @Override
+        public void recordRejected(RefusalCode code, int count) {
+            refused += count;
+        }
+
+        @Override
+        public void recordBatchCut(CutReason reason, int txCount, long encodedBytes) {
+            cut++;
+            lastCutTxs = txCount;
+            lastCutReason = reason;
+        }
+
+        @Override
+        public void recordBatchConfirmed() {
+            confirmed++;
+        }
+    }
+
+    /**
+     * One batch through the library: 1,000 txs submitted, cut, signed, posted, included and confirmed.
+     *
+     * @return the number of batches confirmed so far
+     */
+    @Benchmark
+    @OperationsPerInvocation(TXS)
+    public long corePipeline(Pipeline p) {
+        return p.runOneBatch();
+    }
+}

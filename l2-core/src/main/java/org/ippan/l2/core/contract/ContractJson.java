@@ -1,0 +1,290 @@
+package org.ippan.l2.core.contract;
+
+import java.nio.charset.StandardCharsets;
+import org.ippan.l2.core.envelope.BatchEnvelope;
+import org.ippan.l2.core.internal.Base64Url;
+import org.ippan.l2.core.internal.Unshared;
+import org.ippan.l2.core.wire.Hash;
+
+/**
+ * Writes the canonical JSON of the contract's two documents, {@link HubPayloadEnvelopeV1} and
+ * {@link L2BatchEnvelopeV1}, straight into a byte array of exactly the right size: keys in their fixed canonical
+ * order, strings escaped and UTF-8 encoded as {@link CanonicalJson} does, the payload's base64url written in place.
+ * One pass, no tree, no intermediate strings or arrays. {@link CanonicalJson}'s tree writer remains the reference: the tests
+ * hold the two to the same bytes.
+ *
+ * <p>For a batch ({@link #request}), the hub payload is written once, inside the request body, and hashed there for
+ * the idempotency key, which is then written into the 43 bytes kept for it (its key sorts before {@code payload}).
+ */
+final class ContractJson {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    // Keys sorted bytewise, as canonical JSON orders them.
+    private static final byte[] HUB_OPEN = ascii("{\"content_type\":");
+    private static final byte[] HUB_CONTRACT_VERSION = ascii(",\"contract_version\":\"v1\",\"hub\":");
+    private static final byte[] HUB_PAYLOAD = ascii(",\"payload\":\"");
+    private static final byte[] HUB_SCHEMA_VERSION = ascii("\",\"schema_version\":");
+    private static final byte[] CLOSE = ascii("}");
+
+    private static final byte[] L1_OPEN = ascii("{\"batch_id\":");
+    private static final byte[] L1_COMMITMENT = ascii(",\"commitment\":");
+    private static final byte[] L1_CONTRACT_VERSION = ascii(",\"contract_version\":\"v1\",\"fee\":");
+    private static final byte[] L1_HUB = ascii(",\"hub\":");
+    private static final byte[] L1_KEY = ascii(",\"idempotency_key\":\"");
+    private static final byte[] L1_PAYLOAD = ascii("\",\"payload\":");
+    private static final byte[] L1_SEQUENCE = ascii(",\"sequence\":");
+    private static final byte[] L1_TX_COUNT = ascii(",\"tx_count\":");
+
+    /** Length of the idempotency key in base64url: 32 bytes, no padding. */
+    static final int KEY_BASE64_LENGTH = base64UrlLength(Hash.LENGTH);
+
+    private final byte[] out;
+    private int position;
+
+    private ContractJson(int size) {
+        this.out = new byte[size];
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    // ---- the documents --------------------------------------------------------------------------------------------
+
+    /** @return the canonical JSON of a hub payload carrying {@code length} bytes of {@code payload} from {@code offset} */
+    static byte[] hubPayload(String hub, String schemaVersion, String contentType, byte[] payload, int offset,
+            int length) {
+        ContractJson w = new ContractJson(hubPayloadLength(hub, schemaVersion, contentType, length));
+        w.writeHubPayload(hub, schemaVersion, contentType, payload, offset, length);
+        return w.finish();
+    }
+
+    /** @return the canonical JSON of an L1 batch envelope with a given key */
+    static byte[] l1Envelope(L2BatchEnvelopeV1 e) {
+        HubPayloadEnvelopeV1 p = e.payload();
+        String hub = e.hub().name();
+        String payloadHub = p.hub().name();
+        int hubLength = hubPayloadLength(payloadHub, p.schemaVersion(), p.contentType(), p.payload().length);
+        ContractJson w = new ContractJson(l1Length(hub, e.batchId(), e.sequence(), e.txCount(), e.commitment(),
+                e.fee(), hubLength));
+        w.writeL1Head(hub, e.batchId(), e.commitment(), e.fee());
+        w.base64Url(e.idempotencyKey(), 0, Hash.LENGTH);
+        w.raw(L1_PAYLOAD);
+        w.writeHubPayload(payloadHub, p.schemaVersion(), p.contentType(), p.payload(), 0, p.payload().length);
+        w.writeL1Tail(e.sequence(), e.txCount());
+        return w.finish();
+    }
+
+    /**
+     * The request body for a batch and its idempotency key, in one pass: the hub payload ({@code schema_version}
+     * {@value HubPayloadEnvelopeV1#BATCH_SCHEMA}, {@code content_type} {@value HubPayloadEnvelopeV1#BATCH_CONTENT_TYPE},
+     * {@code payload} base64url of {@code canonical(envelope)}, encoded from the envelope's parts without
+     * assembling it) is written once, inside the body, and hashed there.
+     */
+    static L2BatchEnvelopeV1.Request request(Hub hub, String batchId, long sequence, long txCount, String commitment,
+            long fee, BatchEnvelope envelope) {
+        String hubName = hub.name();
+        Unshared.Envelopes envelopes = Unshared.envelopes();
+        int hubLength = hubPayloadLength(hubName, HubPayloadEnvelopeV1.BATCH_SCHEMA,
+                HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE, envelopes.encodedSize(envelope));
+        ContractJson w = new ContractJson(l1Length(hubName, batchId, sequence, txCount, commitment, fee, hubLength));
+        w.writeL1Head(hubName, batchId, commitment, fee);
+        int keyAt = w.position;
+        w.position += KEY_BASE64_LENGTH;
+        w.raw(L1_PAYLOAD);
+        int hubAt = w.position;
+        w.writeHubPayloadHead(hubName, HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE);
+        w.position = envelopes.encodeBase64Url(envelope, w.out, w.position);
+        w.writeHubPayloadTail(HubPayloadEnvelopeV1.BATCH_SCHEMA);
+        Hash payloadHash = Hash.blake3(w.out, hubAt, w.position - hubAt);
+        w.writeL1Tail(sequence, txCount);
+        byte[] body = w.finish();
+        byte[] key = L2BatchEnvelopeV1.deriveIdempotencyKey(hub, batchId, sequence, payloadHash);
+        Base64Url.encode(key, 0, Hash.LENGTH, body, keyAt);
+        return new L2BatchEnvelopeV1.Request(key, body);
+    }
+
+    private static int hubPayloadLength(String hub, String schemaVersion, String contentType, int payloadLength) {
+        return HUB_OPEN.length + stringLength(contentType) + HUB_CONTRACT_VERSION.length + stringLength(hub)
+                + HUB_PAYLOAD.length + base64UrlLength(payloadLength) + HUB_SCHEMA_VERSION.length
+                + stringLength(schemaVersion) + CLOSE.length;
+    }
+
+    private void writeHubPayload(String hub, String schemaVersion, String contentType, byte[] payload, int offset,
+            int length) {
+        writeHubPayloadHead(hub, contentType);
+        base64Url(payload, offset, length);
+        writeHubPayloadTail(schemaVersion);
+    }
+
+    /** Everything before the payload's base64url (the opening quote written). */
+    private void writeHubPayloadHead(String hub, String contentType) {
+        raw(HUB_OPEN);
+        string(contentType);
+        raw(HUB_CONTRACT_VERSION);
+        string(hub);
+        raw(HUB_PAYLOAD);
+    }
+
+    private void writeHubPayloadTail(String schemaVersion) {
+        raw(HUB_SCHEMA_VERSION);
+        string(schemaVersion);
+        raw(CLOSE);
+    }
+
+    private static int l1Length(String hub, String batchId, long sequence, long txCount, String commitment, long fee,
+            int hubPayloadLength) {
+        long length = (long) L1_OPEN.length + stringLength(batchId)
+                + (commitment == null ? 0 : L1_COMMITMENT.length + stringLength(commitment))
+                + L1_CONTRACT_VERSION.length + numberLength(fee) + L1_HUB.length + stringLength(hub)
+                + L1_KEY.length + KEY_BASE64_LENGTH + L1_PAYLOAD.length + hubPayloadLength
+                + L1_SEQUENCE.length + numberLength(sequence) + L1_TX_COUNT.length + numberLength(txCount)
+                + CLOSE.length;
+        if (length > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("L1 envelope JSON of " + length + " bytes is larger than an array");
+        }
+        return (int) length;
+    }
+
+    /** Everything up to the idempotency key's value (the opening quote written). */
+    private void writeL1Head(String hub, String batchId, String commitment, long fee) {
+        raw(L1_OPEN);
+        string(batchId);
+        if (commitment != null) {
+            raw(L1_COMMITMENT);
+            string(commitment);
+        }
+        raw(L1_CONTRACT_VERSION);
+        number(fee);
+        raw(L1_HUB);
+        string(hub);
+        raw(L1_KEY);
+    }
+
+    private void writeL1Tail(long sequence, long txCount) {
+        raw(L1_SEQUENCE);
+        number(sequence);
+        raw(L1_TX_COUNT);
+        number(txCount);
+        raw(CLOSE);
+    }
+
+    private byte[] finish() {
+        if (position != out.length) {
+            throw new IllegalStateException("JSON writer wrote " + position + " of " + out.length + " bytes");
+        }
+        return out;
+    }
+
+    // ---- values ---------------------------------------------------------------------------------------------------
+
+    private void raw(byte[] bytes) {
+        System.arraycopy(bytes, 0, out, position, bytes.length);
+        position += bytes.length;
+    }
+
+    /** @return the length of the canonical JSON of a non-negative integer */
+    static int numberLength(long v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("canonical JSON numbers here are non-negative, got " + v);
+        }
+        int length = 1;
+        while (v >= 10) {
+            v /= 10;
+            length++;
+        }
+        return length;
+    }
+
+    private void number(long v) {
+        int length = numberLength(v);
+        for (int i = position + length - 1; i >= position; i--) {
+            out[i] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        }
+        position += length;
+    }
+
+    /**
+     * @return the length of {@code s} as a canonical JSON string: quotes, {@code \"}, {@code \\}, the short escapes
+     *     {@code \b \f \n \r \t}, other control characters as &#92;u00xx, everything else as UTF-8
+     * @throws IllegalArgumentException if {@code s} holds an unpaired surrogate (UTF-8 cannot carry it)
+     */
+    static int stringLength(String s) {
+        int length = 2;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x80) {
+                length += c == '"' || c == '\\' ? 2 : 1;
+            } else if (c < 0x20) {
+                length += c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ? 2 : 6;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                length += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("string holds an unpaired surrogate at index " + i);
+            } else {
+                length += 3;
+            }
+        }
+        return length;
+    }
+
+    private void string(String s) {
+        byte[] o = out;
+        int p = position;
+        o[p++] = '"';
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x80) {
+                if (c == '"' || c == '\\') {
+                    o[p++] = '\\';
+                }
+                o[p++] = (byte) c;
+            } else if (c < 0x20) {
+                o[p++] = '\\';
+                switch (c) {
+                    case '\b' -> o[p++] = 'b';
+                    case '\f' -> o[p++] = 'f';
+                    case '\n' -> o[p++] = 'n';
+                    case '\r' -> o[p++] = 'r';
+                    case '\t' -> o[p++] = 't';
+                    default -> {
+                        o[p++] = 'u';
+                        o[p++] = '0';
+                        o[p++] = '0';
+                        o[p++] = HEX[c >> 4];
+                        o[p++] = HEX[c & 0xf];
+                    }
+                }
+            } else if (c < 0x800) {
+                o[p++] = (byte) (0xc0 | (c >> 6));
+                o[p++] = (byte) (0x80 | (c & 0x3f));
+            } else if (Character.isSurrogate(c)) { // a valid pair: stringLength checked
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                o[p++] = (byte) (0xf0 | (cp >> 18));
+                o[p++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                o[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                o[p++] = (byte) (0x80 | (cp & 0x3f));
+            } else {
+                o[p++] = (byte) (0xe0 | (c >> 12));
+                o[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                o[p++] = (byte) (0x80 | (c & 0x3f));
+            }
+        }
+        o[p++] = '"';
+        position = p;
+    }
+
+    /** @return the length of base64url without padding of {@code n} bytes */
+    static int base64UrlLength(int n) {
+        return (int) Base64Url.length(n);
+    }
+
+    private void base64Url(byte[] src, int offset, int length) {
+        position = Base64Url.encode(src, offset, length, out, position);
+    }
+}
