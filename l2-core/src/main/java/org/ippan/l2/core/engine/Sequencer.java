@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  *       {@link SequencerState#FENCED} at once, and nothing is written or posted by it after that.</li>
  *   <li><b>Admission is group commit by flat combining.</b> A submission is checked against the rules, answered
  *       from the duplicate cache if it can be, and queued; the submitting thread that takes the commit lock writes
- *       every queued submission in one term-conditional storage write, the others wait for their future. A tx is
- *       acknowledged only once that write returned, with its admission sequence number.</li>
+ *       the queued submissions, in queue order, in term-conditional storage writes of up to
+ *       {@code maxAdmissionGroup} txs, until its own submission is written; the others wait for the lock or their
+ *       future. A tx is acknowledged only once that write returned, with its admission sequence number.</li>
  *   <li><b>Loops.</b> The batcher cuts and commits batches (batch, cursor, head, signed envelope and L1 request
  *       in one write); the poster posts committed batches in order with their idempotency key; the reconciler
  *       moves them to included and confirmed and re-queues what L1 lost; the heartbeat records liveness; leader
@@ -88,6 +89,8 @@ public final class Sequencer implements AutoCloseable {
 
     private final ConcurrentLinkedQueue<Submission> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    /** Queued {@link #submitAsync} submissions, whose callers do not wait to write them. */
+    private final AtomicInteger asyncQueued = new AtomicInteger();
     private final ReentrantLock commitLock = new ReentrantLock();
 
     private final Object stateLock = new Object();
@@ -296,7 +299,9 @@ public final class Sequencer implements AutoCloseable {
      * @return the typed result: accepted with its sequence number (possibly as a duplicate), or refused
      */
     public SubmitResult submit(Tx tx) {
-        return submitAsync(tx).join();
+        CompletableFuture<SubmitResult> future = enqueue(tx);
+        combineUntilDone(future);
+        return future.join();
     }
 
     /**
@@ -309,7 +314,9 @@ public final class Sequencer implements AutoCloseable {
         for (Tx tx : txs) {
             futures.add(enqueue(tx));
         }
-        drain();
+        for (CompletableFuture<SubmitResult> future : futures) {
+            combineUntilDone(future); // at once for those refused or written already
+        }
         List<SubmitResult> results = new ArrayList<>(txs.size());
         for (CompletableFuture<SubmitResult> future : futures) {
             results.add(future.join());
@@ -325,12 +332,16 @@ public final class Sequencer implements AutoCloseable {
      * @return the future result
      */
     public CompletableFuture<SubmitResult> submitAsync(Tx tx) {
-        CompletableFuture<SubmitResult> future = enqueue(tx);
+        CompletableFuture<SubmitResult> future = enqueue(tx, true);
         drain();
         return future;
     }
 
     private CompletableFuture<SubmitResult> enqueue(Tx tx) {
+        return enqueue(tx, false);
+    }
+
+    private CompletableFuture<SubmitResult> enqueue(Tx tx, boolean async) {
         Objects.requireNonNull(tx, "tx");
         if (state != SequencerState.LEADER) {
             return refused(RefusalCode.NOT_LEADER, notLeaderMessage(), 0);
@@ -350,8 +361,11 @@ public final class Sequencer implements AutoCloseable {
             return refused(RefusalCode.QUEUE_FULL, "admission cap of " + config.admissionCap()
                     + " pending txs reached; retry later", Math.max(1, config.batchLimits().maxWaitMs()));
         }
-        Submission submission = new Submission(tx, hash, new CompletableFuture<>(), nanoClock.nanoTime());
+        Submission submission = new Submission(tx, hash, new CompletableFuture<>(), nanoClock.nanoTime(), async);
         queued.incrementAndGet();
+        if (async) {
+            asyncQueued.incrementAndGet();
+        }
         queue.add(submission);
         return submission.future;
     }
@@ -368,6 +382,31 @@ public final class Sequencer implements AutoCloseable {
             case NEW -> "this node is not started";
             default -> "this node is closed";
         };
+    }
+
+    /**
+     * Group commit for a caller that waits for its own submission: it takes the commit lock (waiting for the
+     * current writer) and writes what is queued, in groups and in queue order, until its own submission is written;
+     * a waiter whose submission an earlier holder already wrote just passes through. Unlike {@link #drain()} the
+     * holder never keeps writing for others once its own answer is in, so under a steady stream of submissions no
+     * caller waits for more than the groups queued ahead of it. Asynchronous submissions have no waiting owner, so
+     * any left queued are drained afterwards as {@link #drain()} does.
+     */
+    private void combineUntilDone(CompletableFuture<SubmitResult> own) {
+        while (!own.isDone()) {
+            commitLock.lock();
+            try {
+                List<Submission> group;
+                while (!own.isDone() && !(group = pollGroup()).isEmpty()) {
+                    writeGroup(group);
+                }
+            } finally {
+                commitLock.unlock();
+            }
+        }
+        if (asyncQueued.get() > 0) {
+            drain();
+        }
     }
 
     /** Flat combining: whoever takes the commit lock writes everything queued, in groups; the rest return. */
@@ -453,6 +492,13 @@ public final class Sequencer implements AutoCloseable {
             completeAll(group, RefusalCode.UNAVAILABLE, "admission failed: " + e);
         } finally {
             queued.addAndGet(-group.size());
+            int async = 0;
+            for (Submission s : group) {
+                async += s.async ? 1 : 0;
+            }
+            if (async > 0) {
+                asyncQueued.addAndGet(-async);
+            }
         }
     }
 
@@ -470,7 +516,8 @@ public final class Sequencer implements AutoCloseable {
     }
 
     /** A queued submission. */
-    private record Submission(Tx tx, Hash hash, CompletableFuture<SubmitResult> future, long enqueuedNs) {}
+    private record Submission(Tx tx, Hash hash, CompletableFuture<SubmitResult> future, long enqueuedNs,
+            boolean async) {}
 
     // ---- operations -----------------------------------------------------------------------------------------------
 
