@@ -357,7 +357,9 @@ final class Poster implements DutyLoop {
     @Override
     public synchronized long nextDeadlineNs(long nowNs) {
         long next = nextRefreshNs == Long.MIN_VALUE ? nowNs : nextRefreshNs;
-        if (haltedReason != null) {
+        if (haltedReason != null || inFlight >= engine.config.maxPostsInFlight()) {
+            // at the in-flight limit nothing can be sent before an answer arrives, and an answer wakes the loop
+            // (signalWork): without this a backlog of batches behind a post in flight made the loop spin
             return next;
         }
         for (Job job : jobs.values()) {
