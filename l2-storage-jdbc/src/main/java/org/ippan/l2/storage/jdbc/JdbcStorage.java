@@ -642,8 +642,11 @@ public final class JdbcStorage implements Storage {
             if (wanted.isEmpty()) {
                 return List.of();
             }
-            try (PreparedStatement select = connection.prepareStatement(SELECT_BATCHES + " WHERE l1_status IN ("
-                    + placeholders(wanted.size()) + ") ORDER BY batch_number LIMIT ?")) {
+            // The numbers come from the (l1_status, batch_number) index alone and only they are sorted; sorting
+            // whole rows would copy every selected row, L1 envelope (hundreds of KB) included, into the sorter.
+            try (PreparedStatement select = connection.prepareStatement(SELECT_BATCHES + " WHERE batch_number IN ("
+                    + "SELECT batch_number FROM l2_batches WHERE l1_status IN (" + placeholders(wanted.size())
+                    + ") ORDER BY batch_number LIMIT ?) ORDER BY batch_number")) {
                 for (int i = 0; i < wanted.size(); i++) {
                     select.setString(i + 1, wanted.get(i).name());
                 }
