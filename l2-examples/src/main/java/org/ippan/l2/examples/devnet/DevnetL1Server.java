@@ -208,8 +208,9 @@ public final class DevnetL1Server implements AutoCloseable {
                 && verdict.status() != VerificationResult.Status.UNSIGNED) {
             return verdict.status() + ": " + verdict.detail();
         }
+        // the verifier checked the payload's batch_hash against the batch itself: compare with that, not hash again
         Batch batch = Batch.decode(batchEnvelope.payload().payload());
-        if (!batch.hash().toHex().equals(envelope.batchId())) {
+        if (!batchEnvelope.payload().batchHash().toHex().equals(envelope.batchId())) {
             return "batch_id does not match the batch's hash";
         }
         if (batch.batchNumber() != envelope.sequence()) {
