@@ -56,6 +56,14 @@ final class Batcher implements DutyLoop {
             while (cut < MAX_CUTS_PER_STEP && engine.isLeader()) {
                 long nowMs = engine.wallClock.currentTimeMs();
                 PendingPool.View view = engine.pool.view(engine.config.batchLimits().maxTxs());
+                long postedThrough = engine.poster.postedThrough();
+                if (postedThrough >= 0
+                        && view.nextBatchNumber() - 1 - postedThrough >= engine.config.maxUnpostedBatches()) {
+                    // L1 is behind: leave the txs pending (the admission cap then refuses new ones) rather than
+                    // pile up batches; the poster wakes this loop when L1 accepts one
+                    nextDeadlineNs = nowNs + IDLE_NS;
+                    break;
+                }
                 boolean flush = flushRequested;
                 BatchPlanner.Plan plan = engine.planner.plan(view.candidates(), view.nextBatchNumber(), view.head(),
                         nowMs, flush);

@@ -70,6 +70,11 @@ final class Poster implements DutyLoop {
     private final AtomicBoolean resumeRequested = new AtomicBoolean();
     private long nextRefreshNs = Long.MIN_VALUE;
     private int inFlight;
+    /** The last batch number committed when the last refresh began. */
+    private long committedThrough;
+    private boolean refreshed;
+    /** Every batch numbered up to this is accepted by L1, as this loop last knew; -1 before its first refresh. */
+    private volatile long postedThrough = -1;
 
     Poster(Sequencer engine, long randomSeed) {
         this.engine = engine;
@@ -83,6 +88,14 @@ final class Poster implements DutyLoop {
 
     void requestRefresh() {
         refreshRequested.set(true);
+    }
+
+    /**
+     * @return the batch number up to which every batch is accepted by L1, as of this loop's last step; -1 until it
+     *     has read storage once. The batcher holds back when it is {@code maxUnpostedBatches} behind.
+     */
+    long postedThrough() {
+        return postedThrough;
     }
 
     boolean resume() {
@@ -110,6 +123,7 @@ final class Poster implements DutyLoop {
             if (haltedReason == null) {
                 work += send(nowNs);
             }
+            publishPostedThrough();
             engine.health.loopOk(NAME);
         } catch (StorageException e) {
             engine.health.storageFailed(e);
@@ -121,9 +135,30 @@ final class Poster implements DutyLoop {
         return work;
     }
 
+    /** Updates {@link #postedThrough()}; wakes the loops (a held-back batcher) when it moved forward. */
+    private void publishPostedThrough() {
+        if (!refreshed) {
+            return; // storage not read yet
+        }
+        long through = jobs.isEmpty() ? committedThrough : Math.max(committedThrough, jobs.lastKey());
+        for (Job job : jobs.values()) {
+            if (!job.done) {
+                through = job.batch.batchNumber() - 1;
+                break;
+            }
+        }
+        long previous = postedThrough;
+        postedThrough = through;
+        if (through > previous && previous >= 0) {
+            engine.signalWork();
+        }
+    }
+
     /** Loads committed batches from storage (new ones, and ones the reconciler queued again). */
     private void refresh(long nowNs) {
         nextRefreshNs = nowNs + REFRESH_NS;
+        // first: every batch up to it that is still COMMITTED is among those listed next (up to the window)
+        long committed = engine.storage.readSequenceState().nextBatchNumber() - 1;
         List<StoredBatch> failed = engine.storage.listBatchesInStatus(EnumSet.of(L1Status.FAILED), 1);
         if (!failed.isEmpty() && haltedReason == null) {
             StoredBatch batch = failed.get(0);
@@ -132,6 +167,8 @@ final class Poster implements DutyLoop {
         for (StoredBatch stored : engine.storage.listBatchesInStatus(EnumSet.of(L1Status.COMMITTED), WINDOW)) {
             jobs.computeIfAbsent(stored.batchNumber(), n -> new Job(stored.batch()));
         }
+        committedThrough = committed;
+        refreshed = true;
         engine.health.storageOk();
     }
 
@@ -357,7 +394,9 @@ final class Poster implements DutyLoop {
     @Override
     public synchronized long nextDeadlineNs(long nowNs) {
         long next = nextRefreshNs == Long.MIN_VALUE ? nowNs : nextRefreshNs;
-        if (haltedReason != null) {
+        if (haltedReason != null || inFlight >= engine.config.maxPostsInFlight()) {
+            // at the in-flight limit nothing can be sent before an answer arrives, and an answer wakes the loop
+            // (signalWork): without this a backlog of batches behind a post in flight made the loop spin
             return next;
         }
         for (Job job : jobs.values()) {

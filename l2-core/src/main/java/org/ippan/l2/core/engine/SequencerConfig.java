@@ -44,6 +44,7 @@ import org.ippan.l2.l1.Backoff;
  *   <tr><td>{@code heartbeatIntervalMs}</td><td>{@code L2_HEARTBEAT_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code reconcileIntervalMs}</td><td>{@code L2_RECONCILE_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code maxPostsInFlight}</td><td>{@code L2_MAX_POSTS_IN_FLIGHT}</td><td>1</td><td>1 .. 64</td></tr>
+ *   <tr><td>{@code maxUnpostedBatches}</td><td>{@code L2_MAX_UNPOSTED_BATCHES}</td><td>64</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code postBackoff}</td><td>(none)</td><td>{@link Backoff#DEFAULT}</td><td>see {@link Backoff}</td></tr>
  *   <tr><td>{@code l1FailureThreshold}</td><td>{@code L2_L1_FAILURE_THRESHOLD}</td><td>5</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code repostAfterMs}</td><td>{@code L2_REPOST_AFTER_MS}</td><td>60000</td><td>&gt;= 1</td></tr>
@@ -79,6 +80,7 @@ public final class SequencerConfig {
     private final long heartbeatIntervalMs;
     private final long reconcileIntervalMs;
     private final int maxPostsInFlight;
+    private final int maxUnpostedBatches;
     private final Backoff postBackoff;
     private final int l1FailureThreshold;
     private final long repostAfterMs;
@@ -101,6 +103,7 @@ public final class SequencerConfig {
         this.heartbeatIntervalMs = builder.heartbeatIntervalMs;
         this.reconcileIntervalMs = builder.reconcileIntervalMs;
         this.maxPostsInFlight = builder.maxPostsInFlight;
+        this.maxUnpostedBatches = builder.maxUnpostedBatches;
         this.postBackoff = builder.postBackoff;
         this.l1FailureThreshold = builder.l1FailureThreshold;
         this.repostAfterMs = builder.repostAfterMs;
@@ -131,6 +134,7 @@ public final class SequencerConfig {
         builder.heartbeatIntervalMs = heartbeatIntervalMs;
         builder.reconcileIntervalMs = reconcileIntervalMs;
         builder.maxPostsInFlight = maxPostsInFlight;
+        builder.maxUnpostedBatches = maxUnpostedBatches;
         builder.postBackoff = postBackoff;
         builder.l1FailureThreshold = l1FailureThreshold;
         builder.repostAfterMs = repostAfterMs;
@@ -143,7 +147,7 @@ public final class SequencerConfig {
      * Reads the configuration from environment variables (see the table above). Missing and empty variables take
      * the defaults; values are trimmed; variables this class does not know are ignored, so the whole process
      * environment can be passed. The engine tunables {@code L2_HEARTBEAT_MS}, {@code L2_RECONCILE_MS},
-     * {@code L2_MAX_POSTS_IN_FLIGHT}, {@code L2_L1_FAILURE_THRESHOLD} and {@code L2_REPOST_AFTER_MS} are optional.
+     * {@code L2_MAX_POSTS_IN_FLIGHT}, {@code L2_MAX_UNPOSTED_BATCHES}, {@code L2_L1_FAILURE_THRESHOLD} and {@code L2_REPOST_AFTER_MS} are optional.
      * Numbers are decimal digits only; {@code L2_CHAIN_ID} is unsigned 64-bit, and values above
      * {@link Long#MAX_VALUE} are carried as their two's complement {@code long}.
      *
@@ -177,6 +181,7 @@ public final class SequencerConfig {
         number(env, Setting.HEARTBEAT_INTERVAL_MS).ifPresent(builder::heartbeatIntervalMs);
         number(env, Setting.RECONCILE_INTERVAL_MS).ifPresent(builder::reconcileIntervalMs);
         number(env, Setting.MAX_POSTS_IN_FLIGHT).ifPresent(value -> builder.maxPostsInFlight((int) value));
+        number(env, Setting.MAX_UNPOSTED_BATCHES).ifPresent(value -> builder.maxUnpostedBatches((int) value));
         number(env, Setting.L1_FAILURE_THRESHOLD).ifPresent(value -> builder.l1FailureThreshold((int) value));
         number(env, Setting.REPOST_AFTER_MS).ifPresent(builder::repostAfterMs);
         return builder.build(true);
@@ -264,6 +269,15 @@ public final class SequencerConfig {
         return maxPostsInFlight;
     }
 
+    /**
+     * @return the most batches committed and not yet accepted by L1 before the batcher stops cutting; default 64.
+     *     While it holds back, accepted txs stay pending, so the admission cap refuses what L1 cannot take
+     *     ({@code QUEUE_FULL}) instead of batches piling up in storage and in the poster's memory
+     */
+    public int maxUnpostedBatches() {
+        return maxUnpostedBatches;
+    }
+
     /** @return the backoff between retries of a failed post; default {@link Backoff#DEFAULT} */
     public Backoff postBackoff() {
         return postBackoff;
@@ -317,6 +331,7 @@ public final class SequencerConfig {
                 && heartbeatIntervalMs == that.heartbeatIntervalMs
                 && reconcileIntervalMs == that.reconcileIntervalMs
                 && maxPostsInFlight == that.maxPostsInFlight
+                && maxUnpostedBatches == that.maxUnpostedBatches
                 && postBackoff.equals(that.postBackoff)
                 && l1FailureThreshold == that.l1FailureThreshold
                 && repostAfterMs == that.repostAfterMs
@@ -329,7 +344,8 @@ public final class SequencerConfig {
     public int hashCode() {
         return Objects.hash(leaderMode, role, leaderId, term, sequencerKeyPath, chainId, maxTxSize, admissionCap,
                 batchLimits, hub, batchFee, finalityConfirmations, heartbeatIntervalMs, reconcileIntervalMs,
-                maxPostsInFlight, postBackoff, l1FailureThreshold, repostAfterMs, maxAdmissionGroup, dedupCacheSize);
+                maxPostsInFlight, maxUnpostedBatches, postBackoff, l1FailureThreshold, repostAfterMs,
+                maxAdmissionGroup, dedupCacheSize);
     }
 
     /** @return every setting, one {@code name=value} each (the key path is shown: it is not secret) */
@@ -350,6 +366,7 @@ public final class SequencerConfig {
                 + ", heartbeatIntervalMs=" + heartbeatIntervalMs
                 + ", reconcileIntervalMs=" + reconcileIntervalMs
                 + ", maxPostsInFlight=" + maxPostsInFlight
+                + ", maxUnpostedBatches=" + maxUnpostedBatches
                 + ", postBackoff=" + postBackoff
                 + ", l1FailureThreshold=" + l1FailureThreshold
                 + ", repostAfterMs=" + repostAfterMs
@@ -498,6 +515,7 @@ public final class SequencerConfig {
         HEARTBEAT_INTERVAL_MS("heartbeatIntervalMs", "L2_HEARTBEAT_MS", 1, Long.MAX_VALUE),
         RECONCILE_INTERVAL_MS("reconcileIntervalMs", "L2_RECONCILE_MS", 1, Long.MAX_VALUE),
         MAX_POSTS_IN_FLIGHT("maxPostsInFlight", "L2_MAX_POSTS_IN_FLIGHT", 1, MAX_POSTS_IN_FLIGHT_LIMIT),
+        MAX_UNPOSTED_BATCHES("maxUnpostedBatches", "L2_MAX_UNPOSTED_BATCHES", 1, Integer.MAX_VALUE),
         POST_BACKOFF("postBackoff", null),
         L1_FAILURE_THRESHOLD("l1FailureThreshold", "L2_L1_FAILURE_THRESHOLD", 1, Integer.MAX_VALUE),
         REPOST_AFTER_MS("repostAfterMs", "L2_REPOST_AFTER_MS", 1, Long.MAX_VALUE),
@@ -564,6 +582,7 @@ public final class SequencerConfig {
         private long heartbeatIntervalMs = 1000;
         private long reconcileIntervalMs = 1000;
         private int maxPostsInFlight = 1;
+        private int maxUnpostedBatches = 64;
         private Backoff postBackoff = Backoff.DEFAULT;
         private int l1FailureThreshold = 5;
         private long repostAfterMs = 60_000;
@@ -712,6 +731,16 @@ public final class SequencerConfig {
         }
 
         /**
+         * @param maxUnpostedBatches the most batches committed and not yet accepted by L1 before cutting holds
+         *     back, at least 1
+         * @return this builder
+         */
+        public Builder maxUnpostedBatches(int maxUnpostedBatches) {
+            this.maxUnpostedBatches = maxUnpostedBatches;
+            return this;
+        }
+
+        /**
          * @param postBackoff the backoff between retries of a failed post; not null
          * @return this builder
          */
@@ -788,6 +817,7 @@ public final class SequencerConfig {
             Setting.HEARTBEAT_INTERVAL_MS.checkRange(heartbeatIntervalMs, fromEnvironment);
             Setting.RECONCILE_INTERVAL_MS.checkRange(reconcileIntervalMs, fromEnvironment);
             Setting.MAX_POSTS_IN_FLIGHT.checkRange(maxPostsInFlight, fromEnvironment);
+            Setting.MAX_UNPOSTED_BATCHES.checkRange(maxUnpostedBatches, fromEnvironment);
             Setting.POST_BACKOFF.requireNonNull(postBackoff, fromEnvironment);
             Setting.L1_FAILURE_THRESHOLD.checkRange(l1FailureThreshold, fromEnvironment);
             Setting.REPOST_AFTER_MS.checkRange(repostAfterMs, fromEnvironment);

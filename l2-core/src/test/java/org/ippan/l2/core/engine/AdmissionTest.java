@@ -275,6 +275,51 @@ class AdmissionTest {
     }
 
     @Test
+    void submit_queuedBehindAnotherWriter_isWrittenByItsOwnThread() throws Exception {
+        // A's write is held in storage while B submits. A must return once its own tx is written: it used to keep
+        // writing whatever others had queued meanwhile, so under a steady stream one caller could wait for ever.
+        CountDownLatch aWriting = new CountDownLatch(1);
+        CountDownLatch releaseA = new CountDownLatch(1);
+        List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountingStorage gated = new CountingStorage(f.memory) {
+            @Override
+            public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+                String writer = Thread.currentThread().getName();
+                writes.add(writer + ":" + txs.size());
+                if (writer.equals("submitter-a")) {
+                    aWriting.countDown();
+                    try {
+                        releaseA.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.appendTxs(term, txs);
+            }
+        };
+        Sequencer sequencer = f.builder(EngineFixture.config().build(), gated, f.l1).build();
+        sequencer.start();
+        List<SubmitResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread a = new Thread(() -> results.add(sequencer.submit(tx(1))), "submitter-a");
+        Thread b = new Thread(() -> results.add(sequencer.submit(tx(2))), "submitter-b");
+        a.start();
+        assertThat(aWriting.await(10, TimeUnit.SECONDS)).isTrue();
+        b.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (b.getState() != Thread.State.WAITING && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait(); // B has queued its tx and waits (for the lock, or formerly for its future)
+        }
+        assertThat(b.getState()).isEqualTo(Thread.State.WAITING);
+        releaseA.countDown();
+        a.join(10_000);
+        b.join(10_000);
+
+        assertThat(writes).containsExactly("submitter-a:1", "submitter-b:1");
+        assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r).isInstanceOf(SubmitResult.Accepted.class));
+        assertThat(f.memory.readSequenceState().nextSeq()).isEqualTo(3);
+    }
+
+    @Test
     void submitAsync_fromManyThreads_allAcceptedWithUniqueGaplessSeqsInFewerWrites() throws Exception {
         int threads = 8;
         int perThread = 200;

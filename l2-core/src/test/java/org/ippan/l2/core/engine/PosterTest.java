@@ -452,6 +452,49 @@ class PosterTest {
     }
 
     @Test
+    void nextDeadline_atTheInFlightLimitWithBatchesWaiting_isNotNow() {
+        // Nothing can be posted before an answer arrives (which wakes the loop): a deadline of "now" made the
+        // runner step the poster in a busy loop for as long as a post was in flight and more batches waited.
+        ScriptedL1 l1 = new ScriptedL1(new ArrayList<>());
+        Sequencer sequencer = f.builder(oneTxPerBatch().maxPostsInFlight(1).build(), f.storage, l1).build();
+        sequencer.start();
+        commitBatches(sequencer, 3);
+        post(sequencer);
+        assertThat(l1.outstanding()).isEqualTo(1);
+
+        assertThat(sequencer.poster.doWork(f.now())).isZero();
+        assertThat(sequencer.poster.nextDeadlineNs(f.now())).isGreaterThan(f.now());
+
+        l1.accept(0);
+        post(sequencer);
+        assertThat(l1.submitted).extracting(L1Submission::sequence).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void cutting_holdsBackAtMaxUnpostedBatches_andGoesOnAsL1AcceptsThem() {
+        ScriptedL1 l1 = new ScriptedL1(new ArrayList<>());
+        Sequencer sequencer = f.builder(oneTxPerBatch().maxPostsInFlight(1).maxUnpostedBatches(3).build(),
+                f.storage, l1).build();
+        sequencer.start();
+        post(sequencer); // the poster has read storage once: from now on the batcher knows how far L1 is
+
+        sequencer.submitAll(txs(1, 11));
+        for (int i = 0; i < 5; i++) {
+            sequencer.doWork(f.now());
+        }
+        assertThat(f.batchCount()).as("3 batches not accepted by L1 yet").isEqualTo(3);
+        assertThat(f.memory.readSequenceState().pendingCount()).as("the rest waits, accepted").isEqualTo(7);
+
+        l1.accept(0);
+        for (int i = 0; i < 5; i++) {
+            sequencer.doWork(f.now());
+        }
+        assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
+        assertThat(f.batchCount()).isEqualTo(4);
+        assertThat(f.memory.readSequenceState().pendingCount()).isEqualTo(6);
+    }
+
+    @Test
     void postingNeverBlocksCutting_whenL1NeverAnswers() {
         ScriptedL1 l1 = new ScriptedL1(new ArrayList<>());
         Sequencer sequencer = f.builder(oneTxPerBatch().build(), f.storage, l1).build();

@@ -46,6 +46,7 @@ class SequencerConfigTest {
         env.put("L2_HEARTBEAT_MS", "300");
         env.put("L2_RECONCILE_MS", "700");
         env.put("L2_MAX_POSTS_IN_FLIGHT", "16");
+        env.put("L2_MAX_UNPOSTED_BATCHES", "8");
         env.put("L2_L1_FAILURE_THRESHOLD", "9");
         env.put("L2_REPOST_AFTER_MS", "120000");
         return env;
@@ -105,6 +106,7 @@ class SequencerConfigTest {
         assertThat(config.heartbeatIntervalMs()).isEqualTo(1000L);
         assertThat(config.reconcileIntervalMs()).isEqualTo(1000L);
         assertThat(config.maxPostsInFlight()).isEqualTo(1);
+        assertThat(config.maxUnpostedBatches()).isEqualTo(64);
         assertThat(config.postBackoff()).isEqualTo(Backoff.DEFAULT);
         assertThat(config.l1FailureThreshold()).isEqualTo(5);
         assertThat(config.repostAfterMs()).isEqualTo(60_000L);
@@ -162,6 +164,7 @@ class SequencerConfigTest {
         assertThat(config.heartbeatIntervalMs()).isEqualTo(300L);
         assertThat(config.reconcileIntervalMs()).isEqualTo(700L);
         assertThat(config.maxPostsInFlight()).isEqualTo(16);
+        assertThat(config.maxUnpostedBatches()).isEqualTo(8);
         assertThat(config.l1FailureThreshold()).isEqualTo(9);
         assertThat(config.repostAfterMs()).isEqualTo(120_000L);
         // No variable for these: they keep their defaults.
@@ -344,7 +347,8 @@ class SequencerConfigTest {
     static Stream<Arguments> malformedNumbers() {
         String[] variables = {"LEADER_TERM", "L2_MAX_TX_SIZE", "L2_ADMISSION_CAP", "L2_MAX_BATCH_TXS",
             "L2_MAX_BATCH_BYTES", "L2_MAX_WAIT_MS", "L2_BATCH_FEE", "L2_FINALITY_CONFIRMATIONS", "L2_HEARTBEAT_MS",
-            "L2_RECONCILE_MS", "L2_MAX_POSTS_IN_FLIGHT", "L2_L1_FAILURE_THRESHOLD", "L2_REPOST_AFTER_MS"};
+            "L2_RECONCILE_MS", "L2_MAX_POSTS_IN_FLIGHT", "L2_MAX_UNPOSTED_BATCHES", "L2_L1_FAILURE_THRESHOLD",
+            "L2_REPOST_AFTER_MS"};
         String[] values = {"abc", "-1", "+5", "1.5", "0x10", "1 000", "1e3", "\u0661\u0662"};
         Stream.Builder<Arguments> cases = Stream.builder();
         for (String variable : variables) {
@@ -382,6 +386,7 @@ class SequencerConfigTest {
         "L2_RECONCILE_MS           | 0                   | must be within 1..9223372036854775807",
         "L2_MAX_POSTS_IN_FLIGHT    | 0                   | must be within 1..64",
         "L2_MAX_POSTS_IN_FLIGHT    | 65                  | must be within 1..64",
+        "L2_MAX_UNPOSTED_BATCHES   | 0                   | must be within 1..2147483647",
         "L2_L1_FAILURE_THRESHOLD   | 0                   | must be within 1..2147483647",
         "L2_L1_FAILURE_THRESHOLD   | 2147483648          | must be within 1..2147483647",
         "L2_REPOST_AFTER_MS        | 0                   | must be within 1..9223372036854775807",

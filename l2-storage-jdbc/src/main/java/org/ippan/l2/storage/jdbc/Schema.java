@@ -13,11 +13,16 @@ import org.ippan.l2.storage.StorageException;
 /**
  * The tables, created on first open and versioned in {@code l2_schema}. All names start with {@code l2_} so that
  * the store can share a database (or a PostgreSQL schema) with other tables.
+ *
+ * <p>Version 2 keeps each batch's L1 request body ({@code l1_envelope}, hundreds of KB for a 1,000-tx batch) in
+ * its own table, {@code l2_batch_envelopes}, out of the {@code l2_batches} row whose L1 state changes several times
+ * per batch: SQLite rewrites a whole row, overflow pages included, on every update, so in version 1 each L1 state
+ * change rewrote the envelope too. A version 1 database is migrated on open, in the opening transaction.
  */
 final class Schema {
 
     /** The schema version this code reads and writes. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private Schema() {
     }
@@ -36,6 +41,9 @@ final class Schema {
         Integer stored = storedVersion(connection);
         if (stored != null) {
             check(stored);
+            if (stored == 1) {
+                migrateFromVersion1(connection, dialect);
+            }
             return;
         }
         try (Statement statement = connection.createStatement()) {
@@ -67,12 +75,27 @@ final class Schema {
         }
     }
 
+    /** Moves the L1 envelopes out of {@code l2_batches} into {@code l2_batch_envelopes}. */
+    private static void migrateFromVersion1(Connection connection, Dialect dialect) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(envelopesTable(dialect));
+            statement.execute("INSERT INTO l2_batch_envelopes (batch_number, l1_envelope) "
+                    + "SELECT batch_number, l1_envelope FROM l2_batches");
+            statement.execute("ALTER TABLE l2_batches DROP COLUMN l1_envelope");
+        }
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE l2_schema SET version = ? WHERE id = 1")) {
+            update.setInt(1, VERSION);
+            update.executeUpdate();
+        }
+    }
+
     private static void check(int stored) {
         if (stored > VERSION) {
             throw new StorageException("schema version " + stored + " is newer than this library supports ("
                     + VERSION + "): upgrade the library");
         }
-        if (stored < VERSION) {
+        if (stored < 1) {
             throw new StorageException("schema version " + stored + " is not a version this library knows ("
                     + VERSION + ")");
         }
@@ -111,13 +134,19 @@ final class Schema {
                         + "sequencer_pubkey " + blob + " NOT NULL, "
                         + "sequencer_sig " + blob + " NOT NULL, "
                         + "idempotency_key " + blob + " NOT NULL, "
-                        + "l1_envelope " + blob + " NOT NULL, "
                         + "l1_status TEXT NOT NULL, "
                         + "l1_tx_id TEXT, "
                         + "inclusion_height " + integer + " NOT NULL, "
                         + "post_attempts INTEGER NOT NULL, "
                         + "last_error TEXT, "
                         + "l1_updated_ms " + integer + " NOT NULL)",
+                envelopesTable(dialect),
                 "CREATE INDEX IF NOT EXISTS l2_batches_l1_status ON l2_batches (l1_status, batch_number)");
+    }
+
+    private static String envelopesTable(Dialect dialect) {
+        return "CREATE TABLE IF NOT EXISTS l2_batch_envelopes ("
+                + "batch_number " + dialect.integerType() + " PRIMARY KEY REFERENCES l2_batches (batch_number), "
+                + "l1_envelope " + dialect.blobType() + " NOT NULL)";
     }
 }
