@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -46,18 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class L2NodeHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration DEADLINE = Duration.ofSeconds(15);
 
     @TempDir
     static Path dir;
 
-    private HttpClient http;
     private L2Node leader;
     private Path keyFile;
 
     @BeforeAll
     void startLeader() throws Exception {
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
         byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
         keyFile = dir.resolve("sequencer.key");
@@ -77,82 +69,45 @@ class L2NodeHttpTest {
     }
 
     private static Map<String, String> baseEnv(Path db) {
-        Map<String, String> env = new HashMap<>();
-        env.put("L2_LISTEN_ADDR", "127.0.0.1:0");
-        env.put("L2_STORAGE_URL", "sqlite:" + db);
-        env.put("L2_DEVNET_BLOCK_MS", "20");
-        env.put("L2_MAX_BATCH_TXS", "5");
-        env.put("L2_MAX_WAIT_MS", "50");
-        env.put("L2_MAX_TX_SIZE", "1024");
-        env.put("L2_FINALITY_CONFIRMATIONS", "1");
-        env.put("L2_RECONCILE_MS", "20");
-        env.put("L2_HEARTBEAT_MS", "100");
-        return env;
+        return NodeHttp.env(db);
     }
 
-    // ---- helpers ------------------------------------------------------------------------------------------------
+    // ---- helpers (shared with the other node tests: NodeHttp) ---------------------------------------------------
 
-    private record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
+    private final NodeHttp nodeHttp = new NodeHttp();
 
-    private Answer get(L2Node node, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), parse(response), response);
+    private NodeHttp.Answer get(L2Node node, String path) throws Exception {
+        return nodeHttp.get(node, path);
     }
 
-    private Answer post(L2Node node, String path, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), parse(response), response);
+    private NodeHttp.Answer post(L2Node node, String path, String body) throws Exception {
+        return nodeHttp.post(node, path, body);
     }
 
-    private static JsonNode parse(HttpResponse<String> response) {
-        String type = response.headers().firstValue("Content-Type").orElse("");
-        if (!type.startsWith("application/json")) {
-            return null;
-        }
-        try {
-            return JSON.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
+    private NodeHttp.Answer awaitGet(L2Node node, String path, Predicate<NodeHttp.Answer> done) throws Exception {
+        return nodeHttp.awaitGet(node, path, done);
     }
 
     private static String tx(String from, String nonce, String payloadHex) {
-        return "{\"chain_id\":1,\"from\":\"" + from + "\",\"nonce\":" + nonce + ",\"payload\":\"" + payloadHex + "\"}";
+        return NodeHttp.tx(from, nonce, payloadHex);
     }
 
-    private Answer awaitGet(L2Node node, String path, Predicate<Answer> done) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        Answer answer = get(node, path);
-        while (!done.test(answer) && System.nanoTime() - deadline < 0) {
-            Thread.sleep(20);
-            answer = get(node, path);
-        }
-        return answer;
-    }
-
-    private static void assertRefused(Answer answer, int status, RefusalCode code) {
-        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(status);
-        assertThat(answer.body().get("tx_hash").asText()).isEmpty();
-        assertThat(answer.body().get("accepted").asBoolean()).isFalse();
-        assertThat(answer.body().get("code").asText()).isEqualTo(code.name());
-        assertThat(answer.body().get("error").asText()).isNotBlank();
+    private static void assertRefused(NodeHttp.Answer answer, int status, RefusalCode code) {
+        NodeHttp.assertRefused(answer, status, code);
     }
 
     // ---- tests --------------------------------------------------------------------------------------------------
 
     @Test
     void submittedTx_isPendingThenConfirmed_andItsBatchVerifies() throws Exception {
-        Answer accepted = post(leader, "/tx", tx("alice", "1", "48656c6c6f"));
+        NodeHttp.Answer accepted = post(leader, "/tx", tx("alice", "1", "48656c6c6f"));
         assertThat(accepted.status()).isEqualTo(200);
         assertThat(accepted.body().get("accepted").asBoolean()).isTrue();
         assertThat(accepted.body().has("duplicate")).isFalse();
         String hash = accepted.body().get("tx_hash").asText();
         assertThat(hash).hasSize(64).matches("[0-9a-f]+");
 
-        Answer first = get(leader, "/tx/" + hash);
+        NodeHttp.Answer first = get(leader, "/tx/" + hash);
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.body().get("status").asText()).isIn("pending", "batched", "posted", "confirmed");
         assertThat(first.body().get("from").asText()).isEqualTo("alice");
@@ -162,18 +117,18 @@ class L2NodeHttpTest {
         assertThat(first.body().get("payload_size").asInt()).isEqualTo(5);
         assertThat(first.body().get("seq").asLong()).isPositive();
 
-        Answer duplicate = post(leader, "/tx", tx("alice", "1", "48656c6c6f"));
+        NodeHttp.Answer duplicate = post(leader, "/tx", tx("alice", "1", "48656c6c6f"));
         assertThat(duplicate.status()).isEqualTo(200);
         assertThat(duplicate.body().get("tx_hash").asText()).isEqualTo(hash);
         assertThat(duplicate.body().get("duplicate").asBoolean()).isTrue();
 
-        Answer confirmed = awaitGet(leader, "/tx/" + hash,
+        NodeHttp.Answer confirmed = awaitGet(leader, "/tx/" + hash,
                 a -> a.body().get("status").asText().equals("confirmed"));
         assertThat(confirmed.body().get("status").asText()).isEqualTo("confirmed");
         String batchHash = confirmed.body().get("batch_hash").asText();
         assertThat(confirmed.body().get("batch_number").asLong()).isPositive();
 
-        Answer batch = get(leader, "/batch/" + batchHash);
+        NodeHttp.Answer batch = get(leader, "/batch/" + batchHash);
         assertThat(batch.status()).isEqualTo(200);
         JsonNode b = batch.body();
         assertThat(b.get("batch_hash").asText()).isEqualTo(batchHash);
@@ -205,7 +160,7 @@ class L2NodeHttpTest {
         assertThat(decoded.sequencerSigHex()).isEqualTo(envelope.get("sequencer_sig").asText());
         assertThat(decoded.payload().txRoot().toHex()).isEqualTo(b.get("tx_root").asText());
 
-        Answer list = get(leader, "/batches?from=1&limit=1000");
+        NodeHttp.Answer list = get(leader, "/batches?from=1&limit=1000");
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.body().get("batches").size()).isPositive();
         assertThat(list.body().get("batches").get(0).get("batch_number").asLong()).isEqualTo(1);
@@ -221,13 +176,13 @@ class L2NodeHttpTest {
      */
     @Test
     void auditor_rebuildsAndVerifiesABatch_fromApiAnswersAlone() throws Exception {
-        Answer submitted = post(leader, "/txs", "[" + tx("auditor-a", "1", "01") + "," + tx("auditor-b", "2", "0203")
+        NodeHttp.Answer submitted = post(leader, "/txs", "[" + tx("auditor-a", "1", "01") + "," + tx("auditor-b", "2", "0203")
                 + "," + tx("auditor-c", "18446744073709551615", "") + "]");
         assertThat(submitted.status()).isEqualTo(200);
         String firstHash = submitted.body().get(0).get("tx_hash").asText();
-        Answer firstTx = awaitGet(leader, "/tx/" + firstHash,
+        NodeHttp.Answer firstTx = awaitGet(leader, "/tx/" + firstHash,
                 a -> a.status() == 200 && "confirmed".equals(a.body().get("status").asText()));
-        Answer batch = get(leader, "/batch/" + firstTx.body().get("batch_hash").asText());
+        NodeHttp.Answer batch = get(leader, "/batch/" + firstTx.body().get("batch_hash").asText());
         JsonNode b = batch.body();
 
         List<Tx> txs = new java.util.ArrayList<>();
@@ -284,10 +239,10 @@ class L2NodeHttpTest {
     void reads_answer400ForMalformedAnd404ForUnknown() throws Exception {
         assertThat(get(leader, "/tx/xyz").status()).isEqualTo(400);
         assertThat(get(leader, "/batch/" + "zz".repeat(32)).status()).isEqualTo(400);
-        Answer tx = get(leader, "/tx/" + "00".repeat(32));
+        NodeHttp.Answer tx = get(leader, "/tx/" + "00".repeat(32));
         assertThat(tx.status()).isEqualTo(404);
         assertThat(tx.body().get("error").asText()).isEqualTo("transaction not found");
-        Answer batch = get(leader, "/batch/" + "00".repeat(32));
+        NodeHttp.Answer batch = get(leader, "/batch/" + "00".repeat(32));
         assertThat(batch.status()).isEqualTo(404);
         assertThat(batch.body().get("error").asText()).isEqualTo("batch not found");
         assertThat(get(leader, "/nope").status()).isEqualTo(404);
@@ -295,10 +250,10 @@ class L2NodeHttpTest {
 
     @Test
     void status_health_readiness_andMetrics() throws Exception {
-        Answer accepted = post(leader, "/tx", tx("metrics", "7", "00"));
+        NodeHttp.Answer accepted = post(leader, "/tx", tx("metrics", "7", "00"));
         assertThat(accepted.status()).isEqualTo(200);
 
-        Answer status = get(leader, "/status");
+        NodeHttp.Answer status = get(leader, "/status");
         assertThat(status.status()).isEqualTo(200);
         JsonNode s = status.body();
         JsonNode l = s.get("leader");
@@ -318,11 +273,11 @@ class L2NodeHttpTest {
         }
 
         assertThat(get(leader, "/healthz").status()).isEqualTo(200);
-        Answer ready = awaitGet(leader, "/readyz", a -> a.status() == 200);
+        NodeHttp.Answer ready = awaitGet(leader, "/readyz", a -> a.status() == 200);
         assertThat(ready.status()).as(ready.raw().body()).isEqualTo(200);
         assertThat(ready.body().get("ready").asBoolean()).isTrue();
 
-        Answer metrics = get(leader, "/metrics");
+        NodeHttp.Answer metrics = get(leader, "/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         String text = metrics.raw().body();
         for (String name : List.of("l2_batches_pending ", "l2_batches_posted ", "l2_batches_confirmed ",
@@ -368,7 +323,7 @@ class L2NodeHttpTest {
         assertRefused(post(leader, "/tx", tx("a", "1.5", "00")), 400, RefusalCode.INVALID_FIELD);
         assertRefused(post(leader, "/tx", tx("a", "\"1\"", "00")), 400, RefusalCode.INVALID_FIELD);
         assertRefused(post(leader, "/tx", tx("a", "18446744073709551616", "00")), 400, RefusalCode.INVALID_FIELD);
-        Answer maxNonce = post(leader, "/tx", tx("a", "18446744073709551615", "00"));
+        NodeHttp.Answer maxNonce = post(leader, "/tx", tx("a", "18446744073709551615", "00"));
         assertThat(maxNonce.status()).isEqualTo(200);
         assertThat(get(leader, "/tx/" + maxNonce.body().get("tx_hash").asText()).body().get("nonce").asText())
                 .isEqualTo("18446744073709551615");
@@ -392,7 +347,7 @@ class L2NodeHttpTest {
             for (int i = 0; i < 3; i++) {
                 assertThat(post(node, "/tx", tx("cap", Integer.toString(i), "00")).status()).isEqualTo(200);
             }
-            Answer full = post(node, "/tx", tx("cap", "3", "00"));
+            NodeHttp.Answer full = post(node, "/tx", tx("cap", "3", "00"));
             assertRefused(full, 429, RefusalCode.QUEUE_FULL);
             assertThat(full.raw().headers().firstValue("Retry-After").orElseThrow()).matches("[1-9][0-9]*");
         }
@@ -402,7 +357,7 @@ class L2NodeHttpTest {
     void postTxs_answersPerTxInOrder() throws Exception {
         String body = "[" + tx("bulk", "1", "01") + "," + tx("bulk", "2", "abc") + ",{\"x\":1},"
                 + tx("bulk", "1", "01") + "," + tx("", "3", "00") + "]";
-        Answer answer = post(leader, "/txs", body);
+        NodeHttp.Answer answer = post(leader, "/txs", body);
         assertThat(answer.status()).isEqualTo(200);
         JsonNode results = answer.body();
         assertThat(results.size()).isEqualTo(5);
@@ -426,7 +381,7 @@ class L2NodeHttpTest {
 
     @Test
     void follower_servesReads_andRefusesWrites() throws Exception {
-        Answer accepted = post(leader, "/tx", tx("follow", "1", "ff"));
+        NodeHttp.Answer accepted = post(leader, "/tx", tx("follow", "1", "ff"));
         String hash = accepted.body().get("tx_hash").asText();
         Map<String, String> env = baseEnv(dir.resolve("l2.db"));
         env.put("L2_LEADER", "0");
@@ -434,15 +389,15 @@ class L2NodeHttpTest {
         try (L2Node follower = L2Node.start(NodeConfig.fromEnvironment(env))) {
             assertRefused(post(follower, "/tx", tx("follow", "2", "ff")), 403, RefusalCode.NOT_LEADER);
             assertRefused(post(follower, "/txs", "[" + tx("follow", "2", "ff") + "]"), 403, RefusalCode.NOT_LEADER);
-            Answer tx = get(follower, "/tx/" + hash);
+            NodeHttp.Answer tx = get(follower, "/tx/" + hash);
             assertThat(tx.status()).isEqualTo(200);
             assertThat(tx.body().get("from").asText()).isEqualTo("follow");
             JsonNode status = get(follower, "/status").body();
             assertThat(status.get("leader").get("is_leader").asBoolean()).isFalse();
             assertThat(status.get("leader").get("id").asText()).isEqualTo("follower-1");
-            Answer confirmed = awaitGet(leader, "/tx/" + hash, a -> a.body().get("status").asText().equals("confirmed"));
+            NodeHttp.Answer confirmed = awaitGet(leader, "/tx/" + hash, a -> a.body().get("status").asText().equals("confirmed"));
             String batchHash = confirmed.body().get("batch_hash").asText();
-            Answer batch = get(follower, "/batch/" + batchHash);
+            NodeHttp.Answer batch = get(follower, "/batch/" + batchHash);
             assertThat(batch.status()).isEqualTo(200);
             assertThat(batch.body().get("tx_hashes").toString()).contains(hash);
             assertThat(get(follower, "/batches").body().get("batches").size()).isPositive();
