@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Node throughput and latency over HTTP, as medians of RUNS runs (docs/PERFORMANCE.md, "Node over HTTP").
+#
+# Each run starts l2-node.jar as its own process on loopback with a fresh SQLite file (the node's embedded
+# defaults plus the variables the scenario names), waits for /healthz, drives it with the load generator from
+# the benchmarks jar, stops the node and keeps the generator's JSON report. At the end it prints one line per
+# scenario: every run's accepted tx/s and p99, and their medians.
+#
+# Scenarios (SCENARIOS, space separated; default: txs tx half):
+#   txs      POST /txs admission at saturation: 1,000 txs per request, 4 connections, 15 s after 5 s warm-up,
+#            L2_ADMISSION_CAP=1000000 so the pending pool never refuses (admission, not the pipeline behind it)
+#   sustained POST /txs at the default cap: the pool fills and the excess is refused (20 s after 10 s)
+#   tx       POST /tx at saturation: 32 connections, 20 s after 10 s warm-up
+#   half     POST /tx open loop at RATE tx/s (default 2500, half the 5,000 tx/s target), 32 connections, 30 s
+#            after 10 s; latency from each request's due time
+#
+# Build first: mvn -B -DskipTests package
+# Run:         scripts/node-bench.sh                   (about 5 minutes with the defaults)
+# Knobs (environment): RUNS=3 SCENARIOS="txs tx half" RATE=2500 PORT=39100 NODE_JAVA_OPTS="" KEEP=1 (keep the
+#                      work directory with every report and node log)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-3}
+SCENARIOS=${SCENARIOS:-txs tx half}
+RATE=${RATE:-2500}
+PORT=${PORT:-39100}
+NODE_JAVA_OPTS=${NODE_JAVA_OPTS:-}
+NODE_JAR=l2-examples/target/l2-node.jar
+BENCH_JAR=l2-benchmarks/target/benchmarks.jar
+URL="http://127.0.0.1:${PORT}"
+
+for jar in "$NODE_JAR" "$BENCH_JAR"; do
+    if [ ! -f "$jar" ]; then
+        echo "node-bench: $jar is missing; build with: mvn -B -DskipTests package" >&2
+        exit 2
+    fi
+done
+for tool in curl jq; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "node-bench: needs $tool on the PATH" >&2; exit 2; }
+done
+if curl -sf "$URL/healthz" >/dev/null 2>&1; then
+    echo "node-bench: something already answers on $URL; set PORT" >&2
+    exit 2
+fi
+for s in $SCENARIOS; do
+    case "$s" in txs|sustained|tx|half) ;; *) echo "node-bench: unknown scenario '$s'" >&2; exit 2 ;; esac
+done
+case "$RUNS" in ''|*[!0-9]*|0) echo "node-bench: RUNS must be a positive integer" >&2; exit 2 ;; esac
+
+WORK=$(mktemp -d /tmp/l2-node-bench.XXXXXX)
+NODE_PID=""
+cleanup() {
+    if [ -n "$NODE_PID" ]; then
+        kill "$NODE_PID" 2>/dev/null || true
+        wait "$NODE_PID" 2>/dev/null || true
+    fi
+    if [ "${KEEP:-0}" = 1 ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+start_node() { # $1 = run directory, rest = VAR=value for the node
+    local dir=$1
+    shift
+    mkdir -p "$dir"
+    # shellcheck disable=SC2086
+    env L2_LISTEN_ADDR="127.0.0.1:${PORT}" L2_STORAGE_URL="sqlite:${dir}/l2.db" "$@" \
+        java $NODE_JAVA_OPTS -jar "$NODE_JAR" >"$dir/node.log" 2>&1 &
+    NODE_PID=$!
+    for _ in $(seq 1 150); do
+        curl -sf "$URL/healthz" >/dev/null 2>&1 && return 0
+        kill -0 "$NODE_PID" 2>/dev/null || { echo "node-bench: the node did not start:" >&2; cat "$dir/node.log" >&2; exit 1; }
+        sleep 0.2
+    done
+    echo "node-bench: the node did not answer /healthz within 30 s" >&2
+    exit 1
+}
+stop_node() {
+    kill "$NODE_PID" 2>/dev/null || true
+    wait "$NODE_PID" 2>/dev/null || true
+    NODE_PID=""
+}
+load() {
+    java -cp "$BENCH_JAR" org.ippan.l2.benchmarks.load.LoadGenerator --url "$URL" --json "$@"
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "node-bench: $RUNS run(s) of: $SCENARIOS; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+for s in $SCENARIOS; do
+    for r in $(seq 1 "$RUNS"); do
+        dir="$WORK/$s-$r"
+        case "$s" in
+            txs)
+                start_node "$dir" L2_ADMISSION_CAP=1000000
+                load --endpoint txs --batch 1000 --connections 4 --duration 15s --warmup 5s >"$dir/report.json" ;;
+            sustained)
+                start_node "$dir"
+                load --endpoint txs --batch 1000 --connections 4 --duration 20s --warmup 10s >"$dir/report.json" ;;
+            tx)
+                start_node "$dir"
+                load --endpoint tx --connections 32 --duration 20s --warmup 10s >"$dir/report.json" ;;
+            half)
+                start_node "$dir"
+                load --endpoint tx --rate "$RATE" --connections 32 --duration 30s --warmup 10s >"$dir/report.json" ;;
+        esac
+        stop_node
+        jq -r --arg s "$s" --arg r "$r" --arg load "$(cut -d' ' -f1 /proc/loadavg)" \
+            '"\($s) run \($r): accepted \(.accepted_tx_per_s | floor) tx/s, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, p99.9 \(.latency_ms.p999) ms, refused \(.refused_by_code), errors \(.errors), missed \(.missed_txs // 0), load \($load)"' \
+            "$dir/report.json"
+    done
+done
+echo "medians:"
+for s in $SCENARIOS; do
+    runs=$(for r in $(seq 1 "$RUNS"); do jq -r '.accepted_tx_per_s | floor' "$WORK/$s-$r/report.json"; done | paste -sd' ')
+    p99s=$(for r in $(seq 1 "$RUNS"); do jq -r '.latency_ms.p99' "$WORK/$s-$r/report.json"; done | paste -sd' ')
+    printf '  %-9s accepted tx/s [%s] median %s; p99 ms [%s] median %s\n' "$s" "$runs" \
+        "$(tr ' ' '\n' <<<"$runs" | median)" "$p99s" "$(tr ' ' '\n' <<<"$p99s" | median)"
+done
