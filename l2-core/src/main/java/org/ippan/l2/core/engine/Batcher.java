@@ -142,6 +142,9 @@ final class Batcher implements DutyLoop {
 
     @Override
     public long nextDeadlineNs(long nowNs) {
+        if (!engine.isLeader()) {
+            return nowNs + Sequencer.NOT_LEADING_IDLE_NS;
+        }
         if (retryAtNs != Long.MIN_VALUE) {
             return retryAtNs;
         }

@@ -49,6 +49,9 @@ final class Heartbeat implements DutyLoop {
 
     @Override
     public long nextDeadlineNs(long nowNs) {
+        if (!engine.isLeader()) {
+            return nowNs + Sequencer.NOT_LEADING_IDLE_NS;
+        }
         return nextBeatNs == Long.MIN_VALUE ? nowNs : nextBeatNs;
     }
 }

@@ -393,6 +393,9 @@ final class Poster implements DutyLoop {
 
     @Override
     public synchronized long nextDeadlineNs(long nowNs) {
+        if (!engine.isLeader()) {
+            return nowNs + Sequencer.NOT_LEADING_IDLE_NS;
+        }
         long next = nextRefreshNs == Long.MIN_VALUE ? nowNs : nextRefreshNs;
         if (haltedReason != null || inFlight >= engine.config.maxPostsInFlight()) {
             // at the in-flight limit nothing can be sent before an answer arrives, and an answer wakes the loop

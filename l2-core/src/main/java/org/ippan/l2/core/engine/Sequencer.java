@@ -283,6 +283,12 @@ public final class Sequencer implements AutoCloseable {
         return timeOfLastStateChangeNs;
     }
 
+    /**
+     * How far ahead a loop's deadline lies while this engine does not lead: it has nothing to do until it leads,
+     * and {@link #start()} signals work when it does (a deadline of "now" made a runner step idle loops without end).
+     */
+    static final long NOT_LEADING_IDLE_NS = 1_000_000_000L;
+
     boolean isLeader() {
         return state == SequencerState.LEADER;
     }

@@ -3,8 +3,16 @@ package org.ippan.l2.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ippan.l2.core.engine.EngineFixture.txs;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.ippan.l2.core.batch.BatchLimits;
+import org.ippan.l2.l1.L1ChainStatus;
+import org.ippan.l2.l1.L1Inclusion;
+import org.ippan.l2.l1.L1Poster;
 import org.ippan.l2.l1.L1Submission;
+import org.ippan.l2.l1.SubmitResult;
 import org.ippan.l2.l1.memory.SimulatedL1;
 import org.ippan.l2.l1.memory.SimulatedL1.Call;
 import org.ippan.l2.l1.memory.SimulatedL1.Failure;
@@ -243,5 +251,64 @@ class ReconcilerTest {
         assertThat(f.l1.callCount(Call.GET_INCLUSION)).isGreaterThanOrEqualTo(5);
         assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
         assertThat(red).as("readiness turned red while no inclusion could be learnt").isTrue();
+    }
+
+    @Test
+    void nextDeadline_whileARoundIsOut_isNotNow_thenNowOnceL1HasAnswered() {
+        // L1's answers wake the loop (signalWork); a deadline of "now" while they were out made a runner step the
+        // reconciler in a busy loop, ~100,000 empty steps a second under load.
+        List<CompletableFuture<L1ChainStatus>> held = new ArrayList<>();
+        L1Poster slowStatus = new L1Poster() {
+            @Override
+            public CompletableFuture<SubmitResult> submit(L1Submission submission) {
+                return f.l1.submit(submission);
+            }
+
+            @Override
+            public CompletableFuture<Optional<L1Inclusion>> getInclusion(byte[] idempotencyKey) {
+                return f.l1.getInclusion(idempotencyKey);
+            }
+
+            @Override
+            public CompletableFuture<Optional<L1Inclusion>> getFinality(String l1TxId) {
+                return f.l1.getFinality(l1TxId);
+            }
+
+            @Override
+            public CompletableFuture<L1ChainStatus> chainStatus() {
+                CompletableFuture<L1ChainStatus> answer = new CompletableFuture<>();
+                held.add(answer);
+                return answer;
+            }
+
+            @Override
+            public void close() {}
+        };
+        Sequencer sequencer = f.builder(oneTxPerBatch().build(), f.storage, slowStatus).build();
+        sequencer.start();
+        commitAndPost(sequencer, 1);
+        f.l1.mineBlock();
+
+        sequencer.reconciler.requestRound();
+        assertThat(sequencer.reconciler.doWork(f.now())).as("round started").isEqualTo(1);
+        assertThat(held).hasSize(1);
+        assertThat(sequencer.reconciler.doWork(f.now())).as("nothing to do while L1 has not answered").isZero();
+        assertThat(sequencer.reconciler.nextDeadlineNs(f.now())).isGreaterThan(f.now());
+        sequencer.reconciler.requestRound(); // news from the poster does not start a second round while one is out
+        assertThat(sequencer.reconciler.nextDeadlineNs(f.now())).isGreaterThan(f.now());
+
+        held.get(0).complete(f.l1.chainStatus().join());
+        assertThat(sequencer.reconciler.nextDeadlineNs(f.now())).as("answers to apply").isEqualTo(f.now());
+        assertThat(sequencer.reconciler.doWork(f.now())).isPositive();
+        assertThat(f.status(1)).isEqualTo(L1Status.INCLUDED);
+    }
+
+    @Test
+    void nextDeadline_ofANodeThatDoesNotLead_isNotNow() {
+        Sequencer notStarted = f.builder(oneTxPerBatch().build()).build();
+        for (DutyLoop loop : notStarted.loops()) {
+            assertThat(loop.doWork(f.now())).as(loop.name()).isZero();
+            assertThat(loop.nextDeadlineNs(f.now())).as(loop.name()).isGreaterThan(f.now());
+        }
     }
 }
