@@ -95,7 +95,7 @@ final class Batcher implements DutyLoop {
         }
         if (cut > 0) {
             engine.poster.requestRefresh();
-            engine.signalWork();
+            engine.signalWork(engine.poster);
         }
         return cut;
     }

@@ -150,7 +150,8 @@ final class Poster implements DutyLoop {
         long previous = postedThrough;
         postedThrough = through;
         if (through > previous && previous >= 0) {
-            engine.signalWork();
+            engine.signalWork(engine.batcher); // it may be holding back at maxUnpostedBatches
+            engine.signalWork(engine.reconciler); // a round was requested for the batches now posted
         }
     }
 
@@ -213,7 +214,7 @@ final class Poster implements DutyLoop {
         }
         job.inFlight = future;
         inFlight++;
-        future.whenComplete((result, error) -> engine.signalWork());
+        future.whenComplete((result, error) -> engine.signalWork(this));
     }
 
     private int collectAnswers(long nowNs) {

@@ -121,7 +121,7 @@ final class Reconciler implements DutyLoop {
         round = new Round(call(engine.l1::chainStatus), posted, inclusions);
         CompletableFuture.allOf(round.inclusions().toArray(new CompletableFuture<?>[0]))
                 .thenCombine(round.status(), (a, b) -> b)
-                .whenComplete((r, e) -> engine.signalWork());
+                .whenComplete((r, e) -> engine.signalWork(this));
         return 1;
     }
 
@@ -216,7 +216,7 @@ final class Reconciler implements DutyLoop {
         }
         engine.metrics.recordBatchReposted();
         engine.poster.requestRefresh();
-        engine.signalWork();
+        engine.signalWork(engine.poster);
         return 1;
     }
 

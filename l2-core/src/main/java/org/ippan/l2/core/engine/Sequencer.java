@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.ippan.l2.core.admission.AdmissionRules;
 import org.ippan.l2.core.admission.Refusal;
 import org.ippan.l2.core.admission.RefusalCode;
@@ -97,7 +98,7 @@ public final class Sequencer implements AutoCloseable {
     private volatile SequencerState state = SequencerState.NEW;
     private volatile String stateReason = "built, not started";
     private volatile long timeOfLastStateChangeNs;
-    private volatile Runnable workListener = () -> {};
+    private volatile Consumer<DutyLoop> workListener = loop -> {};
     private volatile SequencerStatus lastStatus;
 
     final Batcher batcher;
@@ -520,7 +521,7 @@ public final class Sequencer implements AutoCloseable {
             metrics.recordAdmitted(group.size() - duplicates, duplicates,
                     nanoClock.nanoTime() - group.get(0).enqueuedNs);
             if (!added.isEmpty()) {
-                signalWork();
+                signalWork(batcher);
             }
         } catch (RuntimeException e) {
             errorHandler.onError("admission", e);
@@ -564,7 +565,7 @@ public final class Sequencer implements AutoCloseable {
     /** Asks the batcher to cut whatever is pending at its next step, without waiting for the limits. */
     public void flush() {
         batcher.requestFlush();
-        signalWork();
+        signalWork(batcher);
     }
 
     /**
@@ -575,7 +576,7 @@ public final class Sequencer implements AutoCloseable {
      */
     public boolean resumePosting() {
         boolean resumed = poster.resume();
-        signalWork();
+        signalWork(poster);
         return resumed;
     }
 
@@ -600,15 +601,35 @@ public final class Sequencer implements AutoCloseable {
 
     /**
      * Registers what to run when new work appears outside a loop step (a tx admitted, an L1 answer arrived), so a
-     * runner can step the loops at once instead of at their next deadline. {@link SequencerRunner} registers itself.
+     * runner can step the loops at once instead of at their next deadline. The listener is told which loop has
+     * the work: a tx admitted wakes the batcher, a batch cut the poster, an L1 answer the loop that asked. It is
+     * called on the thread that made the work (an admitting thread, a loop, an L1 client's thread) and must not
+     * block. {@link SequencerRunner} registers itself; one listener at a time.
      */
-    public void onWorkAvailable(Runnable listener) {
+    public void onWorkAvailable(Consumer<DutyLoop> listener) {
         this.workListener = Objects.requireNonNull(listener, "listener");
     }
 
+    /**
+     * Registers what to run when new work appears for any loop: the simple form of
+     * {@link #onWorkAvailable(Consumer)} for a host that steps every loop when told.
+     */
+    public void onWorkAvailable(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        this.workListener = loop -> listener.run();
+    }
+
+    /** Tells the listener every loop has work (the engine started leading). */
     void signalWork() {
+        for (DutyLoop loop : loops) {
+            signalWork(loop);
+        }
+    }
+
+    /** Tells the listener {@code loop} has work it did not find in its own step. */
+    void signalWork(DutyLoop loop) {
         try {
-            workListener.run();
+            workListener.accept(loop);
         } catch (RuntimeException e) {
             errorHandler.onError("work-listener", e);
         }

@@ -12,8 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Runs a {@link Sequencer}'s loops on a {@link ScheduledExecutorService} the host passes in (the engine itself
  * creates no threads). Each loop is stepped by one thread at a time; after a step that did work it runs again at
  * once, otherwise at its {@link DutyLoop#nextDeadlineNs next deadline} (at most {@code maxIdleMs} later), and at
- * once when the engine signals new work (a tx admitted, an L1 answer). {@link #close()} stops scheduling; the
- * executor stays the host's to shut down.
+ * once when the engine signals new work for it (a tx admitted wakes the batcher, an L1 answer the loop that asked;
+ * the other loops are not stepped for it). {@link #close()} stops scheduling; the executor stays the host's to shut
+ * down.
  */
 public final class SequencerRunner implements AutoCloseable {
     private final ScheduledExecutorService executor;
@@ -41,7 +42,7 @@ public final class SequencerRunner implements AutoCloseable {
         for (DutyLoop loop : sequencer.loops()) {
             drivers.add(new Driver(loop));
         }
-        sequencer.onWorkAvailable(this::wakeAll);
+        sequencer.onWorkAvailable(this::wake);
         for (Driver driver : drivers) {
             driver.schedule(0);
         }
@@ -52,6 +53,17 @@ public final class SequencerRunner implements AutoCloseable {
         for (Driver driver : drivers) {
             driver.wake();
         }
+    }
+
+    /** Steps {@code loop} as soon as possible (every loop if it is not one of this runner's). */
+    private void wake(DutyLoop loop) {
+        for (Driver driver : drivers) {
+            if (driver.loop == loop) {
+                driver.wake();
+                return;
+            }
+        }
+        wakeAll();
     }
 
     /** Stops scheduling; a step already running finishes. */

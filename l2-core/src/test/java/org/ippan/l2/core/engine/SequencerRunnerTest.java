@@ -26,6 +26,20 @@ class SequencerRunnerTest {
 
     @Test
     void runner_onARealExecutor_takesSubmittedTxsAllTheWayToConfirmed() throws Exception {
+        runsToConfirmed(5);
+    }
+
+    /**
+     * With an idle step only every minute, the txs still get through in time: every hand-off (admission to
+     * batcher, batcher to poster, L1 answers to the loop that asked) wakes the loop that has the work, and the
+     * loops' own deadlines (batch age, reconcile interval) do the rest. A missing wake-up stalls this test.
+     */
+    @Test
+    void runner_withAMinuteOfMaxIdle_isDrivenByWakeUpsAndDeadlines() throws Exception {
+        runsToConfirmed(60_000);
+    }
+
+    private static void runsToConfirmed(long maxIdleMs) throws Exception {
         InMemoryStorage storage = new InMemoryStorage();
         SimulatedL1 l1 = SimulatedL1.builder().finalityDepth(0).build();
         CountingMetrics metrics = new CountingMetrics();
@@ -37,7 +51,7 @@ class SequencerRunnerTest {
                 .errorHandler((loop, error) -> errors.add(error)).build();
         sequencer.start();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2);
-        SequencerRunner runner = new SequencerRunner(sequencer, executor, NanoClock.SYSTEM, 5);
+        SequencerRunner runner = new SequencerRunner(sequencer, executor, NanoClock.SYSTEM, maxIdleMs);
         try {
             List<SubmitResult> results = new ArrayList<>();
             for (int n = 1; n <= 100; n++) {
