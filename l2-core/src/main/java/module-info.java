@@ -14,7 +14,6 @@ module org.ippan.l2.core {
     requires org.bouncycastle.provider;
     requires org.slf4j;
     requires com.fasterxml.jackson.databind;
-    requires com.github.benmanes.caffeine;
 
     exports org.ippan.l2.core.wire;
     exports org.ippan.l2.core.admission;

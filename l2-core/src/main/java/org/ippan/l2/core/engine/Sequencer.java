@@ -1,7 +1,5 @@
 package org.ippan.l2.core.engine;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -88,7 +86,8 @@ public final class Sequencer implements AutoCloseable {
     final Health health;
     final PendingPool pool = new PendingPool();
     private final String leaderPubkey;
-    private final Cache<Hash, Long> recentTxs;
+    /** Recently admitted txs, to answer resubmissions without a write; null when {@code dedupCacheSize} is 0. */
+    private final RecentTxs recentTxs;
 
     private final ConcurrentLinkedQueue<Submission> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -122,7 +121,7 @@ public final class Sequencer implements AutoCloseable {
         this.health = new Health(config.l1FailureThreshold());
         this.leaderPubkey = signer.map(s -> Hex.encode(s.publicKey())).orElse(config.leaderId());
         // eviction on the writing thread, not later on the common pool: a size of 0 then really disables the cache
-        this.recentTxs = Caffeine.newBuilder().maximumSize(config.dedupCacheSize()).executor(Runnable::run).build();
+        this.recentTxs = config.dedupCacheSize() == 0 ? null : new RecentTxs(config.dedupCacheSize());
         this.timeOfLastStateChangeNs = nanoClock.nanoTime();
         this.batcher = new Batcher(this);
         this.poster = new Poster(this, b.randomSeed);
@@ -357,8 +356,8 @@ public final class Sequencer implements AutoCloseable {
             return CompletableFuture.completedFuture(new SubmitResult.Refused(refusal.get()));
         }
         Hash hash = tx.hash();
-        Long knownSeq = recentTxs.getIfPresent(hash);
-        if (knownSeq != null) {
+        long knownSeq = recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(Unshared.wire().bytes(hash));
+        if (knownSeq != RecentTxs.ABSENT) {
             metrics.recordDuplicatesFromCache(1);
             return CompletableFuture.completedFuture(new SubmitResult.Accepted(hash, knownSeq, true));
         }
@@ -511,10 +510,13 @@ public final class Sequencer implements AutoCloseable {
                 }
             }
             pool.appended(added);
+            Unshared.Wire hashes = Unshared.wire();
             for (int i = 0; i < group.size(); i++) {
                 Submission s = group.get(i);
                 AppendedTx a = appended.get(i);
-                recentTxs.put(s.hash, a.seq());
+                if (recentTxs != null) {
+                    recentTxs.put(hashes.bytes(s.hash), a.seq());
+                }
                 s.future.complete(new SubmitResult.Accepted(s.hash, a.seq(), a.duplicate()));
                 s.wakeWaiter();
             }

@@ -49,7 +49,7 @@ import org.ippan.l2.l1.Backoff;
  *   <tr><td>{@code l1FailureThreshold}</td><td>{@code L2_L1_FAILURE_THRESHOLD}</td><td>5</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code repostAfterMs}</td><td>{@code L2_REPOST_AFTER_MS}</td><td>60000</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code maxAdmissionGroup}</td><td>(none)</td><td>1000</td><td>1 .. 100000</td></tr>
- *   <tr><td>{@code dedupCacheSize}</td><td>(none)</td><td>100000</td><td>&gt;= 0 (0 disables the cache)</td></tr>
+ *   <tr><td>{@code dedupCacheSize}</td><td>(none)</td><td>100000</td><td>0 .. 67108864 (0 disables the cache)</td></tr>
  * </table>
  */
 public final class SequencerConfig {
@@ -520,7 +520,7 @@ public final class SequencerConfig {
         L1_FAILURE_THRESHOLD("l1FailureThreshold", "L2_L1_FAILURE_THRESHOLD", 1, Integer.MAX_VALUE),
         REPOST_AFTER_MS("repostAfterMs", "L2_REPOST_AFTER_MS", 1, Long.MAX_VALUE),
         MAX_ADMISSION_GROUP("maxAdmissionGroup", null, 1, MAX_ADMISSION_GROUP_LIMIT),
-        DEDUP_CACHE_SIZE("dedupCacheSize", null, 0, Integer.MAX_VALUE);
+        DEDUP_CACHE_SIZE("dedupCacheSize", null, 0, RecentTxs.MAX_CAPACITY);
 
         private final String field;
         private final String variable;
@@ -778,7 +778,8 @@ public final class SequencerConfig {
         }
 
         /**
-         * @param dedupCacheSize the entries of the duplicate cache, at least 0 (0 disables it)
+         * @param dedupCacheSize the entries of the duplicate cache (the most recently admitted txs), 0 to
+         *     67,108,864 (0 disables it)
          * @return this builder
          */
         public Builder dedupCacheSize(int dedupCacheSize) {

@@ -1,0 +1,180 @@
+package org.ippan.l2.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The recent-tx table against a reference model: the last {@code capacity} distinct hashes, oldest out first. */
+class RecentTxsTest {
+
+    private static byte[] hash(SplittableRandom random) {
+        byte[] hash = new byte[32];
+        random.nextBytes(hash);
+        return hash;
+    }
+
+    /** Hashes that all share their first four bytes (the table's bucket): every one collides with the others. */
+    private static byte[] collidingHash(int n) {
+        return ByteBuffer.allocate(32).putInt(0x5a5a5a5a).putInt(n).array();
+    }
+
+    private static ByteBuffer key(byte[] hash) {
+        return ByteBuffer.wrap(hash.clone());
+    }
+
+    @Test
+    void emptyTable_holdsNothing() {
+        RecentTxs recent = new RecentTxs(10);
+        assertThat(recent.seqOf(new byte[32])).isEqualTo(RecentTxs.ABSENT);
+        assertThat(recent.size()).isZero();
+    }
+
+    @Test
+    void putThenGet_andAHashPutAgain_keepsOneEntry() {
+        RecentTxs recent = new RecentTxs(4);
+        SplittableRandom random = new SplittableRandom(1);
+        byte[] a = hash(random);
+        recent.put(a, 7);
+        assertThat(recent.seqOf(a)).isEqualTo(7);
+        assertThat(recent.seqOf(a.clone())).as("by content, not identity").isEqualTo(7);
+        recent.put(a, 7); // a duplicate answered by storage
+        assertThat(recent.size()).isEqualTo(1);
+    }
+
+    @Test
+    void full_forgetsTheOldestFirst() {
+        RecentTxs recent = new RecentTxs(3);
+        byte[][] hashes = new byte[5][];
+        SplittableRandom random = new SplittableRandom(2);
+        for (int i = 0; i < 5; i++) {
+            hashes[i] = hash(random);
+            recent.put(hashes[i], i + 1);
+        }
+        assertThat(recent.size()).isEqualTo(3);
+        assertThat(recent.seqOf(hashes[0])).isEqualTo(RecentTxs.ABSENT);
+        assertThat(recent.seqOf(hashes[1])).isEqualTo(RecentTxs.ABSENT);
+        assertThat(recent.seqOf(hashes[2])).isEqualTo(3);
+        assertThat(recent.seqOf(hashes[4])).isEqualTo(5);
+    }
+
+    /**
+     * Seeded random puts (new hashes, repeats of held ones, repeats of forgotten ones) and lookups against a
+     * LinkedHashMap model, across growth of the arrays and many turns of the ring; then the same with hashes that all
+     * collide in the table, which exercises the backward-shift deletion on every eviction.
+     */
+    @Test
+    void matchesTheModel_randomAndColliding() {
+        for (int capacity : new int[] {1, 2, 7, 1000, 5000}) {
+            checkAgainstModel(capacity, 40_000, false, capacity);
+        }
+        checkAgainstModel(64, 5_000, true, 3);
+        checkAgainstModel(1500, 8_000, true, 4);
+    }
+
+    private static void checkAgainstModel(int capacity, int operations, boolean colliding, long seed) {
+        RecentTxs recent = new RecentTxs(capacity);
+        Map<ByteBuffer, Long> model = new LinkedHashMap<>();
+        List<byte[]> seen = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(seed);
+        long nextSeq = 1;
+        for (int op = 0; op < operations; op++) {
+            int kind = random.nextInt(10);
+            byte[] hash;
+            if (kind < 6 || seen.isEmpty()) {
+                hash = colliding ? collidingHash(seen.size()) : hash(random);
+                seen.add(hash);
+            } else {
+                hash = seen.get(random.nextInt(seen.size())); // held or forgotten
+            }
+            if (kind < 8) {
+                Long held = model.get(key(hash));
+                long seq = held != null ? held : nextSeq++;
+                recent.put(hash, seq);
+                if (held == null) {
+                    model.put(key(hash), seq);
+                    if (model.size() > capacity) {
+                        model.remove(model.keySet().iterator().next());
+                    }
+                }
+            }
+            Long expected = model.get(key(hash));
+            assertThat(recent.seqOf(hash)).as("op %d, capacity %d", op, capacity)
+                    .isEqualTo(expected == null ? RecentTxs.ABSENT : expected);
+        }
+        assertThat(recent.size()).isEqualTo(model.size());
+        for (byte[] hash : seen) {
+            Long expected = model.get(key(hash));
+            assertThat(recent.seqOf(hash)).isEqualTo(expected == null ? RecentTxs.ABSENT : expected);
+        }
+    }
+
+    /**
+     * Readers on other threads while one writer fills and turns the ring: a reader finds a hash with exactly the
+     * number it was put with, or not at all, never another hash's number. Bounded: fixed counts, joined with a
+     * timeout.
+     */
+    @Test
+    void concurrentReaders_seeOnlyTrueAnswers() throws Exception {
+        RecentTxs recent = new RecentTxs(2048);
+        int total = 60_000;
+        byte[][] hashes = new byte[total][];
+        Map<ByteBuffer, Long> seqOf = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(9);
+        for (int i = 0; i < total; i++) {
+            hashes[i] = hash(random);
+            seqOf.put(key(hashes[i]), (long) i + 1);
+        }
+        AtomicReference<String> wrong = new AtomicReference<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            SplittableRandom readerRandom = new SplittableRandom(100 + r);
+            Thread reader = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int n = 0; n < 200_000 && wrong.get() == null; n++) {
+                    byte[] hash = hashes[readerRandom.nextInt(total)];
+                    long seq = recent.seqOf(hash);
+                    if (seq != RecentTxs.ABSENT && seq != seqOf.get(key(hash))) {
+                        wrong.set("hash " + n + " answered " + seq + ", put with " + seqOf.get(key(hash)));
+                    }
+                }
+            }, "recent-txs-reader-" + r);
+            reader.start();
+            readers.add(reader);
+        }
+        start.countDown();
+        for (int i = 0; i < total; i++) {
+            recent.put(hashes[i], i + 1);
+        }
+        for (Thread reader : readers) {
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(reader.isAlive()).isFalse();
+        }
+        assertThat(wrong.get()).isNull();
+        assertThat(recent.seqOf(hashes[total - 1])).isEqualTo(total);
+        assertThat(recent.seqOf(hashes[total - 2049])).isEqualTo(RecentTxs.ABSENT);
+    }
+
+    @Test
+    void capacity_outOfRange_isRefused() {
+        assertThatThrownBy(() -> new RecentTxs(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("capacity");
+        assertThatThrownBy(() -> new RecentTxs(RecentTxs.MAX_CAPACITY + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+    }
+}
