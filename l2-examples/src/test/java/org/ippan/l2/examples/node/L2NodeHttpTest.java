@@ -377,6 +377,11 @@ class L2NodeHttpTest {
         assertRefused(post(leader, "/txs", tooMany.append(']').toString()), 400, RefusalCode.INVALID_JSON);
         assertRefused(post(leader, "/txs", "{}"), 400, RefusalCode.INVALID_JSON);
         assertThat(post(leader, "/txs", "[]").body().size()).isZero();
+        // the streaming reader still sees the whole body: trailing tokens or a late syntax error refuse it all
+        assertRefused(post(leader, "/txs", "[" + tx("bulk", "9", "09") + "] []"), 400, RefusalCode.INVALID_JSON);
+        assertRefused(post(leader, "/txs", "[" + tx("bulk", "9", "09") + ",{]"), 400, RefusalCode.INVALID_JSON);
+        assertThat(get(leader, "/tx/" + new Tx(1, 9, "bulk", new byte[] {9}).hash().toHex()).status())
+                .as("nothing of a refused body was admitted").isEqualTo(404);
     }
 
     @Test
