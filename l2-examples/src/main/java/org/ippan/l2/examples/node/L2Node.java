@@ -118,7 +118,7 @@ public final class L2Node implements AutoCloseable {
                 l1Config = config.l1().get();
             } else {
                 devnet = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), config.devnetBlockMs(),
-                        config.sequencer().finalityConfirmations());
+                        config.sequencer().finalityConfirmations(), config.devnetChecks());
                 l1Config = HttpL1Config.builder().baseUrl(devnet.baseUrl())
                         .chainStatusEndpoint(DevnetL1Server.PATH_STATUS)
                         .submitBatchEndpoint(DevnetL1Server.PATH_SUBMIT)

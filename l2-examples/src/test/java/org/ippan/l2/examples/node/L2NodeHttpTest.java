@@ -423,6 +423,12 @@ class L2NodeHttpTest {
         assertThat(L2Node.run(env, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8))).isEqualTo(L2Node.EXIT_CONFIG);
         env.clear();
+        env.put("L2_DEVNET_CHECK_CONTENTS", "maybe");
+        err.reset();
+        assertThat(L2Node.run(env, new java.io.PrintStream(err, true, StandardCharsets.UTF_8)))
+                .isEqualTo(L2Node.EXIT_CONFIG);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("L2_DEVNET_CHECK_CONTENTS");
+        env.clear();
         env.put("L2_MAX_WAIT_MS", "-3");
         assertThat(L2Node.run(env, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8))).isEqualTo(L2Node.EXIT_CONFIG);
