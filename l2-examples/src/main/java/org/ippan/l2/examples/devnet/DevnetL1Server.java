@@ -43,17 +43,19 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the JSON is the v1 contract envelope, strictly (fields, types, base64url), and its idempotency key matches
  *       the v1 derivation from the other fields;</li>
- *   <li>the hub payload decodes as a v1 batch envelope whose {@code envelope_hash} matches its payload, and whose
- *       signature verifies when it is signed (unsigned envelopes are accepted, as a node without a key posts
- *       them);</li>
+ *   <li>the hub payload decodes as a v1 batch envelope; when it is signed, its {@code envelope_hash} matches its
+ *       payload and its signature verifies ({@link EnvelopeVerifier#standard()}). Unsigned envelopes are accepted,
+ *       as a node without a key posts them, and their {@code envelope_hash} is not recomputed: without a signature
+ *       it authenticates nothing, and hashing the whole payload again is an auditor's check;</li>
  *   <li>{@code batch_id}, {@code tx_count} and {@code sequence} agree with the batch envelope's {@code batch_hash},
  *       {@code tx_count} and the batch number in the head of the batch it carries.</li>
  * </ul>
  * A real IPPAN CORE does not decode the L2 batch itself, so by default neither does the devnet:
  * {@link Checks#CONTENTS} (opt-in: {@link #start(InetSocketAddress, long, int, Checks)}, or
- * {@code L2_DEVNET_CHECK_CONTENTS=true} for {@link #main} and the node) also decodes the batch and re-hashes every
- * tx, requiring {@code batch_hash}, {@code tx_root}, {@code tx_count}, {@code tx_bytes}, {@code l2_chain_id} and
- * {@code created_at_ms} to match it ({@link EnvelopeVerifier#checkingBatchContents()}). Tests of the engine's
+ * {@code L2_DEVNET_CHECK_CONTENTS=true} for {@link #main} and the node) also checks every envelope's
+ * {@code envelope_hash}, decodes the batch and re-hashes every tx, requiring {@code batch_hash}, {@code tx_root},
+ * {@code tx_count}, {@code tx_bytes}, {@code l2_chain_id} and {@code created_at_ms} to match it
+ * ({@link EnvelopeVerifier#checkingBatchContents()}). Tests of the engine's
  * output use it; it cost about a third of the node's CPU under a {@code POST /txs} load, for checks that belong to
  * an auditor or a follower rather than to the L1.
  *
@@ -286,10 +288,12 @@ public final class DevnetL1Server implements AutoCloseable {
         } catch (WireFormatException e) {
             return "payload is not a v1 batch envelope: " + e.getMessage();
         }
-        VerificationResult verdict = verifier.verify(batchEnvelope);
-        if (verdict.status() != VerificationResult.Status.VALID
-                && verdict.status() != VerificationResult.Status.UNSIGNED) {
-            return verdict.status() + ": " + verdict.detail();
+        if (checks == Checks.CONTENTS || batchEnvelope.isSigned()) {
+            VerificationResult verdict = verifier.verify(batchEnvelope);
+            if (verdict.status() != VerificationResult.Status.VALID
+                    && verdict.status() != VerificationResult.Status.UNSIGNED) {
+                return verdict.status() + ": " + verdict.detail();
+            }
         }
         BatchPayload payload = batchEnvelope.payload();
         if (!payload.batchHash().toHex().equals(envelope.batchId())) {

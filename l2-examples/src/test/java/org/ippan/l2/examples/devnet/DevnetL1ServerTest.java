@@ -205,10 +205,19 @@ class DevnetL1ServerTest {
         assertThat(deep.statusCode()).isEqualTo(400);
         assertThat(errorCode(deep)).isEqualTo("invalid_batch");
         assertThat(deep.body()).contains("HASH_MISMATCH");
+        // an unsigned envelope whose envelope_hash is not its payload's: the last digit of canonical(BatchEnvelope)
+        byte[] canonical = BatchEnvelope.unsigned(BatchPayload.of(batch(4, "h"), Hash.ZERO)).encode();
+        canonical[canonical.length - 1] = (byte) (canonical[canonical.length - 1] == '0' ? '1' : '0');
+        byte[] badHash = wrap(BatchEnvelope.decode(canonical), batch(4, "h").hash().toHex(), 4, 1).canonicalJson();
+        HttpResponse<String> deepHash = post(devnet, badHash);
+        assertThat(errorCode(deepHash)).isEqualTo("invalid_batch");
+        assertThat(deepHash.body()).contains("HASH_MISMATCH");
         try (DevnetL1Server envelopeOnly = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), 3_600_000,
                 2)) {
             assertThat(JSON.readTree(post(envelopeOnly, body).body()).get("accepted").asBoolean())
                     .as("an L1 does not decode the batch").isTrue();
+            assertThat(JSON.readTree(post(envelopeOnly, badHash).body()).get("accepted").asBoolean())
+                    .as("an unsigned envelope's hash authenticates nothing; an L1 does not recompute it").isTrue();
         }
     }
 
