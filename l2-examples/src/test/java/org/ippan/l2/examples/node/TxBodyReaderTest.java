@@ -196,6 +196,30 @@ class TxBodyReaderTest {
         }
     }
 
+    @Test
+    void decodeHex_acceptsAndRefusesExactlyWhatHexDecodeDoes() {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        // hex digits of both cases, neighbours, and non-ASCII characters whose low 7 bits are hex digits
+        String alphabet = "0123456789abcdefABCDEF/:@G`g\u00b0\u00e1\u0130\u0660\uff10\u0100";
+        for (int run = 0; run < 20_000; run++) {
+            char[] chars = new char[2 * random.nextInt(5) + 3];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = random.nextInt(4) == 0 ? alphabet.charAt(random.nextInt(alphabet.length()))
+                        : "0123456789abcdefABCDEF".charAt(random.nextInt(22));
+            }
+            int length = chars.length - 3;
+            byte[] expected;
+            try {
+                expected = Hex.decode(java.nio.CharBuffer.wrap(chars, 1, length));
+            } catch (IllegalArgumentException e) {
+                expected = null;
+            }
+            assertThat(TxBodyReader.decodeHex(chars, 1, length)).as("seed %d: %s", seed, new String(chars))
+                    .isEqualTo(expected);
+        }
+    }
+
     private TxBodyReader.Many read(String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return reader.readMany(bytes, bytes.length);
