@@ -65,7 +65,7 @@ final class TxBodyReader {
             if (first == null) {
                 return new One(null, notJson("empty body"));
             }
-            Item item = readItem(p, first);
+            Item item = readItem(p, first, body, length);
             requireEnd(p);
             return new One(item, null);
         } catch (JsonProcessingException e) {
@@ -98,7 +98,7 @@ final class TxBodyReader {
                     items = null;
                     p.skipChildren();
                 } else {
-                    items.add(readItem(p, token));
+                    items.add(readItem(p, token, body, length));
                 }
             }
             requireEnd(p);
@@ -127,6 +127,7 @@ final class TxBodyReader {
 
     /** The fields of one tx object as seen so far; a repeated field overwrites. */
     private static final class Fields {
+
         JsonToken chainToken;
         long chainLong;
         BigInteger chainBig;
@@ -141,8 +142,11 @@ final class TxBodyReader {
         String payloadError;
     }
 
-    /** Reads one array item (or the {@code /tx} root) starting at {@code first}; leaves the parser on its end. */
-    private Item readItem(JsonParser p, JsonToken first) throws IOException {
+    /**
+     * Reads one array item (or the {@code /tx} root) starting at {@code first}; leaves the parser on its end.
+     * {@code body} and {@code end} are the parser's input, for {@link #readPayload}.
+     */
+    private Item readItem(JsonParser p, JsonToken first, byte[] body, int end) throws IOException {
         if (first != JsonToken.START_OBJECT) {
             p.skipChildren();
             return refused(RefusalCode.INVALID_JSON, "a tx must be a JSON object");
@@ -178,7 +182,7 @@ final class TxBodyReader {
                         }
                     }
                 }
-                case "payload" -> readPayload(p, value, f);
+                case "payload" -> readPayload(p, value, f, body, end);
                 default -> {
                     // an unknown field: ignored, whatever it holds
                 }
@@ -193,13 +197,33 @@ final class TxBodyReader {
         return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG;
     }
 
-    /** Decodes the payload while its characters are in the parser's buffer; reports in {@link #check} order. */
-    private void readPayload(JsonParser p, JsonToken value, Fields f) throws IOException {
+    /**
+     * Decodes the payload now, while the parser is on it; {@link #check} reports problems in their order. A plain
+     * hex string (no escapes: what every client sends) is decoded straight from the body's bytes, so the parser
+     * skips it instead of copying it into characters; anything else is decoded from the parser's text.
+     */
+    private void readPayload(JsonParser p, JsonToken value, Fields f, byte[] body, int end) throws IOException {
         f.payloadToken = value;
         f.payload = null;
         f.payloadError = null;
         if (value != JsonToken.VALUE_STRING) {
             return;
+        }
+        long quote = p.currentTokenLocation().getByteOffset();
+        if (quote >= 0 && quote < end && body[(int) quote] == '"') {
+            int from = (int) quote + 1;
+            int at = from;
+            while (at < end && HEX_BYTES[body[at] & 0xff] >= 0) {
+                at++;
+            }
+            if (at < end && body[at] == '"') { // a plain hex string: the parser skips it
+                int length = at - from;
+                f.payloadHexLength = length;
+                if (length % 2 == 0 && length / 2 <= maxTxSize) {
+                    f.payload = decodeHex(body, from, length);
+                }
+                return;
+            }
         }
         int length = p.getTextLength();
         f.payloadHexLength = length;
@@ -223,6 +247,8 @@ final class TxBodyReader {
 
     /** The value of each hex digit {@link Hex#decode} accepts ({@code 0-9}, {@code a-f}, {@code A-F}), else -1. */
     private static final byte[] HEX_VALUES = new byte[128];
+    /** {@link #HEX_VALUES} by unsigned byte (UTF-8 bytes from 128 up are never digits). */
+    private static final byte[] HEX_BYTES = new byte[256];
 
     static {
         java.util.Arrays.fill(HEX_VALUES, (byte) -1);
@@ -233,11 +259,12 @@ final class TxBodyReader {
             HEX_VALUES[c] = (byte) (c - 'a' + 10);
             HEX_VALUES[Character.toUpperCase(c)] = (byte) (c - 'a' + 10);
         }
+        java.util.Arrays.fill(HEX_BYTES, (byte) -1);
+        System.arraycopy(HEX_VALUES, 0, HEX_BYTES, 0, HEX_VALUES.length);
     }
 
     /**
-     * Decodes an even number of hex digits, as {@link Hex#decode} does but from the parser's buffer and by table
-     * (twice as fast on a 1,000-tx body).
+     * Decodes an even number of hex digits, as {@link Hex#decode} does but from the parser's buffer and by table.
      *
      * @return the bytes, or null if a character is not a hex digit
      */
@@ -250,6 +277,19 @@ final class TxBodyReader {
             int h = HEX_VALUES[hi & 0x7f];
             int l = HEX_VALUES[lo & 0x7f];
             bad |= h | l | -((hi | lo) >>> 7); // negative as soon as one character is not a hex digit
+            out[i] = (byte) (h << 4 | l);
+        }
+        return bad < 0 ? null : out;
+    }
+
+    /** {@link #decodeHex(char[], int, int)} of ASCII bytes. */
+    static byte[] decodeHex(byte[] ascii, int offset, int length) {
+        byte[] out = new byte[length / 2];
+        int bad = 0;
+        for (int i = 0, at = offset; i < out.length; i++, at += 2) {
+            int h = HEX_BYTES[ascii[at] & 0xff];
+            int l = HEX_BYTES[ascii[at + 1] & 0xff];
+            bad |= h | l;
             out[i] = (byte) (h << 4 | l);
         }
         return bad < 0 ? null : out;

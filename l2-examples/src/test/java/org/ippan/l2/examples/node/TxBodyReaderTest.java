@@ -118,7 +118,10 @@ class TxBodyReaderTest {
     /** Whole bodies each of which must be refused as a whole, as the tree reader refused it. */
     private static final List<String> BAD_BODIES = List.of("", " ", "{not json", "[", "[1,", "{\"a\":1} {}",
             "[] []", "[] x", "[1]]", "{\"a\":}", "[{\"chain_id\":01}]", "[NaN]", "[\"a\\x\"]",
-            "[" + "[".repeat(20) + "]".repeat(20) + "]", "[1" + "0".repeat(80) + "]", "{}", "\"x\"", "null", "3");
+            "[" + "[".repeat(20) + "]".repeat(20) + "]", "[1" + "0".repeat(80) + "]", "{}", "\"x\"", "null", "3",
+            "[{\"chain_id\":1,\"from\":\"a\",\"nonce\":1,\"payload\":\"00",
+            "[{\"chain_id\":1,\"from\":\"a\",\"nonce\":1,\"payload\":\"00\u0001\"}]",
+            "[{\"chain_id\":1,\"from\":\"a\",\"nonce\":1,\"payload\":\"0\\q\"}]");
 
     @Test
     void items_areAnsweredAsTheTreeReaderAnsweredThem() throws Exception {
@@ -197,6 +200,26 @@ class TxBodyReaderTest {
     }
 
     @Test
+    void largePayloads_areAnsweredAsTheTreeReaderAnsweredThem() throws Exception {
+        int maxTxSize = 20_000;
+        TxBodyReader large = new TxBodyReader(json.getFactory(), CHAIN_ID, maxTxSize);
+        TreeReference largeReference = new TreeReference(json, CHAIN_ID, maxTxSize);
+        SplittableRandom random = new SplittableRandom(7);
+        for (int size : new int[] {8191, 8192, 8193, 12_345, maxTxSize, maxTxSize + 1}) {
+            byte[] payload = new byte[size];
+            random.nextBytes(payload);
+            String hex = Hex.encode(payload);
+            for (String text : List.of(hex, hex.toUpperCase(java.util.Locale.ROOT), hex + "0", hex + "zz")) {
+                String body = "[" + tx("1", "\"big\"", "1", "\"" + text + "\"") + "]";
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                TxBodyReader.Many actual = large.readMany(bytes, bytes.length);
+                TreeReference.Many expected = largeReference.readMany(bytes);
+                assertSameItem(size + " bytes", actual.items().get(0), expected.items().get(0));
+            }
+        }
+    }
+
+    @Test
     void decodeHex_acceptsAndRefusesExactlyWhatHexDecodeDoes() {
         long seed = System.nanoTime();
         SplittableRandom random = new SplittableRandom(seed);
@@ -217,6 +240,11 @@ class TxBodyReaderTest {
             }
             assertThat(TxBodyReader.decodeHex(chars, 1, length)).as("seed %d: %s", seed, new String(chars))
                     .isEqualTo(expected);
+            byte[] utf8 = new String(chars).getBytes(StandardCharsets.UTF_8);
+            if (utf8.length == chars.length) { // ASCII only: the byte variant reads the same digits
+                assertThat(TxBodyReader.decodeHex(utf8, 1, length)).as("seed %d: %s", seed, new String(chars))
+                        .isEqualTo(expected);
+            }
         }
     }
 
@@ -228,7 +256,8 @@ class TxBodyReaderTest {
     private void assertSameMany(String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         byte[] padded = java.util.Arrays.copyOf(bytes, bytes.length + 7); // the reader honours the length
-        padded[bytes.length] = '}';
+        padded[bytes.length] = '"';
+        padded[bytes.length + 1] = '}';
         TxBodyReader.Many actual = reader.readMany(padded, bytes.length);
         TreeReference.Many expected = reference.readMany(bytes);
         assertSameBodyRefusal(body, actual.bodyRefusal(), expected.bodyRefusal());
