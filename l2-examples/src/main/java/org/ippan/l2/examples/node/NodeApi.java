@@ -53,6 +53,11 @@ final class NodeApi {
     /** Longest {@code from}, in UTF-8 bytes. */
     static final int MAX_FROM_BYTES = 256;
 
+    /**
+     * Largest declared {@code Content-Length} read into an array of that size at once; a longer body is read as it
+     * arrives, so a client cannot make the node allocate its whole limit by announcing it.
+     */
+    private static final long PRESIZED_BODY_LIMIT = 4L << 20;
     /** Most bytes of an over-limit body skipped before the connection is closed instead. */
     private static final long DRAIN_LIMIT = 64L << 20;
 
@@ -273,7 +278,8 @@ final class NodeApi {
 
     /**
      * Reads at most {@code limit} bytes; a longer body is refused without reading it all. A body with a
-     * {@code Content-Length} is read into an array of that size, without the copies of an unsized read.
+     * {@code Content-Length} of up to {@link #PRESIZED_BODY_LIMIT} is read into an array of that size, without the
+     * copies of an unsized read.
      */
     private Body readBody(HttpExchange exchange, int limit) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -300,7 +306,7 @@ final class NodeApi {
         byte[] bytes;
         int read;
         try (InputStream in = exchange.getRequestBody()) {
-            if (declared >= 0) {
+            if (declared >= 0 && declared <= PRESIZED_BODY_LIMIT) {
                 bytes = new byte[(int) declared];
                 read = in.readNBytes(bytes, 0, bytes.length);
             } else {

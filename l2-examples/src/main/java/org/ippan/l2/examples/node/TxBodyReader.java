@@ -18,10 +18,10 @@ import org.ippan.l2.core.wire.Tx;
 
 /**
  * Reads {@code POST /tx} and {@code POST /txs} bodies with Jackson's streaming parser straight into {@link Tx}s,
- * without building a JSON tree (a 1,000-tx body is ~0.5 MB; its tree cost more than the rest of the HTTP path).
+ * without building a JSON tree (a 1,000-tx body is ~0.5 MB) and without copying plain hex payloads into characters.
  *
- * <p>It answers exactly what the tree-based reader it replaced answered (its tests compare the two on hostile
- * bodies): the whole body must be one valid JSON document (bounded by the factory's read constraints, no trailing
+ * <p>It answers what the tree-based reader it replaced answered, code and message (its tests compare the two on
+ * hostile bodies; only Jackson's wording of a trailing token differs): the whole body must be one valid JSON document (bounded by the factory's read constraints, no trailing
  * tokens), else the request is refused as a whole with {@code INVALID_JSON}; {@code /txs} must be an array of at most
  * {@link NodeApi#MAX_BATCH_SUBMIT} items; each item is then checked on its own, in this order: an object, the four
  * fields present and not null, {@code chain_id} an integer in u64 range, {@code from} a non-empty string of at most
