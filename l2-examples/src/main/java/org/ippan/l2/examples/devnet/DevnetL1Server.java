@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.ippan.l2.core.contract.ContractException;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.envelope.BatchEnvelope;
+import org.ippan.l2.core.envelope.BatchPayload;
 import org.ippan.l2.core.envelope.EnvelopeVerifier;
 import org.ippan.l2.core.envelope.VerificationResult;
 import org.ippan.l2.core.wire.Batch;
@@ -34,11 +35,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A devnet IPPAN CORE: the L1 HTTP API of wire-format-v1 §6 over a {@link SimulatedL1} that mines a block every
- * {@code blockMs}. Every submitted {@code L2BatchEnvelopeV1} is checked before it is accepted: its idempotency key
- * must match the v1 derivation, its batch envelope must decode, its hashes must match the batch it carries
- * (signed envelopes must verify; unsigned ones are accepted, as a node without a key posts them), and
- * {@code batch_id}/{@code sequence}/{@code tx_count} must describe that batch. A replay answers
- * {@code already_known}.
+ * {@code blockMs}. A replay answers {@code already_known}.
+ *
+ * <h2>What it checks</h2>
+ * Every submitted {@code L2BatchEnvelopeV1} is checked before it is accepted, as an L1 checks what it is asked to
+ * carry ({@link Checks#ENVELOPE}, the default):
+ * <ul>
+ *   <li>the JSON is the v1 contract envelope, strictly (fields, types, base64url), and its idempotency key matches
+ *       the v1 derivation from the other fields;</li>
+ *   <li>the hub payload decodes as a v1 batch envelope; when it is signed, its {@code envelope_hash} matches its
+ *       payload and its signature verifies ({@link EnvelopeVerifier#standard()}). Unsigned envelopes are accepted,
+ *       as a node without a key posts them, and their {@code envelope_hash} is not recomputed: without a signature
+ *       it authenticates nothing, and hashing the whole payload again is an auditor's check;</li>
+ *   <li>{@code batch_id}, {@code tx_count} and {@code sequence} agree with the batch envelope's {@code batch_hash},
+ *       {@code tx_count} and the batch number in the head of the batch it carries.</li>
+ * </ul>
+ * A real IPPAN CORE does not decode the L2 batch itself, so by default neither does the devnet:
+ * {@link Checks#CONTENTS} (opt-in: {@link #start(InetSocketAddress, long, int, Checks)}, or
+ * {@code L2_DEVNET_CHECK_CONTENTS=true} for {@link #main} and the node) also checks every envelope's
+ * {@code envelope_hash}, decodes the batch and re-hashes every tx, requiring {@code batch_hash}, {@code tx_root},
+ * {@code tx_count}, {@code tx_bytes}, {@code l2_chain_id} and {@code created_at_ms} to match it
+ * ({@link EnvelopeVerifier#checkingBatchContents()}). Tests of the engine's
+ * output use it; it cost about a third of the node's CPU under a {@code POST /txs} load, for checks that belong to
+ * an auditor or a follower rather than to the L1.
  *
  * <p>Paths: {@link #PATH_STATUS}, {@link #PATH_SUBMIT}, {@link #PATH_INCLUSION} and {@link #PATH_FINALITY}
  * (the {@code L1_ENDPOINT_*} values to configure a client with). The node runs it in-process when
@@ -57,18 +76,72 @@ public final class DevnetL1Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DevnetL1Server.class);
     private static final int MAX_BODY_BYTES = 16 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where the batch's hex starts in {@code canonical(BatchEnvelope)}: head, the payload's fixed fields, length. */
+    private static final int BATCH_HEX_AT = 2 + 8 + BatchEnvelope.VERSION.length() + 8 + 32 + 32 + 8 + 4 + 8 + 32 + 8;
+    /** Bytes of a batch's head up to and including {@code batch_number}: version prefix, chain_id, batch_number. */
+    private static final int BATCH_NUMBER_END = 2 + 8 + 8;
+
+    /** How deep the devnet checks a submitted batch; see the class comment. */
+    public enum Checks {
+        /** The contract envelope, the key, the batch envelope's hash and signature, and their consistency. */
+        ENVELOPE,
+        /** {@link #ENVELOPE}, and the batch itself: decoded, every tx re-hashed, matched against its envelope. */
+        CONTENTS;
+
+        /**
+         * Reads {@code L2_DEVNET_CHECK_CONTENTS}: {@code true}/{@code 1} is {@link #CONTENTS}, {@code false}/{@code 0}
+         * or empty is {@link #ENVELOPE}.
+         *
+         * @param value the variable's value, null when unset
+         * @return the checks
+         * @throws IllegalArgumentException naming the variable if the value is none of these
+         */
+        public static Checks fromEnvironment(String value) {
+            if (value == null || value.isBlank()) {
+                return ENVELOPE;
+            }
+            String v = value.trim();
+            if (v.equals("1") || v.equalsIgnoreCase("true")) {
+                return CONTENTS;
+            }
+            if (v.equals("0") || v.equalsIgnoreCase("false")) {
+                return ENVELOPE;
+            }
+            throw new IllegalArgumentException(CHECK_CONTENTS_VARIABLE + ": expected true or false, got '" + v + "'");
+        }
+    }
+
+    /** The variable that turns on {@link Checks#CONTENTS}. */
+    public static final String CHECK_CONTENTS_VARIABLE = "L2_DEVNET_CHECK_CONTENTS";
 
     private final SimulatedL1 chain;
     private final HttpServer server;
     private final ScheduledExecutorService miner;
     private final ExecutorService handlers;
+    private final Checks checks;
+    private final EnvelopeVerifier verifier;
 
     private DevnetL1Server(SimulatedL1 chain, HttpServer server, ScheduledExecutorService miner,
-            ExecutorService handlers) {
+            ExecutorService handlers, Checks checks) {
+        this.checks = checks;
+        this.verifier = checks == Checks.CONTENTS ? EnvelopeVerifier.standard().checkingBatchContents()
+                : EnvelopeVerifier.standard();
         this.chain = chain;
         this.server = server;
         this.miner = miner;
         this.handlers = handlers;
+    }
+
+    /**
+     * Starts a devnet L1 that checks envelopes, not batch contents ({@link Checks#ENVELOPE}).
+     *
+     * @param address where to listen (port 0: any free port)
+     * @param blockMs block interval in ms, at least 1
+     * @param finalityDepth blocks on top of a block before it is final
+     * @return the running server
+     */
+    public static DevnetL1Server start(InetSocketAddress address, long blockMs, int finalityDepth) throws IOException {
+        return start(address, blockMs, finalityDepth, Checks.ENVELOPE);
     }
 
     /**
@@ -77,9 +150,12 @@ public final class DevnetL1Server implements AutoCloseable {
      * @param address where to listen (port 0: any free port)
      * @param blockMs block interval in ms, at least 1
      * @param finalityDepth blocks on top of a block before it is final
+     * @param checks how deep submitted batches are checked (see the class comment)
      * @return the running server
      */
-    public static DevnetL1Server start(InetSocketAddress address, long blockMs, int finalityDepth) throws IOException {
+    public static DevnetL1Server start(InetSocketAddress address, long blockMs, int finalityDepth, Checks checks)
+            throws IOException {
+        java.util.Objects.requireNonNull(checks, "checks");
         if (blockMs < 1) {
             throw new IllegalArgumentException("L2_DEVNET_BLOCK_MS must be >= 1, got " + blockMs);
         }
@@ -88,14 +164,14 @@ public final class DevnetL1Server implements AutoCloseable {
         HttpServer server = HttpServer.create(address, 64);
         ExecutorService handlers = Executors.newFixedThreadPool(4, daemon("devnet-l1-http"));
         ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor(daemon("devnet-l1-miner"));
-        DevnetL1Server devnet = new DevnetL1Server(chain, server, miner, handlers);
+        DevnetL1Server devnet = new DevnetL1Server(chain, server, miner, handlers, checks);
         server.createContext("/", devnet::handle);
         server.setExecutor(handlers);
         server.start();
         miner.scheduleAtFixedRate(() -> chain.advanceTo(System.currentTimeMillis()), blockMs, blockMs,
                 TimeUnit.MILLISECONDS);
-        LOG.info("devnet L1 listening on {} (block {} ms, finality depth {})", devnet.baseUrl(), blockMs,
-                finalityDepth);
+        LOG.info("devnet L1 listening on {} (block {} ms, finality depth {}, checks {})", devnet.baseUrl(), blockMs,
+                finalityDepth, checks);
         return devnet;
     }
 
@@ -111,6 +187,11 @@ public final class DevnetL1Server implements AutoCloseable {
     public String baseUrl() {
         InetSocketAddress address = server.getAddress();
         return "http://" + address.getHostString() + ":" + address.getPort();
+    }
+
+    /** @return how deep submitted batches are checked */
+    public Checks checks() {
+        return checks;
     }
 
     /** @return the simulated chain behind the server (for tests and inspection) */
@@ -199,30 +280,53 @@ public final class DevnetL1Server implements AutoCloseable {
     }
 
     /** @return what is wrong with the batch the envelope carries, or null */
-    private static String check(L2BatchEnvelopeV1 envelope) {
+    private String check(L2BatchEnvelopeV1 envelope) {
+        byte[] canonicalEnvelope = envelope.payload().payload();
         BatchEnvelope batchEnvelope;
         try {
-            batchEnvelope = BatchEnvelope.decode(envelope.payload().payload());
+            batchEnvelope = BatchEnvelope.decode(canonicalEnvelope);
         } catch (WireFormatException e) {
             return "payload is not a v1 batch envelope: " + e.getMessage();
         }
-        VerificationResult verdict = EnvelopeVerifier.standard().checkingBatchContents().verify(batchEnvelope);
-        if (verdict.status() != VerificationResult.Status.VALID
-                && verdict.status() != VerificationResult.Status.UNSIGNED) {
-            return verdict.status() + ": " + verdict.detail();
+        if (checks == Checks.CONTENTS || batchEnvelope.isSigned()) {
+            VerificationResult verdict = verifier.verify(batchEnvelope);
+            if (verdict.status() != VerificationResult.Status.VALID
+                    && verdict.status() != VerificationResult.Status.UNSIGNED) {
+                return verdict.status() + ": " + verdict.detail();
+            }
         }
-        // the verifier checked the payload's batch_hash against the batch itself: compare with that, not hash again
-        Batch batch = Batch.decode(batchEnvelope.payload().payload());
-        if (!batchEnvelope.payload().batchHash().toHex().equals(envelope.batchId())) {
+        BatchPayload payload = batchEnvelope.payload();
+        if (!payload.batchHash().toHex().equals(envelope.batchId())) {
             return "batch_id does not match the batch's hash";
         }
-        if (batch.batchNumber() != envelope.sequence()) {
-            return "sequence " + envelope.sequence() + " does not match batch number " + batch.batchNumber();
+        if (payload.txCount() != envelope.txCount()) {
+            return "tx_count " + envelope.txCount() + " does not match the batch's " + payload.txCount() + " txs";
         }
-        if (batch.txCount() != envelope.txCount()) {
-            return "tx_count " + envelope.txCount() + " does not match the batch's " + batch.txCount() + " txs";
+        if (payload.payloadSize() < Batch.OVERHEAD_BYTES) {
+            return "the batch envelope's payload is " + payload.payloadSize() + " bytes, shorter than a batch";
+        }
+        long batchNumber = batchNumber(canonicalEnvelope);
+        if (batchNumber != envelope.sequence()) {
+            return "sequence " + envelope.sequence() + " does not match batch number "
+                    + Long.toUnsignedString(batchNumber);
         }
         return null;
+    }
+
+    /**
+     * The {@code batch_number} of the batch inside a decoded {@code canonical(BatchEnvelope)}, read from the hex of
+     * the batch's head (wire format v1 §3-4: the batch is carried as a hex string after the payload's fixed
+     * fields; its head is the version prefix, {@code chain_id} and {@code batch_number}, little-endian), so that
+     * the default checks never decode the txs.
+     */
+    static long batchNumber(byte[] canonicalEnvelope) {
+        long value = 0;
+        for (int i = BATCH_NUMBER_END - 1; i >= BATCH_NUMBER_END - 8; i--) {
+            int at = BATCH_HEX_AT + 2 * i;
+            value = value << 8 | Character.digit(canonicalEnvelope[at], 16) << 4
+                    | Character.digit(canonicalEnvelope[at + 1], 16);
+        }
+        return value;
     }
 
     private void inclusion(HttpExchange exchange, String id) throws IOException, InterruptedException,
@@ -294,7 +398,8 @@ public final class DevnetL1Server implements AutoCloseable {
 
     /**
      * Runs the devnet L1 as its own process: {@code L2_DEVNET_LISTEN_ADDR} (default {@code 127.0.0.1:9944}),
-     * {@code L2_DEVNET_BLOCK_MS} (default 1000), {@code L2_DEVNET_FINALITY_DEPTH} (default 2).
+     * {@code L2_DEVNET_BLOCK_MS} (default 1000), {@code L2_DEVNET_FINALITY_DEPTH} (default 2),
+     * {@code L2_DEVNET_CHECK_CONTENTS} (default false: {@link Checks#ENVELOPE}).
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         String listen = envOr("L2_DEVNET_LISTEN_ADDR", "127.0.0.1:9944");
@@ -306,6 +411,14 @@ public final class DevnetL1Server implements AutoCloseable {
         long blockMs;
         int depth;
         int port;
+        Checks checks;
+        try {
+            checks = Checks.fromEnvironment(System.getenv(CHECK_CONTENTS_VARIABLE));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         try {
             port = Integer.parseInt(listen.substring(colon + 1));
             blockMs = Long.parseLong(envOr("L2_DEVNET_BLOCK_MS", "1000"));
@@ -315,7 +428,8 @@ public final class DevnetL1Server implements AutoCloseable {
             System.exit(2);
             return;
         }
-        DevnetL1Server devnet = start(new InetSocketAddress(listen.substring(0, colon), port), blockMs, depth);
+        DevnetL1Server devnet = start(new InetSocketAddress(listen.substring(0, colon), port), blockMs, depth,
+                checks);
         Runtime.getRuntime().addShutdownHook(new Thread(devnet::close, "devnet-l1-shutdown"));
         Thread.currentThread().join();
     }

@@ -6,7 +6,9 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -47,6 +49,7 @@ public final class L2Node implements AutoCloseable {
     private static final int LOOP_THREADS = 4;
     private static final int HTTP_THREADS = 16;
     private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
     private static final long RUNNER_MAX_IDLE_MS = 50;
     /** Longest a closing leader waits for its pending txs to be cut. */
     static final long SHUTDOWN_FLUSH_WAIT_MS = 2_000;
@@ -118,7 +121,7 @@ public final class L2Node implements AutoCloseable {
                 l1Config = config.l1().get();
             } else {
                 devnet = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), config.devnetBlockMs(),
-                        config.sequencer().finalityConfirmations());
+                        config.sequencer().finalityConfirmations(), config.devnetChecks());
                 l1Config = HttpL1Config.builder().baseUrl(devnet.baseUrl())
                         .chainStatusEndpoint(DevnetL1Server.PATH_STATUS)
                         .submitBatchEndpoint(DevnetL1Server.PATH_SUBMIT)
@@ -166,6 +169,27 @@ public final class L2Node implements AutoCloseable {
     private static void enableTcpNoDelay() {
         if (System.getProperty(NODELAY_PROPERTY) == null) {
             System.setProperty(NODELAY_PROPERTY, "true");
+        }
+    }
+
+    /**
+     * Makes {@link CompletableFuture}'s default async executor the common {@link ForkJoinPool} on a machine with 2
+     * CPUs or fewer, unless {@value #COMMON_POOL_PARALLELISM} is set on the command line. There the common pool's
+     * parallelism is {@code CPUs - 1 <= 1}, and {@code CompletableFuture} then runs every async task on a new thread;
+     * the JDK's {@code HttpClient.sendAsync} hands each answer over to that executor, so the HTTP L1 client started
+     * a thread for every L1 answer (~170 per second under a {@code POST /txs} load, with the poster's completion
+     * handlers running on them). Parallelism 2 makes it a pool of at most two reused daemon threads. The property is
+     * read once, when {@code CompletableFuture} and {@code ForkJoinPool} initialise, so this runs first in
+     * {@link #main}; a warning says so when something initialised them earlier.
+     */
+    static void useCommonPoolForAsyncCompletions() {
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
+        if (!(new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool)) {
+            LOG.warn("CompletableFuture runs async tasks on a new thread each (common pool parallelism {}): every L1 "
+                    + "answer starts a thread; set -D{}=2", ForkJoinPool.getCommonPoolParallelism(),
+                    COMMON_POOL_PARALLELISM);
         }
     }
 
@@ -230,6 +254,7 @@ public final class L2Node implements AutoCloseable {
      * with {@value #EXIT_CONFIG}, a refused start with {@value #EXIT_START}, each after one line on stderr.
      */
     public static void main(String[] args) {
+        useCommonPoolForAsyncCompletions();
         int exit = run(System.getenv(), System.err);
         if (exit != 0) {
             System.exit(exit);

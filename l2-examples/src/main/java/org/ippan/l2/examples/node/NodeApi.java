@@ -1,8 +1,9 @@
 package org.ippan.l2.examples.node;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,11 +53,15 @@ final class NodeApi {
     /** Longest {@code from}, in UTF-8 bytes. */
     static final int MAX_FROM_BYTES = 256;
 
+    /**
+     * Largest declared {@code Content-Length} read into an array of that size at once; a longer body is read as it
+     * arrives, so a client cannot make the node allocate its whole limit by announcing it.
+     */
+    private static final long PRESIZED_BODY_LIMIT = 4L << 20;
     /** Most bytes of an over-limit body skipped before the connection is closed instead. */
     private static final long DRAIN_LIMIT = 64L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeApi.class);
-    private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
     private static final String JSON_TYPE = "application/json";
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -66,6 +71,7 @@ final class NodeApi {
     private final int txBodyLimit;
     private final int txsBodyLimit;
     private final ObjectMapper json;
+    private final TxBodyReader txReader;
 
     NodeApi(Sequencer sequencer, Storage storage, CountingMetrics metrics) {
         this.sequencer = sequencer;
@@ -84,6 +90,8 @@ final class NodeApi {
         this.json = new ObjectMapper(JsonFactory.builder().streamReadConstraints(constraints).build())
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+        this.txReader = new TxBodyReader(json.getFactory(), sequencer.config().chainId(),
+                sequencer.config().maxTxSize());
     }
 
     /** The HTTP status of a refusal code. */
@@ -176,17 +184,21 @@ final class NodeApi {
             refuse(exchange, body.refusal);
             return;
         }
-        Parsed parsed = parseTx(body.node);
-        if (parsed.refusal != null) {
-            metrics.recordRejected(parsed.refusal.code(), 1);
-            refuse(exchange, parsed.refusal);
+        TxBodyReader.One one = txReader.readOne(body.bytes, body.length);
+        if (one.bodyRefusal() != null) {
+            refuseCounted(exchange, one.bodyRefusal());
             return;
         }
-        SubmitResult result = sequencer.submit(parsed.tx);
+        TxBodyReader.Item parsed = one.item();
+        if (parsed.refusal() != null) {
+            refuseCounted(exchange, parsed.refusal());
+            return;
+        }
+        SubmitResult result = sequencer.submit(parsed.tx());
         if (result instanceof SubmitResult.Refused refused) {
             refuse(exchange, refused.refusal());
         } else {
-            sendJson(exchange, 200, resultJson(result));
+            sendJson(exchange, 200, g -> writeResult(g, result));
         }
     }
 
@@ -201,39 +213,34 @@ final class NodeApi {
             refuse(exchange, body.refusal);
             return;
         }
-        if (!body.node.isArray()) {
-            refuseCounted(exchange, Refusal.of(RefusalCode.INVALID_JSON, "the body must be a JSON array of txs"));
+        TxBodyReader.Many many = txReader.readMany(body.bytes, body.length);
+        if (many.bodyRefusal() != null) {
+            refuseCounted(exchange, many.bodyRefusal());
             return;
         }
-        if (body.node.size() > MAX_BATCH_SUBMIT) {
-            refuseCounted(exchange, Refusal.of(RefusalCode.INVALID_JSON,
-                    "at most " + MAX_BATCH_SUBMIT + " txs per request, got " + body.node.size()));
-            return;
-        }
-        int n = body.node.size();
+        List<TxBodyReader.Item> items = many.items();
+        int n = items.size();
         SubmitResult[] results = new SubmitResult[n];
         List<Tx> valid = new ArrayList<>(n);
-        List<Integer> positions = new ArrayList<>(n);
+        int[] positions = new int[n];
         for (int i = 0; i < n; i++) {
-            Parsed parsed = parseTx(body.node.get(i));
-            if (parsed.refusal != null) {
-                metrics.recordRejected(parsed.refusal.code(), 1);
-                results[i] = new SubmitResult.Refused(parsed.refusal);
+            TxBodyReader.Item parsed = items.get(i);
+            if (parsed.refusal() != null) {
+                metrics.recordRejected(parsed.refusal().code(), 1);
+                results[i] = new SubmitResult.Refused(parsed.refusal());
             } else {
-                valid.add(parsed.tx);
-                positions.add(i);
+                positions[valid.size()] = i;
+                valid.add(parsed.tx());
             }
         }
         if (!valid.isEmpty()) {
             List<SubmitResult> submitted = sequencer.submitAll(valid);
             for (int k = 0; k < submitted.size(); k++) {
-                results[positions.get(k)] = submitted.get(k);
+                results[positions[k]] = submitted.get(k);
             }
         }
-        ArrayNode out = json.createArrayNode();
         long retryAfterMs = 0;
         for (SubmitResult result : results) {
-            out.add(resultJson(result));
             if (result instanceof SubmitResult.Refused refused
                     && refused.refusal().code() == RefusalCode.QUEUE_FULL) {
                 retryAfterMs = Math.max(retryAfterMs, refused.refusal().retryAfterMs());
@@ -243,7 +250,13 @@ final class NodeApi {
         if (retryAfterMs > 0) {
             exchange.getResponseHeaders().set("Retry-After", Long.toString(retryAfterSeconds(retryAfterMs)));
         }
-        sendJson(exchange, 200, out);
+        sendJson(exchange, 200, g -> {
+            g.writeStartArray();
+            for (SubmitResult result : results) {
+                writeResult(g, result);
+            }
+            g.writeEndArray();
+        }, 48 + 96 * n);
     }
 
     /**
@@ -260,11 +273,14 @@ final class NodeApi {
         };
     }
 
-    private record Body(JsonNode node, Refusal refusal) {}
+    /** A request body: its first {@code length} bytes of {@code bytes}, or why it was refused. */
+    private record Body(byte[] bytes, int length, Refusal refusal) {}
 
-    private record Parsed(Tx tx, Refusal refusal) {}
-
-    /** Reads at most {@code limit} bytes and parses them; a longer body is refused without reading it all. */
+    /**
+     * Reads at most {@code limit} bytes; a longer body is refused without reading it all. A body with a
+     * {@code Content-Length} of up to {@link #PRESIZED_BODY_LIMIT} is read into an array of that size, without the
+     * copies of an unsized read.
+     */
     private Body readBody(HttpExchange exchange, int limit) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
@@ -272,34 +288,39 @@ final class NodeApi {
                 if (Long.parseLong(length.trim()) > limit) {
                     discard(exchange);
                     metrics.recordRejected(RefusalCode.BODY_TOO_LARGE, 1);
-                    return new Body(null, Refusal.of(RefusalCode.BODY_TOO_LARGE,
+                    return new Body(null, 0, Refusal.of(RefusalCode.BODY_TOO_LARGE,
                             "the body is over the " + limit + "-byte limit"));
                 }
             } catch (NumberFormatException e) {
                 // the server checks the framing; fall through to the bounded read
             }
         }
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(limit + 1);
+        long declared = -1;
+        if (length != null) {
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                declared = -1;
+            }
         }
-        if (bytes.length > limit) {
+        byte[] bytes;
+        int read;
+        try (InputStream in = exchange.getRequestBody()) {
+            if (declared >= 0 && declared <= PRESIZED_BODY_LIMIT) {
+                bytes = new byte[(int) declared];
+                read = in.readNBytes(bytes, 0, bytes.length);
+            } else {
+                bytes = in.readNBytes(limit + 1);
+                read = bytes.length;
+            }
+        }
+        if (read > limit) {
             discard(exchange);
             metrics.recordRejected(RefusalCode.BODY_TOO_LARGE, 1);
-            return new Body(null, Refusal.of(RefusalCode.BODY_TOO_LARGE,
+            return new Body(null, 0, Refusal.of(RefusalCode.BODY_TOO_LARGE,
                     "the body is over the " + limit + "-byte limit"));
         }
-        try {
-            JsonNode node = json.readTree(bytes);
-            if (node == null || node.isMissingNode()) {
-                throw new IllegalArgumentException("empty body");
-            }
-            return new Body(node, null);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            metrics.recordRejected(RefusalCode.INVALID_JSON, 1);
-            return new Body(null, Refusal.of(RefusalCode.INVALID_JSON, "the body is not valid JSON: "
-                    + firstLine(e.getMessage())));
-        }
+        return new Body(bytes, read, null);
     }
 
     /**
@@ -322,75 +343,6 @@ final class NodeApi {
         }
     }
 
-    /**
-     * Checks the request shape; the admission rules proper (chain id, sizes, {@code from}) are the engine's, except
-     * what cannot reach it (a nonce or payload that is not representable).
-     */
-    private Parsed parseTx(JsonNode node) {
-        if (node == null || !node.isObject()) {
-            return refused(RefusalCode.INVALID_JSON, "a tx must be a JSON object");
-        }
-        for (String field : List.of("chain_id", "from", "nonce", "payload")) {
-            if (!node.hasNonNull(field)) {
-                return refused(RefusalCode.INVALID_JSON, "missing field " + field);
-            }
-        }
-        JsonNode chainNode = node.get("chain_id");
-        if (!chainNode.isIntegralNumber()) {
-            return refused(RefusalCode.INVALID_JSON, "chain_id must be an unsigned integer");
-        }
-        BigInteger chain = chainNode.bigIntegerValue();
-        if (chain.signum() < 0 || chain.compareTo(U64_MAX) > 0) {
-            return refused(RefusalCode.CHAIN_ID_MISMATCH, "chain_id " + chain + " is not "
-                    + Long.toUnsignedString(sequencer.config().chainId()));
-        }
-        JsonNode fromNode = node.get("from");
-        if (!fromNode.isTextual()) {
-            return refused(RefusalCode.INVALID_FIELD, "from must be a string");
-        }
-        String from = fromNode.textValue();
-        int fromBytes = from.getBytes(StandardCharsets.UTF_8).length;
-        if (from.isEmpty() || fromBytes > MAX_FROM_BYTES) {
-            return refused(RefusalCode.INVALID_FIELD, from.isEmpty() ? "from must not be empty"
-                    : "from is " + fromBytes + " UTF-8 bytes, at most " + MAX_FROM_BYTES + " allowed");
-        }
-        JsonNode nonceNode = node.get("nonce");
-        if (!nonceNode.isIntegralNumber()) {
-            return refused(RefusalCode.INVALID_FIELD, "nonce must be a non-negative integer");
-        }
-        BigInteger nonce = nonceNode.bigIntegerValue();
-        if (nonce.signum() < 0 || nonce.compareTo(U64_MAX) > 0) {
-            return refused(RefusalCode.INVALID_FIELD, "nonce must be in 0..2^64-1, got " + nonce);
-        }
-        JsonNode payloadNode = node.get("payload");
-        if (!payloadNode.isTextual()) {
-            return refused(RefusalCode.INVALID_PAYLOAD, "payload must be a hex string");
-        }
-        String payloadHex = payloadNode.textValue();
-        if (payloadHex.length() % 2 != 0) {
-            return refused(RefusalCode.INVALID_PAYLOAD, "payload hex has odd length " + payloadHex.length());
-        }
-        if (payloadHex.length() / 2 > sequencer.config().maxTxSize()) {
-            return refused(RefusalCode.TX_TOO_LARGE, "payload is " + payloadHex.length() / 2
-                    + " bytes, at most " + sequencer.config().maxTxSize() + " allowed");
-        }
-        byte[] payload;
-        try {
-            payload = Hex.decode(payloadHex);
-        } catch (IllegalArgumentException e) {
-            return refused(RefusalCode.INVALID_PAYLOAD, "payload is not hex: " + e.getMessage());
-        }
-        try {
-            return new Parsed(new Tx(chain.longValue(), nonce.longValue(), from, payload), null);
-        } catch (IllegalArgumentException e) {
-            return refused(RefusalCode.INVALID_FIELD, e.getMessage());
-        }
-    }
-
-    private static Parsed refused(RefusalCode code, String message) {
-        return new Parsed(null, Refusal.of(code, message));
-    }
-
     private void refuseCounted(HttpExchange exchange, Refusal refusal) throws IOException {
         metrics.recordRejected(refusal.code(), 1);
         refuse(exchange, refusal);
@@ -401,27 +353,35 @@ final class NodeApi {
             exchange.getResponseHeaders().set("Retry-After",
                     Long.toString(retryAfterSeconds(refusal.retryAfterMs())));
         }
-        sendJson(exchange, httpStatus(refusal.code()), refusalJson(refusal));
+        sendJson(exchange, httpStatus(refusal.code()), g -> writeRefusal(g, refusal));
     }
 
     private static long retryAfterSeconds(long retryAfterMs) {
         return Math.max(1, (retryAfterMs + 999) / 1000);
     }
 
-    private ObjectNode resultJson(SubmitResult result) {
+    /** {@code {"tx_hash", "accepted", "duplicate"?}} or, refused, {@code {"tx_hash": "", "accepted": false, …}}. */
+    private static void writeResult(JsonGenerator g, SubmitResult result) throws IOException {
         if (result instanceof SubmitResult.Accepted accepted) {
-            ObjectNode node = json.createObjectNode().put("tx_hash", accepted.txHash().toHex()).put("accepted", true);
+            g.writeStartObject();
+            g.writeStringField("tx_hash", accepted.txHash().toHex());
+            g.writeBooleanField("accepted", true);
             if (accepted.duplicate()) {
-                node.put("duplicate", true);
+                g.writeBooleanField("duplicate", true);
             }
-            return node;
+            g.writeEndObject();
+        } else {
+            writeRefusal(g, ((SubmitResult.Refused) result).refusal());
         }
-        return refusalJson(((SubmitResult.Refused) result).refusal());
     }
 
-    private ObjectNode refusalJson(Refusal refusal) {
-        return json.createObjectNode().put("tx_hash", "").put("accepted", false).put("error", refusal.message())
-                .put("code", refusal.code().name());
+    private static void writeRefusal(JsonGenerator g, Refusal refusal) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("tx_hash", "");
+        g.writeBooleanField("accepted", false);
+        g.writeStringField("error", refusal.message());
+        g.writeStringField("code", refusal.code().name());
+        g.writeEndObject();
     }
 
     // ---- reads --------------------------------------------------------------------------------------------------
@@ -614,16 +574,26 @@ final class NodeApi {
         return json.createObjectNode().put("error", message);
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
-
     private void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
         send(exchange, status, JSON_TYPE, json.writeValueAsBytes(body));
+    }
+
+    /** Writes one JSON value with a generator, no tree in between. */
+    @FunctionalInterface
+    private interface JsonWriter {
+        void write(JsonGenerator generator) throws IOException;
+    }
+
+    private void sendJson(HttpExchange exchange, int status, JsonWriter body) throws IOException {
+        sendJson(exchange, status, body, 256);
+    }
+
+    private void sendJson(HttpExchange exchange, int status, JsonWriter body, int sizeHint) throws IOException {
+        ByteArrayBuilder out = new ByteArrayBuilder(sizeHint);
+        try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+            body.write(g);
+        }
+        send(exchange, status, JSON_TYPE, out.toByteArray());
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {

@@ -6,28 +6,33 @@ import java.util.Objects;
 import java.util.Optional;
 import org.ippan.l2.core.engine.ConfigException;
 import org.ippan.l2.core.engine.SequencerConfig;
+import org.ippan.l2.examples.devnet.DevnetL1Server;
 import org.ippan.l2.l1.http.HttpL1Config;
 
 /**
  * The whole configuration of the example node, read from environment variables: the node's own
- * ({@code L2_LISTEN_ADDR}, {@code L2_STORAGE_URL}, {@code L2_DEVNET_BLOCK_MS}), the engine's
+ * ({@code L2_LISTEN_ADDR}, {@code L2_STORAGE_URL}, {@code L2_DEVNET_BLOCK_MS}, {@code L2_DEVNET_CHECK_CONTENTS}), the
+ * engine's
  * ({@link SequencerConfig#fromEnvironment}) and, when {@code L1_BASE_URL} is set, the L1 client's
  * ({@link HttpL1Config#fromEnvironment}). Without {@code L1_BASE_URL} the node runs an embedded devnet L1.
  *
  * @param listenAddress where the HTTP API listens
  * @param storageUrl the storage URL ({@code sqlite:PATH} or {@code jdbc:postgresql://…})
  * @param devnetBlockMs block interval of the embedded devnet L1, at least 1
+ * @param devnetChecks how deep the embedded devnet L1 checks posted batches ({@link DevnetL1Server.Checks})
  * @param sequencer the engine configuration
  * @param l1 the L1 client configuration, empty to run the embedded devnet
  */
 public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, long devnetBlockMs,
-        SequencerConfig sequencer, Optional<HttpL1Config> l1) {
+        DevnetL1Server.Checks devnetChecks, SequencerConfig sequencer, Optional<HttpL1Config> l1) {
     /** {@code L2_LISTEN_ADDR}. */
     public static final String LISTEN_ADDR = "L2_LISTEN_ADDR";
     /** {@code L2_STORAGE_URL}. */
     public static final String STORAGE_URL = "L2_STORAGE_URL";
     /** {@code L2_DEVNET_BLOCK_MS}. */
     public static final String DEVNET_BLOCK_MS = "L2_DEVNET_BLOCK_MS";
+    /** {@code L2_DEVNET_CHECK_CONTENTS}. */
+    public static final String DEVNET_CHECK_CONTENTS = DevnetL1Server.CHECK_CONTENTS_VARIABLE;
     /** {@code L1_BASE_URL}. */
     public static final String L1_BASE_URL = "L1_BASE_URL";
 
@@ -42,6 +47,7 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
     public NodeConfig {
         Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(storageUrl, "storageUrl");
+        Objects.requireNonNull(devnetChecks, "devnetChecks");
         Objects.requireNonNull(sequencer, "sequencer");
         Objects.requireNonNull(l1, "l1");
         if (devnetBlockMs < 1) {
@@ -66,11 +72,18 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
         if (block.isPresent()) {
             blockMs = parsePositive(DEVNET_BLOCK_MS, block.get());
         }
+        Optional<String> checksText = text(env, DEVNET_CHECK_CONTENTS);
+        DevnetL1Server.Checks checks;
+        try {
+            checks = DevnetL1Server.Checks.fromEnvironment(checksText.orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(DEVNET_CHECK_CONTENTS, "expected true or false", checksText.orElse(""));
+        }
         SequencerConfig sequencer = SequencerConfig.fromEnvironment(env);
         Optional<HttpL1Config> l1 = text(env, L1_BASE_URL).isPresent()
                 ? Optional.of(HttpL1Config.fromEnvironment(env))
                 : Optional.empty();
-        return new NodeConfig(listen, storage, blockMs, sequencer, l1);
+        return new NodeConfig(listen, storage, blockMs, checks, sequencer, l1);
     }
 
     private static Optional<String> text(Map<String, String> env, String name) {

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class DevnetEndToEndTest {
     @Test
     void sequencer_postsToTheDevnetOverHttp_andEveryBatchIsConfirmedOnce() throws Exception {
-        try (DevnetL1Server devnet = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), 20, 1)) {
+        try (DevnetL1Server devnet = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), 20, 1,
+                DevnetL1Server.Checks.CONTENTS)) {
             HttpL1Config l1Config = HttpL1Config.builder().baseUrl(devnet.baseUrl())
                     .chainStatusEndpoint(DevnetL1Server.PATH_STATUS)
                     .submitBatchEndpoint(DevnetL1Server.PATH_SUBMIT)

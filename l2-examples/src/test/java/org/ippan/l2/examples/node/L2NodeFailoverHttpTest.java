@@ -41,7 +41,7 @@ class L2NodeFailoverHttpTest {
 
     /** One devnet L1 every node of a test posts to, so "confirmed once on L1" can be checked across leaders. */
     private static DevnetL1Server devnet() throws Exception {
-        return DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), 20, 1);
+        return DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), 20, 1, DevnetL1Server.Checks.CONTENTS);
     }
 
     private static Map<String, String> env(Path db, DevnetL1Server l1, String leaderId, long term, boolean leader) {

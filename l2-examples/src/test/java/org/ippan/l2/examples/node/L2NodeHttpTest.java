@@ -377,6 +377,11 @@ class L2NodeHttpTest {
         assertRefused(post(leader, "/txs", tooMany.append(']').toString()), 400, RefusalCode.INVALID_JSON);
         assertRefused(post(leader, "/txs", "{}"), 400, RefusalCode.INVALID_JSON);
         assertThat(post(leader, "/txs", "[]").body().size()).isZero();
+        // the streaming reader still sees the whole body: trailing tokens or a late syntax error refuse it all
+        assertRefused(post(leader, "/txs", "[" + tx("bulk", "9", "09") + "] []"), 400, RefusalCode.INVALID_JSON);
+        assertRefused(post(leader, "/txs", "[" + tx("bulk", "9", "09") + ",{]"), 400, RefusalCode.INVALID_JSON);
+        assertThat(get(leader, "/tx/" + new Tx(1, 9, "bulk", new byte[] {9}).hash().toHex()).status())
+                .as("nothing of a refused body was admitted").isEqualTo(404);
     }
 
     @Test
@@ -417,6 +422,12 @@ class L2NodeHttpTest {
         env.put("L2_LISTEN_ADDR", "nohost");
         assertThat(L2Node.run(env, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8))).isEqualTo(L2Node.EXIT_CONFIG);
+        env.clear();
+        env.put("L2_DEVNET_CHECK_CONTENTS", "maybe");
+        err.reset();
+        assertThat(L2Node.run(env, new java.io.PrintStream(err, true, StandardCharsets.UTF_8)))
+                .isEqualTo(L2Node.EXIT_CONFIG);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("L2_DEVNET_CHECK_CONTENTS");
         env.clear();
         env.put("L2_MAX_WAIT_MS", "-3");
         assertThat(L2Node.run(env, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,

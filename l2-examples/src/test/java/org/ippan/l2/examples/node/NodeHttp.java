@@ -46,6 +46,7 @@ final class NodeHttp {
         env.put("L2_FINALITY_CONFIRMATIONS", "1");
         env.put("L2_RECONCILE_MS", "20");
         env.put("L2_HEARTBEAT_MS", "100");
+        env.put("L2_DEVNET_CHECK_CONTENTS", "true"); // the devnet re-checks every batch the node cuts
         return env;
     }
 

@@ -105,7 +105,8 @@ class NodeKillNineCrashTest {
         long startupNanos = 0;
         int kills = 0;
 
-        try (DevnetL1Server devnet = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), 20, 1)) {
+        try (DevnetL1Server devnet = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), 20, 1,
+                DevnetL1Server.Checks.CONTENTS)) {
             Map<String, String> env = nodeEnv(db, key, devnet);
             for (int cycle = 1; cycle <= cycles; cycle++) {
                 long t0 = System.nanoTime();

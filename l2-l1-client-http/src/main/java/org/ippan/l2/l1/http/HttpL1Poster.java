@@ -24,7 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.ippan.l2.l1.L1ChainStatus;
 import org.ippan.l2.l1.L1Exception;
@@ -96,9 +98,16 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Threads and close.</b> The poster creates no threads of its own. The {@link HttpClient} is either
  *       created by {@link #HttpL1Poster(HttpL1Config)} (owned: it runs its selector thread and a default
  *       executor) or passed in by the host (not owned: the host's executor, proxy and TLS settings apply, and the
- *       host closes it). Futures complete on the client's threads, timeouts on the JDK's shared
- *       {@code CompletableFuture} delay scheduler. {@link #close()} refuses later calls and aborts the calls in
- *       flight (their requests are cancelled; their futures fail as above, as if the connection had been closed).
+ *       host closes it). Futures complete on the threads of {@code CompletableFuture}'s default async executor
+ *       (the JDK's {@code sendAsync} hands every answer over to it), timeouts on the JDK's shared
+ *       {@code CompletableFuture} delay scheduler. <b>Hosts on 2 CPUs or fewer:</b> that executor is the common
+ *       {@link java.util.concurrent.ForkJoinPool} only when its parallelism is above 1, which it is not by default
+ *       there ({@code CPUs - 1}); otherwise the JDK starts a new thread for every answer (hundreds per second
+ *       under load). Start such a JVM with {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} (or
+ *       set that property before anything uses {@code CompletableFuture}, as the example node's {@code main}
+ *       does); the poster logs a warning once when it finds the thread-per-task executor.
+ *       {@link #close()} refuses later calls and aborts the calls in flight (their requests are cancelled; their
+ *       futures fail as above, as if the connection had been closed).
  *       Java 17's {@code HttpClient} has no {@code close()}: an owned client is released by dropping the
  *       reference, and its selector thread ends once the client is unreachable.</li>
  *   <li><b>Secrets.</b> The API key is never logged; failures are logged at debug level, without headers.</li>
@@ -116,6 +125,9 @@ public final class HttpL1Poster implements L1Poster {
 
     /** How much of an error answer's body goes into an exception message. */
     private static final int MAX_BODY_IN_MESSAGE = 200;
+
+    /** Whether the thread-per-answer warning was logged (once per process). */
+    private static final AtomicBoolean THREAD_PER_ANSWER_WARNED = new AtomicBoolean();
 
     /** What a call does with the answer; throws an {@link L1Exception} for a failure. */
     @FunctionalInterface
@@ -167,6 +179,22 @@ public final class HttpL1Poster implements L1Poster {
         this.json = new L1Json(config.maxResponseBytes());
         this.timeout = Duration.ofMillis(config.timeoutMs());
         this.bodyHandler = BoundedBodySubscriber.handler(config.maxResponseBytes());
+        if (!completesOnAPool() && THREAD_PER_ANSWER_WARNED.compareAndSet(false, true)) {
+            LOG.warn("CompletableFuture's default executor starts a thread per task here (common pool parallelism "
+                    + "{}): every L1 answer will start a thread; run with "
+                    + "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                    ForkJoinPool.getCommonPoolParallelism());
+        }
+    }
+
+    /**
+     * Whether the JDK's {@code sendAsync} completions run on a pool (the common {@link ForkJoinPool}) rather than on
+     * a new thread per answer; see the class comment.
+     *
+     * @return true if {@code CompletableFuture}'s default async executor is the common pool
+     */
+    static boolean completesOnAPool() {
+        return new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool;
     }
 
     private static HttpClient newClient(HttpL1Config config) {
