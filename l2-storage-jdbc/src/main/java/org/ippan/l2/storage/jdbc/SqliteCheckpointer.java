@@ -31,7 +31,7 @@ import org.ippan.l2.storage.StorageException;
 final class SqliteCheckpointer {
 
     /** The writer's auto-checkpoint limit once checkpoints are run here, in WAL bytes. */
-    static final long FALLBACK_AUTOCHECKPOINT_BYTES = 256L << 20;
+    static final long FALLBACK_AUTOCHECKPOINT_BYTES = 512L << 20;
     /** Background rounds at most before the tail is taken on the writer's connection. */
     static final int MAX_ROUNDS = 3;
     /** WAL bytes appended during a round small enough to copy under the writer's lock. */
