@@ -17,8 +17,9 @@ import org.ippan.l2.storage.StorageException;
  * lock; commits go on appending to the WAL meanwhile). A few such rounds shrink what was appended during the
  * previous one; the last few frames are then checkpointed on the writer's own connection, under its lock, so that
  * no commit lands in between and the whole WAL is in the database: the next write transaction then starts the WAL
- * over from its beginning, which keeps the file bounded. Only that short tail waits for admission, and admission
- * only for it.
+ * over from its beginning, which keeps the file bounded. Only that tail holds admission up; under sustained load,
+ * when commits append about as fast as a round copies, it is what the last round left (a median 146 ms, up to
+ * ~370 ms, in docs/PERFORMANCE.md), not the ~1 MiB the rounds aim for.
  *
  * <p>Durability is SQLite's own: a checkpoint only copies committed frames, fsyncs the database file (the second
  * connection runs at {@code synchronous=FULL} too) before it records them as copied, and a crash at any point
