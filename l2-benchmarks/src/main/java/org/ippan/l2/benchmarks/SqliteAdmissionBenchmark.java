@@ -239,6 +239,7 @@ public class SqliteAdmissionBenchmark {
             connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("raw.db"));
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA busy_timeout = 10000");
+                statement.execute("PRAGMA page_size = " + JdbcStorage.DEFAULT_SQLITE_PAGE_SIZE); // as the library's
                 try (ResultSet mode = statement.executeQuery("PRAGMA journal_mode = WAL")) {
                     if (!mode.next() || !"wal".equalsIgnoreCase(mode.getString(1))) {
                         throw new IllegalStateException("SQLite did not switch to WAL");

@@ -51,6 +51,8 @@ public final class L2Node implements AutoCloseable {
     private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
     static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
     private static final long RUNNER_MAX_IDLE_MS = 50;
+    /** How often the SQLite write-ahead log is copied into the database, off the admission path. */
+    private static final long STORAGE_CHECKPOINT_MS = 1_000;
     /** Longest a closing leader waits for its pending txs to be cut. */
     static final long SHUTDOWN_FLUSH_WAIT_MS = 2_000;
 
@@ -136,6 +138,10 @@ public final class L2Node implements AutoCloseable {
             sequencer.start();
             loopExecutor = Executors.newScheduledThreadPool(LOOP_THREADS, threads("l2-loop"));
             runner = new SequencerRunner(sequencer, loopExecutor, NanoClock.SYSTEM, RUNNER_MAX_IDLE_MS);
+            if (storage instanceof JdbcStorage jdbc) {
+                loopExecutor.scheduleWithFixedDelay(() -> checkpoint(jdbc), STORAGE_CHECKPOINT_MS,
+                        STORAGE_CHECKPOINT_MS, TimeUnit.MILLISECONDS);
+            }
             NodeApi api = new NodeApi(sequencer, storage, metrics);
             HttpServer server = HttpServer.create(config.listenAddress(), 128);
             httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, threads("l2-http"));
@@ -285,6 +291,15 @@ public final class L2Node implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "l2-node-shutdown"));
         return 0;
+    }
+
+    /** One checkpoint; a failure is logged, not thrown, which would cancel the periodic task for good. */
+    private static void checkpoint(JdbcStorage storage) {
+        try {
+            storage.checkpoint();
+        } catch (RuntimeException e) {
+            LOG.warn("storage checkpoint failed (SQLite checkpoints inside commits meanwhile): {}", e.toString());
+        }
     }
 
     private static ThreadFactory threads(String prefix) {

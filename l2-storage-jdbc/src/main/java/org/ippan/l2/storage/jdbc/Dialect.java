@@ -25,10 +25,15 @@ enum Dialect {
      */
     SQLITE("SQLite", "org.sqlite.JDBC", "INTEGER", "BLOB") {
         @Override
-        void initSession(Connection connection, long lockTimeoutMs) throws SQLException {
+        void initSession(Connection connection, long lockTimeoutMs, int newDatabasePageSize) throws SQLException {
             try (Statement statement = connection.createStatement()) {
                 // First, so that the statements below wait for a lock rather than fail at once.
                 statement.execute("PRAGMA busy_timeout = " + lockTimeoutMs);
+                // Before anything writes the file: it only takes effect on a database that has no page yet (a
+                // database's page size is fixed when its first page is written, and WAL mode writes one), and is
+                // ignored on an existing file, which keeps its own. Small pages because each of a group commit's
+                // random tx-hash inserts dirties a whole index page, written to the WAL and again by the checkpoint.
+                statement.execute("PRAGMA page_size = " + newDatabasePageSize);
                 try (ResultSet mode = statement.executeQuery("PRAGMA journal_mode = WAL")) {
                     String journalMode = mode.next() ? mode.getString(1) : null;
                     if (!"wal".equalsIgnoreCase(journalMode)) {
@@ -41,7 +46,12 @@ enum Dialect {
                 // pays for checkpoints, so they cost admission less when rarer; every commit is still fsynced.
                 // With a 64 MiB page cache (native memory, 2 MiB by default) the tx-hash index stays in memory.
                 // Together they made a 1,000-tx group commit on a 300,000-tx database ~1.7x faster here.
-                statement.execute("PRAGMA wal_autocheckpoint = " + SQLITE_WAL_AUTOCHECKPOINT_PAGES);
+                // (JdbcStorage.checkpoint() takes the checkpoints off the committing thread and raises this limit to
+                // a fallback.) The limit is in pages, so it is derived from the database's actual page size.
+                statement.execute("PRAGMA wal_autocheckpoint = "
+                        + walPages(SQLITE_WAL_AUTOCHECKPOINT_BYTES, pageSize(connection)));
+                // A WAL that grew (checkpoints lagging) is cut back to this size when it is next reset.
+                statement.execute("PRAGMA journal_size_limit = " + SQLITE_JOURNAL_SIZE_LIMIT_BYTES);
                 statement.execute("PRAGMA cache_size = -" + SQLITE_CACHE_KIB);
                 statement.execute("PRAGMA foreign_keys = ON");
             }
@@ -114,7 +124,7 @@ enum Dialect {
      */
     POSTGRES("PostgreSQL", "org.postgresql.Driver", "BIGINT", "BYTEA") {
         @Override
-        void initSession(Connection connection, long lockTimeoutMs) throws SQLException {
+        void initSession(Connection connection, long lockTimeoutMs, int newDatabasePageSize) throws SQLException {
             connection.setAutoCommit(true);
             connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             try (Statement statement = connection.createStatement()) {
@@ -165,8 +175,10 @@ enum Dialect {
     private static final Logger LOG = LoggerFactory.getLogger(Dialect.class);
 
     private static final long BEGIN_RETRY_NS = 100_000;
-    /** SQLite WAL pages (4 KiB) between automatic checkpoints; SQLite's default is 1000. */
-    static final int SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+    /** WAL bytes between automatic checkpoints by the committing connection (SQLite's default is 1000 pages). */
+    static final long SQLITE_WAL_AUTOCHECKPOINT_BYTES = 10_000L * 4096;
+    /** Size the WAL file is truncated to when it is reset after having grown beyond it. */
+    static final long SQLITE_JOURNAL_SIZE_LIMIT_BYTES = 64L << 20;
     /** SQLite page cache per connection, KiB; SQLite's default is 2000. */
     static final int SQLITE_CACHE_KIB = 65_536;
     private static final int SQLITE_BUSY = 5;
@@ -194,8 +206,14 @@ enum Dialect {
         this.blobType = blobType;
     }
 
-    /** Applies the session settings to a newly opened connection. */
-    abstract void initSession(Connection connection, long lockTimeoutMs) throws SQLException;
+    /**
+     * Applies the session settings to a newly opened connection.
+     *
+     * @param newDatabasePageSize SQLite: the page size of a database created by this connection (ignored by
+     *                            PostgreSQL, and by SQLite for an existing file)
+     */
+    abstract void initSession(Connection connection, long lockTimeoutMs, int newDatabasePageSize)
+            throws SQLException;
 
     /** Starts a write transaction (on SQLite, already holding the write lock), waiting up to the lock timeout. */
     abstract void begin(Connection connection, long lockTimeoutMs) throws SQLException;
@@ -240,6 +258,22 @@ enum Dialect {
     /** The column type of a byte string. */
     String blobType() {
         return blobType;
+    }
+
+    /** The page size of the connection's database. */
+    static int pageSize(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("PRAGMA page_size")) {
+            if (!row.next()) {
+                throw new SQLException("PRAGMA page_size answered nothing");
+            }
+            return row.getInt(1);
+        }
+    }
+
+    /** How many WAL pages of {@code pageSize} bytes make {@code bytes}, at least 1. */
+    static long walPages(long bytes, int pageSize) {
+        return Math.max(1, bytes / pageSize);
     }
 
     private static boolean isTransientByType(SQLException e) {

@@ -69,8 +69,10 @@ import org.slf4j.LoggerFactory;
  * {@link Conflict} or {@link TermRefused}. Writes are therefore linearizable across all instances on one
  * database, and durable when they return.
  * <ul>
- *   <li><b>SQLite</b>: WAL journal, {@code synchronous=FULL}, foreign keys on, a checkpoint every ~40 MB of WAL
- *       and a 64 MiB page cache. One connection per instance,
+ *   <li><b>SQLite</b>: WAL journal, {@code synchronous=FULL}, foreign keys on, 2 KiB pages for a new database
+ *       ({@link #SQLITE_PAGE_SIZE_PROPERTY}), a checkpoint every ~40 MB of WAL inside the commit that crosses it
+ *       unless the host calls {@link #checkpoint()}, which takes checkpoints off the committing thread, and a
+ *       64 MiB page cache. One connection per instance (plus one for {@link #checkpoint()}),
  *       behind a fair lock (SQLite has one writer; in-process reads are cheap). A write transaction is
  *       {@code BEGIN IMMEDIATE}, which takes the database's write lock up front; the adapter retries it every
  *       0.1 ms up to the lock timeout (SQLite's own busy handler backs off to 100 ms between attempts, which
@@ -118,6 +120,22 @@ public final class JdbcStorage implements Storage {
     /** Default of {@link #LOCK_TIMEOUT_PROPERTY}, in ms. */
     public static final long DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
+    /**
+     * Property naming the page size, in bytes, of a SQLite database this store creates: a power of two from 512
+     * to 65536; default {@value #DEFAULT_SQLITE_PAGE_SIZE}. An existing database keeps the page size it was
+     * created with. Ignored by PostgreSQL.
+     */
+    public static final String SQLITE_PAGE_SIZE_PROPERTY = "l2.sqlitePageSize";
+
+    /**
+     * Default of {@link #SQLITE_PAGE_SIZE_PROPERTY}. Half SQLite's 4096 because a group commit of random tx hashes
+     * dirties about one page of the hash index per tx, and every dirtied page is written whole to the WAL: 2 KiB
+     * pages cut the WAL bytes per tx by ~35 %. Not smaller: the checkpoint writes the dirtied pages in place, and
+     * the kernel writes 4 KiB at a time whatever SQLite's page size, so 1 KiB pages saved WAL bytes only to spend
+     * them again in checkpoints, and cost ~45 % of the admission rate; see docs/PERFORMANCE.md for the figures.
+     */
+    public static final int DEFAULT_SQLITE_PAGE_SIZE = 2048;
+
     /** Most connections an instance opens to PostgreSQL. */
     public static final int POSTGRES_POOL_SIZE = 4;
 
@@ -149,9 +167,13 @@ public final class JdbcStorage implements Storage {
     private final String lockMetaSql;
     private final long lockTimeoutMs;
     private final EnvelopeCache envelopes = new EnvelopeCache(ENVELOPE_CACHE_BYTES);
+    /** Null for PostgreSQL and for a SQLite database that is not in WAL mode (in memory). */
+    private final SqliteCheckpointer checkpointer;
 
-    private JdbcStorage(Dialect dialect, ConnectionSource connections, String location, long lockTimeoutMs) {
+    private JdbcStorage(Dialect dialect, ConnectionSource connections, String location, long lockTimeoutMs,
+            SqliteCheckpointer checkpointer) {
         this.dialect = dialect;
+        this.checkpointer = checkpointer;
         this.lockTimeoutMs = lockTimeoutMs;
         this.connections = connections;
         this.location = location;
@@ -241,17 +263,23 @@ public final class JdbcStorage implements Storage {
         }
         long lockTimeoutMs = lockTimeoutMs(driverProperties.getProperty(LOCK_TIMEOUT_PROPERTY));
         driverProperties.remove(LOCK_TIMEOUT_PROPERTY);
+        int pageSize = sqlitePageSize(driverProperties.getProperty(SQLITE_PAGE_SIZE_PROPERTY));
+        driverProperties.remove(SQLITE_PAGE_SIZE_PROPERTY);
         if (url.sqliteFile() != null) {
             createParentDirectories(url.sqliteFile());
         }
         Driver driver = driverFor(url);
-        ConnectionSource.ConnectionFactory factory = () -> {
+        ConnectionSource.ConnectionFactory plain = () -> {
             Connection connection = driver.connect(url.jdbcUrl(), driverProperties);
             if (connection == null) {
                 throw new SQLException("the " + dialect.displayName() + " driver refused the URL");
             }
+            return connection;
+        };
+        ConnectionSource.ConnectionFactory factory = () -> {
+            Connection connection = plain.open();
             try {
-                dialect.initSession(connection, lockTimeoutMs);
+                dialect.initSession(connection, lockTimeoutMs, pageSize);
                 return connection;
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -271,7 +299,19 @@ public final class JdbcStorage implements Storage {
         } catch (SQLException e) {
             throw translate(dialect, operation, e);
         }
-        JdbcStorage storage = new JdbcStorage(dialect, connections, url.redacted(), lockTimeoutMs);
+        SqliteCheckpointer checkpointer;
+        try {
+            checkpointer = dialect == Dialect.SQLITE && connections.use(JdbcStorage::inWalMode)
+                    ? new SqliteCheckpointer(plain, lockTimeoutMs) : null;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connections.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e instanceof SQLException sql ? translate(dialect, operation, sql) : (RuntimeException) e;
+        }
+        JdbcStorage storage = new JdbcStorage(dialect, connections, url.redacted(), lockTimeoutMs, checkpointer);
         try {
             storage.write(operation, connection -> {
                 Schema.createOrCheck(connection, dialect);
@@ -305,6 +345,29 @@ public final class JdbcStorage implements Storage {
         }
         throw new IllegalArgumentException(
                 LOCK_TIMEOUT_PROPERTY + " must be a number of ms >= 1, was '" + value + "'");
+    }
+
+    private static int sqlitePageSize(String value) {
+        if (value == null) {
+            return DEFAULT_SQLITE_PAGE_SIZE;
+        }
+        try {
+            int bytes = Integer.parseInt(value.trim());
+            if (bytes >= 512 && bytes <= 65_536 && Integer.bitCount(bytes) == 1) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(SQLITE_PAGE_SIZE_PROPERTY
+                + " must be a power of two from 512 to 65536, was '" + value + "'");
+    }
+
+    private static boolean inWalMode(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("PRAGMA journal_mode");
+                ResultSet row = select.executeQuery()) {
+            return row.next() && "wal".equalsIgnoreCase(row.getString(1));
+        }
     }
 
     private static void createParentDirectories(Path file) {
@@ -697,11 +760,43 @@ public final class JdbcStorage implements Storage {
         });
     }
 
+    // ---- maintenance -----------------------------------------------------------------------------------------
+
+    /**
+     * Copies the SQLite write-ahead log into the database file, most of it beside the writer rather than inside a
+     * commit; a maintenance step for the host to call on its own executor, e.g. every second (the node does).
+     *
+     * <p>Without it SQLite checkpoints inside the commit that crosses ~40 MB of WAL, and that commit (one
+     * admission group) waits for the whole copy. Here the bulk is copied by a second connection while commits go
+     * on; only the last frames (about {@value SqliteCheckpointer#TAIL_BYTES} bytes at most, unless commits outpace
+     * the copy) are copied under the writer's lock, so that the log can start over. The first call also raises
+     * the in-commit checkpoint's limit to {@value SqliteCheckpointer#FALLBACK_AUTOCHECKPOINT_BYTES} bytes of WAL,
+     * a fallback that keeps the log bounded should the calls stop. Nothing acknowledged depends on it: every
+     * commit is already durable in the log. Safe to call from any thread; concurrent calls run one at a time.
+     *
+     * @return the log frames (pages) now in the database file; 0 for PostgreSQL (which needs no such step), for a
+     *         SQLite database that is not in WAL mode, or when the log was empty
+     * @throws StorageException "storage is closed" after {@link #close()}, or when the checkpoint failed
+     */
+    public long checkpoint() {
+        if (checkpointer == null) {
+            return 0;
+        }
+        try {
+            return checkpointer.checkpoint(connections);
+        } catch (SQLException e) {
+            throw translate(dialect, "checkpointing " + dialect.displayName() + " storage at " + location, e);
+        }
+    }
+
     // ---- lifecycle -------------------------------------------------------------------------------------------
 
     @Override
     public void close() {
         try {
+            if (checkpointer != null) {
+                checkpointer.close();
+            }
             connections.close();
         } catch (SQLException e) {
             throw new StorageException("closing " + dialect.displayName() + " storage at " + location

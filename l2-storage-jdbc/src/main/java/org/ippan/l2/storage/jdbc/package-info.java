@@ -19,6 +19,11 @@
  *       session settings and which errors are transient. Connections come from a package-private
  *       {@code ConnectionSource}: one locked connection for SQLite (one writer anyway), a small bounded pool
  *       for PostgreSQL.</li>
+ *   <li><b>SQLite checkpoints</b> run inside the commit that crosses ~40 MB of WAL unless the host calls
+ *       {@code JdbcStorage.checkpoint()} (the node does, every second): then a package-private
+ *       {@code SqliteCheckpointer} copies the WAL on a second connection beside the writer and only the last frames
+ *       under the writer's lock. New databases use 2 KiB pages, which halve what each random tx-hash index insert
+ *       writes to the WAL.</li>
  *   <li><b>Schema</b> is created on open and versioned in {@code l2_schema}; a database written by a newer
  *       schema version is refused rather than misread.</li>
  * </ul>

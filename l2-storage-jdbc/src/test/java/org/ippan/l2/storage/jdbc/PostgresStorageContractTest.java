@@ -55,6 +55,15 @@ class PostgresStorageContractTest extends StorageContractTest {
     }
 
     @Test
+    void checkpoint_isNotNeededAndChangesNothing() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.appendTxs(1, List.of(tx(1)));
+
+        assertThat(((JdbcStorage) storage).checkpoint()).isZero();
+        assertThat(storage.readSequenceState().nextSeq()).isEqualTo(2);
+    }
+
+    @Test
     void appendTxs_whileAnotherSessionHoldsTheMetaRowLock_failsTransientlyAndWritesNothing() throws Exception {
         storage.claimTerm(1, LEADER_A, NOW_MS);
         storage.close();
