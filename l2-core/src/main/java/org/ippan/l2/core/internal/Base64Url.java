@@ -14,8 +14,6 @@ public final class Base64Url {
     private static final byte[] ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(StandardCharsets.US_ASCII);
     private static final VarHandle QUAD = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle OCTET = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle SOURCE_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     /** For each 12-bit value, its two characters as a little-endian pair (the first character in the low byte). */
     private static final int[] PAIRS = new int[1 << 12];
 
@@ -50,18 +48,7 @@ public final class Base64Url {
         int[] pairs = PAIRS;
         int s = offset;
         int d = at;
-        int i = 0;
-        // two triples per step, eight characters in one store, while an 8-byte load from s stays in the array (it
-        // reads two bytes past the pair, which only the shift below looks at, and drops)
-        int pairedTriples = Math.min(triples, (src.length - 2 - offset) / 3) & ~1;
-        for (; i < pairedTriples; i += 2) {
-            long bits = (long) SOURCE_BE.get(src, s) >>> 16;
-            OCTET.set(dst, d, pairs[(int) (bits >>> 36)] | (long) pairs[(int) (bits >>> 24) & 0xfff] << 16
-                    | (long) pairs[(int) (bits >>> 12) & 0xfff] << 32 | (long) pairs[(int) bits & 0xfff] << 48);
-            s += 6;
-            d += 8;
-        }
-        for (; i < triples; i++) {
+        for (int i = 0; i < triples; i++) {
             int bits = (src[s] & 0xff) << 16 | (src[s + 1] & 0xff) << 8 | (src[s + 2] & 0xff);
             s += 3;
             QUAD.set(dst, d, pairs[bits >>> 12] | pairs[bits & 0xfff] << 16); // four characters, one store
