@@ -137,7 +137,7 @@ public final class Blake3Hasher {
             }
         }
         for (int i = 0; i < 8; i++) {
-            LE_INT.set(out, offset + 4 * i, node[i]);
+            putLe(out, offset + 4 * i, node[i]);
         }
         reset();
         return OUT_LENGTH;
@@ -176,11 +176,24 @@ public final class Blake3Hasher {
         byte[] block = parentBlock;
         int left = 8 * leftIndex;
         for (int i = 0; i < 8; i++) {
-            LE_INT.set(block, 4 * i, stack[left + i]);
-            LE_INT.set(block, 32 + 4 * i, right[i]);
+            putLe(block, 4 * i, stack[left + i]);
+            putLe(block, 32 + 4 * i, right[i]);
         }
         setIv(right);
         compress(right, block, 0, BLOCK_LEN, 0, flags);
+    }
+
+    /**
+     * Stores {@code value} little-endian, byte by byte. Not through {@link #LE_INT}: this small method is inlined into
+     * callers that have just allocated {@code out}, and on JDK 17 C2 was seen (in a stress run, with OSR) to produce
+     * a wrong digest when a byte-array-view VarHandle store went into a freshly allocated array; plain byte stores
+     * never did. The loads in {@link #compress} stay VarHandle: it is far too large to be inlined anywhere.
+     */
+    private static void putLe(byte[] b, int at, int value) {
+        b[at] = (byte) value;
+        b[at + 1] = (byte) (value >>> 8);
+        b[at + 2] = (byte) (value >>> 16);
+        b[at + 3] = (byte) (value >>> 24);
     }
 
     private static void setIv(int[] h) {
