@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.crypto.digests.Blake3Digest;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
@@ -20,6 +19,7 @@ import org.ippan.l2.core.engine.SequencerConfig;
 import org.ippan.l2.core.engine.SequencerMetrics;
 import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.envelope.BatchPayload;
+import org.ippan.l2.core.internal.Blake3Hasher;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
@@ -46,12 +46,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code formatFloor}: exactly the hashing and signing wire format v1 mandates for a batch, with the raw
- *       primitives (BouncyCastle {@code Blake3Digest} and {@code Ed25519}) over the very bytes the library hashes
- *       and signs (made once, in setup, by the library, and checked against it): BLAKE3 of each tx
- *       ({@code tx_hash}), of the batch ({@code batch_hash}), of the concatenated tx hashes ({@code tx_root}), of
- *       {@code canonical(BatchPayload)} with its hex payload ({@code envelope_hash}), Ed25519 over the signed message,
- *       BLAKE3 of the hub payload's canonical JSON and of the idempotency key's pieces. Nothing else: no encoding,
- *       no copying, no allocation.</li>
+ *       primitives (the library's BLAKE3, {@code Blake3Hasher}, and BouncyCastle's {@code Ed25519}) over the very
+ *       bytes the library hashes and signs (made once, in setup, by the library, and checked against it): BLAKE3 of
+ *       each tx ({@code tx_hash}), of the batch ({@code batch_hash}), of the concatenated tx hashes
+ *       ({@code tx_root}), of {@code canonical(BatchPayload)} with its hex payload ({@code envelope_hash}), Ed25519
+ *       over the signed message, BLAKE3 of the hub payload's canonical JSON and of the idempotency key's pieces.
+ *       Nothing else: no encoding, no copying, no allocation.</li>
  *   <li>{@code corePipeline}: the library's path for one batch: {@link Sequencer#submitAll} of 1,000 new txs (durable
  *       in {@link InMemoryStorage}, acknowledged with their sequence numbers), then the engine's loops stepped by
  *       hand on a manual clock, no threads: the batcher cuts the batch (a COUNT cut), builds and signs its envelope
@@ -124,7 +124,7 @@ public class PipelineBenchmark {
         byte[] keyPreimage;
         byte[] seed;
         byte[] publicKey;
-        final Blake3Digest digest = new Blake3Digest();
+        final Blake3Hasher digest = new Blake3Hasher();
         final byte[] hash = new byte[Hash.LENGTH];
         final byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
 
@@ -210,7 +210,7 @@ public class PipelineBenchmark {
     @Benchmark
     @OperationsPerInvocation(TXS)
     public int formatFloor(Floor f) {
-        Blake3Digest digest = f.digest;
+        Blake3Hasher digest = f.digest;
         byte[] hash = f.hash;
         int sink = 0;
         for (byte[] tx : f.txBytes) {

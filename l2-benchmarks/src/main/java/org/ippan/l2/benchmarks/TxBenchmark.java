@@ -2,7 +2,7 @@ package org.ippan.l2.benchmarks;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.crypto.digests.Blake3Digest;
+import org.ippan.l2.core.internal.Blake3Hasher;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       library before storage;</li>
  *   <li>{@code decodeAndHash}: {@code Tx.decode(canonical bytes).hash()}: a tx that arrives as bytes (the node's
  *       {@code POST /tx});</li>
- *   <li>{@code hashFloor}: BLAKE3 over the same canonical bytes, a reused {@code Blake3Digest} and output: the
- *       hashing v1 mandates per tx and nothing else.</li>
+ *   <li>{@code hashFloor}: BLAKE3 over the same canonical bytes, a reused {@code Blake3Hasher} (the library's
+ *       BLAKE3) and output: the hashing v1 mandates per tx and nothing else.</li>
  * </ul>
  * Every benchmark uses a new nonce per call, so no hash is ever served from the tx's cache.
  */
@@ -47,7 +47,7 @@ public class TxBenchmark {
     private byte[] payload;
     private byte[] canonical;
     private long nonce;
-    private final Blake3Digest digest = new Blake3Digest();
+    private final Blake3Hasher digest = new Blake3Hasher();
     private final byte[] hash = new byte[Hash.LENGTH];
 
     /** Makes the payload and one tx's canonical bytes. */

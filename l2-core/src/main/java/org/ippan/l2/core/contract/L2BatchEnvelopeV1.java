@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
-import org.bouncycastle.crypto.digests.Blake3Digest;
 import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.internal.Blake3;
+import org.ippan.l2.core.internal.Blake3Hasher;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 
@@ -160,7 +160,7 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
             sequenceBe[i] = (byte) (sequence >>> (56 - 8 * i));
         }
         byte[] hash = payloadHash.toBytes();
-        Blake3Digest digest = Blake3.threadDigest();
+        Blake3Hasher digest = Blake3.threadDigest();
         for (byte[] piece : new byte[][] {KEY_DOMAIN, version, hubName, id, sequenceBe, hash}) {
             digest.update(piece, 0, piece.length);
         }

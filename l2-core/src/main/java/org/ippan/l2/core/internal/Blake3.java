@@ -1,21 +1,19 @@
 package org.ippan.l2.core.internal;
 
-import org.bouncycastle.crypto.digests.Blake3Digest;
-
 /**
- * BLAKE3-256 with one reusable digest per thread, so hashing allocates nothing but its 32-byte output.
+ * BLAKE3-256 with one reusable {@link Blake3Hasher} per thread, so hashing allocates nothing but its 32-byte output.
  */
 public final class Blake3 {
     /** Output length in bytes. */
     public static final int LENGTH = 32;
 
-    private static final ThreadLocal<Blake3Digest> DIGEST = ThreadLocal.withInitial(Blake3Digest::new);
+    private static final ThreadLocal<Blake3Hasher> DIGEST = ThreadLocal.withInitial(Blake3Hasher::new);
 
     private Blake3() {}
 
     /** @return BLAKE3-256 of {@code length} bytes of {@code data} from {@code offset} */
     public static byte[] hash(byte[] data, int offset, int length) {
-        Blake3Digest digest = DIGEST.get();
+        Blake3Hasher digest = DIGEST.get();
         digest.reset();
         digest.update(data, offset, length);
         byte[] out = new byte[LENGTH];
@@ -32,8 +30,8 @@ public final class Blake3 {
      * A digest for incremental hashing on the calling thread, reset and ready. It must be finished with
      * {@code doFinal} before this thread asks for it again.
      */
-    public static Blake3Digest threadDigest() {
-        Blake3Digest digest = DIGEST.get();
+    public static Blake3Hasher threadDigest() {
+        Blake3Hasher digest = DIGEST.get();
         digest.reset();
         return digest;
     }

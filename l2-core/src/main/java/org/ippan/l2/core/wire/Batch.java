@@ -3,8 +3,8 @@ package org.ippan.l2.core.wire;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.bouncycastle.crypto.digests.Blake3Digest;
 import org.ippan.l2.core.internal.Blake3;
+import org.ippan.l2.core.internal.Blake3Hasher;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 
@@ -207,7 +207,7 @@ public final class Batch {
         }
         byte[] head = head();
         byte[] tail = tail();
-        Blake3Digest digest = Blake3.threadDigest();
+        Blake3Hasher digest = Blake3.threadDigest();
         digest.update(head, 0, head.length);
         for (Tx tx : txs) {
             byte[] txBytes = tx.unsafeEncoded();
@@ -238,7 +238,7 @@ public final class Batch {
         for (int i = 0; i < hashes.length; i++) {
             hashes[i] = txs.get(i).hash().unsafeBytes(); // hashed before the shared digest is taken
         }
-        Blake3Digest digest = Blake3.threadDigest();
+        Blake3Hasher digest = Blake3.threadDigest();
         for (byte[] h : hashes) {
             digest.update(h, 0, Hash.LENGTH);
         }
