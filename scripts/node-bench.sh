@@ -9,25 +9,30 @@
 # Warm-up: a fresh node on two cores spends its first ~20 s of load compiling (the C2 compiler thread took most of a
 # core for that long in a JFR recording), so the /txs runs measure after 20 s of load.
 #
-# Scenarios (SCENARIOS, space separated; default: txs tx half):
-#   txs      POST /txs admission at saturation: 1,000 txs per request, 4 connections, 15 s after 20 s warm-up,
-#            L2_ADMISSION_CAP=2000000 so the pending pool never refuses (admission, not the pipeline behind it)
-#   sustained POST /txs at the default cap: what the whole node sustains (admission, cutting, posting) once the
-#            pool is full and the excess is refused (20 s after 20 s)
-#   tx       POST /tx at saturation: 32 connections, 20 s after 10 s warm-up
-#   half     POST /tx open loop at RATE tx/s (default 2500, half the 5,000 tx/s target), 32 connections, 30 s
-#            after 10 s; latency from each request's due time
+# Scenarios (SCENARIOS, space separated; default: txs sustained sustained4 tx half):
+#   txs        POST /txs admission at saturation: 1,000 txs per request, 4 connections, 15 s after 20 s warm-up,
+#              L2_ADMISSION_CAP=2000000 so the pending pool never refuses (admission, not the pipeline behind it)
+#   sustained  POST /txs open loop at TXS_RATE tx/s (default 20000), 1,000 txs per request, 8 connections, 30 s
+#              after 15 s, the node's defaults: what the whole node (admission, cutting, posting) keeps up with;
+#              latency from each request's due time
+#   sustained4 the same with L2_MAX_POSTS_IN_FLIGHT=4 (L1 posts pipelined; confirmation stays in batch order)
+#   flood      POST /txs closed loop at the default cap, no back-off: the pool stays full and the excess is refused
+#              (20 s after 20 s); accepted is what is left for admission while the node keeps refusing
+#   tx         POST /tx at saturation: 32 connections, 20 s after 10 s warm-up
+#   half       POST /tx open loop at RATE tx/s (default 2500, half the 5,000 tx/s target), 32 connections, 30 s
+#              after 10 s; latency from each request's due time
 #
 # Build first: mvn -B -DskipTests package
-# Run:         scripts/node-bench.sh                   (about 6 minutes with the defaults)
-# Knobs (environment): RUNS=3 SCENARIOS="txs tx half" RATE=2500 PORT=39100 NODE_JAVA_OPTS="" KEEP=1 (keep the
+# Run:         scripts/node-bench.sh                   (about 12 minutes with the defaults)
+# Knobs (environment): RUNS=3 SCENARIOS="txs tx half" RATE=2500 TXS_RATE=20000 PORT=39100 NODE_JAVA_OPTS="" KEEP=1 (keep the
 #                      work directory with every report and node log)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-3}
-SCENARIOS=${SCENARIOS:-txs tx half}
+SCENARIOS=${SCENARIOS:-txs sustained sustained4 tx half}
 RATE=${RATE:-2500}
+TXS_RATE=${TXS_RATE:-20000}
 PORT=${PORT:-39100}
 NODE_JAVA_OPTS=${NODE_JAVA_OPTS:-}
 NODE_JAR=l2-examples/target/l2-node.jar
@@ -48,7 +53,7 @@ if curl -sf "$URL/healthz" >/dev/null 2>&1; then
     exit 2
 fi
 for s in $SCENARIOS; do
-    case "$s" in txs|sustained|tx|half) ;; *) echo "node-bench: unknown scenario '$s'" >&2; exit 2 ;; esac
+    case "$s" in txs|sustained|sustained4|flood|tx|half) ;; *) echo "node-bench: unknown scenario '$s'" >&2; exit 2 ;; esac
 done
 case "$RUNS" in ''|*[!0-9]*|0) echo "node-bench: RUNS must be a positive integer" >&2; exit 2 ;; esac
 
@@ -99,6 +104,14 @@ for s in $SCENARIOS; do
                 load --endpoint txs --batch 1000 --connections 4 --duration 15s --warmup 20s >"$dir/report.json" ;;
             sustained)
                 start_node "$dir"
+                load --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
+                    >"$dir/report.json" ;;
+            sustained4)
+                start_node "$dir" L2_MAX_POSTS_IN_FLIGHT=4
+                load --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
+                    >"$dir/report.json" ;;
+            flood)
+                start_node "$dir"
                 load --endpoint txs --batch 1000 --connections 4 --duration 20s --warmup 20s >"$dir/report.json" ;;
             tx)
                 start_node "$dir"
@@ -109,7 +122,7 @@ for s in $SCENARIOS; do
         esac
         stop_node
         jq -r --arg s "$s" --arg r "$r" --arg load "$(cut -d' ' -f1 /proc/loadavg)" \
-            '"\($s) run \($r): accepted \(.accepted_tx_per_s | floor) tx/s, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, p99.9 \(.latency_ms.p999) ms, refused \(.refused_by_code), errors \(.errors), missed \(.missed_txs // 0), load \($load)"' \
+            '"\($s) run \($r): offered \(.offered_tx_per_s | floor) tx/s, accepted \(.accepted_tx_per_s | floor) tx/s, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, p99.9 \(.latency_ms.p999) ms, refused \(.refused_by_code), errors \(.errors), missed \(.missed_txs // 0), load \($load)"' \
             "$dir/report.json"
     done
 done

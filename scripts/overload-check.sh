@@ -81,8 +81,12 @@ echo "node pid $NODE_PID on $URL, L2_ADMISSION_CAP=$CAP, java $NODE_JAVA_OPTS, $
 heap_after_gc_mib() {
     local before
     before=$(grep -c 'Pause Full (Diagnostic Command)' "$WORK/gc.log" || true)
-    jcmd "$NODE_PID" GC.run >/dev/null || true
-    for _ in $(seq 1 300); do
+    # jcmd attaches within 10 s or gives up (it can, on a node keeping both cores busy): then there is no GC to wait
+    # for, and waiting would leave a gap of half a minute in the samples
+    if ! jcmd "$NODE_PID" GC.run >/dev/null 2>&1; then
+        return
+    fi
+    for _ in $(seq 1 100); do
         if [ "$(grep -c 'Pause Full (Diagnostic Command)' "$WORK/gc.log" || true)" -gt "$before" ]; then
             { grep 'Pause Full (Diagnostic Command)' "$WORK/gc.log" || true; } | tail -1 \
                 | sed -n 's/.*->\([0-9]*\)M(.*/\1/p'
