@@ -168,9 +168,23 @@ public final class BatchPayload {
 
     /** @return a copy of the payload bytes ({@code canonical(Batch)} for a batch's payload) */
     public byte[] payload() {
-        byte[] out = new byte[payloadLength];
+        return payloadPrefix(payloadLength);
+    }
+
+    /**
+     * The payload's first bytes, decoding no more of its hex than those: e.g. a batch's head without its txs.
+     *
+     * @param length how many bytes, 0 to {@link #payloadSize()}
+     * @return a copy of the payload's first {@code length} bytes
+     * @throws IllegalArgumentException if {@code length} is out of range
+     */
+    public byte[] payloadPrefix(int length) {
+        if (length < 0 || length > payloadLength) {
+            throw new IllegalArgumentException("prefix length " + length + " is outside 0.." + payloadLength);
+        }
+        byte[] out = new byte[length];
         int hexAt = signed.length - 2 * payloadLength;
-        for (int i = 0; i < payloadLength; i++) {
+        for (int i = 0; i < length; i++) {
             out[i] = (byte) ((Character.digit(signed[hexAt + 2 * i], 16) << 4)
                     | Character.digit(signed[hexAt + 2 * i + 1], 16));
         }

@@ -115,6 +115,24 @@ public final class Batch {
         Hex.encodeAscii(tail, 0, tail.length, out, at);
     }
 
+    /** Bytes of {@code canonical(Batch)} up to and including {@code batch_number}: version prefix, chain id, number. */
+    public static final int NUMBER_PREFIX_BYTES = 2 + 8 + 8;
+
+    /**
+     * Reads {@code batch_number} from the start of {@code canonical(Batch)} without decoding the txs (an L1-side
+     * check of a posted batch's sequence, say).
+     *
+     * @param prefix at least the first {@link #NUMBER_PREFIX_BYTES} bytes of {@code canonical(Batch)}
+     * @return the batch number (unsigned 64-bit, as a long)
+     * @throws WireFormatException if the version prefix is wrong or the input is shorter than that
+     */
+    public static long batchNumberOf(byte[] prefix) {
+        WireReader r = new WireReader(prefix);
+        r.readVersionPrefix("batch");
+        r.u64("batch.chain_id");
+        return r.u64("batch.batch_number");
+    }
+
     /**
      * Decodes {@code canonical(Batch)} strictly: version prefix, no truncation, no trailing bytes, valid UTF-8, and a
      * tx count no larger than the input could hold (checked before anything is allocated).

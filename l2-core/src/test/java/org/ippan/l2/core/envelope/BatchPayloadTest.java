@@ -53,6 +53,33 @@ class BatchPayloadTest {
     }
 
     @Test
+    void payloadPrefix_isTheStartOfThePayload_andTheBatchNumberReadsFromIt() {
+        for (long number : new long[] {1, 255, 1L << 40, Long.MAX_VALUE, -1L}) {
+            Batch batch = new Batch(5, number, List.of(new Tx(5, 1, "alice", new byte[] {1, 2, 3})), 1_735_000_000L);
+            BatchPayload payload = BatchPayload.decode(BatchPayload.of(batch, filled(0x33)).encode());
+            byte[] whole = batch.encode();
+            assertThat(payload.payloadPrefix(Batch.NUMBER_PREFIX_BYTES))
+                    .isEqualTo(Arrays.copyOf(whole, Batch.NUMBER_PREFIX_BYTES));
+            assertThat(payload.payloadPrefix(0)).isEmpty();
+            assertThat(payload.payloadPrefix(whole.length)).isEqualTo(whole);
+            assertThat(Batch.batchNumberOf(payload.payloadPrefix(Batch.NUMBER_PREFIX_BYTES))).isEqualTo(number);
+            assertThatThrownBy(() -> payload.payloadPrefix(whole.length + 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefix length");
+        }
+    }
+
+    @Test
+    void batchNumberOf_refusesAShortOrForeignHead() {
+        byte[] head = Arrays.copyOf(new Batch(5, 9, List.of(new Tx(5, 1, "a", new byte[0])), 1L).encode(),
+                Batch.NUMBER_PREFIX_BYTES);
+        assertThatThrownBy(() -> Batch.batchNumberOf(Arrays.copyOf(head, Batch.NUMBER_PREFIX_BYTES - 1)))
+                .isInstanceOf(WireFormatException.class);
+        byte[] foreign = head.clone();
+        foreign[0] ^= 0x7f;
+        assertThatThrownBy(() -> Batch.batchNumberOf(foreign)).isInstanceOf(WireFormatException.class);
+    }
+
+    @Test
     void of_batch_derivesEveryField() {
         Tx a = new Tx(5, 1, "alice", new byte[] {1, 2, 3});
         Tx b = new Tx(5, 2, "bob", new byte[] {4});

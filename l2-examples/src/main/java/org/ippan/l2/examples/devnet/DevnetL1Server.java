@@ -76,10 +76,6 @@ public final class DevnetL1Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DevnetL1Server.class);
     private static final int MAX_BODY_BYTES = 16 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Where the batch's hex starts in {@code canonical(BatchEnvelope)}: head, the payload's fixed fields, length. */
-    private static final int BATCH_HEX_AT = 2 + 8 + BatchEnvelope.VERSION.length() + 8 + 32 + 32 + 8 + 4 + 8 + 32 + 8;
-    /** Bytes of a batch's head up to and including {@code batch_number}: version prefix, chain_id, batch_number. */
-    private static final int BATCH_NUMBER_END = 2 + 8 + 8;
 
     /** How deep the devnet checks a submitted batch; see the class comment. */
     public enum Checks {
@@ -305,28 +301,18 @@ public final class DevnetL1Server implements AutoCloseable {
         if (payload.payloadSize() < Batch.OVERHEAD_BYTES) {
             return "the batch envelope's payload is " + payload.payloadSize() + " bytes, shorter than a batch";
         }
-        long batchNumber = batchNumber(canonicalEnvelope);
+        long batchNumber;
+        try {
+            // the batch's head only: the default checks never decode the txs
+            batchNumber = Batch.batchNumberOf(payload.payloadPrefix(Batch.NUMBER_PREFIX_BYTES));
+        } catch (WireFormatException e) {
+            return "payload is not a v1 batch: " + e.getMessage();
+        }
         if (batchNumber != envelope.sequence()) {
             return "sequence " + envelope.sequence() + " does not match batch number "
                     + Long.toUnsignedString(batchNumber);
         }
         return null;
-    }
-
-    /**
-     * The {@code batch_number} of the batch inside a decoded {@code canonical(BatchEnvelope)}, read from the hex of
-     * the batch's head (wire format v1 §3-4: the batch is carried as a hex string after the payload's fixed
-     * fields; its head is the version prefix, {@code chain_id} and {@code batch_number}, little-endian), so that
-     * the default checks never decode the txs.
-     */
-    static long batchNumber(byte[] canonicalEnvelope) {
-        long value = 0;
-        for (int i = BATCH_NUMBER_END - 1; i >= BATCH_NUMBER_END - 8; i--) {
-            int at = BATCH_HEX_AT + 2 * i;
-            value = value << 8 | Character.digit(canonicalEnvelope[at], 16) << 4
-                    | Character.digit(canonicalEnvelope[at + 1], 16);
-        }
-        return value;
     }
 
     private void inclusion(HttpExchange exchange, String id) throws IOException, InterruptedException,
