@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.ippan.l2.core.admission.RefusalCode;
-import org.ippan.l2.core.admission.SubmitResult;
+import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.batch.CutReason;
 import org.ippan.l2.core.contract.Hub;
@@ -52,7 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       ({@code tx_root}), of {@code canonical(BatchPayload)} with its hex payload ({@code envelope_hash}), Ed25519
  *       over the signed message, BLAKE3 of the hub payload's canonical JSON and of the idempotency key's pieces.
  *       Nothing else: no encoding, no copying, no allocation.</li>
- *   <li>{@code corePipeline}: the library's path for one batch: {@link Sequencer#submitAll} of 1,000 new txs (durable
+ *   <li>{@code corePipeline}: the library's path for one batch: {@link Sequencer#submitAll(List, SubmitResults)} of 1,000 new txs (durable
  *       in {@link InMemoryStorage}, acknowledged with their sequence numbers), then the engine's loops stepped by
  *       hand on a manual clock, no threads: the batcher cuts the batch (a COUNT cut), builds and signs its envelope
  *       and L1 request and commits it; the poster posts it to a {@link SimulatedL1}; a block is mined; the
@@ -245,6 +245,7 @@ public class PipelineBenchmark {
         final BenchClock clock = new BenchClock(START_MS);
         final Counting metrics = new Counting();
         final List<Tx> txs = new ArrayList<>(TXS);
+        final SubmitResults results = new SubmitResults(TXS);
         TxMaterial material;
         Ed25519Signer signer;
         SequencerConfig config;
@@ -303,9 +304,9 @@ public class PipelineBenchmark {
         }
 
         long runOneBatch() {
-            List<SubmitResult> results = sequencer.submitAll(txs);
+            sequencer.submitAll(txs, results);
             for (int i = 0; i < TXS; i++) {
-                if (!(results.get(i) instanceof SubmitResult.Accepted accepted) || accepted.duplicate()) {
+                if (!results.isAccepted(i) || results.isDuplicate(i)) {
                     throw new IllegalStateException("tx " + i + " was not newly accepted: " + results.get(i));
                 }
             }

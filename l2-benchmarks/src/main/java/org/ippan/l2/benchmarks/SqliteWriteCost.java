@@ -20,8 +20,8 @@ import org.ippan.l2.storage.AppendedTx;
 import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.Committed;
 import org.ippan.l2.storage.NewBatch;
-import org.ippan.l2.storage.NewTx;
 import org.ippan.l2.storage.SequenceState;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.jdbc.JdbcStorage;
 
 /**
@@ -205,19 +205,18 @@ public final class SqliteWriteCost {
             long batchBytes = 0;
             worstWriteNs = 0;
             for (int group = 0; group < txs / GROUP; group++) {
-                List<NewTx> newTxs = new ArrayList<>(GROUP);
+                TxAppend newTxs = new TxAppend(GROUP);
                 for (int i = 0; i < GROUP; i++) {
                     byte[] hash = new byte[32];
                     random.nextBytes(hash);
-                    newTxs.add(new NewTx(hash, canonicalTx, SqliteAdmissionBenchmark.START_MS));
+                    newTxs.add(hash, canonicalTx, SqliteAdmissionBenchmark.START_MS);
                 }
                 long before = threadWriteBytes();
                 long startNs = System.nanoTime();
                 AppendOutcome appended = storage.appendTxs(1, newTxs);
                 long elapsedNs = System.nanoTime() - startNs;
                 long middle = threadWriteBytes();
-                if (!(appended instanceof Appended ok) || ok.txs().size() != GROUP
-                        || ok.txs().stream().anyMatch(AppendedTx::duplicate)) {
+                if (!(appended instanceof Appended) || newTxs.results().stream().anyMatch(AppendedTx::duplicate)) {
                     throw new IllegalStateException("appendTxs answered " + appended);
                 }
                 long firstSeq = state.nextUnbatchedSeq();

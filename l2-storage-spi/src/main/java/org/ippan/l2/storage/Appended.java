@@ -1,22 +1,8 @@
 package org.ippan.l2.storage;
 
-import java.util.List;
-import java.util.Objects;
-
 /**
- * The txs are durable: each has its admission sequence number.
- *
- * @param txs one entry per input tx, in input order (unmodifiable)
+ * The txs are durable, and the {@link TxAppend} handed to {@link Storage#appendTxs} holds each one's result: its
+ * admission sequence number, and whether it was a duplicate.
  */
-public record Appended(List<AppendedTx> txs) implements AppendOutcome {
-
-    /**
-     * Validates the components.
-     *
-     * @param txs see {@link #txs()}
-     * @throws NullPointerException if {@code txs} or an element is null
-     */
-    public Appended {
-        txs = List.copyOf(Objects.requireNonNull(txs, "txs"));
-    }
+public record Appended() implements AppendOutcome {
 }

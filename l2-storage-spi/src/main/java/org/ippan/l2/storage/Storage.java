@@ -62,17 +62,18 @@ public interface Storage extends AutoCloseable {
     // ---- admission -------------------------------------------------------------------------------------------
 
     /**
-     * Admits txs in one atomic, all-or-nothing write conditional on the term (group commit). Each tx, in list
-     * order, gets the next sequence number, unless a tx with its hash is already stored or came earlier in the
-     * list: then it is a duplicate, nothing is stored for it and its existing number is reported. Once this
-     * returns {@link Appended}, the txs are durable and may be acknowledged.
+     * Admits txs in one atomic, all-or-nothing write conditional on the term (group commit). Each tx, in order,
+     * gets the next sequence number, unless a tx with its hash is already stored or came earlier in the call: then
+     * it is a duplicate, nothing is stored for it and its existing number is reported. The results are reported
+     * into {@code txs} ({@link TxAppend#stored}, {@link TxAppend#duplicate}), one per tx, so a group makes no
+     * object per tx. Once this returns {@link Appended}, the txs are durable and may be acknowledged.
      *
      * @param term the caller's term
-     * @param txs  the txs to admit; may be empty
-     * @return {@link Appended} with one result per input tx in input order, or {@link Fenced} if the stored
-     *         term differs (nothing written)
+     * @param txs  the txs to admit, which receive their results; may be empty
+     * @return {@link Appended} with a result reported for every tx of {@code txs}, or {@link Fenced} if the
+     *         stored term differs (nothing written)
      */
-    AppendOutcome appendTxs(long term, List<NewTx> txs);
+    AppendOutcome appendTxs(long term, TxAppend txs);
 
     /**
      * Finds an admitted tx by hash.

@@ -177,17 +177,6 @@ class StorageRecordsTest {
     }
 
     @Test
-    void appended_copiesItsList() {
-        List<AppendedTx> source = new ArrayList<>(List.of(new AppendedTx(1, false)));
-        Appended appended = new Appended(source);
-        source.add(new AppendedTx(2, false));
-
-        assertThat(appended.txs()).containsExactly(new AppendedTx(1, false));
-        assertThatThrownBy(() -> appended.txs().add(new AppendedTx(3, false)))
-                .isInstanceOf(UnsupportedOperationException.class);
-    }
-
-    @Test
     void storedBatch_accessorsAndWithL1State() {
         NewBatch batch = batch(new byte[0]);
         StoredBatch stored = new StoredBatch(batch, BatchL1State.committed(9));

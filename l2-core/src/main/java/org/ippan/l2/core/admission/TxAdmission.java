@@ -1,19 +1,15 @@
 package org.ippan.l2.core.admission;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.ippan.l2.core.internal.Unshared;
-import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.AppendOutcome;
-import org.ippan.l2.storage.Appended;
-import org.ippan.l2.storage.AppendedTx;
 import org.ippan.l2.storage.Fenced;
-import org.ippan.l2.storage.NewTx;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.TxAppend;
 
 /**
  * Durable admission of a group of txs: the {@link AdmissionRules} first, then one atomic, term-conditional storage
@@ -49,9 +45,8 @@ public final class TxAdmission {
      */
     public List<SubmitResult> admit(long term, List<Tx> txs, long nowMs) {
         SubmitResult[] results = new SubmitResult[txs.size()];
-        List<NewTx> toStore = new ArrayList<>(txs.size());
+        TxAppend toStore = new TxAppend(txs.size());
         int[] storedIndex = new int[txs.size()];
-        Hash[] hashes = new Hash[txs.size()];
         Unshared.Wire wire = Unshared.wire();
         for (int i = 0; i < txs.size(); i++) {
             Tx tx = txs.get(i);
@@ -60,40 +55,36 @@ public final class TxAdmission {
                 results[i] = new SubmitResult.Refused(refusal.get());
                 continue;
             }
-            hashes[toStore.size()] = tx.hash();
             storedIndex[toStore.size()] = i;
-            // the tx's own arrays, not copies: storage records are hand-overs that nobody mutates
-            toStore.add(new NewTx(wire.bytes(tx.hash()), wire.encoding(tx), nowMs));
+            // the tx's own arrays, not copies: storage hand-overs that nobody mutates
+            toStore.add(wire.bytes(tx.hash()), wire.encoding(tx), nowMs);
         }
         if (!toStore.isEmpty()) {
-            SubmitResult[] stored = store(term, toStore, hashes);
-            for (int j = 0; j < stored.length; j++) {
-                results[storedIndex[j]] = stored[j];
-            }
+            store(term, toStore, txs, storedIndex, results);
         }
         return List.of(results);
     }
 
-    private SubmitResult[] store(long term, List<NewTx> toStore, Hash[] hashes) {
-        SubmitResult[] out = new SubmitResult[toStore.size()];
+    private void store(long term, TxAppend toStore, List<Tx> txs, int[] storedIndex, SubmitResult[] results) {
         AppendOutcome outcome;
+        SubmitResult refused = null;
         try {
             outcome = storage.appendTxs(term, toStore);
+            if (outcome instanceof Fenced fenced) {
+                refused = SubmitResult.Refused.of(RefusalCode.NOT_LEADER, "term " + term
+                        + " is superseded by term " + fenced.storedTerm() + " in storage; this node no longer leads");
+            }
         } catch (StorageException e) {
-            java.util.Arrays.fill(out, SubmitResult.Refused.of(RefusalCode.UNAVAILABLE,
-                    "storage failed, nothing was accepted: " + e.getMessage()));
-            return out;
+            refused = SubmitResult.Refused.of(RefusalCode.UNAVAILABLE,
+                    "storage failed, nothing was accepted: " + e.getMessage());
         }
-        if (outcome instanceof Fenced fenced) {
-            java.util.Arrays.fill(out, SubmitResult.Refused.of(RefusalCode.NOT_LEADER, "term " + term
-                    + " is superseded by term " + fenced.storedTerm() + " in storage; this node no longer leads"));
-            return out;
+        if (refused == null) {
+            toStore.requireResults();
         }
-        List<AppendedTx> appended = ((Appended) outcome).txs();
-        for (int j = 0; j < out.length; j++) {
-            AppendedTx a = appended.get(j);
-            out[j] = new SubmitResult.Accepted(hashes[j], a.seq(), a.duplicate());
+        for (int j = 0; j < toStore.size(); j++) {
+            int i = storedIndex[j];
+            results[i] = refused != null ? refused
+                    : new SubmitResult.Accepted(txs.get(i).hash(), toStore.seq(j), toStore.isDuplicate(j));
         }
-        return out;
     }
 }

@@ -1,6 +1,7 @@
 package org.ippan.l2.core.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.ippan.l2.core.admission.AdmissionRules;
 import org.ippan.l2.core.admission.Refusal;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
+import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.batch.BatchCutter;
 import org.ippan.l2.core.batch.BatchPlanner;
 import org.ippan.l2.core.batch.OrderingPolicy;
@@ -26,12 +28,9 @@ import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.l1.L1Poster;
 import org.ippan.l2.storage.AppendOutcome;
-import org.ippan.l2.storage.Appended;
-import org.ippan.l2.storage.AppendedTx;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.LeaderRecord;
-import org.ippan.l2.storage.NewTx;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
@@ -40,6 +39,7 @@ import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TermClaim;
 import org.ippan.l2.storage.TermGranted;
 import org.ippan.l2.storage.TermRefused;
+import org.ippan.l2.storage.TxAppend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,8 +90,15 @@ public final class Sequencer implements AutoCloseable {
     private final RecentTxs recentTxs;
 
     private final ConcurrentLinkedQueue<Submission> queue = new ConcurrentLinkedQueue<>();
+    /** Txs queued and not yet written, counted against the admission cap. */
     private final AtomicInteger queued = new AtomicInteger();
     private final ReentrantLock commitLock = new ReentrantLock();
+    /** The txs of the group being written, with their submissions and indexes there; guarded by commitLock. */
+    private final TxAppend group = new TxAppend();
+    private Submission[] groupOwners = new Submission[16];
+    private int[] groupIndexes = new int[16];
+    /** The answer when the admission cap is reached. */
+    private final Refusal queueFull;
 
     private final Object stateLock = new Object();
     private volatile SequencerState state = SequencerState.NEW;
@@ -122,6 +129,8 @@ public final class Sequencer implements AutoCloseable {
         this.leaderPubkey = signer.map(s -> Hex.encode(s.publicKey())).orElse(config.leaderId());
         // eviction on the writing thread, not later on the common pool: a size of 0 then really disables the cache
         this.recentTxs = config.dedupCacheSize() == 0 ? null : new RecentTxs(config.dedupCacheSize());
+        this.queueFull = new Refusal(RefusalCode.QUEUE_FULL, "admission cap of " + config.admissionCap()
+                + " pending txs reached; retry later", Math.max(1, config.batchLimits().maxWaitMs()));
         this.timeOfLastStateChangeNs = nanoClock.nanoTime();
         this.batcher = new Batcher(this);
         this.poster = new Poster(this, b.randomSeed);
@@ -306,27 +315,91 @@ public final class Sequencer implements AutoCloseable {
      * @return the typed result: accepted with its sequence number (possibly as a duplicate), or refused
      */
     public SubmitResult submit(Tx tx) {
-        CompletableFuture<SubmitResult> future = enqueue(tx, Thread.currentThread());
-        await(future);
-        return future.join();
+        Objects.requireNonNull(tx, "tx");
+        SubmitResult early = answerBeforeQueueing(tx);
+        if (early != null) {
+            return early;
+        }
+        Submission submission = new Submission(tx, null, null, 1, null, nanoClock.nanoTime(), Thread.currentThread());
+        queue.add(submission);
+        await(submission);
+        return submission.result;
     }
 
     /**
      * Submits txs as one group: they are sequenced in list order, and the admissible ones share storage writes.
-     * The calling thread may itself write groups of queued submissions, until its own txs are written.
+     * The calling thread may itself write groups of queued submissions, until its own txs are written. Makes a
+     * {@link SubmitResult} per tx; {@link #submitAll(List, SubmitResults)} answers into reusable columns instead.
      *
      * @return one result per tx, in order
+     * @throws NullPointerException if {@code txs} or one of its txs is null (then nothing is submitted)
      */
     public List<SubmitResult> submitAll(List<Tx> txs) {
-        Thread caller = Thread.currentThread();
-        List<CompletableFuture<SubmitResult>> futures = new ArrayList<>(txs.size());
-        for (Tx tx : txs) {
-            futures.add(enqueue(tx, caller));
+        Objects.requireNonNull(txs, "txs");
+        return submitAll(txs, new SubmitResults(txs.size())).toList();
+    }
+
+    /**
+     * Submits txs as one group, like {@link #submitAll(List)}, and answers into {@code results}, which it empties
+     * first: a host that reuses one {@link SubmitResults} per thread admits txs without an object per tx. The
+     * queued txs of the call are one submission: written in order, in as few storage writes as the group limit
+     * allows.
+     *
+     * @param txs the txs, in the order they are to be sequenced
+     * @param results where the answers go, one per tx in order
+     * @return {@code results}
+     * @throws NullPointerException if an argument or one of the txs is null (then nothing is submitted)
+     */
+    public SubmitResults submitAll(List<Tx> txs, SubmitResults results) {
+        Objects.requireNonNull(txs, "txs");
+        Objects.requireNonNull(results, "results");
+        for (int i = 0; i < txs.size(); i++) {
+            if (txs.get(i) == null) {
+                throw new NullPointerException("txs[" + i + "]");
+            }
         }
-        List<SubmitResult> results = new ArrayList<>(txs.size());
-        for (CompletableFuture<SubmitResult> future : futures) {
-            await(future); // returns at once for all but the first still queued: groups are written in queue order
-            results.add(future.join());
+        Unshared.Admission answers = Unshared.admission();
+        answers.reset(results, txs);
+        if (txs.isEmpty()) {
+            return results;
+        }
+        if (state != SequencerState.LEADER) {
+            Refusal refusal = Refusal.of(RefusalCode.NOT_LEADER, notLeaderMessage());
+            for (int i = 0; i < txs.size(); i++) {
+                answers.refuse(results, i, refusal);
+            }
+            metrics.recordRejected(RefusalCode.NOT_LEADER, txs.size());
+            return results;
+        }
+        int toQueue = 0;
+        int fromCache = 0;
+        for (int i = 0; i < txs.size(); i++) {
+            Tx tx = txs.get(i);
+            Refusal refusal = rules.check(tx).orElse(null);
+            if (refusal != null) {
+                answers.refuse(results, i, refusal);
+                metrics.recordRejected(refusal.code(), 1);
+                continue;
+            }
+            long knownSeq = cachedSeq(tx);
+            if (knownSeq != RecentTxs.ABSENT) {
+                answers.accept(results, i, knownSeq, true);
+                fromCache++;
+            } else if (reserve()) {
+                toQueue++;
+            } else {
+                answers.refuse(results, i, queueFull);
+                metrics.recordRejected(RefusalCode.QUEUE_FULL, 1);
+            }
+        }
+        if (fromCache > 0) {
+            metrics.recordDuplicatesFromCache(fromCache);
+        }
+        if (toQueue > 0) {
+            Submission submission = new Submission(null, txs, results, toQueue, null, nanoClock.nanoTime(),
+                    Thread.currentThread());
+            queue.add(submission);
+            await(submission);
         }
         return results;
     }
@@ -340,40 +413,59 @@ public final class Sequencer implements AutoCloseable {
      * @return the future result
      */
     public CompletableFuture<SubmitResult> submitAsync(Tx tx) {
-        CompletableFuture<SubmitResult> future = enqueue(tx, null);
-        combineUntilDone(future);
-        return future;
+        Objects.requireNonNull(tx, "tx");
+        SubmitResult early = answerBeforeQueueing(tx);
+        if (early != null) {
+            return CompletableFuture.completedFuture(early);
+        }
+        Submission submission = new Submission(tx, null, null, 1, new CompletableFuture<>(), nanoClock.nanoTime(),
+                null);
+        queue.add(submission);
+        combineUntilDone(submission);
+        return submission.future;
     }
 
-    private CompletableFuture<SubmitResult> enqueue(Tx tx, Thread waiter) {
-        Objects.requireNonNull(tx, "tx");
+    /**
+     * Answers a single tx that is not to be queued: not leading, a broken rule, a duplicate the cache knows, the
+     * admission cap reached. Otherwise the tx counts against the cap, as queued.
+     *
+     * @return the answer, or null if the tx is to be queued
+     */
+    private SubmitResult answerBeforeQueueing(Tx tx) {
         if (state != SequencerState.LEADER) {
-            return refused(RefusalCode.NOT_LEADER, notLeaderMessage(), 0);
+            metrics.recordRejected(RefusalCode.NOT_LEADER, 1);
+            return SubmitResult.Refused.of(RefusalCode.NOT_LEADER, notLeaderMessage());
         }
         Optional<Refusal> refusal = rules.check(tx);
         if (refusal.isPresent()) {
             metrics.recordRejected(refusal.get().code(), 1);
-            return CompletableFuture.completedFuture(new SubmitResult.Refused(refusal.get()));
+            return new SubmitResult.Refused(refusal.get());
         }
-        Hash hash = tx.hash();
-        long knownSeq = recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(Unshared.wire().bytes(hash));
+        long knownSeq = cachedSeq(tx);
         if (knownSeq != RecentTxs.ABSENT) {
             metrics.recordDuplicatesFromCache(1);
-            return CompletableFuture.completedFuture(new SubmitResult.Accepted(hash, knownSeq, true));
+            return new SubmitResult.Accepted(tx.hash(), knownSeq, true);
         }
-        if (pool.pendingCount() + queued.get() >= config.admissionCap()) {
-            return refused(RefusalCode.QUEUE_FULL, "admission cap of " + config.admissionCap()
-                    + " pending txs reached; retry later", Math.max(1, config.batchLimits().maxWaitMs()));
+        if (!reserve()) {
+            metrics.recordRejected(RefusalCode.QUEUE_FULL, 1);
+            return new SubmitResult.Refused(queueFull);
         }
-        Submission submission = new Submission(tx, hash, new CompletableFuture<>(), nanoClock.nanoTime(), waiter);
-        queued.incrementAndGet();
-        queue.add(submission);
-        return submission.future;
+        return null;
     }
 
-    private CompletableFuture<SubmitResult> refused(RefusalCode code, String message, long retryAfterMs) {
-        metrics.recordRejected(code, 1);
-        return CompletableFuture.completedFuture(new SubmitResult.Refused(new Refusal(code, message, retryAfterMs)));
+    /** Hashes the tx (before the commit lock, so the writer does not) and looks it up in the duplicate cache. */
+    private long cachedSeq(Tx tx) {
+        Hash hash = tx.hash();
+        return recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(Unshared.wire().bytes(hash));
+    }
+
+    /** @return true if one more tx fits under the admission cap; it is then counted as queued */
+    private boolean reserve() {
+        if (pool.pendingCount() + queued.get() >= config.admissionCap()) {
+            return false;
+        }
+        queued.incrementAndGet();
+        return true;
     }
 
     private String notLeaderMessage() {
@@ -392,14 +484,15 @@ public final class Sequencer implements AutoCloseable {
      * writes it, and perhaps more), or, when no thread waits for it (submitAsync), writes that one itself. So no
      * caller writes for others for ever under sustained load, and nothing queued is left without a writer: every
      * thread that releases the lock looks at the queue after unlocking, and a submitter that failed to take the
-     * lock had queued its submission before that.
+     * lock had queued its submission before that. A submission leaves the queue once its last tx is in a group,
+     * so the head of the queue is never a submission that is done.
      */
 
     /** Waits until {@code own} is done, combining when the lock is free; parks otherwise. */
-    private void await(CompletableFuture<SubmitResult> own) {
+    private void await(Submission own) {
         boolean interrupted = false;
         while (!combineUntilDone(own)) {
-            LockSupport.park(this); // woken when own completes, or when the work is passed to this thread
+            LockSupport.park(this); // woken when own is done, or when the work is passed to this thread
             interrupted |= Thread.interrupted(); // like join(): keep waiting, restore the flag at the end
         }
         if (interrupted) {
@@ -412,16 +505,15 @@ public final class Sequencer implements AutoCloseable {
      *
      * @return true if {@code own} is done, false if another thread holds the lock and it is not done yet
      */
-    private boolean combineUntilDone(CompletableFuture<SubmitResult> own) {
-        CompletableFuture<SubmitResult> target = own;
-        while (!target.isDone()) {
+    private boolean combineUntilDone(Submission own) {
+        Submission target = own;
+        while (!target.done) {
             if (!commitLock.tryLock()) {
-                return own.isDone(); // the holder, or the thread it wakes, writes target
+                return own.done; // the holder, or the thread it wakes, writes target
             }
             try {
-                List<Submission> group;
-                while (!target.isDone() && !(group = pollGroup()).isEmpty()) {
-                    writeGroup(group);
+                while (!target.done && pollGroup() > 0) {
+                    writeGroup();
                 }
             } finally {
                 commitLock.unlock();
@@ -436,21 +528,20 @@ public final class Sequencer implements AutoCloseable {
                 }
                 break;
             }
-            target = next.future; // nobody waits for it: write it too
+            target = next; // nobody waits for it: write it too
         }
-        return own.isDone();
+        return own.done;
     }
 
     /** Writes everything queued (on fencing and closing, when the writer refuses it all). */
     private void drain() {
-        while (!queue.isEmpty()) {
+        while (queue.peek() != null) {
             if (!commitLock.tryLock()) {
                 return; // the holder writes it: it looks at the queue after unlocking
             }
             try {
-                List<Submission> group;
-                while (!(group = pollGroup()).isEmpty()) {
-                    writeGroup(group);
+                while (pollGroup() > 0) {
+                    writeGroup();
                 }
             } finally {
                 commitLock.unlock();
@@ -458,88 +549,126 @@ public final class Sequencer implements AutoCloseable {
         }
     }
 
-    private List<Submission> pollGroup() {
-        List<Submission> group = new ArrayList<>();
-        Submission next;
-        while (group.size() < config.maxAdmissionGroup() && (next = queue.poll()) != null) {
-            group.add(next);
+    /**
+     * Fills the group (under the commit lock) with up to {@code maxAdmissionGroup} queued txs, in queue order,
+     * taking a submission off the queue once its last queued tx is in the group.
+     *
+     * @return the number of txs in the group
+     */
+    private int pollGroup() {
+        group.clear();
+        Submission head = queue.peek();
+        if (head == null) {
+            return 0;
         }
-        return group;
+        long nowMs = wallClock.currentTimeMs();
+        int max = config.maxAdmissionGroup();
+        Unshared.Admission answers = Unshared.admission();
+        for (Submission s = head; s != null && group.size() < max; s = queue.peek()) {
+            if (s.tx != null) {
+                addToGroup(s, 0, s.tx, nowMs);
+            } else {
+                List<Tx> txs = s.txs;
+                int count = txs.size();
+                while (group.size() < max && s.next < count) {
+                    int i = s.next++;
+                    if (answers.isPending(s.results, i)) {
+                        addToGroup(s, i, txs.get(i), nowMs);
+                    }
+                }
+                while (s.next < count && !answers.isPending(s.results, s.next)) {
+                    s.next++; // answered before queueing: nothing left of the submission to write there
+                }
+                if (s.next < count) {
+                    break; // the group is full
+                }
+            }
+            queue.poll();
+        }
+        return group.size();
     }
 
-    private void writeGroup(List<Submission> group) {
+    private void addToGroup(Submission owner, int index, Tx tx, long nowMs) {
+        int k = group.size();
+        if (k == groupOwners.length) {
+            groupOwners = Arrays.copyOf(groupOwners, 2 * k);
+            groupIndexes = Arrays.copyOf(groupIndexes, 2 * k);
+        }
+        Unshared.Wire wire = Unshared.wire();
+        // the tx's own arrays, not copies: storage hand-overs that nobody mutates
+        group.add(wire.bytes(tx.hash()), wire.encoding(tx), nowMs);
+        groupOwners[k] = owner;
+        groupIndexes[k] = index;
+    }
+
+    /** Writes the group in one storage write and answers every tx of it (under the commit lock). */
+    private void writeGroup() {
+        int n = group.size();
         try {
             if (state != SequencerState.LEADER) {
-                completeAll(group, RefusalCode.NOT_LEADER, notLeaderMessage());
+                refuseGroup(Refusal.of(RefusalCode.NOT_LEADER, notLeaderMessage()));
                 return;
-            }
-            long nowMs = wallClock.currentTimeMs();
-            List<NewTx> newTxs = new ArrayList<>(group.size());
-            Unshared.Wire wire = Unshared.wire();
-            for (Submission s : group) {
-                // the tx's own arrays, not copies: storage records are hand-overs that nobody mutates
-                newTxs.add(new NewTx(wire.bytes(s.hash), wire.encoding(s.tx), nowMs));
             }
             AppendOutcome outcome;
             try {
-                outcome = storage.appendTxs(config.term(), newTxs);
+                outcome = storage.appendTxs(config.term(), group);
             } catch (StorageException e) {
                 health.storageFailed(e);
                 pool.markInconsistent(); // the write may have applied after all: rebuild the view from storage
                 errorHandler.onError("admission", e);
-                completeAll(group, RefusalCode.UNAVAILABLE, "storage failed (" + e.getMessage()
-                        + "); the txs may or may not be stored: resubmit them, resubmission is idempotent");
+                refuseGroup(Refusal.of(RefusalCode.UNAVAILABLE, "storage failed (" + e.getMessage()
+                        + "); the txs may or may not be stored: resubmit them, resubmission is idempotent"));
                 return;
             }
             health.storageOk();
             if (outcome instanceof Fenced fenced) {
                 fence(fenced.storedTerm(), "admission");
-                completeAll(group, RefusalCode.NOT_LEADER, notLeaderMessage());
+                refuseGroup(Refusal.of(RefusalCode.NOT_LEADER, notLeaderMessage()));
                 return;
             }
-            List<AppendedTx> appended = ((Appended) outcome).txs();
-            List<PendingTx> added = new ArrayList<>(group.size());
+            group.requireResults();
+            long admittedMs = group.admittedMs(0);
             int duplicates = 0;
-            for (int i = 0; i < group.size(); i++) {
-                AppendedTx a = appended.get(i);
-                Submission s = group.get(i);
-                if (a.duplicate()) {
+            List<PendingTx> added = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                if (group.isDuplicate(k)) {
                     duplicates++;
                 } else {
-                    added.add(new PendingTx(a.seq(), s.tx, nowMs));
+                    added.add(new PendingTx(group.seq(k), groupOwners[k].tx(groupIndexes[k]), admittedMs));
                 }
             }
             pool.appended(added);
-            Unshared.Wire hashes = Unshared.wire();
-            for (int i = 0; i < group.size(); i++) {
-                Submission s = group.get(i);
-                AppendedTx a = appended.get(i);
+            for (int k = 0; k < n; k++) {
+                long seq = group.seq(k);
                 if (recentTxs != null) {
-                    recentTxs.put(hashes.bytes(s.hash), a.seq());
+                    recentTxs.put(group.txHash(k), seq);
                 }
-                s.future.complete(new SubmitResult.Accepted(s.hash, a.seq(), a.duplicate()));
-                s.wakeWaiter();
+                groupOwners[k].accept(groupIndexes[k], seq, group.isDuplicate(k));
             }
-            metrics.recordAdmitted(group.size() - duplicates, duplicates,
-                    nanoClock.nanoTime() - group.get(0).enqueuedNs);
-            if (!added.isEmpty()) {
+            metrics.recordAdmitted(n - duplicates, duplicates, nanoClock.nanoTime() - groupOwners[0].enqueuedNs);
+            if (duplicates < n) {
                 signalWork(batcher);
             }
         } catch (RuntimeException e) {
+            pool.markInconsistent(); // the txs may be stored: rebuild the view from storage
             errorHandler.onError("admission", e);
-            completeAll(group, RefusalCode.UNAVAILABLE, "admission failed: " + e);
+            refuseGroup(Refusal.of(RefusalCode.UNAVAILABLE, "admission failed (" + e
+                    + "); the txs may or may not be stored: resubmit them, resubmission is idempotent"));
         } finally {
-            queued.addAndGet(-group.size());
+            queued.addAndGet(-n);
+            Arrays.fill(groupOwners, 0, n, null);
         }
     }
 
-    private void completeAll(List<Submission> group, RefusalCode code, String message) {
-        metrics.recordRejected(code, group.size());
-        SubmitResult refused = SubmitResult.Refused.of(code, message);
-        for (Submission s : group) {
-            s.future.complete(refused);
-            s.wakeWaiter();
+    /** Refuses every tx of the group that has no answer yet. */
+    private void refuseGroup(Refusal refusal) {
+        int refused = 0;
+        for (int k = 0; k < group.size(); k++) {
+            if (groupOwners[k].refuse(groupIndexes[k], refusal)) {
+                refused++;
+            }
         }
+        metrics.recordRejected(refusal.code(), refused);
     }
 
     /** Refuses whatever is queued (after fencing or closing): the writer would refuse it anyway. */
@@ -547,17 +676,84 @@ public final class Sequencer implements AutoCloseable {
         drain();
     }
 
-    /** A queued submission; {@code waiter} is the thread blocked until it is done, null for submitAsync. */
-    private record Submission(Tx tx, Hash hash, CompletableFuture<SubmitResult> future, long enqueuedNs,
-            Thread waiter) {
-        void wakeWaiter() {
+    /**
+     * A queued call: one tx ({@code submit}, {@code submitAsync}) or a list of them ({@code submitAll}, whose txs
+     * answered before queueing are skipped). {@code waiter} is the thread blocked until it is done, null for
+     * {@code submitAsync}. Fields without {@code final} or {@code volatile} are guarded by the commit lock.
+     */
+    private static final class Submission {
+        final Tx tx;
+        final List<Tx> txs;
+        final SubmitResults results;
+        final CompletableFuture<SubmitResult> future;
+        final long enqueuedNs;
+        final Thread waiter;
+        /** Of {@code txs}: the index of the next tx to put in a group. */
+        int next;
+        /** Queued txs without an answer yet. */
+        int unanswered;
+        /** A single tx's answer, set before {@code done}. */
+        SubmitResult result;
+        volatile boolean done;
+
+        Submission(Tx tx, List<Tx> txs, SubmitResults results, int queuedTxs, CompletableFuture<SubmitResult> future,
+                long enqueuedNs, Thread waiter) {
+            this.tx = tx;
+            this.txs = txs;
+            this.results = results;
+            this.unanswered = queuedTxs;
+            this.future = future;
+            this.enqueuedNs = enqueuedNs;
+            this.waiter = waiter;
+        }
+
+        Tx tx(int index) {
+            return tx != null ? tx : txs.get(index);
+        }
+
+        void accept(int index, long seq, boolean duplicate) {
+            if (tx != null) {
+                if (result == null) {
+                    result = new SubmitResult.Accepted(tx.hash(), seq, duplicate);
+                    answered();
+                }
+            } else if (Unshared.admission().isPending(results, index)) {
+                Unshared.admission().accept(results, index, seq, duplicate);
+                answered();
+            }
+        }
+
+        /** @return true if the tx had no answer yet and is now refused */
+        boolean refuse(int index, Refusal refusal) {
+            if (tx != null) {
+                if (result != null) {
+                    return false;
+                }
+                result = new SubmitResult.Refused(refusal);
+            } else if (Unshared.admission().isPending(results, index)) {
+                Unshared.admission().refuse(results, index, refusal);
+            } else {
+                return false;
+            }
+            answered();
+            return true;
+        }
+
+        private void answered() {
+            if (--unanswered > 0) {
+                return;
+            }
+            done = true;
+            if (future != null) {
+                future.complete(result);
+            }
             if (waiter != null && waiter != Thread.currentThread()) {
                 LockSupport.unpark(waiter);
             }
         }
     }
 
-    /** @return the submissions queued and not yet written (for tests) */
+    /** @return the txs queued and not yet written (for tests) */
     int queuedCount() {
         return queued.get();
     }

@@ -1,6 +1,9 @@
 package org.ippan.l2.core.internal;
 
 import java.lang.invoke.MethodHandles;
+import java.util.List;
+import org.ippan.l2.core.admission.Refusal;
+import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
@@ -45,8 +48,24 @@ public final class Unshared {
         int encodeBase64Url(BatchEnvelope envelope, byte[] dst, int at);
     }
 
+    /** Write access to {@code SubmitResults}, for the engine that answers a bulk submission. */
+    public interface Admission {
+        /** Empties {@code results} and sizes it for {@code txs}, every answer pending. */
+        void reset(SubmitResults results, List<Tx> txs);
+
+        /** @return true if tx {@code i} has no answer yet */
+        boolean isPending(SubmitResults results, int i);
+
+        /** Answers tx {@code i}: accepted with {@code seq}, as a duplicate or not. */
+        void accept(SubmitResults results, int i, long seq, boolean duplicate);
+
+        /** Answers tx {@code i}: refused. */
+        void refuse(SubmitResults results, int i, Refusal refusal);
+    }
+
     private static volatile Wire wire;
     private static volatile Envelopes envelopes;
+    private static volatile Admission admission;
 
     private Unshared() {}
 
@@ -58,6 +77,21 @@ public final class Unshared {
     /** Called once, by the envelope types' static initializer. */
     public static void register(Envelopes access) {
         envelopes = access;
+    }
+
+    /** Called once, by {@code SubmitResults}' static initializer. */
+    public static void register(Admission access) {
+        admission = access;
+    }
+
+    /** @return the write accessor of {@code SubmitResults} */
+    public static Admission admission() {
+        Admission access = admission;
+        if (access == null) {
+            initialize(SubmitResults.class);
+            access = admission;
+        }
+        return access;
     }
 
     /** @return the wire types' accessor */

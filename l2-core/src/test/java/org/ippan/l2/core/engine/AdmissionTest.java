@@ -23,8 +23,8 @@ import org.ippan.l2.core.engine.EngineFixture.CountingStorage;
 import org.ippan.l2.core.engine.EngineFixture.Op;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.AppendOutcome;
-import org.ippan.l2.storage.NewTx;
 import org.ippan.l2.storage.StoredBatch;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.memory.InMemoryStorage.WriteFault;
 import org.junit.jupiter.api.Test;
 
@@ -283,7 +283,7 @@ class AdmissionTest {
         List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
         CountingStorage gated = new CountingStorage(f.memory) {
             @Override
-            public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+            public AppendOutcome appendTxs(long term, TxAppend txs) {
                 String writer = Thread.currentThread().getName();
                 writes.add(writer + ":" + txs.size());
                 if (writer.equals("submitter-a")) {
@@ -330,7 +330,7 @@ class AdmissionTest {
             private boolean first = true;
 
             @Override
-            public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+            public AppendOutcome appendTxs(long term, TxAppend txs) {
                 boolean wait;
                 synchronized (this) {
                     wait = first;
@@ -401,7 +401,7 @@ class AdmissionTest {
         Sequencer[] sequencer = new Sequencer[1];
         CountingStorage feeding = new CountingStorage(f.memory) {
             @Override
-            public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+            public AppendOutcome appendTxs(long term, TxAppend txs) {
                 if (Thread.currentThread() == first[0]) {
                     writesOnFirst.incrementAndGet();
                     if (started.size() < others) {
@@ -446,7 +446,7 @@ class AdmissionTest {
             private boolean first = true;
 
             @Override
-            public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+            public AppendOutcome appendTxs(long term, TxAppend txs) {
                 boolean wait;
                 synchronized (this) {
                     wait = first;

@@ -22,13 +22,13 @@ import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
-import org.ippan.l2.storage.NewTx;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TermClaim;
 import org.ippan.l2.storage.TermGranted;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
 import org.ippan.l2.storage.Written;
 
@@ -128,7 +128,7 @@ final class CrashingStorage implements Storage {
     }
 
     @Override
-    public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+    public AppendOutcome appendTxs(long term, TxAppend txs) {
         return write(new Call(Op.APPEND_TXS, term, 0, null), () -> delegate.appendTxs(term, txs));
     }
 

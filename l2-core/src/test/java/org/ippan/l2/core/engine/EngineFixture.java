@@ -25,13 +25,13 @@ import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
-import org.ippan.l2.storage.NewTx;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TermClaim;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
 import org.ippan.l2.storage.memory.InMemoryStorage;
 
@@ -293,7 +293,7 @@ final class EngineFixture {
         }
 
         @Override
-        public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+        public AppendOutcome appendTxs(long term, TxAppend txs) {
             write(Op.APPEND_TXS);
             return delegate.appendTxs(term, txs);
         }

@@ -11,7 +11,6 @@ import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
-import org.ippan.l2.storage.NewTx;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
@@ -19,6 +18,7 @@ import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TermClaim;
 import org.ippan.l2.storage.TransientStorageException;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
 
 /**
@@ -80,7 +80,7 @@ final class FaultInjectingStorage implements Storage {
     }
 
     @Override
-    public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+    public AppendOutcome appendTxs(long term, TxAppend txs) {
         beforeWrite("appendTxs");
         AppendOutcome outcome = delegate.appendTxs(term, txs);
         if (appendAcksToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {

@@ -25,7 +25,6 @@ import java.util.Set;
 
 import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.Appended;
-import org.ippan.l2.storage.AppendedTx;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
@@ -35,7 +34,6 @@ import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
-import org.ippan.l2.storage.NewTx;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageArguments;
@@ -46,6 +44,7 @@ import org.ippan.l2.storage.TermClaim;
 import org.ippan.l2.storage.TermGranted;
 import org.ippan.l2.storage.TermRefused;
 import org.ippan.l2.storage.TransientStorageException;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
 import org.ippan.l2.storage.Written;
 import org.slf4j.Logger;
@@ -452,43 +451,38 @@ public final class JdbcStorage implements Storage {
     // ---- admission -------------------------------------------------------------------------------------------
 
     @Override
-    public AppendOutcome appendTxs(long term, List<NewTx> txs) {
+    public AppendOutcome appendTxs(long term, TxAppend txs) {
         StorageArguments.requireTerm(term);
         Objects.requireNonNull(txs, "txs");
-        for (int i = 0; i < txs.size(); i++) {
-            Objects.requireNonNull(txs.get(i), "txs[" + i + "]");
-        }
-        List<NewTx> input = List.copyOf(txs);
         return write("appendTxs", connection -> {
             Meta meta = lockMeta(connection);
             if (meta.term() != term) {
                 return rollBack(new Fenced(meta.term()));
             }
-            if (input.isEmpty()) {
-                return rollBack(new Appended(List.of()));
+            if (txs.isEmpty()) {
+                return rollBack(new Appended());
             }
-            Map<ByteBuffer, Long> seqByHash = storedSeqs(connection, input);
-            List<AppendedTx> results = new ArrayList<>(input.size());
+            Map<ByteBuffer, Long> seqByHash = storedSeqs(connection, txs);
             long nextSeq = meta.nextSeq();
             try (PreparedStatement insert = connection.prepareStatement(INSERT_TX)) {
-                for (NewTx tx : input) {
-                    ByteBuffer key = ByteBuffer.wrap(tx.txHash());
+                for (int i = 0; i < txs.size(); i++) {
+                    ByteBuffer key = ByteBuffer.wrap(txs.txHash(i));
                     Long existing = seqByHash.get(key);
                     if (existing != null) {
-                        results.add(new AppendedTx(existing, true));
+                        txs.duplicate(i, existing);
                         continue;
                     }
                     long seq = nextSeq++;
                     seqByHash.put(key, seq);
                     insert.setLong(1, seq);
-                    insert.setBytes(2, tx.txHash());
-                    insert.setBytes(3, tx.canonicalTx());
-                    insert.setLong(4, tx.admittedMs());
+                    insert.setBytes(2, txs.txHash(i));
+                    insert.setBytes(3, txs.canonicalTx(i));
+                    insert.setLong(4, txs.admittedMs(i));
                     insert.addBatch();
-                    results.add(new AppendedTx(seq, false));
+                    txs.stored(i, seq);
                 }
                 if (nextSeq == meta.nextSeq()) {
-                    return rollBack(new Appended(results));
+                    return rollBack(new Appended());
                 }
                 insert.executeBatch();
             }
@@ -497,15 +491,15 @@ public final class JdbcStorage implements Storage {
                 update.setLong(1, nextSeq);
                 expectOneRow(update.executeUpdate(), "l2_meta");
             }
-            return commit(new Appended(results));
+            return commit(new Appended());
         });
     }
 
     /** The seqs of the stored txs among {@code txs}, by hash (a mutable map). */
-    private static Map<ByteBuffer, Long> storedSeqs(Connection connection, List<NewTx> txs) throws SQLException {
+    private static Map<ByteBuffer, Long> storedSeqs(Connection connection, TxAppend txs) throws SQLException {
         Set<ByteBuffer> distinct = new LinkedHashSet<>();
-        for (NewTx tx : txs) {
-            distinct.add(ByteBuffer.wrap(tx.txHash()));
+        for (int i = 0; i < txs.size(); i++) {
+            distinct.add(ByteBuffer.wrap(txs.txHash(i)));
         }
         List<ByteBuffer> hashes = new ArrayList<>(distinct);
         Map<ByteBuffer, Long> seqByHash = new HashMap<>();

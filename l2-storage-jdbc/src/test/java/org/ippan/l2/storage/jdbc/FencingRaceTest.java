@@ -34,6 +34,7 @@ import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.TermClaim;
 import org.ippan.l2.storage.TermGranted;
 import org.ippan.l2.storage.TermRefused;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
 import org.ippan.l2.storage.Written;
 import org.junit.jupiter.api.AfterEach;
@@ -157,7 +158,7 @@ class FencingRaceTest {
                     switch (i % 5) {
                         case 0, 1 -> {
                             long n = nextTx++;
-                            write = OldWrite.append(startedAfterClaim, n, oldStore.appendTxs(oldTerm, List.of(tx(n))));
+                            write = OldWrite.append(startedAfterClaim, n, appendOne(oldStore, oldTerm, n));
                         }
                         case 2 -> {
                             NewBatch batch = batchOf(oldStore.readSequenceState(), oldTerm);
@@ -191,9 +192,9 @@ class FencingRaceTest {
                 awaitOrFail(oldLeaderRunning);
                 TermClaim claim = newStore.claimTerm(newTerm, newLeader, claimMs);
                 newTermClaimed.set(true);
-                List<AppendOutcome> appends = new ArrayList<>();
+                List<Object> appends = new ArrayList<>();
                 for (int k = 0; k < NEW_LEADER_APPENDS; k++) {
-                    appends.add(newStore.appendTxs(newTerm, List.of(tx(newLeaderFirstTx + k))));
+                    appends.add(appendOne(newStore, newTerm, newLeaderFirstTx + k));
                 }
                 NewBatch batch = batchOf(newStore.readSequenceState(), newTerm);
                 return new NewLeaderRun(claim, appends, batch, newStore.commitBatch(newTerm, batch));
@@ -244,13 +245,12 @@ class FencingRaceTest {
                     fencedSeen = true;
                 } else {
                     assertThat(fencedSeen).as(what + " succeeded after an earlier one was fenced").isFalse();
-                    assertThat(outcome).as(what).isInstanceOfAny(Appended.class, Committed.class, Written.class);
+                    assertThat(outcome).as(what).isInstanceOfAny(AppendedTx.class, Committed.class, Written.class);
                 }
                 if (write.txNumber() > 0) {
-                    if (outcome instanceof Appended appended) {
-                        assertThat(appended.txs()).as(what).hasSize(1);
+                    if (outcome instanceof AppendedTx appended) {
                         assertThat(first.findTx(txHash(write.txNumber())).orElseThrow().seq()).as(what)
-                                .isEqualTo(appended.txs().get(0).seq());
+                                .isEqualTo(appended.seq());
                     } else {
                         assertThat(second.findTx(txHash(write.txNumber()))).as(what).isEmpty();
                     }
@@ -272,9 +272,9 @@ class FencingRaceTest {
         private void checkNewLeader(String where, NewLeaderRun run, long firstTxNumber) {
             long previousSeq = 0;
             for (int k = 0; k < run.appends().size(); k++) {
-                AppendOutcome outcome = run.appends().get(k);
-                assertThat(outcome).as(where).isInstanceOf(Appended.class);
-                AppendedTx appended = ((Appended) outcome).txs().get(0);
+                Object outcome = run.appends().get(k);
+                assertThat(outcome).as(where).isInstanceOf(AppendedTx.class);
+                AppendedTx appended = (AppendedTx) outcome;
                 assertThat(appended.duplicate()).as(where).isFalse();
                 if (previousSeq > 0) {
                     assertThat(appended.seq()).as(where).isEqualTo(previousSeq + 1);
@@ -330,7 +330,7 @@ class FencingRaceTest {
     private record OldWrite(boolean startedAfterClaim, long txNumber, NewBatch batch, long batchNumber,
             BatchL1State l1State, Object outcome) {
 
-        static OldWrite append(boolean afterClaim, long txNumber, AppendOutcome outcome) {
+        static OldWrite append(boolean afterClaim, long txNumber, Object outcome) {
             return new OldWrite(afterClaim, txNumber, null, 0, null, outcome);
         }
 
@@ -348,7 +348,7 @@ class FencingRaceTest {
     }
 
     /** What the new leader did: its claim, its appends, and the batch it committed. */
-    private record NewLeaderRun(TermClaim claim, List<AppendOutcome> appends, NewBatch batch, CommitOutcome commit) {
+    private record NewLeaderRun(TermClaim claim, List<Object> appends, NewBatch batch, CommitOutcome commit) {
     }
 
     private static void awaitOrFail(CountDownLatch latch) throws InterruptedException {
@@ -365,6 +365,13 @@ class FencingRaceTest {
         return new NewBatch(number, hash(2, number), state.headBatchHash(), state.nextUnbatchedSeq(), txCount,
                 NOW_MS + number, term, hash(3, number), 10L * txCount, hash(4, number), new byte[0], new byte[0],
                 hash(5, number), ("{\"batch\":" + number + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Appends tx {@code n} alone: its result if it was appended, else the outcome ({@link Fenced}). */
+    private static Object appendOne(Storage storage, long term, long n) {
+        TxAppend append = TxAppend.of(List.of(tx(n)));
+        AppendOutcome outcome = storage.appendTxs(term, append);
+        return outcome instanceof Appended ? append.results().get(0) : outcome;
     }
 
     private static NewTx tx(long n) {

@@ -10,12 +10,12 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 
-import org.ippan.l2.storage.Appended;
 import org.ippan.l2.storage.AppendedTx;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.TransientStorageException;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.testkit.StorageContractTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class PostgresStorageContractTest extends StorageContractTest {
     @Test
     void checkpoint_isNotNeededAndChangesNothing() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
-        storage.appendTxs(1, List.of(tx(1)));
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1))));
 
         assertThat(((JdbcStorage) storage).checkpoint()).isZero();
         assertThat(storage.readSequenceState().nextSeq()).isEqualTo(2);
@@ -76,7 +76,7 @@ class PostgresStorageContractTest extends StorageContractTest {
             try (Statement statement = other.createStatement();
                     ResultSet locked = statement.executeQuery("SELECT term FROM l2_meta WHERE id = 1 FOR UPDATE")) {
                 assertThat(locked.next()).isTrue();
-                assertThatThrownBy(() -> storage.appendTxs(1, List.of(tx(1))))
+                assertThatThrownBy(() -> storage.appendTxs(1, TxAppend.of(List.of(tx(1)))))
                         .isInstanceOf(TransientStorageException.class)
                         .hasMessageContaining("appendTxs");
             }
@@ -85,7 +85,7 @@ class PostgresStorageContractTest extends StorageContractTest {
 
         assertThat(storage.findTx(txHash(1))).isEmpty();
         assertThat(storage.readSequenceState()).isEqualTo(SequenceState.initial());
-        assertThat(storage.appendTxs(1, List.of(tx(1)))).isEqualTo(new Appended(List.of(new AppendedTx(1, false))));
+        assertThat(appended(storage, 1, List.of(tx(1)))).containsExactly(new AppendedTx(1, false));
     }
 
     @Test

@@ -10,16 +10,14 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.ippan.l2.storage.Appended;
-import org.ippan.l2.storage.NewTx;
 import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.StoredTx;
+import org.ippan.l2.storage.TxAppend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -226,10 +224,10 @@ class SqliteMaintenanceTest {
         }
     }
 
-    private static List<NewTx> txs(int first, int count) {
-        List<NewTx> txs = new ArrayList<>(count);
+    private static TxAppend txs(int first, int count) {
+        TxAppend txs = new TxAppend(count);
         for (int i = first; i < first + count; i++) {
-            txs.add(new NewTx(hash(i), ("tx " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), NOW_MS));
+            txs.add(hash(i), ("tx " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), NOW_MS);
         }
         return txs;
     }

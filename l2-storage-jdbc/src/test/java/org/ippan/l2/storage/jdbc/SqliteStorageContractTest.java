@@ -11,11 +11,11 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 
-import org.ippan.l2.storage.Appended;
 import org.ippan.l2.storage.AppendedTx;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.TransientStorageException;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.testkit.StorageContractTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +62,7 @@ class SqliteStorageContractTest extends StorageContractTest {
         try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file());
                 Statement statement = other.createStatement()) {
             statement.execute("BEGIN IMMEDIATE");
-            assertThatThrownBy(() -> storage.appendTxs(1, List.of(tx(1))))
+            assertThatThrownBy(() -> storage.appendTxs(1, TxAppend.of(List.of(tx(1)))))
                     .isInstanceOf(TransientStorageException.class)
                     .hasMessageContaining("appendTxs");
             statement.execute("ROLLBACK");
@@ -70,6 +70,6 @@ class SqliteStorageContractTest extends StorageContractTest {
 
         assertThat(storage.findTx(txHash(1))).isEmpty();
         assertThat(storage.readSequenceState()).isEqualTo(SequenceState.initial());
-        assertThat(storage.appendTxs(1, List.of(tx(1)))).isEqualTo(new Appended(List.of(new AppendedTx(1, false))));
+        assertThat(appended(storage, 1, List.of(tx(1)))).containsExactly(new AppendedTx(1, false));
     }
 }

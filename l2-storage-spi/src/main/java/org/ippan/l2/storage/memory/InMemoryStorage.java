@@ -15,7 +15,6 @@ import java.util.TreeSet;
 
 import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.Appended;
-import org.ippan.l2.storage.AppendedTx;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
@@ -25,7 +24,6 @@ import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
-import org.ippan.l2.storage.NewTx;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageArguments;
@@ -36,6 +34,7 @@ import org.ippan.l2.storage.TermClaim;
 import org.ippan.l2.storage.TermGranted;
 import org.ippan.l2.storage.TermRefused;
 import org.ippan.l2.storage.TransientStorageException;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
 import org.ippan.l2.storage.Written;
 
@@ -167,12 +166,9 @@ public final class InMemoryStorage implements Storage {
     // ---- admission -------------------------------------------------------------------------------------------
 
     @Override
-    public AppendOutcome appendTxs(long callerTerm, List<NewTx> newTxs) {
+    public AppendOutcome appendTxs(long callerTerm, TxAppend newTxs) {
         StorageArguments.requireTerm(callerTerm);
         Objects.requireNonNull(newTxs, "txs");
-        for (int i = 0; i < newTxs.size(); i++) {
-            Objects.requireNonNull(newTxs.get(i), "txs[" + i + "]");
-        }
         synchronized (lock) {
             WriteFault fault = beginWrite();
             if (term != callerTerm) {
@@ -180,21 +176,21 @@ public final class InMemoryStorage implements Storage {
             }
             // past the term check nothing refuses, so the txs are stored as they are checked: one key per tx, and
             // a duplicate within the call finds the copy stored a moment before
-            List<AppendedTx> results = new ArrayList<>(newTxs.size());
             long seq = txs.size() + 1;
-            for (NewTx tx : newTxs) {
-                HashKey key = new HashKey(tx.txHash());
+            for (int i = 0; i < newTxs.size(); i++) {
+                HashKey key = new HashKey(newTxs.txHash(i));
                 StoredTx existing = txsByHash.get(key);
                 if (existing != null) {
-                    results.add(new AppendedTx(existing.seq(), true));
+                    newTxs.duplicate(i, existing.seq());
                 } else {
-                    StoredTx stored = StoredTx.of(seq++, tx);
+                    StoredTx stored = new StoredTx(seq++, newTxs.txHash(i), newTxs.canonicalTx(i),
+                            newTxs.admittedMs(i));
                     txs.add(stored);
                     txsByHash.put(key, stored);
-                    results.add(new AppendedTx(stored.seq(), false));
+                    newTxs.stored(i, stored.seq());
                 }
             }
-            return endWrite(fault, new Appended(results));
+            return endWrite(fault, new Appended());
         }
     }
 

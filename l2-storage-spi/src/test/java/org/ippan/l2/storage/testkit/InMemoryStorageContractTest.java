@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
-import org.ippan.l2.storage.Appended;
 import org.ippan.l2.storage.AppendedTx;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
@@ -16,6 +15,7 @@ import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.TermGranted;
 import org.ippan.l2.storage.TransientStorageException;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.Written;
 import org.ippan.l2.storage.memory.InMemoryStorage;
 import org.ippan.l2.storage.memory.InMemoryStorage.WriteFault;
@@ -40,7 +40,7 @@ class InMemoryStorageContractTest extends StorageContractTest {
         SequenceState before = storage.readSequenceState();
         memory().failNextWrites(3);
 
-        assertPermanentFailure(() -> storage.appendTxs(1, List.of(tx(3))));
+        assertPermanentFailure(() -> storage.appendTxs(1, TxAppend.of(List.of(tx(3)))));
         assertPermanentFailure(() -> storage.commitBatch(1, nextBatch(1, 2)));
         assertPermanentFailure(() -> storage.claimTerm(2, LEADER_B, NOW_MS + 1));
 
@@ -48,8 +48,7 @@ class InMemoryStorageContractTest extends StorageContractTest {
         assertThat(storage.findTx(txHash(3))).isEmpty();
         assertThat(storage.countBatches()).isEqualTo(new BatchCounts(0, 0, 0, 0, 0));
         assertThat(storage.readLeader()).isEqualTo(new LeaderRecord(1, LEADER_A, NOW_MS));
-        assertThat(storage.appendTxs(1, List.of(tx(3))))
-                .isEqualTo(new Appended(List.of(new AppendedTx(3, false))));
+        assertThat(appended(storage, 1, List.of(tx(3)))).containsExactly(new AppendedTx(3, false));
     }
 
     @Test
@@ -99,11 +98,10 @@ class InMemoryStorageContractTest extends StorageContractTest {
         storage.claimTerm(1, LEADER_A, NOW_MS);
         memory().injectWriteFaults(WriteFault.FAIL_TRANSIENT, 1);
 
-        assertThatThrownBy(() -> storage.appendTxs(1, List.of(tx(1))))
+        assertThatThrownBy(() -> storage.appendTxs(1, TxAppend.of(List.of(tx(1)))))
                 .isInstanceOf(TransientStorageException.class);
         assertThat(storage.findTx(txHash(1))).isEmpty();
-        assertThat(storage.appendTxs(1, List.of(tx(1))))
-                .isEqualTo(new Appended(List.of(new AppendedTx(1, false))));
+        assertThat(appended(storage, 1, List.of(tx(1)))).containsExactly(new AppendedTx(1, false));
     }
 
     @Test
@@ -112,12 +110,11 @@ class InMemoryStorageContractTest extends StorageContractTest {
         admit(1, 1, 2);
         memory().injectWriteFaults(WriteFault.APPLY_THEN_FAIL, 2);
 
-        assertPermanentFailure(() -> storage.appendTxs(1, List.of(tx(3))));
+        assertPermanentFailure(() -> storage.appendTxs(1, TxAppend.of(List.of(tx(3)))));
         assertPermanentFailure(() -> storage.commitBatch(1, nextBatch(1, 3)));
 
         assertThat(storage.findTx(txHash(3)).orElseThrow().seq()).isEqualTo(3);
-        assertThat(storage.appendTxs(1, List.of(tx(3))))
-                .isEqualTo(new Appended(List.of(new AppendedTx(3, true))));
+        assertThat(appended(storage, 1, List.of(tx(3)))).containsExactly(new AppendedTx(3, true));
         assertThat(storage.findBatchByNumber(1)).isPresent();
         assertThat(storage.readSequenceState().nextUnbatchedSeq()).isEqualTo(4);
     }

@@ -47,6 +47,7 @@ import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TermGranted;
 import org.ippan.l2.storage.TermRefused;
+import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
 import org.ippan.l2.storage.Written;
 import org.junit.jupiter.api.AfterEach;
@@ -197,7 +198,7 @@ public abstract class StorageContractTest {
     void appendTxs_assignsContiguousSeqsFromOneInListOrder() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
 
-        assertThat(appended(storage.appendTxs(1, List.of(tx(10), tx(20), tx(30)))))
+        assertThat(appended(storage, 1, List.of(tx(10), tx(20), tx(30))))
                 .containsExactly(fresh(1), fresh(2), fresh(3));
         assertThat(storage.readTxs(1, 10)).extracting(StoredTx::txHash)
                 .containsExactly(txHash(10), txHash(20), txHash(30));
@@ -206,20 +207,20 @@ public abstract class StorageContractTest {
     @Test
     void appendTxs_seqsContinueAcrossCalls() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
-        storage.appendTxs(1, List.of(tx(1), tx(2)));
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1), tx(2))));
 
-        assertThat(appended(storage.appendTxs(1, List.of(tx(3))))).containsExactly(fresh(3));
-        assertThat(appended(storage.appendTxs(1, List.of(tx(4), tx(5))))).containsExactly(fresh(4), fresh(5));
+        assertThat(appended(storage, 1, List.of(tx(3)))).containsExactly(fresh(3));
+        assertThat(appended(storage, 1, List.of(tx(4), tx(5)))).containsExactly(fresh(4), fresh(5));
         assertThat(storage.readSequenceState().nextSeq()).isEqualTo(6);
     }
 
     @Test
     void appendTxs_duplicateOfStoredTx_reportsExistingSeqAndStoresNothing() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
-        storage.appendTxs(1, List.of(tx(1), tx(2)));
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1), tx(2))));
         NewTx resubmitted = new NewTx(txHash(2), bytes("other bytes"), NOW_MS + 99);
 
-        assertThat(appended(storage.appendTxs(1, List.of(resubmitted)))).containsExactly(duplicate(2));
+        assertThat(appended(storage, 1, List.of(resubmitted))).containsExactly(duplicate(2));
         assertThat(storage.readSequenceState().nextSeq()).isEqualTo(3);
         assertThat(storage.findTx(txHash(2))).contains(StoredTx.of(2, tx(2)));
     }
@@ -228,7 +229,7 @@ public abstract class StorageContractTest {
     void appendTxs_duplicateWithinOneCall_reportsSeqOfFirstOccurrence() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
 
-        assertThat(appended(storage.appendTxs(1, List.of(tx(1), tx(2), tx(1), tx(3), tx(2)))))
+        assertThat(appended(storage, 1, List.of(tx(1), tx(2), tx(1), tx(3), tx(2))))
                 .containsExactly(fresh(1), fresh(2), duplicate(1), fresh(3), duplicate(2));
         assertThat(storage.readTxs(1, 10)).extracting(StoredTx::seq).containsExactly(1L, 2L, 3L);
     }
@@ -236,9 +237,9 @@ public abstract class StorageContractTest {
     @Test
     void appendTxs_mixOfNewAndStoredTxs_numbersOnlyNewTxsWithoutGaps() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
-        storage.appendTxs(1, List.of(tx(1), tx(2)));
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1), tx(2))));
 
-        assertThat(appended(storage.appendTxs(1, List.of(tx(2), tx(3), tx(1), tx(4)))))
+        assertThat(appended(storage, 1, List.of(tx(2), tx(3), tx(1), tx(4))))
                 .containsExactly(duplicate(2), fresh(3), duplicate(1), fresh(4));
         assertThat(storage.readTxs(1, 10)).extracting(StoredTx::txHash)
                 .containsExactly(txHash(1), txHash(2), txHash(3), txHash(4));
@@ -247,10 +248,10 @@ public abstract class StorageContractTest {
     @Test
     void appendTxs_staleTerm_isFencedAndWritesNothing() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
-        storage.appendTxs(1, List.of(tx(1)));
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1))));
         storage.claimTerm(2, LEADER_B, NOW_MS);
 
-        assertThat(storage.appendTxs(1, List.of(tx(2), tx(3)))).isEqualTo(new Fenced(2));
+        assertThat(storage.appendTxs(1, TxAppend.of(List.of(tx(2), tx(3))))).isEqualTo(new Fenced(2));
         assertThat(storage.findTx(txHash(2))).isEmpty();
         assertThat(storage.findTx(txHash(3))).isEmpty();
         assertThat(storage.readSequenceState().nextSeq()).isEqualTo(2);
@@ -260,7 +261,7 @@ public abstract class StorageContractTest {
     void appendTxs_unclaimedHigherTerm_isFencedAndWritesNothing() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
 
-        assertThat(storage.appendTxs(2, List.of(tx(1)))).isEqualTo(new Fenced(1));
+        assertThat(storage.appendTxs(2, TxAppend.of(List.of(tx(1))))).isEqualTo(new Fenced(1));
         assertThat(storage.findTx(txHash(1))).isEmpty();
     }
 
@@ -268,7 +269,7 @@ public abstract class StorageContractTest {
     void appendTxs_emptyList_isAppendedWithNoResultsAndWritesNothing() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
 
-        assertThat(appended(storage.appendTxs(1, List.of()))).isEmpty();
+        assertThat(appended(storage, 1, List.of())).isEmpty();
         assertThat(storage.readSequenceState()).isEqualTo(SequenceState.initial());
     }
 
@@ -276,13 +277,13 @@ public abstract class StorageContractTest {
     void appendTxs_emptyListWithStaleTerm_isFenced() {
         storage.claimTerm(3, LEADER_A, NOW_MS);
 
-        assertThat(storage.appendTxs(2, List.of())).isEqualTo(new Fenced(3));
+        assertThat(storage.appendTxs(2, TxAppend.of(List.of()))).isEqualTo(new Fenced(3));
     }
 
     @Test
     void findTx_admittedTx_returnsEveryFieldAsAdmitted() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
-        storage.appendTxs(1, List.of(tx(1), tx(2)));
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1), tx(2))));
 
         Optional<StoredTx> found = storage.findTx(txHash(2));
 
@@ -296,7 +297,7 @@ public abstract class StorageContractTest {
     @Test
     void findTx_unknownHash_isEmpty() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
-        storage.appendTxs(1, List.of(tx(1)));
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1))));
 
         assertThat(storage.findTx(txHash(2))).isEmpty();
     }
@@ -739,11 +740,10 @@ public abstract class StorageContractTest {
     @Test
     void appendTxs_invalidArguments_areRejectedNamingTheParameterAndWriteNothing() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
-        List<NewTx> withNull = Arrays.asList(tx(1), null);
 
-        assertRejected(IllegalArgumentException.class, "term", () -> storage.appendTxs(-1, List.of(tx(1))));
+        assertRejected(IllegalArgumentException.class, "term",
+                () -> storage.appendTxs(-1, TxAppend.of(List.of(tx(1)))));
         assertRejected(NullPointerException.class, "txs", () -> storage.appendTxs(1, null));
-        assertRejected(NullPointerException.class, "txs[1]", () -> storage.appendTxs(1, withNull));
         assertThat(storage.findTx(txHash(1))).isEmpty();
         assertThat(storage.readSequenceState()).isEqualTo(SequenceState.initial());
     }
@@ -800,7 +800,7 @@ public abstract class StorageContractTest {
                 s -> s.claimTerm(1, LEADER_A, NOW_MS),
                 s -> s.readLeader(),
                 s -> s.heartbeat(1, NOW_MS),
-                s -> s.appendTxs(1, List.of(tx(2))),
+                s -> s.appendTxs(1, TxAppend.of(List.of(tx(2)))),
                 s -> s.findTx(txHash(1)),
                 s -> s.readTxs(1, 1),
                 s -> s.readSequenceState(),
@@ -854,8 +854,8 @@ public abstract class StorageContractTest {
                 .contains(new StoredBatch(second, BatchL1State.committed(second.createdMs())));
         assertThat(storage.findBatchContaining(5).orElseThrow().batchNumber()).isEqualTo(2);
         assertThat(storage.countBatches()).isEqualTo(new BatchCounts(1, 1, 0, 0, 0));
-        assertThat(storage.appendTxs(1, List.of(tx(7)))).isEqualTo(new Fenced(2));
-        assertThat(appended(storage.appendTxs(2, List.of(tx(6), tx(7))))).containsExactly(duplicate(6), fresh(7));
+        assertThat(storage.appendTxs(1, TxAppend.of(List.of(tx(7))))).isEqualTo(new Fenced(2));
+        assertThat(appended(storage, 2, List.of(tx(6), tx(7)))).containsExactly(duplicate(6), fresh(7));
     }
 
     // ==== concurrency and fencing races ===========================================================================
@@ -870,7 +870,7 @@ public abstract class StorageContractTest {
             List<Long> seqs = new ArrayList<>(appendsPerThread);
             for (int i = 0; i < appendsPerThread; i++) {
                 long n = (long) thread * appendsPerThread + i + 1;
-                List<AppendedTx> result = appended(storage.appendTxs(1, List.of(tx(n))));
+                List<AppendedTx> result = appended(storage, 1, List.of(tx(n)));
                 assertThat(result.get(0).duplicate()).isFalse();
                 seqs.add(result.get(0).seq());
             }
@@ -906,8 +906,7 @@ public abstract class StorageContractTest {
             Map<Long, AppendedTx> results = new HashMap<>();
             for (int i = 0; i < txCount; i += 5) {
                 List<Long> group = order.subList(i, i + 5);
-                List<AppendedTx> outcome = appended(storage.appendTxs(
-                        1, group.stream().map(StorageContractTest::tx).collect(Collectors.toList())));
+                List<AppendedTx> outcome = appended(storage, 1, group.stream().map(StorageContractTest::tx).collect(Collectors.toList()));
                 for (int j = 0; j < group.size(); j++) {
                     results.put(group.get(j), outcome.get(j));
                 }
@@ -937,7 +936,7 @@ public abstract class StorageContractTest {
         SequenceState before = storage.readSequenceState();
 
         assertThat(storage.heartbeat(1, NOW_MS + 20)).isEqualTo(new Fenced(2));
-        assertThat(storage.appendTxs(1, List.of(tx(4)))).isEqualTo(new Fenced(2));
+        assertThat(storage.appendTxs(1, TxAppend.of(List.of(tx(4))))).isEqualTo(new Fenced(2));
         assertThat(storage.commitBatch(1, oldLeadersNext)).isEqualTo(new Fenced(2));
         assertThat(storage.updateL1State(1, 1, posted(NOW_MS + 20))).isEqualTo(new Fenced(2));
         assertThat(storage.claimTerm(1, LEADER_A, NOW_MS + 20)).isEqualTo(new TermRefused(2, LEADER_B));
@@ -947,7 +946,7 @@ public abstract class StorageContractTest {
         assertThat(storage.findTx(txHash(4))).isEmpty();
         assertThat(storage.findBatchByNumber(1).orElseThrow().status()).isEqualTo(L1Status.COMMITTED);
 
-        assertThat(appended(storage.appendTxs(2, List.of(tx(4))))).containsExactly(fresh(4));
+        assertThat(appended(storage, 2, List.of(tx(4)))).containsExactly(fresh(4));
         assertThat(storage.commitBatch(2, withTerm(oldLeadersNext, 2))).isInstanceOf(Committed.class);
     }
 
@@ -961,18 +960,21 @@ public abstract class StorageContractTest {
         AtomicBoolean newTermClaimed = new AtomicBoolean();
         ExecutorService executor = Executors.newFixedThreadPool(2);
         try {
+            List<Long> seqs = new ArrayList<>();
             Future<List<AppendOutcome>> oldLeader = executor.submit(() -> {
                 List<AppendOutcome> outcomes = new ArrayList<>();
                 int afterClaim = 0;
                 for (long n = 1; n <= maxAppends && afterClaim < appendsAfterClaim; n++) {
                     boolean startedAfterClaim = newTermClaimed.get();
-                    AppendOutcome outcome = storage.appendTxs(1, List.of(tx(n)));
+                    TxAppend append = TxAppend.of(List.of(tx(n)));
+                    AppendOutcome outcome = storage.appendTxs(1, append);
                     if (startedAfterClaim) {
                         assertThat(outcome).as("term-1 append of tx %d started after the claim", n)
                                 .isEqualTo(new Fenced(2));
                         afterClaim++;
                     }
                     outcomes.add(outcome);
+                    seqs.add(outcome instanceof Appended ? append.seq(0) : 0L);
                     oldLeaderRunning.countDown();
                 }
                 return outcomes;
@@ -990,10 +992,9 @@ public abstract class StorageContractTest {
             int firstFenced = -1;
             for (int i = 0; i < outcomes.size(); i++) {
                 long n = i + 1;
-                if (outcomes.get(i) instanceof Appended appended) {
+                if (outcomes.get(i) instanceof Appended) {
                     assertThat(firstFenced).as("tx %d appended after a fenced append", n).isEqualTo(-1);
-                    assertThat(storage.findTx(txHash(n)).orElseThrow().seq())
-                            .isEqualTo(appended.txs().get(0).seq()).isEqualTo(n);
+                    assertThat(storage.findTx(txHash(n)).orElseThrow().seq()).isEqualTo(seqs.get(i)).isEqualTo(n);
                 } else {
                     assertThat(outcomes.get(i)).isEqualTo(new Fenced(2));
                     assertThat(storage.findTx(txHash(n))).isEmpty();
@@ -1036,7 +1037,7 @@ public abstract class StorageContractTest {
     protected void admit(long term, long fromN, int count) {
         List<NewTx> txs = LongStream.range(fromN, fromN + count).mapToObj(StorageContractTest::tx)
                 .collect(Collectors.toList());
-        assertThat(appended(storage.appendTxs(term, txs))).noneMatch(AppendedTx::duplicate);
+        assertThat(appended(storage, term, txs)).noneMatch(AppendedTx::duplicate);
     }
 
     /** The batch that extends the stored state by {@code txCount} txs, cut by the leader of {@code term}. */
@@ -1066,9 +1067,11 @@ public abstract class StorageContractTest {
         }
     }
 
-    private static List<AppendedTx> appended(AppendOutcome outcome) {
-        assertThat(outcome).isInstanceOf(Appended.class);
-        return ((Appended) outcome).txs();
+    /** Appends {@code txs}, checks that the call answered {@link Appended}, and returns the results. */
+    protected static List<AppendedTx> appended(Storage storage, long term, List<NewTx> txs) {
+        TxAppend append = TxAppend.of(txs);
+        assertThat(storage.appendTxs(term, append)).isInstanceOf(Appended.class);
+        return append.results();
     }
 
     private static AppendedTx fresh(long seq) {

@@ -1,0 +1,195 @@
+package org.ippan.l2.core.admission;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.ippan.l2.core.internal.Unshared;
+import org.ippan.l2.core.wire.Hash;
+import org.ippan.l2.core.wire.Tx;
+
+/**
+ * The answers to a bulk submission, one per tx in submission order, kept column by column so that a host can
+ * reuse one instance for call after call and admit txs without an object per tx: accepted with a sequence number
+ * (perhaps as a duplicate), or refused with a typed {@link Refusal}. {@link #get(int)} gives the same answer as a
+ * {@link SubmitResult} (a new object).
+ *
+ * <p>Filled by {@code Sequencer.submitAll(List, SubmitResults)}, which first empties it. Not thread-safe: read it
+ * on the thread that submitted, after the call returned.
+ */
+public final class SubmitResults {
+    /** {@link #states} value of a tx that has no answer yet. */
+    private static final long PENDING = Long.MIN_VALUE;
+    private static final Tx[] NO_TXS = new Tx[0];
+
+    static {
+        Unshared.register(new Unshared.Admission() {
+            @Override
+            public void reset(SubmitResults results, List<Tx> txs) {
+                results.reset(txs);
+            }
+
+            @Override
+            public boolean isPending(SubmitResults results, int i) {
+                return results.states[i] == PENDING;
+            }
+
+            @Override
+            public void accept(SubmitResults results, int i, long seq, boolean duplicate) {
+                results.states[i] = duplicate ? -seq : seq;
+            }
+
+            @Override
+            public void refuse(SubmitResults results, int i, Refusal refusal) {
+                results.states[i] = 0;
+                results.refusals[i] = refusal;
+            }
+        });
+    }
+
+    private Tx[] txs;
+    /** Per tx: its sequence number if newly accepted, minus it for a duplicate, 0 if refused, or PENDING. */
+    private long[] states;
+    private Refusal[] refusals;
+    private int size;
+
+    /** Empty results, which grow to the size of the submissions they answer. */
+    public SubmitResults() {
+        this(0);
+    }
+
+    /**
+     * Empty results with room for {@code capacity} answers before they grow.
+     *
+     * @param capacity at least 0
+     * @throws IllegalArgumentException if {@code capacity < 0}
+     */
+    public SubmitResults(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);
+        }
+        txs = capacity == 0 ? NO_TXS : new Tx[capacity];
+        states = new long[capacity];
+        refusals = new Refusal[capacity];
+    }
+
+    private void reset(List<Tx> submitted) {
+        int n = submitted.size();
+        if (n > txs.length) {
+            txs = new Tx[n];
+            states = new long[n];
+            refusals = new Refusal[n];
+        } else if (size > n) {
+            Arrays.fill(txs, n, size, null); // forget what the last call held beyond this one's size
+            Arrays.fill(refusals, n, size, null);
+        }
+        for (int i = 0; i < n; i++) {
+            txs[i] = submitted.get(i);
+        }
+        Arrays.fill(states, 0, n, PENDING);
+        Arrays.fill(refusals, 0, n, null);
+        size = n;
+    }
+
+    /** @return the number of answers: the number of txs submitted */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * @param i the tx's index in the submission
+     * @return true if the tx was accepted (newly, or as a duplicate of an accepted tx)
+     */
+    public boolean isAccepted(int i) {
+        return state(i) != 0;
+    }
+
+    /**
+     * @param i the tx's index in the submission
+     * @return true if the tx was accepted as a duplicate: nothing new was stored, and {@link #seq} is the first
+     *     acceptance's
+     */
+    public boolean isDuplicate(int i) {
+        return state(i) < 0;
+    }
+
+    /**
+     * @param i the tx's index in the submission
+     * @return the accepted tx's admission sequence number
+     * @throws IllegalStateException if the tx was refused
+     */
+    public long seq(int i) {
+        long state = state(i);
+        if (state == 0) {
+            throw new IllegalStateException("tx " + i + " was refused (" + refusals[i].code() + "), it has no seq");
+        }
+        return Math.abs(state);
+    }
+
+    /**
+     * @param i the tx's index in the submission
+     * @return why the tx was refused
+     * @throws IllegalStateException if the tx was accepted
+     */
+    public Refusal refusal(int i) {
+        if (state(i) != 0) {
+            throw new IllegalStateException("tx " + i + " was accepted, it has no refusal");
+        }
+        return refusals[i];
+    }
+
+    /**
+     * @param i the tx's index in the submission
+     * @return the tx submitted at that index
+     */
+    public Tx tx(int i) {
+        return txs[Objects.checkIndex(i, size)];
+    }
+
+    /** @return how many txs were accepted, duplicates included */
+    public int acceptedCount() {
+        int accepted = 0;
+        for (int i = 0; i < size; i++) {
+            if (states[i] != 0) {
+                accepted++;
+            }
+        }
+        return accepted;
+    }
+
+    /**
+     * @param i the tx's index in the submission
+     * @return the answer as a {@link SubmitResult} (a new object)
+     */
+    public SubmitResult get(int i) {
+        long state = state(i);
+        if (state == 0) {
+            return new SubmitResult.Refused(refusals[i]);
+        }
+        Hash hash = txs[i].hash();
+        return new SubmitResult.Accepted(hash, Math.abs(state), state < 0);
+    }
+
+    /** @return every answer as a {@link SubmitResult}, in submission order (new objects, unmodifiable list) */
+    public List<SubmitResult> toList() {
+        List<SubmitResult> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(get(i));
+        }
+        return List.copyOf(out);
+    }
+
+    private long state(int i) {
+        long state = states[Objects.checkIndex(i, size)];
+        if (state == PENDING) {
+            throw new IllegalStateException("tx " + i + " has no answer yet");
+        }
+        return state;
+    }
+
+    /** The size and how many were accepted. */
+    @Override
+    public String toString() {
+        return "SubmitResults[size=" + size + ", accepted=" + acceptedCount() + "]";
+    }
+}
