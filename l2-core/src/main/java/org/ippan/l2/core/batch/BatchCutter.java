@@ -49,6 +49,19 @@ public final class BatchCutter {
      * @throws UnbatchableTxException if the first candidate alone exceeds {@code maxBytes}
      */
     public CutDecision decide(List<PendingTx> candidates, long nowMs, boolean flush) {
+        return decide(PendingTxs.of(candidates), nowMs, flush);
+    }
+
+    /**
+     * Decides whether to cut now, reading the candidates by index (no object per tx).
+     *
+     * @param candidates the pending txs in batch order
+     * @param nowMs the current wall-clock time in ms, on the same clock as the txs' admission times
+     * @param flush true to cut whatever is pending without waiting
+     * @return the decision
+     * @throws UnbatchableTxException if the first candidate alone exceeds {@code maxBytes}
+     */
+    public CutDecision decide(PendingTxs candidates, long nowMs, boolean flush) {
         int available = candidates.size();
         if (available == 0) {
             return new CutDecision.Wait(CutDecision.Wait.NO_DEADLINE);
@@ -58,7 +71,7 @@ public final class BatchCutter {
         int limit = Math.min(available, limits.maxTxs());
         boolean nextDoesNotFit = false;
         while (count < limit) {
-            long withNext = bytes + candidates.get(count).batchBytes();
+            long withNext = bytes + candidates.batchBytes(count);
             if (withNext > limits.maxBytes()) {
                 nextDoesNotFit = true;
                 break;
@@ -67,8 +80,7 @@ public final class BatchCutter {
             count++;
         }
         if (count == 0) {
-            PendingTx first = candidates.get(0);
-            throw new UnbatchableTxException(first.seq(), Batch.OVERHEAD_BYTES + (long) first.batchBytes(),
+            throw new UnbatchableTxException(candidates.seq(0), Batch.OVERHEAD_BYTES + (long) candidates.batchBytes(0),
                     limits.maxBytes());
         }
         if (count == limits.maxTxs()) {
@@ -77,7 +89,7 @@ public final class BatchCutter {
         if (nextDoesNotFit || limits.maxBytes() - bytes < MIN_TX_BODY_BYTES) {
             return new CutDecision.Cut(count, bytes, CutReason.BYTES);
         }
-        long deadlineMs = deadline(candidates.get(0).admittedMs());
+        long deadlineMs = deadline(candidates.admittedMs(0));
         if (nowMs >= deadlineMs) {
             return new CutDecision.Cut(count, bytes, CutReason.AGE);
         }

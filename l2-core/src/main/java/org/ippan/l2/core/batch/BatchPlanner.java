@@ -1,8 +1,8 @@
 package org.ippan.l2.core.batch;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
@@ -51,21 +51,41 @@ public final class BatchPlanner {
      */
     public Plan plan(List<PendingTx> pendingInAdmissionOrder, long nextBatchNumber, Hash prevBatchHash, long nowMs,
             boolean flush) {
+        return plan(PendingTxs.of(pendingInAdmissionOrder), nextBatchNumber, prevBatchHash, nowMs, flush);
+    }
+
+    /**
+     * Plans the next batch, reading the pending txs by index. With {@link OrderingPolicy#ADMISSION_ORDER} it
+     * makes no object per pending tx; another policy is given them as a list of {@link PendingTx} records.
+     *
+     * @param pendingInAdmissionOrder pending txs, ascending by sequence number without gaps
+     * @param nextBatchNumber the number the batch gets (1 for the first)
+     * @param prevBatchHash the head of the chain ({@link Hash#ZERO} before batch 1)
+     * @param nowMs wall-clock ms now: the cut decision's time and the batch's {@code created_ms}
+     * @param flush cut whatever is pending without waiting
+     * @return the batch, or the wait decision
+     * @throws UnbatchableTxException if the next candidate alone exceeds the byte limit
+     */
+    public Plan plan(PendingTxs pendingInAdmissionOrder, long nextBatchNumber, Hash prevBatchHash, long nowMs,
+            boolean flush) {
         if (nextBatchNumber < 1) {
             throw new IllegalArgumentException("nextBatchNumber must be >= 1, got " + nextBatchNumber);
         }
         Objects.requireNonNull(prevBatchHash, "prevBatchHash");
-        List<PendingTx> candidates = ordering.order(pendingInAdmissionOrder);
+        Objects.requireNonNull(pendingInAdmissionOrder, "pendingInAdmissionOrder");
+        PendingTxs candidates = ordering == OrderingPolicy.ADMISSION_ORDER
+                ? pendingInAdmissionOrder
+                : PendingTxs.of(ordering.order(pendingInAdmissionOrder.toList()));
         CutDecision decision = cutter.decide(candidates, nowMs, flush);
         if (decision instanceof CutDecision.Wait wait) {
             return new Plan.Waiting(wait);
         }
         CutDecision.Cut cut = (CutDecision.Cut) decision;
-        List<Tx> txs = new ArrayList<>(cut.txCount());
-        for (int i = 0; i < cut.txCount(); i++) {
-            txs.add(candidates.get(i).tx());
+        Tx[] txs = new Tx[cut.txCount()];
+        for (int i = 0; i < txs.length; i++) {
+            txs[i] = candidates.tx(i);
         }
-        Batch batch = new Batch(chainId, nextBatchNumber, txs, nowMs);
-        return new Plan.Ready(new PlannedBatch(batch, prevBatchHash, candidates.get(0).seq(), cut.reason()));
+        Batch batch = Unshared.wire().batchOfOwnedArray(chainId, nextBatchNumber, txs, nowMs);
+        return new Plan.Ready(new PlannedBatch(batch, prevBatchHash, candidates.seq(0), cut.reason()));
     }
 }

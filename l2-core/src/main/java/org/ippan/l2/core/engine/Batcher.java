@@ -26,6 +26,8 @@ final class Batcher implements DutyLoop {
     private static final long IDLE_NS = 1_000_000_000L;
 
     private final Sequencer engine;
+    /** The pending txs a cut decision looks at, copied from the pool at each decision (reused: no copy per tx). */
+    private final PendingPool.Candidates candidates = new PendingPool.Candidates();
     private volatile boolean flushRequested;
     private long retryAtNs = Long.MIN_VALUE;
     private long nextDeadlineNs = Long.MIN_VALUE;
@@ -55,20 +57,20 @@ final class Batcher implements DutyLoop {
             }
             while (cut < MAX_CUTS_PER_STEP && engine.isLeader()) {
                 long nowMs = engine.wallClock.currentTimeMs();
-                PendingPool.View view = engine.pool.view(engine.config.batchLimits().maxTxs());
+                engine.pool.view(engine.config.batchLimits().maxTxs(), candidates);
                 long postedThrough = engine.poster.postedThrough();
                 if (postedThrough >= 0
-                        && view.nextBatchNumber() - 1 - postedThrough >= engine.config.maxUnpostedBatches()) {
+                        && candidates.nextBatchNumber() - 1 - postedThrough >= engine.config.maxUnpostedBatches()) {
                     // L1 is behind: leave the txs pending (the admission cap then refuses new ones) rather than
                     // pile up batches; the poster wakes this loop when L1 accepts one
                     nextDeadlineNs = nowNs + IDLE_NS;
                     break;
                 }
                 boolean flush = flushRequested;
-                BatchPlanner.Plan plan = engine.planner.plan(view.candidates(), view.nextBatchNumber(), view.head(),
-                        nowMs, flush);
+                BatchPlanner.Plan plan = engine.planner.plan(candidates, candidates.nextBatchNumber(),
+                        candidates.head(), nowMs, flush);
                 if (plan instanceof BatchPlanner.Plan.Waiting waiting) {
-                    if (flush && view.candidates().isEmpty()) {
+                    if (flush && candidates.size() == 0) {
                         flushRequested = false;
                     }
                     CutDecision.Wait wait = waiting.decision();

@@ -93,8 +93,9 @@ public final class Sequencer implements AutoCloseable {
     /** Txs queued and not yet written, counted against the admission cap. */
     private final AtomicInteger queued = new AtomicInteger();
     private final ReentrantLock commitLock = new ReentrantLock();
-    /** The txs of the group being written, with their submissions and indexes there; guarded by commitLock. */
+    /** The group being written, with each tx, its submission and its index there; guarded by commitLock. */
     private final TxAppend group = new TxAppend();
+    private Tx[] groupTxs = new Tx[16];
     private Submission[] groupOwners = new Submission[16];
     private int[] groupIndexes = new int[16];
     /** The answer when the admission cap is reached. */
@@ -593,12 +594,14 @@ public final class Sequencer implements AutoCloseable {
         if (k == groupOwners.length) {
             groupOwners = Arrays.copyOf(groupOwners, 2 * k);
             groupIndexes = Arrays.copyOf(groupIndexes, 2 * k);
+            groupTxs = Arrays.copyOf(groupTxs, 2 * k);
         }
         Unshared.Wire wire = Unshared.wire();
         // the tx's own arrays, not copies: storage hand-overs that nobody mutates
         group.add(wire.bytes(tx.hash()), wire.encoding(tx), nowMs);
         groupOwners[k] = owner;
         groupIndexes[k] = index;
+        groupTxs[k] = tx;
     }
 
     /** Writes the group in one storage write and answers every tx of it (under the commit lock). */
@@ -627,23 +630,18 @@ public final class Sequencer implements AutoCloseable {
                 return;
             }
             group.requireResults();
-            long admittedMs = group.admittedMs(0);
+            pool.appended(group, groupTxs);
             int duplicates = 0;
-            List<PendingTx> added = new ArrayList<>(n);
-            for (int k = 0; k < n; k++) {
-                if (group.isDuplicate(k)) {
-                    duplicates++;
-                } else {
-                    added.add(new PendingTx(group.seq(k), groupOwners[k].tx(groupIndexes[k]), admittedMs));
-                }
-            }
-            pool.appended(added);
             for (int k = 0; k < n; k++) {
                 long seq = group.seq(k);
+                boolean duplicate = group.isDuplicate(k);
+                if (duplicate) {
+                    duplicates++;
+                }
                 if (recentTxs != null) {
                     recentTxs.put(group.txHash(k), seq);
                 }
-                groupOwners[k].accept(groupIndexes[k], seq, group.isDuplicate(k));
+                groupOwners[k].accept(groupIndexes[k], seq, duplicate);
             }
             metrics.recordAdmitted(n - duplicates, duplicates, nanoClock.nanoTime() - groupOwners[0].enqueuedNs);
             if (duplicates < n) {
@@ -657,6 +655,7 @@ public final class Sequencer implements AutoCloseable {
         } finally {
             queued.addAndGet(-n);
             Arrays.fill(groupOwners, 0, n, null);
+            Arrays.fill(groupTxs, 0, n, null);
         }
     }
 
@@ -705,10 +704,6 @@ public final class Sequencer implements AutoCloseable {
             this.future = future;
             this.enqueuedNs = enqueuedNs;
             this.waiter = waiter;
-        }
-
-        Tx tx(int index) {
-            return tx != null ? tx : txs.get(index);
         }
 
         void accept(int index, long seq, boolean duplicate) {

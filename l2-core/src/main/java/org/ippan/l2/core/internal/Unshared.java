@@ -32,6 +32,9 @@ public final class Unshared {
 
         /** @return the array holding the hash's 32 bytes */
         byte[] bytes(Hash hash);
+
+        /** @return a batch of {@code txs}, which it keeps without a copy: the array is handed over for good */
+        Batch batchOfOwnedArray(long chainId, long batchNumber, Tx[] txs, long createdMs);
     }
 
     /** The envelope types' parts. */

@@ -1,6 +1,7 @@
 package org.ippan.l2.core.wire;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.ippan.l2.core.internal.Blake3;
@@ -52,7 +53,24 @@ public final class Batch {
      * @throws IllegalArgumentException if the encoding would not fit in an array
      */
     public Batch(long chainId, long batchNumber, List<Tx> txs, long createdMs) {
-        this.txs = List.copyOf(txs);
+        this(List.copyOf(txs), chainId, batchNumber, createdMs);
+    }
+
+    /**
+     * A batch of the txs in {@code txs}, which it keeps without a copy: the caller hands the array over and never
+     * touches it again (for the planner, through {@code Unshared}, so that a cut does not copy its tx list twice).
+     */
+    static Batch ofOwnedArray(long chainId, long batchNumber, Tx[] txs, long createdMs) {
+        for (int i = 0; i < txs.length; i++) {
+            if (txs[i] == null) {
+                throw new NullPointerException("txs[" + i + "]");
+            }
+        }
+        return new Batch(Collections.unmodifiableList(Arrays.asList(txs)), chainId, batchNumber, createdMs);
+    }
+
+    private Batch(List<Tx> txs, long chainId, long batchNumber, long createdMs) {
+        this.txs = txs;
         long size = encodedSize(this.txs);
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("encoding of " + size + " bytes is larger than an array can hold");

@@ -44,6 +44,11 @@ public final class Tx {
             public byte[] bytes(Hash hash) {
                 return hash.unsafeBytes();
             }
+
+            @Override
+            public Batch batchOfOwnedArray(long chainId, long batchNumber, Tx[] txs, long createdMs) {
+                return Batch.ofOwnedArray(chainId, batchNumber, txs, createdMs);
+            }
         });
     }
 

@@ -1,0 +1,88 @@
+package org.ippan.l2.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ippan.l2.core.engine.EngineFixture.tx;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ippan.l2.core.batch.CutReason;
+import org.ippan.l2.core.batch.PendingTx;
+import org.ippan.l2.core.batch.PlannedBatch;
+import org.ippan.l2.core.wire.Batch;
+import org.ippan.l2.core.wire.Hash;
+import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.storage.SequenceState;
+import org.ippan.l2.storage.TxAppend;
+import org.junit.jupiter.api.Test;
+
+/** The pool's ring of pending txs, against a plain queue: appends, cuts, wrap-around and growth. */
+class PendingPoolTest {
+
+    @Test
+    void ringMatchesAQueueModel_acrossWrapAroundAndGrowth() {
+        SplittableRandom random = new SplittableRandom(42);
+        PendingPool pool = new PendingPool();
+        pool.reset(SequenceState.initial(), List.of());
+        ArrayDeque<PendingTx> model = new ArrayDeque<>();
+        PendingPool.Candidates candidates = new PendingPool.Candidates();
+        long nextSeq = 1;
+        long nextBatch = 1;
+        for (int round = 0; round < 1_000; round++) {
+            if (random.nextInt(3) > 0) { // append a group, with a duplicate now and then
+                int n = 1 + random.nextInt(700);
+                TxAppend group = new TxAppend();
+                Tx[] groupTxs = new Tx[n];
+                for (int k = 0; k < n; k++) {
+                    Tx tx = tx(nextSeq + k);
+                    groupTxs[k] = tx;
+                    group.add(tx.hash().toBytes(), tx.encode(), 1_000 + round);
+                }
+                for (int k = 0; k < n; k++) {
+                    if (k > 0 && random.nextInt(10) == 0) {
+                        group.duplicate(k, 1); // stored before: not pending again
+                    } else {
+                        group.stored(k, nextSeq);
+                        model.addLast(new PendingTx(nextSeq, groupTxs[k], 1_000 + round));
+                        nextSeq++;
+                    }
+                }
+                pool.appended(group, groupTxs);
+            } else if (!model.isEmpty()) { // cut a batch of a prefix
+                int take = 1 + random.nextInt(Math.min(model.size(), 1_000));
+                Tx[] batchTxs = new Tx[take];
+                long firstSeq = model.peekFirst().seq();
+                for (int i = 0; i < take; i++) {
+                    batchTxs[i] = model.pollFirst().tx();
+                }
+                Batch batch = new Batch(EngineFixture.CHAIN_ID, nextBatch++, List.of(batchTxs), 5);
+                pool.committed(new PlannedBatch(batch, Hash.ZERO, firstSeq, CutReason.COUNT));
+            }
+            int max = 1 + random.nextInt(1_500);
+            pool.view(max, candidates);
+            List<PendingTx> expected = model.stream().limit(max).toList();
+            assertThat(candidates.toList()).as("round %d", round).isEqualTo(expected);
+            assertThat(candidates.nextBatchNumber()).isEqualTo(nextBatch);
+            assertThat(pool.pendingCount()).isEqualTo(model.size());
+            assertThat(pool.inconsistent()).isFalse();
+        }
+    }
+
+    @Test
+    void aGapInTheSequence_marksTheViewStale_andTheLateTxsComeBackOnReset() {
+        PendingPool pool = new PendingPool();
+        pool.reset(SequenceState.initial(), List.of());
+        TxAppend group = new TxAppend().add(tx(1).hash().toBytes(), tx(1).encode(), 1);
+        group.stored(0, 2); // seq 1 was stored by a write whose answer was lost
+
+        pool.appended(group, new Tx[] {tx(1)});
+
+        assertThat(pool.inconsistent()).isTrue();
+        assertThat(pool.pendingCount()).as("kept aside").isEqualTo(1);
+        pool.reset(new SequenceState(2, 1, 1, SequenceState.initial().headBatchHash()),
+                List.of(new PendingTx(1, tx(0), 1)));
+        PendingPool.Candidates candidates = new PendingPool.Candidates();
+        pool.view(10, candidates);
+        assertThat(candidates.toList()).extracting(PendingTx::seq).containsExactly(1L, 2L);
+    }
+}
