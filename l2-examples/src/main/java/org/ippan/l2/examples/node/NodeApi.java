@@ -24,6 +24,7 @@ import java.util.Optional;
 import org.ippan.l2.core.admission.Refusal;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
+import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.engine.CountingMetrics;
 import org.ippan.l2.core.engine.Readiness;
@@ -220,31 +221,23 @@ final class NodeApi {
         }
         List<TxBodyReader.Item> items = many.items();
         int n = items.size();
-        SubmitResult[] results = new SubmitResult[n];
         List<Tx> valid = new ArrayList<>(n);
-        int[] positions = new int[n];
+        int[] submittedAs = new int[n]; // the item's index among the submitted txs, -1 if it did not parse
         for (int i = 0; i < n; i++) {
             TxBodyReader.Item parsed = items.get(i);
             if (parsed.refusal() != null) {
                 metrics.recordRejected(parsed.refusal().code(), 1);
-                results[i] = new SubmitResult.Refused(parsed.refusal());
+                submittedAs[i] = -1;
             } else {
-                positions[valid.size()] = i;
+                submittedAs[i] = valid.size();
                 valid.add(parsed.tx());
             }
         }
-        if (!valid.isEmpty()) {
-            List<SubmitResult> submitted = sequencer.submitAll(valid);
-            for (int k = 0; k < submitted.size(); k++) {
-                results[positions[k]] = submitted.get(k);
-            }
-        }
+        SubmitResults submitted = sequencer.submitAll(valid, new SubmitResults(valid.size()));
         long retryAfterMs = 0;
-        for (SubmitResult result : results) {
-            if (result instanceof SubmitResult.Refused refused
-                    && refused.refusal().code() == RefusalCode.QUEUE_FULL) {
-                retryAfterMs = Math.max(retryAfterMs, refused.refusal().retryAfterMs());
-                retryAfterMs = Math.max(retryAfterMs, 1);
+        for (int k = 0; k < submitted.size(); k++) {
+            if (!submitted.isAccepted(k) && submitted.refusal(k).code() == RefusalCode.QUEUE_FULL) {
+                retryAfterMs = Math.max(retryAfterMs, Math.max(1, submitted.refusal(k).retryAfterMs()));
             }
         }
         if (retryAfterMs > 0) {
@@ -252,8 +245,15 @@ final class NodeApi {
         }
         sendJson(exchange, 200, g -> {
             g.writeStartArray();
-            for (SubmitResult result : results) {
-                writeResult(g, result);
+            for (int i = 0; i < n; i++) {
+                int k = submittedAs[i];
+                if (k < 0) {
+                    writeRefusal(g, items.get(i).refusal());
+                } else if (submitted.isAccepted(k)) {
+                    writeAccepted(g, submitted.tx(k).hash(), submitted.isDuplicate(k));
+                } else {
+                    writeRefusal(g, submitted.refusal(k));
+                }
             }
             g.writeEndArray();
         }, 48 + 96 * n);
@@ -363,16 +363,20 @@ final class NodeApi {
     /** {@code {"tx_hash", "accepted", "duplicate"?}} or, refused, {@code {"tx_hash": "", "accepted": false, …}}. */
     private static void writeResult(JsonGenerator g, SubmitResult result) throws IOException {
         if (result instanceof SubmitResult.Accepted accepted) {
-            g.writeStartObject();
-            g.writeStringField("tx_hash", accepted.txHash().toHex());
-            g.writeBooleanField("accepted", true);
-            if (accepted.duplicate()) {
-                g.writeBooleanField("duplicate", true);
-            }
-            g.writeEndObject();
+            writeAccepted(g, accepted.txHash(), accepted.duplicate());
         } else {
             writeRefusal(g, ((SubmitResult.Refused) result).refusal());
         }
+    }
+
+    private static void writeAccepted(JsonGenerator g, Hash txHash, boolean duplicate) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("tx_hash", txHash.toHex());
+        g.writeBooleanField("accepted", true);
+        if (duplicate) {
+            g.writeBooleanField("duplicate", true);
+        }
+        g.writeEndObject();
     }
 
     private static void writeRefusal(JsonGenerator g, Refusal refusal) throws IOException {
