@@ -1,5 +1,8 @@
 package org.ippan.l2.storage.memory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -43,6 +46,10 @@ import org.ippan.l2.storage.Written;
  * every call is atomic and linearizable; "durable" means "stored in this object" (nothing survives the JVM).
  * Each write computes its full result before changing anything, so a refused write changes nothing.
  *
+ * <p>Admitted txs are kept column by column (their hashes, encodings and admission times in arrays indexed by
+ * seq - 1) and found by hash through an open-addressing table of seq numbers, so that admitting a tx creates no
+ * object: only the arrays grow, by doubling. Reads build their {@link StoredTx} records as they answer.
+ *
  * <p>Test hooks: {@link #injectWriteFaults} makes the next writes fail, to test callers' crash and retry paths.
  */
 public final class InMemoryStorage implements Storage {
@@ -60,6 +67,17 @@ public final class InMemoryStorage implements Storage {
         APPLY_THEN_FAIL
     }
 
+    /** Room for this many txs in a new store; the columns and the index double as they fill. */
+    private static final int INITIAL_TX_CAPACITY = 16;
+    /**
+     * The most txs a store holds: the index, twice as long, must stay a Java array ({@code 1 << 30} ints, 4 GiB).
+     * The txs themselves, with their arrays, would fill tens of GiB before that.
+     */
+    private static final int MAX_TXS = 1 << 29;
+    /** Reads a tx hash as four little-endian longs, for {@link #indexHash}. */
+    private static final VarHandle HASH_WORDS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final Object lock = new Object();
 
     // All fields guarded by lock.
@@ -71,9 +89,18 @@ public final class InMemoryStorage implements Storage {
     private String leaderId;
     private long lastHeartbeatMs;
 
-    /** Index i holds seq i + 1. */
-    private final List<StoredTx> txs = new ArrayList<>();
-    private final Map<HashKey, StoredTx> txsByHash = new HashMap<>();
+    // The admitted txs, column by column: index i of each column holds the tx with seq i + 1, for i < txCount.
+    // The arrays are the ones handed over in the TxAppend (hand-over rule), kept as they are.
+    private byte[][] txHashes = new byte[INITIAL_TX_CAPACITY][];
+    private byte[][] canonicalTxs = new byte[INITIAL_TX_CAPACITY][];
+    private long[] admittedMs = new long[INITIAL_TX_CAPACITY];
+    private int txCount;
+    /**
+     * The txs by hash: an open-addressing table with linear probing (see {@link #txSlot}) whose slots hold seq
+     * numbers, 0 for an empty slot. Its length is a power of two and it is at most half full, so a probe always
+     * ends at an empty slot, after few steps. Txs are never removed, so a slot is never emptied again.
+     */
+    private int[] txIndex = new int[2 * INITIAL_TX_CAPACITY];
 
     private long nextUnbatchedSeq = 1;
     private byte[] headBatchHash = SequenceState.initial().headBatchHash();
@@ -174,20 +201,24 @@ public final class InMemoryStorage implements Storage {
             if (term != callerTerm) {
                 return endWrite(fault, new Fenced(term));
             }
-            // past the term check nothing refuses, so the txs are stored as they are checked: one key per tx, and
-            // a duplicate within the call finds the copy stored a moment before
-            long seq = txs.size() + 1;
+            // room for every tx of the call first, as if none were a duplicate: growing is the only step that can
+            // fail (out of memory, or full), and it changes nothing the contract can see
+            reserveTxs(newTxs.size());
+            // past this point nothing refuses or fails, so the txs are stored as they are checked, and a duplicate
+            // within the call finds the copy stored a moment before: it reports the seq of the first occurrence
             for (int i = 0; i < newTxs.size(); i++) {
-                HashKey key = new HashKey(newTxs.txHash(i));
-                StoredTx existing = txsByHash.get(key);
-                if (existing != null) {
-                    newTxs.duplicate(i, existing.seq());
+                byte[] txHash = newTxs.txHash(i);
+                int slot = txSlot(txHash);
+                int existing = txIndex[slot];
+                if (existing != 0) {
+                    newTxs.duplicate(i, existing);
                 } else {
-                    StoredTx stored = new StoredTx(seq++, newTxs.txHash(i), newTxs.canonicalTx(i),
-                            newTxs.admittedMs(i));
-                    txs.add(stored);
-                    txsByHash.put(key, stored);
-                    newTxs.stored(i, stored.seq());
+                    txHashes[txCount] = txHash;
+                    canonicalTxs[txCount] = newTxs.canonicalTx(i);
+                    admittedMs[txCount] = newTxs.admittedMs(i);
+                    txCount++;
+                    txIndex[slot] = txCount;
+                    newTxs.stored(i, txCount);
                 }
             }
             return endWrite(fault, new Appended());
@@ -199,7 +230,8 @@ public final class InMemoryStorage implements Storage {
         StorageArguments.requireHash(txHash, "txHash");
         synchronized (lock) {
             ensureOpen();
-            return Optional.ofNullable(txsByHash.get(new HashKey(txHash)));
+            int seq = txIndex[txSlot(txHash)];
+            return seq == 0 ? Optional.empty() : Optional.of(storedTx(seq));
         }
     }
 
@@ -209,7 +241,16 @@ public final class InMemoryStorage implements Storage {
         StorageArguments.requireMaxCount(maxCount);
         synchronized (lock) {
             ensureOpen();
-            return List.copyOf(slice(txs, fromSeq, maxCount));
+            if (fromSeq > txCount) {
+                return List.of();
+            }
+            int start = (int) fromSeq;
+            int end = (int) Math.min(txCount, fromSeq + maxCount - 1);
+            StoredTx[] read = new StoredTx[end - start + 1];
+            for (int seq = start; seq <= end; seq++) {
+                read[seq - start] = storedTx(seq);
+            }
+            return List.of(read);
         }
     }
 
@@ -253,7 +294,7 @@ public final class InMemoryStorage implements Storage {
 
     private String commitConflict(NewBatch batch) {
         long nextBatchNumber = batches.size() + 1;
-        long nextSeq = txs.size() + 1;
+        long nextSeq = txCount + 1L;
         if (batch.batchNumber() != nextBatchNumber) {
             return "batchNumber " + batch.batchNumber() + " is not the next batch number " + nextBatchNumber;
         }
@@ -422,7 +463,91 @@ public final class InMemoryStorage implements Storage {
     }
 
     private SequenceState sequenceState() {
-        return new SequenceState(txs.size() + 1, nextUnbatchedSeq, batches.size() + 1, headBatchHash);
+        return new SequenceState(txCount + 1L, nextUnbatchedSeq, batches.size() + 1, headBatchHash);
+    }
+
+    /** The stored tx with sequence number {@code seq}, {@code 1 .. txCount}, as a new record. Holds lock. */
+    private StoredTx storedTx(int seq) {
+        int i = seq - 1;
+        return new StoredTx(seq, txHashes[i], canonicalTxs[i], admittedMs[i]);
+    }
+
+    /**
+     * Makes room for {@code more} txs beyond the stored ones, in the columns and in the index, growing them by
+     * doubling (at least), so that storing them allocates nothing. Holds lock.
+     *
+     * @throws StorageException if the store would then hold more than {@link #MAX_TXS} txs (nothing changed)
+     */
+    private void reserveTxs(int more) {
+        long needed = (long) txCount + more;
+        if (needed > MAX_TXS) {
+            throw new StorageException("in-memory storage holds at most " + MAX_TXS + " txs: " + txCount
+                    + " are stored and the append has " + more);
+        }
+        if (needed > txHashes.length) {
+            int capacity = (int) Math.min(MAX_TXS, Math.max(needed, 2L * txHashes.length));
+            txHashes = Arrays.copyOf(txHashes, capacity);
+            canonicalTxs = Arrays.copyOf(canonicalTxs, capacity);
+            admittedMs = Arrays.copyOf(admittedMs, capacity);
+        }
+        if (needed > txIndex.length / 2) {
+            int length = txIndex.length;
+            while (length / 2 < needed) {
+                length *= 2; // at most 2 * MAX_TXS = 1 << 30: no overflow
+            }
+            rebuildIndex(length);
+        }
+    }
+
+    /** Replaces the index by one of {@code length} slots (a power of two) holding every stored tx. Holds lock. */
+    private void rebuildIndex(int length) {
+        int[] index = new int[length];
+        int mask = length - 1;
+        for (int seq = 1; seq <= txCount; seq++) {
+            // the stored hashes are distinct: each goes to the first empty slot of its probe sequence
+            int slot = indexHash(txHashes[seq - 1]) & mask;
+            while (index[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+            index[slot] = seq;
+        }
+        txIndex = index;
+    }
+
+    /**
+     * The slot of the index that holds the tx with hash {@code txHash}, or else the empty slot where it would go:
+     * linear probing from its {@link #indexHash}, comparing stored hashes by content (an equal index hash proves
+     * nothing). Ends because the index is never more than half full. Holds lock.
+     */
+    private int txSlot(byte[] txHash) {
+        int mask = txIndex.length - 1;
+        int slot = indexHash(txHash) & mask;
+        while (true) {
+            int seq = txIndex[slot];
+            if (seq == 0 || Arrays.equals(txHashes[seq - 1], txHash)) {
+                return slot;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /**
+     * Where a 32-byte tx hash starts probing in the index (its low bits are used). Real tx hashes are uniform, but
+     * tests and tools use structured ones (a counter in a few bytes, zeros elsewhere, often the same first 8
+     * bytes), so all 32 bytes are read and mixed with MurmurHash3's 64-bit finaliser: every input bit reaches the
+     * low bits, and txs numbered in sequence do not pile up in one cluster.
+     */
+    static int indexHash(byte[] txHash) {
+        long h = (long) HASH_WORDS.get(txHash, 0);
+        h = h * 0x9e3779b97f4a7c15L + (long) HASH_WORDS.get(txHash, 8);
+        h = h * 0x9e3779b97f4a7c15L + (long) HASH_WORDS.get(txHash, 16);
+        h = h * 0x9e3779b97f4a7c15L + (long) HASH_WORDS.get(txHash, 24);
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) h;
     }
 
     /** The elements numbered {@code [from, from + maxCount)} of a list whose index i holds number i + 1. */
@@ -435,7 +560,7 @@ public final class InMemoryStorage implements Storage {
         return numbered.subList(start, end);
     }
 
-    /** A hash as a map key, compared by content. The array is never mutated (hand-over rule). */
+    /** A batch hash as a map key, compared by content. The array is never mutated (hand-over rule). */
     private static final class HashKey {
         private final byte[] bytes;
         private final int hash;
