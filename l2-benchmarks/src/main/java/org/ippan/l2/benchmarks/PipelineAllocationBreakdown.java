@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.ippan.l2.core.admission.SubmitResults;
-import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.crypto.Ed25519Signer;
 import org.ippan.l2.core.engine.DutyLoop;
 import org.ippan.l2.core.engine.Sequencer;
@@ -38,9 +37,7 @@ public final class PipelineAllocationBreakdown {
         long thread = Thread.currentThread().getId();
         PipelineBenchmark.TxMaterial material = new PipelineBenchmark.TxMaterial(7);
         Ed25519Signer signer = PipelineBenchmark.signer();
-        SequencerConfig config = SequencerConfig.builder().chainId(PipelineBenchmark.CHAIN_ID)
-                .batchLimits(new BatchLimits(PipelineBenchmark.TXS, 1 << 20, 1000))
-                .maxAdmissionGroup(PipelineBenchmark.TXS).build();
+        SequencerConfig config = PipelineBenchmark.config();
         BenchClock clock = new BenchClock(PipelineBenchmark.START_MS);
         long nonce = 0;
         int batches = PipelineBenchmark.BATCHES_PER_ENGINE;
