@@ -372,7 +372,7 @@ public final class Sequencer implements AutoCloseable {
             metrics.recordRejected(RefusalCode.NOT_LEADER, txs.size());
             return results;
         }
-        int toQueue = 0;
+        int candidates = 0;
         int fromCache = 0;
         for (int i = 0; i < txs.size(); i++) {
             Tx tx = txs.get(i);
@@ -386,12 +386,20 @@ public final class Sequencer implements AutoCloseable {
             if (knownSeq != RecentTxs.ABSENT) {
                 answers.accept(results, i, knownSeq, true);
                 fromCache++;
-            } else if (reserve()) {
-                toQueue++;
             } else {
-                answers.refuse(results, i, queueFull);
-                metrics.recordRejected(RefusalCode.QUEUE_FULL, 1);
+                candidates++;
             }
+        }
+        // the cap takes the first candidates in list order; the rest are refused
+        int toQueue = reserve(candidates);
+        if (toQueue < candidates) {
+            int skipped = 0;
+            for (int i = 0; i < txs.size(); i++) {
+                if (answers.isPending(results, i) && skipped++ >= toQueue) {
+                    answers.refuse(results, i, queueFull);
+                }
+            }
+            metrics.recordRejected(RefusalCode.QUEUE_FULL, candidates - toQueue);
         }
         if (fromCache > 0) {
             metrics.recordDuplicatesFromCache(fromCache);
@@ -447,7 +455,7 @@ public final class Sequencer implements AutoCloseable {
             metrics.recordDuplicatesFromCache(1);
             return new SubmitResult.Accepted(tx.hash(), knownSeq, true);
         }
-        if (!reserve()) {
+        if (reserve(1) == 0) {
             metrics.recordRejected(RefusalCode.QUEUE_FULL, 1);
             return new SubmitResult.Refused(queueFull);
         }
@@ -460,13 +468,23 @@ public final class Sequencer implements AutoCloseable {
         return recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(Unshared.wire().bytes(hash));
     }
 
-    /** @return true if one more tx fits under the admission cap; it is then counted as queued */
-    private boolean reserve() {
-        if (pool.pendingCount() + queued.get() >= config.admissionCap()) {
-            return false;
+    /**
+     * Counts up to {@code wanted} txs as queued, as many as fit under the admission cap.
+     *
+     * @return how many were counted: the first that many candidates are queued, the others refused
+     */
+    private int reserve(int wanted) {
+        if (wanted == 0) {
+            return 0;
         }
-        queued.incrementAndGet();
-        return true;
+        long pending = pool.pendingCount();
+        while (true) {
+            int alreadyQueued = queued.get();
+            int granted = (int) Math.max(0, Math.min(wanted, config.admissionCap() - pending - alreadyQueued));
+            if (granted == 0 || queued.compareAndSet(alreadyQueued, alreadyQueued + granted)) {
+                return granted;
+            }
+        }
     }
 
     private String notLeaderMessage() {

@@ -132,6 +132,25 @@ class BulkSubmissionTest {
     }
 
     @Test
+    void submitAll_atTheCap_queuesTheFirstNewTxsInListOrder_andCachedDuplicatesDoNotCount() {
+        Sequencer sequencer = f.start(EngineFixture.config().admissionCap(4).build());
+        accepted(sequencer.submit(tx(1))); // pending: 1 of 4
+
+        SubmitResults results = sequencer.submitAll(List.of(tx(2), tx(1), tx(3), tx(4), tx(5), tx(1)),
+                new SubmitResults());
+
+        assertThat(results.seq(0)).isEqualTo(2);
+        assertThat(results.isDuplicate(1)).isTrue();
+        assertThat(results.seq(2)).isEqualTo(3);
+        assertThat(results.seq(3)).isEqualTo(4);
+        assertThat(results.refusal(4).code()).isEqualTo(RefusalCode.QUEUE_FULL);
+        assertThat(results.refusal(4).retryAfterMs()).isPositive();
+        assertThat(results.isDuplicate(5)).as("a known tx is answered even at the cap").isTrue();
+        assertThat(f.metrics.snapshot().rejected()).containsEntry(RefusalCode.QUEUE_FULL, 1L);
+        assertThat(sequencer.queuedCount()).isZero();
+    }
+
+    @Test
     void submitAll_largerThanTheGroupLimit_isWrittenInListOrderInFullGroups() {
         Sequencer sequencer = f.start(EngineFixture.config().maxAdmissionGroup(7).admissionCap(1_000).build());
         accepted(sequencer.submit(tx(5))); // answered from the cache inside the bulk call
