@@ -321,7 +321,7 @@ public final class Sequencer implements AutoCloseable {
         if (early != null) {
             return early;
         }
-        Submission submission = new Submission(tx, null, null, 1, null, nanoClock.nanoTime(), Thread.currentThread());
+        Submission submission = new Submission(tx, null, 1, null, nanoClock.nanoTime(), Thread.currentThread());
         queue.add(submission);
         await(submission);
         return submission.result;
@@ -375,7 +375,7 @@ public final class Sequencer implements AutoCloseable {
         int candidates = 0;
         int fromCache = 0;
         for (int i = 0; i < txs.size(); i++) {
-            Tx tx = txs.get(i);
+            Tx tx = results.tx(i);
             Refusal refusal = rules.check(tx).orElse(null);
             if (refusal != null) {
                 answers.refuse(results, i, refusal);
@@ -405,7 +405,7 @@ public final class Sequencer implements AutoCloseable {
             metrics.recordDuplicatesFromCache(fromCache);
         }
         if (toQueue > 0) {
-            Submission submission = new Submission(null, txs, results, toQueue, null, nanoClock.nanoTime(),
+            Submission submission = new Submission(null, results, toQueue, null, nanoClock.nanoTime(),
                     Thread.currentThread());
             queue.add(submission);
             await(submission);
@@ -427,8 +427,7 @@ public final class Sequencer implements AutoCloseable {
         if (early != null) {
             return CompletableFuture.completedFuture(early);
         }
-        Submission submission = new Submission(tx, null, null, 1, new CompletableFuture<>(), nanoClock.nanoTime(),
-                null);
+        Submission submission = new Submission(tx, null, 1, new CompletableFuture<>(), nanoClock.nanoTime(), null);
         queue.add(submission);
         combineUntilDone(submission);
         return submission.future;
@@ -587,12 +586,11 @@ public final class Sequencer implements AutoCloseable {
             if (s.tx != null) {
                 addToGroup(s, 0, s.tx, nowMs);
             } else {
-                List<Tx> txs = s.txs;
-                int count = txs.size();
+                int count = s.results.size();
                 while (group.size() < max && s.next < count) {
                     int i = s.next++;
                     if (answers.isPending(s.results, i)) {
-                        addToGroup(s, i, txs.get(i), nowMs);
+                        addToGroup(s, i, s.results.tx(i), nowMs); // the call's own copy, not the caller's list
                     }
                 }
                 while (s.next < count && !answers.isPending(s.results, s.next)) {
@@ -700,12 +698,11 @@ public final class Sequencer implements AutoCloseable {
      */
     private static final class Submission {
         final Tx tx;
-        final List<Tx> txs;
         final SubmitResults results;
         final CompletableFuture<SubmitResult> future;
         final long enqueuedNs;
         final Thread waiter;
-        /** Of {@code txs}: the index of the next tx to put in a group. */
+        /** Of a bulk call's txs (in {@code results}): the index of the next one to put in a group. */
         int next;
         /** Queued txs without an answer yet. */
         int unanswered;
@@ -713,10 +710,9 @@ public final class Sequencer implements AutoCloseable {
         SubmitResult result;
         volatile boolean done;
 
-        Submission(Tx tx, List<Tx> txs, SubmitResults results, int queuedTxs, CompletableFuture<SubmitResult> future,
+        Submission(Tx tx, SubmitResults results, int queuedTxs, CompletableFuture<SubmitResult> future,
                 long enqueuedNs, Thread waiter) {
             this.tx = tx;
-            this.txs = txs;
             this.results = results;
             this.unanswered = queuedTxs;
             this.future = future;
