@@ -1,7 +1,6 @@
 package org.ippan.l2.core.contract;
 
 import java.nio.charset.StandardCharsets;
-import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.internal.Base64Url;
 import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Hash;
@@ -79,14 +78,14 @@ final class ContractJson {
      * The request body for a batch and its idempotency key, in one pass: the hub payload ({@code schema_version}
      * {@value HubPayloadEnvelopeV1#BATCH_SCHEMA}, {@code content_type} {@value HubPayloadEnvelopeV1#BATCH_CONTENT_TYPE},
      * {@code payload} base64url of {@code canonical(envelope)}, encoded from the envelope's parts without
-     * assembling it) is written once, inside the body, and hashed there.
+     * assembling it) is written once, inside the body, and hashed there. The envelope is a {@code BatchEnvelope}
+     * ({@link Unshared.Envelopes#bytes}) or the batcher's {@link Unshared.EnvelopeBuffer}.
      */
     static L2BatchEnvelopeV1.Request request(Hub hub, String batchId, long sequence, long txCount, String commitment,
-            long fee, BatchEnvelope envelope) {
+            long fee, Unshared.EnvelopeBytes envelope) {
         String hubName = hub.name();
-        Unshared.Envelopes envelopes = Unshared.envelopes();
         int hubLength = hubPayloadLength(hubName, HubPayloadEnvelopeV1.BATCH_SCHEMA,
-                HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE, envelopes.encodedSize(envelope));
+                HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE, envelope.encodedSize());
         ContractJson w = new ContractJson(l1Length(hubName, batchId, sequence, txCount, commitment, fee, hubLength));
         w.writeL1Head(hubName, batchId, commitment, fee);
         int keyAt = w.position;
@@ -94,7 +93,7 @@ final class ContractJson {
         w.raw(L1_PAYLOAD);
         int hubAt = w.position;
         w.writeHubPayloadHead(hubName, HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE);
-        w.position = envelopes.encodeBase64Url(envelope, w.out, w.position);
+        w.position = envelope.encodeBase64Url(w.out, w.position);
         w.writeHubPayloadTail(HubPayloadEnvelopeV1.BATCH_SCHEMA);
         Hash payloadHash = Hash.blake3(w.out, hubAt, w.position - hubAt);
         w.writeL1Tail(sequence, txCount);

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.internal.Blake3;
 import org.ippan.l2.core.internal.Blake3Hasher;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 
@@ -37,6 +38,13 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
     private static final byte[] KEY_DOMAIN = "ippan-l1l2".getBytes(StandardCharsets.US_ASCII);
     private static final Set<String> FIELDS = Set.of("contract_version", "hub", "batch_id", "sequence", "tx_count",
             "commitment", "fee", "payload", "idempotency_key");
+
+    static {
+        // the batcher's path (Unshared.Contract): the same request as requestForBatch, for an envelope built in
+        // the batcher's reused buffer instead of a BatchEnvelope
+        Unshared.register((Unshared.Contract) (batch, envelope, hub, fee) ->
+                request(batch, envelope.batchHash(), envelope, hub, fee));
+    }
 
     /** Validates the fields, naming the one that is wrong; does not check the key (see {@link #keyMatches()}). */
     public L2BatchEnvelopeV1 {
@@ -119,7 +127,9 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * The request body and idempotency key of a cut batch: the same bytes as
      * {@code forBatch(batch, envelope, hub, fee).canonicalJson()} and the same key, made in one pass. The hub
      * payload is written once, inside the body, and its canonical JSON hashed there for the key; the envelope's
-     * base64url is encoded from its parts, never assembled or copied first. This is what the engine stores and posts for every batch.
+     * base64url is encoded from its parts, never assembled or copied first. The engine stores and posts these
+     * bytes for every batch (it makes them through an internal twin of this method that reads the envelope from
+     * its reused buffer; the tests hold the two to the same bytes).
      *
      * @param batch the batch
      * @param envelope its batch envelope (signed or not)
@@ -129,9 +139,15 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * @throws IllegalArgumentException if the envelope is not the batch's, or the fee is negative
      */
     public static Request requestForBatch(Batch batch, BatchEnvelope envelope, Hub hub, long fee) {
+        return request(batch, envelope.payload().batchHash(), Unshared.envelopes().bytes(envelope), hub, fee);
+    }
+
+    /** {@link #requestForBatch}, for an envelope of batch {@code envelopeBatchHash} given as its bytes. */
+    private static Request request(Batch batch, Hash envelopeBatchHash, Unshared.EnvelopeBytes envelope, Hub hub,
+            long fee) {
         Objects.requireNonNull(hub, "hub");
-        if (!envelope.payload().batchHash().equals(batch.hash())) {
-            throw new IllegalArgumentException("envelope is of batch " + envelope.payload().batchHash()
+        if (!envelopeBatchHash.equals(batch.hash())) {
+            throw new IllegalArgumentException("envelope is of batch " + envelopeBatchHash
                     + ", not of batch " + batch.hash());
         }
         if (batch.batchNumber() < 0) {
