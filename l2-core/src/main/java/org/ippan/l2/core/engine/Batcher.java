@@ -1,5 +1,6 @@
 package org.ippan.l2.core.engine;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ippan.l2.core.batch.BatchPlanner;
 import org.ippan.l2.core.batch.CutDecision;
 import org.ippan.l2.core.batch.PlannedBatch;
@@ -33,6 +34,12 @@ final class Batcher implements DutyLoop {
      * shrunk: the batch byte limit bounds it). Used by {@link #record} only, on the batcher's thread.
      */
     private final Unshared.EnvelopeBuffer envelope = Unshared.envelopes().newBuffer();
+    /**
+     * Set while {@link #record} borrows {@link #envelope}. The engine's contract is one thread at a time per loop;
+     * should a host break it, a second step fails loudly here instead of mixing two batches' bytes into one signed
+     * envelope in the shared buffer (storage would accept it, and L1 would get it).
+     */
+    private final AtomicBoolean recording = new AtomicBoolean();
     private volatile boolean flushRequested;
     private long retryAtNs = Long.MIN_VALUE;
     private long nextDeadlineNs = Long.MIN_VALUE;
@@ -145,14 +152,22 @@ final class Batcher implements DutyLoop {
      * body are fresh), so the next batch may overwrite the buffer.
      */
     private NewBatch record(PlannedBatch planned) {
-        Batch batch = planned.batch();
-        envelope.build(batch, planned.prevBatchHash(), signer);
-        L2BatchEnvelopeV1.Request request = Unshared.contract().request(batch, envelope, engine.config.hub(),
-                engine.config.batchFee());
-        return new NewBatch(batch.batchNumber(), batch.hash().toBytes(), planned.prevBatchHash().toBytes(),
-                planned.firstSeq(), batch.txCount(), batch.createdMs(), engine.term(), batch.txRoot().toBytes(),
-                batch.txBytes(), envelope.envelopeHash(), envelope.sequencerPubkey(), envelope.sequencerSig(),
-                request.idempotencyKey(), request.body());
+        if (!recording.compareAndSet(false, true)) {
+            throw new IllegalStateException("the batcher loop is being stepped by two threads at once;"
+                    + " each loop must be run by one thread at a time");
+        }
+        try {
+            Batch batch = planned.batch();
+            envelope.build(batch, planned.prevBatchHash(), signer);
+            L2BatchEnvelopeV1.Request request = Unshared.contract().request(batch, envelope, engine.config.hub(),
+                    engine.config.batchFee());
+            return new NewBatch(batch.batchNumber(), batch.hash().toBytes(), planned.prevBatchHash().toBytes(),
+                    planned.firstSeq(), batch.txCount(), batch.createdMs(), engine.term(), batch.txRoot().toBytes(),
+                    batch.txBytes(), envelope.envelopeHash(), envelope.sequencerPubkey(), envelope.sequencerSig(),
+                    request.idempotencyKey(), request.body());
+        } finally {
+            recording.set(false);
+        }
     }
 
     @Override

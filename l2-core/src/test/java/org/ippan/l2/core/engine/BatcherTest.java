@@ -8,6 +8,9 @@ import static org.ippan.l2.core.engine.EngineFixture.txs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.batch.CutReason;
 import org.ippan.l2.core.batch.UnbatchableTxException;
@@ -305,6 +308,56 @@ class BatcherTest {
     @Test
     void commit_unsigned_recordsTheSameBytesAsThePublicPath_batchAfterBatch() {
         assertRecordsMatchThePublicPath(null);
+    }
+
+    @Test
+    void record_steppedByASecondThreadWhileTheFirstSigns_failsLoudly_andTheFirstBatchIsIntact() throws Exception {
+        byte[] seed = new byte[32];
+        Arrays.fill(seed, (byte) 0x42);
+        Ed25519Signer real = new Ed25519Signer(seed);
+        CountDownLatch signing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        EnvelopeSigner blocking = new EnvelopeSigner() {
+            @Override
+            public byte[] publicKey() {
+                return real.publicKey();
+            }
+
+            @Override
+            public byte[] sign(byte[] message, int offset, int length) {
+                signing.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return real.sign(message, offset, length);
+            }
+        };
+        Sequencer sequencer = f.builder(EngineFixture.config().build()).signer(blocking).build();
+        sequencer.start();
+        List<Tx> txs = txs(1, 4);
+        sequencer.submitAll(txs);
+        sequencer.flush();
+
+        // contract violation on purpose: the batcher stepped by a second thread while the first is in record()
+        FutureTask<Integer> first = new FutureTask<>(() -> cut(sequencer, f));
+        Thread thread = new Thread(first, "first-batcher-step");
+        thread.start();
+        assertThat(signing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(cut(sequencer, f)).isZero();
+        assertThat(f.errorsOf(Batcher.NAME)).singleElement().satisfies(e -> assertThat(e)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("two threads at once"));
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        thread.join();
+
+        Batch batch = new Batch(EngineFixture.CHAIN_ID, 1, txs, f.nowMs());
+        BatchEnvelope envelope = BatchEnvelope.sign(BatchPayload.of(batch, Hash.ZERO), real);
+        L2BatchEnvelopeV1.Request request = L2BatchEnvelopeV1.requestForBatch(batch, envelope, Hub.Fin, 0);
+        NewBatch stored = f.batch(1).batch();
+        assertThat(stored.sequencerSig()).isEqualTo(envelope.sequencerSig());
+        assertThat(stored.l1Envelope()).isEqualTo(request.body());
     }
 
     // ---- failures -----------------------------------------------------------------------------------------------
