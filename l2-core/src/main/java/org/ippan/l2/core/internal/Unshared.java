@@ -20,6 +20,10 @@ import org.ippan.l2.core.wire.Tx;
  * <p>Whoever takes an array here never mutates it, and hands it on only to a receiver bound by the same promise:
  * the storage records ({@code NewTx}, {@code NewBatch}) and the L1 submission say "the arrays are not copied: after
  * handing them over, neither side mutates them".
+ *
+ * <p>It also gives the engine a few internal twins of public operations that work in state the caller owns and
+ * reuses ({@link EnvelopeBuffer} with {@link Contract}, {@link Admission}): they are borrowed, single-threaded
+ * objects that must never escape the step that uses them.
  */
 public final class Unshared {
     /** The wire types' arrays. */
