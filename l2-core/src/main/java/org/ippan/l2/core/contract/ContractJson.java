@@ -1,10 +1,11 @@
 package org.ippan.l2.core.contract;
 
 import java.nio.charset.StandardCharsets;
-import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.internal.Base64Url;
+import org.ippan.l2.core.internal.Blake3;
 import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Hash;
+import org.ippan.l2.core.wire.Hex;
 
 /**
  * Writes the canonical JSON of the contract's two documents, {@link HubPayloadEnvelopeV1} and
@@ -35,6 +36,8 @@ final class ContractJson {
     private static final byte[] L1_SEQUENCE = ascii(",\"sequence\":");
     private static final byte[] L1_TX_COUNT = ascii(",\"tx_count\":");
 
+    /** Length of a hash as a JSON string: 64 hex characters between quotes (no escapes). */
+    private static final int HASH_STRING_LENGTH = 2 + 2 * Hash.LENGTH;
     /** Length of the idempotency key in base64url: 32 bytes, no padding. */
     static final int KEY_BASE64_LENGTH = base64UrlLength(Hash.LENGTH);
 
@@ -65,8 +68,8 @@ final class ContractJson {
         String hub = e.hub().name();
         String payloadHub = p.hub().name();
         int hubLength = hubPayloadLength(payloadHub, p.schemaVersion(), p.contentType(), p.payload().length);
-        ContractJson w = new ContractJson(l1Length(hub, e.batchId(), e.sequence(), e.txCount(), e.commitment(),
-                e.fee(), hubLength));
+        ContractJson w = new ContractJson(l1Length(hub, stringLength(e.batchId()), e.sequence(), e.txCount(),
+                e.commitment() == null ? -1 : stringLength(e.commitment()), e.fee(), hubLength));
         w.writeL1Head(hub, e.batchId(), e.commitment(), e.fee());
         w.base64Url(e.idempotencyKey(), 0, Hash.LENGTH);
         w.raw(L1_PAYLOAD);
@@ -79,27 +82,35 @@ final class ContractJson {
      * The request body for a batch and its idempotency key, in one pass: the hub payload ({@code schema_version}
      * {@value HubPayloadEnvelopeV1#BATCH_SCHEMA}, {@code content_type} {@value HubPayloadEnvelopeV1#BATCH_CONTENT_TYPE},
      * {@code payload} base64url of {@code canonical(envelope)}, encoded from the envelope's parts without
-     * assembling it) is written once, inside the body, and hashed there.
+     * assembling it) is written once, inside the body, and hashed there. The envelope is a {@code BatchEnvelope}
+     * ({@link Unshared.Envelopes#bytes}) or the batcher's {@link Unshared.EnvelopeBuffer}.
      */
-    static L2BatchEnvelopeV1.Request request(Hub hub, String batchId, long sequence, long txCount, String commitment,
-            long fee, BatchEnvelope envelope) {
+    static L2BatchEnvelopeV1.Request request(Hub hub, Hash batchHash, long sequence, long txCount, Hash txRoot,
+            long fee, Unshared.EnvelopeBytes envelope) {
         String hubName = hub.name();
-        Unshared.Envelopes envelopes = Unshared.envelopes();
         int hubLength = hubPayloadLength(hubName, HubPayloadEnvelopeV1.BATCH_SCHEMA,
-                HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE, envelopes.encodedSize(envelope));
-        ContractJson w = new ContractJson(l1Length(hubName, batchId, sequence, txCount, commitment, fee, hubLength));
-        w.writeL1Head(hubName, batchId, commitment, fee);
+                HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE, envelope.encodedSize());
+        ContractJson w = new ContractJson(l1Length(hubName, HASH_STRING_LENGTH, sequence, txCount,
+                HASH_STRING_LENGTH, fee, hubLength));
+        // batch_id and commitment are written as hex straight from the hashes' bytes, with no string in between
+        w.raw(L1_OPEN);
+        int batchIdAt = w.position + 1; // past the opening quote: batch_id's ASCII, hashed again for the key
+        w.hashString(batchHash);
+        w.raw(L1_COMMITMENT);
+        w.hashString(txRoot);
+        w.writeL1HeadFromVersion(hubName, fee);
         int keyAt = w.position;
         w.position += KEY_BASE64_LENGTH;
         w.raw(L1_PAYLOAD);
         int hubAt = w.position;
         w.writeHubPayloadHead(hubName, HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE);
-        w.position = envelopes.encodeBase64Url(envelope, w.out, w.position);
+        w.position = envelope.encodeBase64Url(w.out, w.position);
         w.writeHubPayloadTail(HubPayloadEnvelopeV1.BATCH_SCHEMA);
-        Hash payloadHash = Hash.blake3(w.out, hubAt, w.position - hubAt);
+        byte[] payloadHash = Blake3.hash(w.out, hubAt, w.position - hubAt);
         w.writeL1Tail(sequence, txCount);
         byte[] body = w.finish();
-        byte[] key = L2BatchEnvelopeV1.deriveIdempotencyKey(hub, batchId, sequence, payloadHash);
+        byte[] key = L2BatchEnvelopeV1.deriveIdempotencyKey(hub, body, batchIdAt, 2 * Hash.LENGTH, sequence,
+                payloadHash);
         Base64Url.encode(key, 0, Hash.LENGTH, body, keyAt);
         return new L2BatchEnvelopeV1.Request(key, body);
     }
@@ -132,10 +143,14 @@ final class ContractJson {
         raw(CLOSE);
     }
 
-    private static int l1Length(String hub, String batchId, long sequence, long txCount, String commitment, long fee,
-            int hubPayloadLength) {
-        long length = (long) L1_OPEN.length + stringLength(batchId)
-                + (commitment == null ? 0 : L1_COMMITMENT.length + stringLength(commitment))
+    /**
+     * @param batchIdLength the JSON length of {@code batch_id}, quotes included
+     * @param commitmentLength the JSON length of {@code commitment}, quotes included, or -1 when it is absent
+     */
+    private static int l1Length(String hub, int batchIdLength, long sequence, long txCount, int commitmentLength,
+            long fee, int hubPayloadLength) {
+        long length = (long) L1_OPEN.length + batchIdLength
+                + (commitmentLength < 0 ? 0 : L1_COMMITMENT.length + commitmentLength)
                 + L1_CONTRACT_VERSION.length + numberLength(fee) + L1_HUB.length + stringLength(hub)
                 + L1_KEY.length + KEY_BASE64_LENGTH + L1_PAYLOAD.length + hubPayloadLength
                 + L1_SEQUENCE.length + numberLength(sequence) + L1_TX_COUNT.length + numberLength(txCount)
@@ -154,6 +169,11 @@ final class ContractJson {
             raw(L1_COMMITMENT);
             string(commitment);
         }
+        writeL1HeadFromVersion(hub, fee);
+    }
+
+    /** The head's part from {@code contract_version} up to the idempotency key's value (its opening quote written). */
+    private void writeL1HeadFromVersion(String hub, long fee) {
         raw(L1_CONTRACT_VERSION);
         number(fee);
         raw(L1_HUB);
@@ -181,6 +201,14 @@ final class ContractJson {
     private void raw(byte[] bytes) {
         System.arraycopy(bytes, 0, out, position, bytes.length);
         position += bytes.length;
+    }
+
+    /** Writes a hash as a JSON string of its 64 lowercase hex characters, from the hash's own bytes. */
+    private void hashString(Hash hash) {
+        out[position++] = '"';
+        Hex.encodeAscii(Unshared.wire().bytes(hash), 0, Hash.LENGTH, out, position);
+        position += 2 * Hash.LENGTH;
+        out[position++] = '"';
     }
 
     /** @return the length of the canonical JSON of a non-negative integer */

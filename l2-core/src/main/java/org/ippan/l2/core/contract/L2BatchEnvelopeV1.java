@@ -9,6 +9,7 @@ import java.util.Set;
 import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.internal.Blake3;
 import org.ippan.l2.core.internal.Blake3Hasher;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 
@@ -35,8 +36,27 @@ import org.ippan.l2.core.wire.Hash;
 public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txCount, String commitment, long fee,
         HubPayloadEnvelopeV1 payload, byte[] idempotencyKey) {
     private static final byte[] KEY_DOMAIN = "ippan-l1l2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY_VERSION = HubPayloadEnvelopeV1.CONTRACT_VERSION.getBytes(StandardCharsets.US_ASCII);
+    /** Each hub's name in ASCII, by ordinal: the key's hub piece, encoded once. Never mutated. */
+    private static final byte[][] HUB_NAMES = hubNames();
     private static final Set<String> FIELDS = Set.of("contract_version", "hub", "batch_id", "sequence", "tx_count",
             "commitment", "fee", "payload", "idempotency_key");
+
+    static {
+        // the batcher's path (Unshared.Contract): the same request as requestForBatch, for an envelope built in
+        // the batcher's reused buffer instead of a BatchEnvelope
+        Unshared.register((Unshared.Contract) (batch, envelope, hub, fee) ->
+                request(batch, envelope.batchHash(), envelope, hub, fee));
+    }
+
+    private static byte[][] hubNames() {
+        Hub[] hubs = Hub.values();
+        byte[][] names = new byte[hubs.length][];
+        for (Hub hub : hubs) {
+            names[hub.ordinal()] = hub.name().getBytes(StandardCharsets.US_ASCII);
+        }
+        return names;
+    }
 
     /** Validates the fields, naming the one that is wrong; does not check the key (see {@link #keyMatches()}). */
     public L2BatchEnvelopeV1 {
@@ -119,7 +139,9 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * The request body and idempotency key of a cut batch: the same bytes as
      * {@code forBatch(batch, envelope, hub, fee).canonicalJson()} and the same key, made in one pass. The hub
      * payload is written once, inside the body, and its canonical JSON hashed there for the key; the envelope's
-     * base64url is encoded from its parts, never assembled or copied first. This is what the engine stores and posts for every batch.
+     * base64url is encoded from its parts, never assembled or copied first. The engine stores and posts these
+     * bytes for every batch (it makes them through an internal twin of this method that reads the envelope from
+     * its reused buffer; the tests hold the two to the same bytes).
      *
      * @param batch the batch
      * @param envelope its batch envelope (signed or not)
@@ -129,9 +151,15 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * @throws IllegalArgumentException if the envelope is not the batch's, or the fee is negative
      */
     public static Request requestForBatch(Batch batch, BatchEnvelope envelope, Hub hub, long fee) {
+        return request(batch, envelope.payload().batchHash(), Unshared.envelopes().bytes(envelope), hub, fee);
+    }
+
+    /** {@link #requestForBatch}, for an envelope of batch {@code envelopeBatchHash} given as its bytes. */
+    private static Request request(Batch batch, Hash envelopeBatchHash, Unshared.EnvelopeBytes envelope, Hub hub,
+            long fee) {
         Objects.requireNonNull(hub, "hub");
-        if (!envelope.payload().batchHash().equals(batch.hash())) {
-            throw new IllegalArgumentException("envelope is of batch " + envelope.payload().batchHash()
+        if (!envelopeBatchHash.equals(batch.hash())) {
+            throw new IllegalArgumentException("envelope is of batch " + envelopeBatchHash
                     + ", not of batch " + batch.hash());
         }
         if (batch.batchNumber() < 0) {
@@ -140,8 +168,8 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
         if (fee < 0) {
             throw new ContractException("fee must be >= 0, got " + fee);
         }
-        return ContractJson.request(hub, batch.hash().toHex(), batch.batchNumber(), batch.txCount(),
-                batch.txRoot().toHex(), fee, envelope);
+        return ContractJson.request(hub, batch.hash(), batch.batchNumber(), batch.txCount(), batch.txRoot(), fee,
+                envelope);
     }
 
     /**
@@ -152,18 +180,27 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * @return the 32-byte idempotency key
      */
     public static byte[] deriveIdempotencyKey(Hub hub, String batchId, long sequence, Hash payloadHash) {
-        byte[] hubName = hub.name().getBytes(StandardCharsets.US_ASCII);
         byte[] id = batchId.getBytes(StandardCharsets.UTF_8);
-        byte[] version = HubPayloadEnvelopeV1.CONTRACT_VERSION.getBytes(StandardCharsets.US_ASCII);
-        byte[] sequenceBe = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            sequenceBe[i] = (byte) (sequence >>> (56 - 8 * i));
-        }
-        byte[] hash = payloadHash.toBytes();
+        return deriveIdempotencyKey(hub, id, 0, id.length, sequence, payloadHash.toBytes());
+    }
+
+    /**
+     * {@link #deriveIdempotencyKey(Hub, String, long, Hash)} with {@code batch_id}'s UTF-8 bytes given as a range of an
+     * array (the request body, which holds them already) and the payload hash as its 32 bytes: the pieces go into
+     * the digest one after the other, with nothing assembled or copied.
+     */
+    static byte[] deriveIdempotencyKey(Hub hub, byte[] batchId, int offset, int length, long sequence,
+            byte[] payloadHash) {
+        byte[] hubName = HUB_NAMES[hub.ordinal()];
         Blake3Hasher digest = Blake3.threadDigest();
-        for (byte[] piece : new byte[][] {KEY_DOMAIN, version, hubName, id, sequenceBe, hash}) {
-            digest.update(piece, 0, piece.length);
+        digest.update(KEY_DOMAIN, 0, KEY_DOMAIN.length);
+        digest.update(KEY_VERSION, 0, KEY_VERSION.length);
+        digest.update(hubName, 0, hubName.length);
+        digest.update(batchId, offset, length);
+        for (int i = 0; i < 8; i++) {
+            digest.update((byte) (sequence >>> (56 - 8 * i))); // u64 big-endian
         }
+        digest.update(payloadHash, 0, Hash.LENGTH);
         byte[] key = new byte[Hash.LENGTH];
         digest.doFinal(key, 0);
         return key;

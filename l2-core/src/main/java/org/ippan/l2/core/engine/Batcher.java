@@ -1,11 +1,12 @@
 package org.ippan.l2.core.engine;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ippan.l2.core.batch.BatchPlanner;
 import org.ippan.l2.core.batch.CutDecision;
 import org.ippan.l2.core.batch.PlannedBatch;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
-import org.ippan.l2.core.envelope.BatchEnvelope;
-import org.ippan.l2.core.envelope.BatchPayload;
+import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.Committed;
@@ -28,12 +29,26 @@ final class Batcher implements DutyLoop {
     private final Sequencer engine;
     /** The pending txs a cut decision looks at, copied from the pool at each decision (reused: no copy per tx). */
     private final PendingPool.Candidates candidates = new PendingPool.Candidates();
+    /** The engine's signer, or null: the batches are then unsigned. */
+    private final EnvelopeSigner signer;
+    /**
+     * The envelope of the batch being recorded, in a buffer reused for every batch (grown for a larger one, never
+     * shrunk: the batch byte limit bounds it). Used by {@link #record} only, on the batcher's thread.
+     */
+    private final Unshared.EnvelopeBuffer envelope = Unshared.envelopes().newBuffer();
+    /**
+     * Set while a step runs. The engine's contract is one thread at a time per loop; should a host break it, a
+     * second step fails loudly here instead of racing the first on {@link #candidates} and {@link #envelope}, which
+     * could mix two batches' bytes into one signed envelope (storage would accept it, and L1 would get it).
+     */
+    private final AtomicBoolean stepping = new AtomicBoolean();
     private volatile boolean flushRequested;
     private long retryAtNs = Long.MIN_VALUE;
     private long nextDeadlineNs = Long.MIN_VALUE;
 
     Batcher(Sequencer engine) {
         this.engine = engine;
+        this.signer = engine.signer.orElse(null);
     }
 
     @Override
@@ -50,6 +65,19 @@ final class Batcher implements DutyLoop {
         if (!engine.isLeader() || (retryAtNs != Long.MIN_VALUE && nowNs - retryAtNs < 0)) {
             return 0;
         }
+        if (!stepping.compareAndSet(false, true)) {
+            engine.loopFailed(NAME, new IllegalStateException("the batcher loop is being stepped by two threads at"
+                    + " once; each loop must be run by one thread at a time"));
+            return 0;
+        }
+        try {
+            return step(nowNs);
+        } finally {
+            stepping.set(false);
+        }
+    }
+
+    private int step(long nowNs) {
         int cut = 0;
         try {
             if (engine.pool.inconsistent()) {
@@ -128,18 +156,25 @@ final class Batcher implements DutyLoop {
         return true;
     }
 
-    /** Everything storage keeps of a batch, all derived from the batch and fixed from now on. */
+    /**
+     * Everything storage keeps of a batch, all derived from the batch and fixed from now on.
+     *
+     * <p>The same bytes as the public path, {@code BatchPayload.of} + {@code BatchEnvelope.sign} (or
+     * {@code unsigned}) + {@code L2BatchEnvelopeV1.requestForBatch}, but the signed message — about 2.3 bytes per
+     * byte of the batch, garbage as soon as the batch is stored — is built in {@link #envelope}, a buffer this
+     * batcher reuses for every batch, and signed, hashed and base64-encoded into the L1 body from there. Nothing that
+     * borrows the buffer leaves this method: the record gets only arrays of its own (the hashes, key, signature and
+     * body are fresh), so the next batch may overwrite the buffer.
+     */
     private NewBatch record(PlannedBatch planned) {
         Batch batch = planned.batch();
-        BatchPayload payload = BatchPayload.of(batch, planned.prevBatchHash());
-        BatchEnvelope envelope = engine.signer.map(s -> BatchEnvelope.sign(payload, s))
-                .orElseGet(() -> BatchEnvelope.unsigned(payload));
-        L2BatchEnvelopeV1.Request request = L2BatchEnvelopeV1.requestForBatch(batch, envelope, engine.config.hub(),
+        envelope.build(batch, planned.prevBatchHash(), signer);
+        L2BatchEnvelopeV1.Request request = Unshared.contract().request(batch, envelope, engine.config.hub(),
                 engine.config.batchFee());
         return new NewBatch(batch.batchNumber(), batch.hash().toBytes(), planned.prevBatchHash().toBytes(),
                 planned.firstSeq(), batch.txCount(), batch.createdMs(), engine.term(), batch.txRoot().toBytes(),
-                batch.txBytes(), payload.envelopeHash().toBytes(), envelope.sequencerPubkey(),
-                envelope.sequencerSig(), request.idempotencyKey(), request.body());
+                batch.txBytes(), envelope.envelopeHash(), envelope.sequencerPubkey(), envelope.sequencerSig(),
+                request.idempotencyKey(), request.body());
     }
 
     @Override

@@ -28,8 +28,8 @@ public final class BatchEnvelope {
     public static final String VERSION = "v1";
 
     private static final byte[] EMPTY = new byte[0];
-    /** What precedes {@code body(BatchPayload)}: the version prefix and the string "v1". */
-    private static final byte[] HEAD = WireWriter.ofSize(2 + 8 + VERSION.length()).versionPrefix()
+    /** What precedes {@code body(BatchPayload)}: the version prefix and the string "v1". Never mutated. */
+    static final byte[] HEAD = WireWriter.ofSize(2 + 8 + VERSION.length()).versionPrefix()
             .string(VERSION.getBytes(StandardCharsets.US_ASCII)).finish();
 
     private final BatchPayload payload;
@@ -48,18 +48,28 @@ public final class BatchEnvelope {
     static {
         Unshared.register(new Unshared.Envelopes() {
             @Override
-            public int encodedSize(BatchEnvelope envelope) {
-                return envelope.encodedSize();
+            public Unshared.EnvelopeBytes bytes(BatchEnvelope envelope) {
+                return new Unshared.EnvelopeBytes() {
+                    @Override
+                    public int encodedSize() {
+                        return envelope.encodedSize();
+                    }
+
+                    @Override
+                    public int encodeBase64Url(byte[] dst, int at) {
+                        BatchPayload p = envelope.payload;
+                        return new Base64Url.Encoder(dst, at)
+                                .update(HEAD, 0, HEAD.length)
+                                .update(p.signedMessage(), p.bodyOffset(), p.bodySize())
+                                .update(envelope.tail, 0, envelope.tail.length)
+                                .finish();
+                    }
+                };
             }
 
             @Override
-            public int encodeBase64Url(BatchEnvelope envelope, byte[] dst, int at) {
-                BatchPayload p = envelope.payload;
-                return new Base64Url.Encoder(dst, at)
-                        .update(HEAD, 0, HEAD.length)
-                        .update(p.signedMessage(), p.bodyOffset(), p.bodySize())
-                        .update(envelope.tail, 0, envelope.tail.length)
-                        .finish();
+            public Unshared.EnvelopeBuffer newBuffer() {
+                return new EnvelopeBuffer();
             }
         });
     }
@@ -69,12 +79,39 @@ public final class BatchEnvelope {
         this.sequencerPubkey = sequencerPubkey;
         this.sequencerSig = sequencerSig;
         this.envelopeHash = envelopeHash;
-        long size = 8 + 2L * sequencerPubkey.length + 8 + 2L * sequencerSig.length + 8 + 2L * Hash.LENGTH;
-        this.tail = WireWriter.ofSize(size)
-                .hexString(sequencerPubkey, 0, sequencerPubkey.length)
-                .hexString(sequencerSig, 0, sequencerSig.length)
-                .hexString(envelopeHash.toBytes(), 0, Hash.LENGTH)
-                .finish();
+        WireWriter w = WireWriter.ofSize(tailSize(sequencerPubkey.length, sequencerSig.length));
+        writeTail(w, sequencerPubkey, sequencerSig, envelopeHash.toBytes());
+        this.tail = w.finish();
+    }
+
+    /** @return the length of {@code str(hex(pubkey)) || str(hex(sig)) || str(hex(envelope_hash))} */
+    static long tailSize(int pubkeyLength, int sigLength) {
+        return 8 + 2L * pubkeyLength + 8 + 2L * sigLength + 8 + 2L * Hash.LENGTH;
+    }
+
+    /**
+     * Writes what follows {@code body(BatchPayload)} in {@code canonical(BatchEnvelope)}:
+     * {@code str(hex(pubkey)) || str(hex(sig)) || str(hex(envelope_hash))} ({@link #tailSize} bytes). Shared by the
+     * constructor and {@link EnvelopeBuffer}, so the two give the same bytes.
+     */
+    static void writeTail(WireWriter w, byte[] pubkey, byte[] sig, byte[] envelopeHash) {
+        w.hexString(pubkey, 0, pubkey.length)
+                .hexString(sig, 0, sig.length)
+                .hexString(envelopeHash, 0, Hash.LENGTH);
+    }
+
+    /**
+     * Checks what a signer answered.
+     *
+     * @throws IllegalStateException if the public key or the signature has the wrong length for Ed25519
+     */
+    static void checkSignerOutput(EnvelopeSigner signer, byte[] publicKey, byte[] signature) {
+        if (publicKey.length != EnvelopeSigner.PUBLIC_KEY_LENGTH
+                || signature.length != EnvelopeSigner.SIGNATURE_LENGTH) {
+            throw new IllegalStateException("signer " + signer.getClass().getName() + " answered a "
+                    + publicKey.length + "-byte public key and a " + signature.length
+                    + "-byte signature; Ed25519 needs 32 and 64");
+        }
     }
 
     private byte[] encoded() {
@@ -98,12 +135,7 @@ public final class BatchEnvelope {
         Objects.requireNonNull(signer, "signer");
         byte[] publicKey = signer.publicKey();
         byte[] signature = payload.signWith(signer);
-        if (publicKey.length != EnvelopeSigner.PUBLIC_KEY_LENGTH
-                || signature.length != EnvelopeSigner.SIGNATURE_LENGTH) {
-            throw new IllegalStateException("signer " + signer.getClass().getName() + " answered a "
-                    + publicKey.length + "-byte public key and a " + signature.length
-                    + "-byte signature; Ed25519 needs 32 and 64");
-        }
+        checkSignerOutput(signer, publicKey, signature);
         return new BatchEnvelope(payload, publicKey, signature, payload.envelopeHash());
     }
 

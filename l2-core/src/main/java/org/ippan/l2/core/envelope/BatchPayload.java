@@ -30,7 +30,8 @@ public final class BatchPayload {
     public static final String SIGNING_DOMAIN_TEXT = "IPPAN-L2:BATCH_ENVELOPE:V1\n";
 
     private static final byte[] SIGNING_DOMAIN = SIGNING_DOMAIN_TEXT.getBytes(StandardCharsets.US_ASCII);
-    private static final int DOMAIN_LENGTH = SIGNING_DOMAIN.length;
+    /** Where {@code canonical(BatchPayload)} starts in the signed message. */
+    static final int DOMAIN_LENGTH = SIGNING_DOMAIN.length;
     /** Bytes of the body before the payload's length prefix. */
     private static final int FIXED_BODY_BYTES = 8 + 32 + 32 + 8 + 4 + 8 + 32;
 
@@ -67,9 +68,7 @@ public final class BatchPayload {
     /** The payload has {@code payloadLength} bytes, which {@code payloadHex} writes as hex in place. */
     private BatchPayload(long l2ChainId, Hash batchHash, Hash prevBatchHash, long createdAtMs, long txCount,
             long txBytes, Hash txRoot, int payloadLength, HexWriter payloadHex) {
-        if (txCount < 0 || txCount > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("txCount must fit in a u32, got " + txCount);
-        }
+        checkTxCount(txCount);
         this.l2ChainId = l2ChainId;
         this.batchHash = Objects.requireNonNull(batchHash, "batchHash");
         this.prevBatchHash = Objects.requireNonNull(prevBatchHash, "prevBatchHash");
@@ -78,18 +77,50 @@ public final class BatchPayload {
         this.txBytes = txBytes;
         this.txRoot = Objects.requireNonNull(txRoot, "txRoot");
         this.payloadLength = payloadLength;
-        long size = (long) DOMAIN_LENGTH + 2 + FIXED_BODY_BYTES + 8 + 2L * payloadLength;
-        WireWriter w = WireWriter.ofSize(size).raw(SIGNING_DOMAIN).versionPrefix().u64(l2ChainId);
-        batchHash.copyTo(w.array(), w.position());
+        long size = signedSize(payloadLength);
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("encoding of " + size + " bytes is larger than an array can hold");
+        }
+        byte[] out = new byte[(int) size];
+        int hexAt = writeSignedHead(out, l2ChainId, batchHash, prevBatchHash, createdAtMs, txCount, txBytes, txRoot,
+                payloadLength);
+        payloadHex.write(out, hexAt);
+        this.signed = out;
+    }
+
+    private static void checkTxCount(long txCount) {
+        if (txCount < 0 || txCount > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("txCount must fit in a u32, got " + txCount);
+        }
+    }
+
+    /** @return the length of the signed message, {@code SIGNING_DOMAIN || canonical(BatchPayload)}, of a payload */
+    static long signedSize(int payloadLength) {
+        return (long) DOMAIN_LENGTH + 2 + FIXED_BODY_BYTES + 8 + 2L * payloadLength;
+    }
+
+    /**
+     * Writes the signed message, {@code SIGNING_DOMAIN || canonical(BatchPayload)}, from {@code out[0]}, all but the
+     * payload's hex: the caller writes those {@code 2 * payloadLength} bytes at the offset returned, where the message
+     * ends ({@link #signedSize} bytes in all). Shared by the constructor, which writes into an array of exactly that
+     * size, and {@link EnvelopeBuffer}, which writes into a larger, reused one; the two give the same bytes.
+     *
+     * @return where the payload's hex starts
+     * @throws IllegalArgumentException if {@code txCount} does not fit in a u32
+     */
+    static int writeSignedHead(byte[] out, long l2ChainId, Hash batchHash, Hash prevBatchHash, long createdAtMs,
+            long txCount, long txBytes, Hash txRoot, int payloadLength) {
+        checkTxCount(txCount);
+        WireWriter w = new WireWriter(out).raw(SIGNING_DOMAIN).versionPrefix().u64(l2ChainId);
+        batchHash.copyTo(out, w.position());
         w.advance(Hash.LENGTH);
-        prevBatchHash.copyTo(w.array(), w.position());
+        prevBatchHash.copyTo(out, w.position());
         w.advance(Hash.LENGTH);
         w.u64(createdAtMs).u32((int) txCount).u64(txBytes);
-        txRoot.copyTo(w.array(), w.position());
+        txRoot.copyTo(out, w.position());
         w.advance(Hash.LENGTH);
         w.u64(2L * payloadLength);
-        payloadHex.write(w.array(), w.position());
-        this.signed = w.advance(2 * payloadLength).finish();
+        return w.position();
     }
 
     /**

@@ -18,9 +18,11 @@ public interface EnvelopeSigner {
     byte[] publicKey();
 
     /**
-     * Signs {@code length} bytes of {@code message} from {@code offset}.
+     * Signs {@code length} bytes of {@code message} from {@code offset}. The array is the caller's: the engine signs
+     * from a buffer it reuses for the next batch, so an implementation reads the range during the call and keeps
+     * neither the array nor a view of it afterwards.
      *
-     * @return the 64-byte Ed25519 signature
+     * @return the 64-byte Ed25519 signature, a new array the caller may keep
      */
     byte[] sign(byte[] message, int offset, int length);
 }

@@ -4,7 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.util.List;
 import org.ippan.l2.core.admission.Refusal;
 import org.ippan.l2.core.admission.SubmitResults;
+import org.ippan.l2.core.contract.Hub;
+import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.envelope.BatchEnvelope;
+import org.ippan.l2.core.envelope.EnvelopeSigner;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
@@ -17,6 +20,10 @@ import org.ippan.l2.core.wire.Tx;
  * <p>Whoever takes an array here never mutates it, and hands it on only to a receiver bound by the same promise:
  * the storage records ({@code NewTx}, {@code NewBatch}) and the L1 submission say "the arrays are not copied: after
  * handing them over, neither side mutates them".
+ *
+ * <p>It also gives the engine a few internal twins of public operations that work in state the caller owns and
+ * reuses ({@link EnvelopeBuffer} with {@link Contract}, {@link Admission}): they are borrowed, single-threaded
+ * objects that must never escape the step that uses them.
  */
 public final class Unshared {
     /** The wire types' arrays. */
@@ -39,16 +46,74 @@ public final class Unshared {
 
     /** The envelope types' parts. */
     public interface Envelopes {
+        /** @return {@code canonical(envelope)} as the L1 request writes it, from the envelope's parts */
+        EnvelopeBytes bytes(BatchEnvelope envelope);
+
+        /** @return a new, empty {@link EnvelopeBuffer}, for one batcher to reuse for every batch it cuts */
+        EnvelopeBuffer newBuffer();
+    }
+
+    /**
+     * {@code canonical(BatchEnvelope)} as the L1 request body needs it: its length, and its base64url written in
+     * place, never assembled first.
+     */
+    public interface EnvelopeBytes {
         /** @return the length of {@code canonical(BatchEnvelope)} */
-        int encodedSize(BatchEnvelope envelope);
+        int encodedSize();
 
         /**
-         * Writes the base64url (no padding) of {@code canonical(BatchEnvelope)} into {@code dst} at {@code at}, from
-         * the envelope's parts, without assembling the encoding.
+         * Writes the base64url (no padding) of {@code canonical(BatchEnvelope)} into {@code dst} at {@code at}.
          *
          * @return the offset just past what was written
          */
-        int encodeBase64Url(BatchEnvelope envelope, byte[] dst, int at);
+        int encodeBase64Url(byte[] dst, int at);
+    }
+
+    /**
+     * The batch envelope of one batch at a time, built in a byte buffer that this object owns and reuses for the
+     * next batch (growing it when a larger batch needs it): the batcher's way to sign, hash and base64-encode a
+     * batch without allocating its signed message, {@code SIGNING_DOMAIN || canonical(BatchPayload)}, per batch.
+     * It gives the same bytes as {@code BatchPayload.of}, {@code BatchEnvelope.sign} / {@code unsigned} and
+     * {@code L2BatchEnvelopeV1.requestForBatch}.
+     *
+     * <p><b>Borrowed, single-threaded.</b> What it holds is valid only until the next {@link #build}; its buffer is
+     * never handed out, and it must not be shared between threads or kept by anything that outlives the one batch
+     * being recorded. The arrays its accessors return are the caller's to keep: the buffer never writes them again.
+     */
+    public interface EnvelopeBuffer extends EnvelopeBytes {
+        /**
+         * Builds the envelope of {@code batch} into the buffer: the signed message, {@code envelope_hash}, the
+         * signature (when {@code signer} is not null), and the rest of {@code canonical(BatchEnvelope)}.
+         *
+         * @param prevBatchHash the previous batch's {@code batch_hash}, {@code Hash.ZERO} for batch 1
+         * @param signer the signer, or null for an unsigned envelope
+         * @throws IllegalStateException if the signer answers a public key or signature of the wrong length; the
+         *     buffer then holds no envelope until the next successful build
+         */
+        void build(Batch batch, Hash prevBatchHash, EnvelopeSigner signer);
+
+        /** @return the {@code batch_hash} of the batch built */
+        Hash batchHash();
+
+        /** @return {@code envelope_hash} (32 bytes), an array the caller may keep */
+        byte[] envelopeHash();
+
+        /** @return {@code sequencer_pubkey} (empty when unsigned), an array the caller may keep */
+        byte[] sequencerPubkey();
+
+        /** @return {@code sequencer_sig} (empty when unsigned), an array the caller may keep */
+        byte[] sequencerSig();
+    }
+
+    /** The L1 contract's request for a batch whose envelope is in an {@link EnvelopeBuffer}. */
+    public interface Contract {
+        /**
+         * The same body and key as {@code L2BatchEnvelopeV1.requestForBatch(batch, envelope, hub, fee)} for the
+         * envelope held by {@code envelope}; the body is a new array, the buffer's bytes are only read.
+         *
+         * @throws IllegalArgumentException if the envelope is not the batch's
+         */
+        L2BatchEnvelopeV1.Request request(Batch batch, EnvelopeBuffer envelope, Hub hub, long fee);
     }
 
     /** Write access to {@code SubmitResults}, for the engine that answers a bulk submission. */
@@ -69,6 +134,7 @@ public final class Unshared {
     private static volatile Wire wire;
     private static volatile Envelopes envelopes;
     private static volatile Admission admission;
+    private static volatile Contract contract;
 
     private Unshared() {}
 
@@ -80,6 +146,11 @@ public final class Unshared {
     /** Called once, by the envelope types' static initializer. */
     public static void register(Envelopes access) {
         envelopes = access;
+    }
+
+    /** Called once, by {@code L2BatchEnvelopeV1}'s static initializer. */
+    public static void register(Contract access) {
+        contract = access;
     }
 
     /** Called once, by {@code SubmitResults}' static initializer. */
@@ -113,6 +184,16 @@ public final class Unshared {
         if (access == null) {
             initialize(BatchEnvelope.class);
             access = envelopes;
+        }
+        return access;
+    }
+
+    /** @return the L1 contract's accessor */
+    public static Contract contract() {
+        Contract access = contract;
+        if (access == null) {
+            initialize(L2BatchEnvelopeV1.class);
+            access = contract;
         }
         return access;
     }

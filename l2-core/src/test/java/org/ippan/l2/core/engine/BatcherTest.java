@@ -5,8 +5,12 @@ import static org.ippan.l2.core.engine.EngineFixture.accepted;
 import static org.ippan.l2.core.engine.EngineFixture.tx;
 import static org.ippan.l2.core.engine.EngineFixture.txs;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.batch.CutReason;
 import org.ippan.l2.core.batch.UnbatchableTxException;
@@ -16,6 +20,7 @@ import org.ippan.l2.core.crypto.Ed25519Signer;
 import org.ippan.l2.core.engine.EngineFixture.Op;
 import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.envelope.BatchPayload;
+import org.ippan.l2.core.envelope.EnvelopeSigner;
 import org.ippan.l2.core.envelope.EnvelopeVerifier;
 import org.ippan.l2.core.envelope.VerificationResult;
 import org.ippan.l2.core.wire.Batch;
@@ -237,6 +242,122 @@ class BatcherTest {
         assertThat(EnvelopeVerifier.standard().checkingBatchContents().verify(envelope).status())
                 .isEqualTo(VerificationResult.Status.UNSIGNED);
         assertThat(sequencer.publicKey()).isEmpty();
+    }
+
+    /** A tx with {@code payloadBytes} bytes of payload, distinct for each {@code nonce}. */
+    private static Tx sized(long nonce, int payloadBytes) {
+        byte[] payload = new byte[payloadBytes];
+        Arrays.fill(payload, (byte) nonce);
+        return new Tx(EngineFixture.CHAIN_ID, nonce, "sender-" + nonce % 7, payload);
+    }
+
+    /**
+     * Cuts batches of very different sizes, one after another (small, large, small, empty-payload, medium, larger
+     * still), so that the batcher's reused envelope buffer grows and then holds stale bytes of a larger batch, and
+     * checks that each committed record is exactly what the public path (BatchPayload.of, BatchEnvelope.sign or
+     * unsigned, L2BatchEnvelopeV1.requestForBatch) makes of the same batch.
+     */
+    private void assertRecordsMatchThePublicPath(EnvelopeSigner signer) {
+        SequencerConfig config = EngineFixture.config().term(5).hub(Hub.World).batchFee(11).build();
+        Sequencer sequencer = f.builder(config).signer(signer).build();
+        sequencer.start();
+        int[][] shapes = {{2, 10}, {10, 5_000}, {1, 3}, {3, 0}, {5, 800}, {10, 9_000}, {1, 1}};
+        long nonce = 1;
+        long firstSeq = 1;
+        Hash prev = Hash.ZERO;
+        for (int b = 0; b < shapes.length; b++) {
+            List<Tx> txs = new ArrayList<>();
+            for (int i = 0; i < shapes[b][0]; i++) {
+                txs.add(sized(nonce++, shapes[b][1]));
+            }
+            f.advanceMs(3);
+            sequencer.submitAll(txs);
+            sequencer.flush();
+            assertThat(cut(sequencer, f)).isEqualTo(1);
+
+            long number = b + 1;
+            NewBatch stored = f.batch(number).batch();
+            Batch batch = new Batch(EngineFixture.CHAIN_ID, number, txs, f.nowMs());
+            BatchPayload payload = BatchPayload.of(batch, prev);
+            BatchEnvelope envelope = signer == null ? BatchEnvelope.unsigned(payload)
+                    : BatchEnvelope.sign(payload, signer);
+            L2BatchEnvelopeV1.Request request = L2BatchEnvelopeV1.requestForBatch(batch, envelope, Hub.World, 11);
+            String what = "batch " + number + " (" + txs.size() + " txs of " + shapes[b][1] + " bytes)";
+            assertThat(stored.envelopeHash()).as(what + ": envelope_hash").isEqualTo(payload.envelopeHash().toBytes());
+            assertThat(stored.sequencerPubkey()).as(what + ": pubkey").isEqualTo(envelope.sequencerPubkey());
+            assertThat(stored.sequencerSig()).as(what + ": signature").isEqualTo(envelope.sequencerSig());
+            assertThat(stored.idempotencyKey()).as(what + ": idempotency key").isEqualTo(request.idempotencyKey());
+            assertThat(stored.l1Envelope()).as(what + ": L1 body").isEqualTo(request.body());
+            assertThat(stored).as(what + ": the whole record").isEqualTo(new NewBatch(number,
+                    batch.hash().toBytes(), prev.toBytes(), firstSeq, txs.size(), batch.createdMs(), 5,
+                    batch.txRoot().toBytes(), batch.txBytes(), payload.envelopeHash().toBytes(),
+                    envelope.sequencerPubkey(), envelope.sequencerSig(), request.idempotencyKey(), request.body()));
+            prev = batch.hash();
+            firstSeq += txs.size();
+        }
+        assertThat(f.errors).isEmpty();
+    }
+
+    @Test
+    void commit_signed_recordsTheSameBytesAsThePublicPath_batchAfterBatch() {
+        byte[] seed = new byte[32];
+        Arrays.fill(seed, (byte) 0x42);
+        assertRecordsMatchThePublicPath(new Ed25519Signer(seed));
+    }
+
+    @Test
+    void commit_unsigned_recordsTheSameBytesAsThePublicPath_batchAfterBatch() {
+        assertRecordsMatchThePublicPath(null);
+    }
+
+    @Test
+    void steppedByASecondThreadWhileTheFirstSigns_failsLoudly_andTheFirstBatchIsIntact() throws Exception {
+        byte[] seed = new byte[32];
+        Arrays.fill(seed, (byte) 0x42);
+        Ed25519Signer real = new Ed25519Signer(seed);
+        CountDownLatch signing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        EnvelopeSigner blocking = new EnvelopeSigner() {
+            @Override
+            public byte[] publicKey() {
+                return real.publicKey();
+            }
+
+            @Override
+            public byte[] sign(byte[] message, int offset, int length) {
+                signing.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return real.sign(message, offset, length);
+            }
+        };
+        Sequencer sequencer = f.builder(EngineFixture.config().build()).signer(blocking).build();
+        sequencer.start();
+        List<Tx> txs = txs(1, 4);
+        sequencer.submitAll(txs);
+        sequencer.flush();
+
+        // contract violation on purpose: the batcher stepped by a second thread while the first is signing
+        FutureTask<Integer> first = new FutureTask<>(() -> cut(sequencer, f));
+        Thread thread = new Thread(first, "first-batcher-step");
+        thread.start();
+        assertThat(signing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(cut(sequencer, f)).isZero();
+        assertThat(f.errorsOf(Batcher.NAME)).singleElement().satisfies(e -> assertThat(e)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("two threads at once"));
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        thread.join();
+
+        Batch batch = new Batch(EngineFixture.CHAIN_ID, 1, txs, f.nowMs());
+        BatchEnvelope envelope = BatchEnvelope.sign(BatchPayload.of(batch, Hash.ZERO), real);
+        L2BatchEnvelopeV1.Request request = L2BatchEnvelopeV1.requestForBatch(batch, envelope, Hub.Fin, 0);
+        NewBatch stored = f.batch(1).batch();
+        assertThat(stored.sequencerSig()).isEqualTo(envelope.sequencerSig());
+        assertThat(stored.l1Envelope()).isEqualTo(request.body());
     }
 
     // ---- failures -----------------------------------------------------------------------------------------------
