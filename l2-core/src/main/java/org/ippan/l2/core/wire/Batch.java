@@ -270,13 +270,13 @@ public final class Batch {
         if (txs.isEmpty()) {
             return Hash.ZERO;
         }
-        byte[][] hashes = new byte[txs.size()][];
-        for (int i = 0; i < hashes.length; i++) {
-            hashes[i] = txs.get(i).hash().unsafeBytes(); // hashed before the shared digest is taken
+        int n = txs.size();
+        for (int i = 0; i < n; i++) {
+            txs.get(i).hash(); // hashed (and cached in the tx) before the shared digest is taken
         }
         Blake3Hasher digest = Blake3.threadDigest();
-        for (byte[] h : hashes) {
-            digest.update(h, 0, Hash.LENGTH);
+        for (int i = 0; i < n; i++) {
+            digest.update(txs.get(i).hash().unsafeBytes(), 0, Hash.LENGTH);
         }
         byte[] out = new byte[Hash.LENGTH];
         digest.doFinal(out, 0);
