@@ -52,9 +52,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       ({@code tx_root}), of {@code canonical(BatchPayload)} with its hex payload ({@code envelope_hash}), Ed25519
  *       over the signed message, BLAKE3 of the hub payload's canonical JSON and of the idempotency key's pieces.
  *       Nothing else: no encoding, no copying, no allocation.</li>
- *   <li>{@code corePipeline}: the library's path for one batch: {@link Sequencer#submitAll(List, SubmitResults)} of 1,000 new txs (durable
- *       in {@link InMemoryStorage}, acknowledged with their sequence numbers), then the engine's loops stepped by
- *       hand on a manual clock, no threads: the batcher cuts the batch (a COUNT cut), builds and signs its envelope
+ *   <li>{@code corePipeline}: the library's path for one batch: {@link Sequencer#submitAll(List, SubmitResults)}
+ *       of 1,000 new txs into reused results (durable in {@link InMemoryStorage}, acknowledged with their sequence
+ *       numbers), then the engine's loops stepped by hand on a manual clock, no threads: the batcher cuts the batch (a COUNT cut), builds and signs its envelope
  *       and L1 request and commits it; the poster posts it to a {@link SimulatedL1}; a block is mined; the
  *       reconciler confirms it. Every invocation checks that all 1,000 txs were accepted and that the batch holding
  *       exactly them was confirmed, and fails otherwise.</li>
@@ -70,9 +70,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * resubmissions without a storage write) grows until it holds {@code dedupCacheSize} txs and from then on reuses its
  * slots, allocating nothing; an engine that lives for 8,000 txs would never get there with the default size of
  * 100,000, and the figure would show the cache's growth (~95 B per tx), not its steady state. So the benchmark's
- * cache holds 1,000 txs: full after the first batch of each engine. The 1,000 txs of an invocation are built in per-invocation
- * setup, outside the measured time (a host decodes them from its requests); their hashes are computed in the
- * measured path, at admission, as in the node.
+ * cache holds 1,000 txs: full after the first batch of each engine. The 1,000 txs of an invocation are built in
+ * per-invocation setup, outside the measured time (a host decodes them from its requests; {@code -prof gc} counts
+ * their allocation all the same); their hashes are computed in the measured path, at admission, as in the node.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

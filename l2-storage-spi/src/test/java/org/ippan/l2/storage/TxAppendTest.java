@@ -19,7 +19,8 @@ class TxAppendTest {
     void add_keepsTheArraysAndTimesInOrder_withoutCopying() {
         byte[] h1 = hash(1);
         byte[] tx1 = {1, 2};
-        TxAppend append = new TxAppend(1).add(h1, tx1, 10).add(hash(2), new byte[] {3}, 20).add(hash(3), new byte[0], 30);
+        TxAppend append = new TxAppend(1).add(h1, tx1, 10).add(hash(2), new byte[] {3}, 20)
+                .add(hash(3), new byte[0], 30);
 
         assertThat(append.size()).isEqualTo(3);
         assertThat(append.txHash(0)).isSameAs(h1);

@@ -906,7 +906,8 @@ public abstract class StorageContractTest {
             Map<Long, AppendedTx> results = new HashMap<>();
             for (int i = 0; i < txCount; i += 5) {
                 List<Long> group = order.subList(i, i + 5);
-                List<AppendedTx> outcome = appended(storage, 1, group.stream().map(StorageContractTest::tx).collect(Collectors.toList()));
+                List<AppendedTx> outcome = appended(storage, 1,
+                        group.stream().map(StorageContractTest::tx).collect(Collectors.toList()));
                 for (int j = 0; j < group.size(); j++) {
                     results.put(group.get(j), outcome.get(j));
                 }
