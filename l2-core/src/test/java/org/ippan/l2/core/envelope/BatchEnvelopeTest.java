@@ -297,7 +297,14 @@ class BatchEnvelopeTest {
 
     @Test
     void sign_signerAnsweringWrongLengths_isRefused() {
-        EnvelopeSigner broken = new EnvelopeSigner() {
+        EnvelopeSigner broken = signerWithA10ByteSignature();
+        assertThatThrownBy(() -> BatchEnvelope.sign(payload(), broken)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("10-byte signature");
+    }
+
+    /** A signer that answers a 32-byte public key and a 10-byte signature (an Ed25519 signature has 64). */
+    static EnvelopeSigner signerWithA10ByteSignature() {
+        return new EnvelopeSigner() {
             @Override
             public byte[] publicKey() {
                 return new byte[32];
@@ -308,7 +315,5 @@ class BatchEnvelopeTest {
                 return new byte[10];
             }
         };
-        assertThatThrownBy(() -> BatchEnvelope.sign(payload(), broken)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("10-byte signature");
     }
 }

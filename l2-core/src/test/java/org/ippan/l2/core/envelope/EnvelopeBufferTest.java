@@ -121,17 +121,7 @@ class EnvelopeBufferTest {
 
     @Test
     void aSignerAnsweringWrongLengths_isRefusedAsByTheEnvelope_andTheBufferThenHoldsNothingUntilTheNextBuild() {
-        EnvelopeSigner broken = new EnvelopeSigner() {
-            @Override
-            public byte[] publicKey() {
-                return new byte[32];
-            }
-
-            @Override
-            public byte[] sign(byte[] message, int offset, int length) {
-                return new byte[10];
-            }
-        };
+        EnvelopeSigner broken = BatchEnvelopeTest.signerWithA10ByteSignature();
         assertSameAsPublicPath(nextBatch(2, 10), SIGNER, Hub.Fin, 0);
         Batch batch = nextBatch(2, 10);
         assertThatThrownBy(() -> BatchEnvelope.sign(BatchPayload.of(batch, prev), broken))
