@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -172,7 +173,7 @@ class BulkSubmissionTest {
     }
 
     @Test
-    void concurrentBulkAndSingleSubmitters_everyTxAcceptedOnce_gapless_eachCallInListOrder() throws Exception {
+    void concurrentBulkSingleAndAsyncSubmitters_everyTxAcceptedOnce_gapless_eachCallInListOrder() throws Exception {
         Sequencer sequencer = f.start(EngineFixture.config().maxAdmissionGroup(16).admissionCap(100_000).build());
         int threads = 4;
         int callsPerThread = 60;
@@ -188,9 +189,22 @@ class BulkSubmissionTest {
                     Map<Long, Long> seqByTx = new HashMap<>();
                     long next = 1 + thread * 1_000_000L;
                     for (int call = 0; call < callsPerThread; call++) {
-                        if (random.nextInt(3) == 0) {
+                        int kind = random.nextInt(4);
+                        if (kind == 0) {
                             long n = next++;
                             seqByTx.put(n, accepted(sequencer.submit(tx(n))).seq());
+                            continue;
+                        }
+                        if (kind == 1) { // a few async submissions, joined at the end of the call
+                            List<Long> numbers = new ArrayList<>();
+                            List<CompletableFuture<SubmitResult>> pending = new ArrayList<>();
+                            for (int k = 1 + random.nextInt(3); k > 0; k--) {
+                                numbers.add(next);
+                                pending.add(sequencer.submitAsync(tx(next++)));
+                            }
+                            for (int k = 0; k < pending.size(); k++) {
+                                seqByTx.put(numbers.get(k), accepted(pending.get(k).get(30, TimeUnit.SECONDS)).seq());
+                            }
                             continue;
                         }
                         int size = 1 + random.nextInt(40);
