@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.ippan.l2.core.batch.BatchPlanner;
 import org.ippan.l2.core.batch.CutDecision;
 import org.ippan.l2.core.batch.PlannedBatch;
+import org.ippan.l2.core.contract.Hub;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
 import org.ippan.l2.core.internal.Unshared;
@@ -13,7 +14,6 @@ import org.ippan.l2.storage.Committed;
 import org.ippan.l2.storage.Conflict;
 import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.NewBatch;
-import org.ippan.l2.storage.StorageException;
 
 /**
  * The batcher loop: asks the cutter, and commits each batch — its txs' range, the cursor, the chain head,
@@ -26,10 +26,18 @@ final class Batcher implements DutyLoop {
     private static final long STORAGE_RETRY_NS = 100_000_000L;
     private static final long IDLE_NS = 1_000_000_000L;
 
-    private final Sequencer engine;
+    private final LoopContext ctx;
+    private final PendingPool pool;
+    /** Rebuilds the pool from storage when it may have drifted. */
+    private final Runnable recovery;
+    private final BatchPlanner planner;
+    private final int maxTxs;
+    private final int maxUnpostedBatches;
+    private final Hub hub;
+    private final long batchFee;
     /** The pending txs a cut decision looks at, copied from the pool at each decision (reused: no copy per tx). */
     private final PendingPool.Candidates candidates = new PendingPool.Candidates();
-    /** The engine's signer, or null: the batches are then unsigned. */
+    /** The signer, or null: the batches are then unsigned. */
     private final EnvelopeSigner signer;
     /**
      * The envelope of the batch being recorded, in a buffer reused for every batch (grown for a larger one, never
@@ -46,9 +54,22 @@ final class Batcher implements DutyLoop {
     private long retryAtNs = Long.MIN_VALUE;
     private long nextDeadlineNs = Long.MIN_VALUE;
 
-    Batcher(Sequencer engine) {
-        this.engine = engine;
-        this.signer = engine.signer.orElse(null);
+    /**
+     * @param pool the pending txs, filled by admission
+     * @param recovery rebuilds {@code pool} from storage
+     * @param signer the envelope signer, or null for unsigned envelopes
+     */
+    Batcher(LoopContext ctx, PendingPool pool, Runnable recovery, BatchPlanner planner, EnvelopeSigner signer,
+            SequencerConfig config) {
+        this.ctx = ctx;
+        this.pool = pool;
+        this.recovery = recovery;
+        this.planner = planner;
+        this.signer = signer;
+        this.maxTxs = config.batchLimits().maxTxs();
+        this.maxUnpostedBatches = config.maxUnpostedBatches();
+        this.hub = config.hub();
+        this.batchFee = config.batchFee();
     }
 
     @Override
@@ -62,11 +83,11 @@ final class Batcher implements DutyLoop {
 
     @Override
     public int doWork(long nowNs) {
-        if (!engine.isLeader() || (retryAtNs != Long.MIN_VALUE && nowNs - retryAtNs < 0)) {
+        if (!ctx.leadership().isLeader() || (retryAtNs != Long.MIN_VALUE && nowNs - retryAtNs < 0)) {
             return 0;
         }
         if (!stepping.compareAndSet(false, true)) {
-            engine.loopFailed(NAME, new IllegalStateException("the batcher loop is being stepped by two threads at"
+            ctx.errors().failed(NAME, new IllegalStateException("the batcher loop is being stepped by two threads at"
                     + " once; each loop must be run by one thread at a time"));
             return 0;
         }
@@ -80,22 +101,22 @@ final class Batcher implements DutyLoop {
     private int step(long nowNs) {
         int cut = 0;
         try {
-            if (engine.pool.inconsistent()) {
-                engine.recover();
+            if (pool.inconsistent()) {
+                recovery.run();
             }
-            while (cut < MAX_CUTS_PER_STEP && engine.isLeader()) {
-                long nowMs = engine.wallClock.currentTimeMs();
-                engine.pool.view(engine.config.batchLimits().maxTxs(), candidates);
-                long postedThrough = engine.poster.postedThrough();
+            while (cut < MAX_CUTS_PER_STEP && ctx.leadership().isLeader()) {
+                long nowMs = ctx.wallClock().currentTimeMs();
+                pool.view(maxTxs, candidates);
+                long postedThrough = ctx.signals().postedThrough();
                 if (postedThrough >= 0
-                        && candidates.nextBatchNumber() - 1 - postedThrough >= engine.config.maxUnpostedBatches()) {
+                        && candidates.nextBatchNumber() - 1 - postedThrough >= maxUnpostedBatches) {
                     // L1 is behind: leave the txs pending (the admission cap then refuses new ones) rather than
                     // pile up batches; the poster wakes this loop when L1 accepts one
                     nextDeadlineNs = nowNs + IDLE_NS;
                     break;
                 }
                 boolean flush = flushRequested;
-                BatchPlanner.Plan plan = engine.planner.plan(candidates, candidates.nextBatchNumber(),
+                BatchPlanner.Plan plan = planner.plan(candidates, candidates.nextBatchNumber(),
                         candidates.head(), nowMs, flush);
                 if (plan instanceof BatchPlanner.Plan.Waiting waiting) {
                     if (flush && candidates.size() == 0) {
@@ -113,19 +134,15 @@ final class Batcher implements DutyLoop {
                 cut++;
             }
             retryAtNs = Long.MIN_VALUE;
-            engine.health.loopOk(NAME);
-        } catch (StorageException e) {
-            engine.health.storageFailed(e);
-            engine.loopFailed(NAME, e);
-            retryAtNs = nowNs + STORAGE_RETRY_NS;
+            ctx.errors().ok(NAME);
         } catch (RuntimeException e) {
-            // includes UnbatchableTxException: reported, readiness red, retried later; nothing is dropped
-            engine.loopFailed(NAME, e);
+            // storage failures and UnbatchableTxException alike: reported, readiness red, retried later; nothing
+            // is dropped
+            ctx.errors().failed(NAME, e);
             retryAtNs = nowNs + STORAGE_RETRY_NS;
         }
         if (cut > 0) {
-            engine.poster.requestRefresh();
-            engine.signalWork(engine.poster);
+            ctx.signals().batchesCommitted();
         }
         return cut;
     }
@@ -133,23 +150,23 @@ final class Batcher implements DutyLoop {
     /** @return true if the batch was committed */
     private boolean commit(PlannedBatch planned) {
         NewBatch record = record(planned);
-        CommitOutcome outcome = engine.storage.commitBatch(engine.term(), record);
-        engine.health.storageOk();
+        CommitOutcome outcome = ctx.storage().commitBatch(ctx.leadership().term(), record);
+        ctx.health().storageOk();
         if (outcome instanceof Fenced fenced) {
-            engine.fence(fenced.storedTerm(), "batch commit");
+            ctx.leadership().fenced(fenced.storedTerm(), "batch commit");
             return false;
         }
         if (outcome instanceof Conflict conflict) {
             // someone else changed the chain, or the view drifted: rebuild it from storage and try again
-            engine.pool.markInconsistent();
-            engine.loopFailed(NAME, new IllegalStateException("batch " + planned.batch().batchNumber()
+            pool.markInconsistent();
+            ctx.errors().failed(NAME, new IllegalStateException("batch " + planned.batch().batchNumber()
                     + " not committed: " + conflict.reason()));
             return false;
         }
         Committed committed = (Committed) outcome;
-        engine.pool.committed(planned);
+        pool.committed(planned);
         Batch batch = planned.batch();
-        engine.metrics.recordBatchCut(planned.reason(), batch.txCount(), batch.encodedSize());
+        ctx.metrics().recordBatchCut(planned.reason(), batch.txCount(), batch.encodedSize());
         if (committed.sequenceState().pendingCount() == 0) {
             flushRequested = false;
         }
@@ -169,18 +186,17 @@ final class Batcher implements DutyLoop {
     private NewBatch record(PlannedBatch planned) {
         Batch batch = planned.batch();
         envelope.build(batch, planned.prevBatchHash(), signer);
-        L2BatchEnvelopeV1.Request request = Unshared.contract().request(batch, envelope, engine.config.hub(),
-                engine.config.batchFee());
+        L2BatchEnvelopeV1.Request request = Unshared.contract().request(batch, envelope, hub, batchFee);
         return new NewBatch(batch.batchNumber(), batch.hash().toBytes(), planned.prevBatchHash().toBytes(),
-                planned.firstSeq(), batch.txCount(), batch.createdMs(), engine.term(), batch.txRoot().toBytes(),
+                planned.firstSeq(), batch.txCount(), batch.createdMs(), ctx.leadership().term(), batch.txRoot().toBytes(),
                 batch.txBytes(), envelope.envelopeHash(), envelope.sequencerPubkey(), envelope.sequencerSig(),
                 request.idempotencyKey(), request.body());
     }
 
     @Override
     public long nextDeadlineNs(long nowNs) {
-        if (!engine.isLeader()) {
-            return nowNs + Sequencer.NOT_LEADING_IDLE_NS;
+        if (!ctx.leadership().isLeader()) {
+            return nowNs + LoopContext.NOT_LEADING_IDLE_NS;
         }
         if (retryAtNs != Long.MIN_VALUE) {
             return retryAtNs;

@@ -7,12 +7,14 @@ final class LeaderTasks implements DutyLoop {
     static final String NAME = "leader-tasks";
     private static final long IDLE_NS = 100_000_000L;
 
-    private final Sequencer engine;
+    private final LeaderGate leadership;
+    private final LoopErrors errors;
     private final List<LeaderTask> tasks;
     private volatile boolean running;
 
-    LeaderTasks(Sequencer engine, List<LeaderTask> tasks) {
-        this.engine = engine;
+    LeaderTasks(LeaderGate leadership, LoopErrors errors, List<LeaderTask> tasks) {
+        this.leadership = leadership;
+        this.errors = errors;
         this.tasks = List.copyOf(tasks);
     }
 
@@ -30,7 +32,7 @@ final class LeaderTasks implements DutyLoop {
             try {
                 task.onLeaderStart(term);
             } catch (RuntimeException e) {
-                engine.loopFailed(task.name(), e);
+                errors.failed(task.name(), e);
             }
         }
     }
@@ -44,23 +46,23 @@ final class LeaderTasks implements DutyLoop {
             try {
                 task.onLeaderStop(reason);
             } catch (RuntimeException e) {
-                engine.loopFailed(task.name(), e);
+                errors.failed(task.name(), e);
             }
         }
     }
 
     @Override
     public synchronized int doWork(long nowNs) {
-        if (!running || !engine.isLeader()) {
+        if (!running || !leadership.isLeader()) {
             return 0;
         }
         int work = 0;
         for (LeaderTask task : tasks) {
             try {
                 work += task.doWork(nowNs);
-                engine.health.loopOk(task.name());
+                errors.ok(task.name());
             } catch (RuntimeException e) {
-                engine.loopFailed(task.name(), e);
+                errors.failed(task.name(), e);
             }
         }
         return work;

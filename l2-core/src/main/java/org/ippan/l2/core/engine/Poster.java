@@ -13,7 +13,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.ippan.l2.core.engine.SequencerMetrics.PostFailure;
 import org.ippan.l2.core.wire.Hex;
+import org.ippan.l2.l1.Backoff;
 import org.ippan.l2.l1.L1Inclusion;
+import org.ippan.l2.l1.L1Poster;
 import org.ippan.l2.l1.L1PermanentException;
 import org.ippan.l2.l1.L1Submission;
 import org.ippan.l2.l1.L1TransientException;
@@ -34,7 +36,7 @@ import org.ippan.l2.storage.WriteOutcome;
  *
  * <p>Failures by class: transient → capped, jittered exponential backoff (honouring a retry-after hint); unknown
  * result (a timeout after sending) → ask L1 by key before posting again; permanent (L1 refused the batch) → the
- * batch is marked {@code FAILED}, posting halts and readiness turns red until {@link Sequencer#resumePosting()}.
+ * batch is marked {@code FAILED}, posting halts and readiness turns red until it is resumed ({@code Sequencer.resumePosting()}).
  * A batch behind one that waits is not posted before it, so L1 receives batches in order and none is skipped.
  */
 final class Poster implements DutyLoop {
@@ -62,10 +64,12 @@ final class Poster implements DutyLoop {
         }
     }
 
-    private final Sequencer engine;
+    private final LoopContext ctx;
+    private final L1Poster l1;
+    private final int maxPostsInFlight;
+    private final Backoff backoff;
     private final SplittableRandom random;
     private final TreeMap<Long, Job> jobs = new TreeMap<>();
-    private final AtomicBoolean refreshRequested = new AtomicBoolean(true);
     private volatile String haltedReason;
     private final AtomicBoolean resumeRequested = new AtomicBoolean();
     private long nextRefreshNs = Long.MIN_VALUE;
@@ -73,29 +77,19 @@ final class Poster implements DutyLoop {
     /** The last batch number committed when the last refresh began. */
     private long committedThrough;
     private boolean refreshed;
-    /** Every batch numbered up to this is accepted by L1, as this loop last knew; -1 before its first refresh. */
-    private volatile long postedThrough = -1;
 
-    Poster(Sequencer engine, long randomSeed) {
-        this.engine = engine;
+    /** @param randomSeed the seed of the backoff jitter */
+    Poster(LoopContext ctx, L1Poster l1, int maxPostsInFlight, Backoff backoff, long randomSeed) {
+        this.ctx = ctx;
+        this.l1 = l1;
+        this.maxPostsInFlight = maxPostsInFlight;
+        this.backoff = backoff;
         this.random = new SplittableRandom(randomSeed);
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    void requestRefresh() {
-        refreshRequested.set(true);
-    }
-
-    /**
-     * @return the batch number up to which every batch is accepted by L1, as of this loop's last step; -1 until it
-     *     has read storage once. The batcher holds back when it is {@code maxUnpostedBatches} behind.
-     */
-    long postedThrough() {
-        return postedThrough;
     }
 
     boolean resume() {
@@ -108,7 +102,7 @@ final class Poster implements DutyLoop {
 
     @Override
     public synchronized int doWork(long nowNs) {
-        if (!engine.isLeader()) {
+        if (!ctx.leadership().isLeader()) {
             return 0;
         }
         int work = 0;
@@ -117,25 +111,26 @@ final class Poster implements DutyLoop {
             if (resumeRequested.getAndSet(false)) {
                 work += resumeHalted();
             }
-            if (refreshRequested.getAndSet(false) || nowNs - nextRefreshNs >= 0 || nextRefreshNs == Long.MIN_VALUE) {
+            if (ctx.signals().takePostingRefresh() || nowNs - nextRefreshNs >= 0 || nextRefreshNs == Long.MIN_VALUE) {
                 refresh(nowNs);
             }
             if (haltedReason == null) {
                 work += send(nowNs);
             }
             publishPostedThrough();
-            engine.health.loopOk(NAME);
-        } catch (StorageException e) {
-            engine.health.storageFailed(e);
-            engine.loopFailed(NAME, e);
-            nextRefreshNs = nowNs + STORAGE_RETRY_NS;
+            ctx.errors().ok(NAME);
         } catch (RuntimeException e) {
-            engine.loopFailed(NAME, e);
+            if (ctx.errors().failed(NAME, e)) {
+                nextRefreshNs = nowNs + STORAGE_RETRY_NS;
+            }
         }
         return work;
     }
 
-    /** Updates {@link #postedThrough()}; wakes the loops (a held-back batcher) when it moved forward. */
+    /**
+     * Publishes the batch number up to which every batch is accepted by L1 (the batcher holds back when it is
+     * {@code maxUnpostedBatches} ahead of it); the signals wake a held-back batcher when it moved forward.
+     */
     private void publishPostedThrough() {
         if (!refreshed) {
             return; // storage not read yet
@@ -147,36 +142,31 @@ final class Poster implements DutyLoop {
                 break;
             }
         }
-        long previous = postedThrough;
-        postedThrough = through;
-        if (through > previous && previous >= 0) {
-            engine.signalWork(engine.batcher); // it may be holding back at maxUnpostedBatches
-            engine.signalWork(engine.reconciler); // a round was requested for the batches now posted
-        }
+        ctx.signals().postedThrough(through);
     }
 
     /** Loads committed batches from storage (new ones, and ones the reconciler queued again). */
     private void refresh(long nowNs) {
         nextRefreshNs = nowNs + REFRESH_NS;
         // first: every batch up to it that is still COMMITTED is among those listed next (up to the window)
-        long committed = engine.storage.readSequenceState().nextBatchNumber() - 1;
-        List<StoredBatch> failed = engine.storage.listBatchesInStatus(EnumSet.of(L1Status.FAILED), 1);
+        long committed = ctx.storage().readSequenceState().nextBatchNumber() - 1;
+        List<StoredBatch> failed = ctx.storage().listBatchesInStatus(EnumSet.of(L1Status.FAILED), 1);
         if (!failed.isEmpty() && haltedReason == null) {
             StoredBatch batch = failed.get(0);
             halt("batch " + batch.batchNumber() + " was refused by L1: " + batch.l1State().lastError());
         }
-        for (StoredBatch stored : engine.storage.listBatchesInStatus(EnumSet.of(L1Status.COMMITTED), WINDOW)) {
+        for (StoredBatch stored : ctx.storage().listBatchesInStatus(EnumSet.of(L1Status.COMMITTED), WINDOW)) {
             jobs.computeIfAbsent(stored.batchNumber(), n -> new Job(stored.batch()));
         }
         committedThrough = committed;
         refreshed = true;
-        engine.health.storageOk();
+        ctx.health().storageOk();
     }
 
     private int send(long nowNs) {
         int sent = 0;
         for (Job job : jobs.values()) {
-            if (!engine.isLeader() || inFlight >= engine.config.maxPostsInFlight()) {
+            if (!ctx.leadership().isLeader() || inFlight >= maxPostsInFlight) {
                 break; // fenced by a save in this step: post nothing more
             }
             if (job.inFlight != null) {
@@ -206,21 +196,21 @@ final class Poster implements DutyLoop {
         CompletableFuture<?> future;
         try {
             future = job.askBeforePosting
-                    ? engine.l1.getInclusion(batch.idempotencyKey())
-                    : engine.l1.submit(new L1Submission(batch.idempotencyKey(), batch.batchNumber(),
+                    ? l1.getInclusion(batch.idempotencyKey())
+                    : l1.submit(new L1Submission(batch.idempotencyKey(), batch.batchNumber(),
                             Hex.encode(batch.batchHash()), batch.l1Envelope()));
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
         }
         job.inFlight = future;
         inFlight++;
-        future.whenComplete((result, error) -> engine.signalWork(this));
+        future.whenComplete((result, error) -> ctx.signals().answerArrived(this));
     }
 
     private int collectAnswers(long nowNs) {
         int handled = 0;
         Iterator<Job> it = jobs.values().iterator();
-        while (it.hasNext() && engine.isLeader()) { // a save that met a higher term fenced us: stop at once
+        while (it.hasNext() && ctx.leadership().isLeader()) { // a save that met a higher term fenced us: stop at once
             Job job = it.next();
             if (job.inFlight == null || !job.inFlight.isDone()) {
                 continue;
@@ -264,7 +254,7 @@ final class Poster implements DutyLoop {
     private void inclusionAnswered(Job job, Object result, long nowNs) {
         @SuppressWarnings("unchecked") // getInclusion's future holds an Optional<L1Inclusion>
         Optional<L1Inclusion> inclusion = (Optional<L1Inclusion>) result;
-        engine.health.l1Ok(NAME);
+        ctx.health().l1Ok(NAME);
         job.askBeforePosting = false;
         if (inclusion.isPresent()) {
             job.acceptedL1TxId = inclusion.get().l1TxId();
@@ -276,21 +266,21 @@ final class Poster implements DutyLoop {
 
     private void submitAnswered(Job job, SubmitResult result, long latencyNs, long nowNs) {
         if (result instanceof SubmitResult.Accepted accepted) {
-            engine.metrics.recordPostSucceeded(latencyNs);
-            engine.health.l1Ok(NAME);
+            ctx.metrics().recordPostSucceeded(latencyNs);
+            ctx.health().l1Ok(NAME);
             job.acceptedL1TxId = accepted.l1TxId() == null ? "" : accepted.l1TxId();
             savePosted(job, job.acceptedL1TxId, nowNs);
             return;
         }
         SubmitResult.Rejected rejected = (SubmitResult.Rejected) result;
-        engine.metrics.recordPostFailed(PostFailure.PERMANENT, latencyNs);
+        ctx.metrics().recordPostFailed(PostFailure.PERMANENT, latencyNs);
         refusedForGood(job, "L1 refused batch " + job.batch.batchNumber() + ": " + rejected.errorCode() + ": "
                 + rejected.message());
     }
 
     private void failed(Job job, Throwable error, long latencyNs, long nowNs) {
         if (error instanceof L1PermanentException) {
-            engine.metrics.recordPostFailed(PostFailure.PERMANENT, latencyNs);
+            ctx.metrics().recordPostFailed(PostFailure.PERMANENT, latencyNs);
             refusedForGood(job, "L1 call failed permanently for batch " + job.batch.batchNumber() + ": "
                     + error.getMessage());
             return;
@@ -304,7 +294,7 @@ final class Poster implements DutyLoop {
             // L1UnknownResultException, or anything unexpected: the request may have been applied
             kind = PostFailure.UNKNOWN_RESULT;
             if (!(error instanceof L1UnknownResultException)) {
-                engine.errorHandler.onError(NAME, error);
+                ctx.errors().unexpected(NAME, error);
             }
             job.askBeforePosting = true;
         }
@@ -312,56 +302,55 @@ final class Poster implements DutyLoop {
             job.askBeforePosting = true;
         }
         job.attempts++;
-        engine.metrics.recordPostFailed(kind, latencyNs);
-        engine.health.l1Failed(NAME, "batch " + job.batch.batchNumber() + ": " + kind + ": " + error.getMessage());
-        long delayMs = engine.config.postBackoff().delayMs(job.attempts, random.nextLong(), retryAfterMs);
+        ctx.metrics().recordPostFailed(kind, latencyNs);
+        ctx.health().l1Failed(NAME, "batch " + job.batch.batchNumber() + ": " + kind + ": " + error.getMessage());
+        long delayMs = backoff.delayMs(job.attempts, random.nextLong(), retryAfterMs);
         job.notBeforeNs = nowNs + delayMs * 1_000_000L;
     }
 
     /** @return true (the job is done) if storage shows the batch past COMMITTED: never write POSTED over that */
     private boolean savedMeanwhile(Job job) {
-        Optional<StoredBatch> stored = engine.storage.findBatchByNumber(job.batch.batchNumber());
+        Optional<StoredBatch> stored = ctx.storage().findBatchByNumber(job.batch.batchNumber());
         if (stored.isEmpty() || stored.get().status() == L1Status.COMMITTED) {
             return false;
         }
         job.done = true;
-        engine.reconciler.requestRound();
+        ctx.signals().batchPosted();
         return true;
     }
 
     /** @return true if saved (the job is done), false if storage failed (retried at the next step) */
     private boolean savePosted(Job job, String l1TxId, long nowNs) {
         BatchL1State posted = new BatchL1State(L1Status.POSTED, l1TxId.isEmpty() ? null : l1TxId, 0,
-                job.attempts + 1, null, engine.wallClock.currentTimeMs());
+                job.attempts + 1, null, ctx.wallClock().currentTimeMs());
         WriteOutcome outcome;
         try {
-            outcome = engine.storage.updateL1State(engine.term(), job.batch.batchNumber(), posted);
+            outcome = ctx.storage().updateL1State(ctx.leadership().term(), job.batch.batchNumber(), posted);
         } catch (StorageException e) {
-            engine.health.storageFailed(e);
-            engine.loopFailed(NAME, e);
+            ctx.errors().failed(NAME, e);
             job.notBeforeNs = nowNs + STORAGE_RETRY_NS;
             return false;
         }
-        engine.health.storageOk();
+        ctx.health().storageOk();
         if (outcome instanceof Fenced fenced) {
-            engine.fence(fenced.storedTerm(), "poster");
+            ctx.leadership().fenced(fenced.storedTerm(), "poster");
         } else if (outcome instanceof Conflict conflict) {
-            engine.loopFailed(NAME, new IllegalStateException("batch " + job.batch.batchNumber()
+            ctx.errors().failed(NAME, new IllegalStateException("batch " + job.batch.batchNumber()
                     + " state not saved: " + conflict.reason()));
         }
         job.done = true;
-        engine.reconciler.requestRound();
+        ctx.signals().batchPosted();
         return true;
     }
 
     private void refusedForGood(Job job, String reason) {
-        engine.health.l1Failed(NAME, reason);
+        ctx.health().l1Failed(NAME, reason);
         halt(reason); // first: even if saving FAILED fails (or lands unacknowledged), nothing is posted until resumed
         BatchL1State failedState = new BatchL1State(L1Status.FAILED, null, 0, job.attempts + 1, reason,
-                engine.wallClock.currentTimeMs());
-        WriteOutcome outcome = engine.storage.updateL1State(engine.term(), job.batch.batchNumber(), failedState);
+                ctx.wallClock().currentTimeMs());
+        WriteOutcome outcome = ctx.storage().updateL1State(ctx.leadership().term(), job.batch.batchNumber(), failedState);
         if (outcome instanceof Fenced fenced) {
-            engine.fence(fenced.storedTerm(), "poster");
+            ctx.leadership().fenced(fenced.storedTerm(), "poster");
             return;
         }
         job.done = true;
@@ -369,36 +358,36 @@ final class Poster implements DutyLoop {
 
     private void halt(String reason) {
         haltedReason = reason;
-        engine.health.postingHalted(reason);
-        engine.loopFailed(NAME, new IllegalStateException("posting halted: " + reason));
+        ctx.health().postingHalted(reason);
+        ctx.errors().failed(NAME, new IllegalStateException("posting halted: " + reason));
     }
 
     /** Puts the batches L1 refused back to committed, in order, and lifts the halt. */
     private int resumeHalted() {
         int resumed = 0;
-        for (StoredBatch failed : engine.storage.listBatchesInStatus(EnumSet.of(L1Status.FAILED), WINDOW)) {
+        for (StoredBatch failed : ctx.storage().listBatchesInStatus(EnumSet.of(L1Status.FAILED), WINDOW)) {
             BatchL1State again = new BatchL1State(L1Status.COMMITTED, null, 0, failed.l1State().postAttempts(),
-                    failed.l1State().lastError(), engine.wallClock.currentTimeMs());
-            WriteOutcome outcome = engine.storage.updateL1State(engine.term(), failed.batchNumber(), again);
+                    failed.l1State().lastError(), ctx.wallClock().currentTimeMs());
+            WriteOutcome outcome = ctx.storage().updateL1State(ctx.leadership().term(), failed.batchNumber(), again);
             if (outcome instanceof Fenced fenced) {
-                engine.fence(fenced.storedTerm(), "poster");
+                ctx.leadership().fenced(fenced.storedTerm(), "poster");
                 return resumed;
             }
             resumed++;
         }
         haltedReason = null;
-        engine.health.postingHalted(null);
-        refreshRequested.set(true);
+        ctx.health().postingHalted(null);
+        ctx.signals().requestPostingRefresh();
         return resumed;
     }
 
     @Override
     public synchronized long nextDeadlineNs(long nowNs) {
-        if (!engine.isLeader()) {
-            return nowNs + Sequencer.NOT_LEADING_IDLE_NS;
+        if (!ctx.leadership().isLeader()) {
+            return nowNs + LoopContext.NOT_LEADING_IDLE_NS;
         }
         long next = nextRefreshNs == Long.MIN_VALUE ? nowNs : nextRefreshNs;
-        if (haltedReason != null || inFlight >= engine.config.maxPostsInFlight()) {
+        if (haltedReason != null || inFlight >= maxPostsInFlight) {
             // at the in-flight limit nothing can be sent before an answer arrives, and an answer wakes the loop
             // (signalWork): without this a backlog of batches behind a post in flight made the loop spin
             return next;

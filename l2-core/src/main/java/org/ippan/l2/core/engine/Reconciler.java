@@ -5,13 +5,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.ippan.l2.l1.L1ChainStatus;
 import org.ippan.l2.l1.L1Inclusion;
+import org.ippan.l2.l1.L1Poster;
 import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.L1Status;
-import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.WriteOutcome;
 
@@ -44,17 +43,22 @@ final class Reconciler implements DutyLoop {
         }
     }
 
-    private final Sequencer engine;
+    private final LoopContext ctx;
+    private final L1Poster l1;
     private final long intervalNs;
-    private final AtomicBoolean roundRequested = new AtomicBoolean();
+    private final long finalityConfirmations;
+    private final long repostAfterMs;
     private long nextRoundNs = Long.MIN_VALUE;
     private Round round;
     private volatile long l1Height;
     private volatile long l1FinalizedHeight;
 
-    Reconciler(Sequencer engine) {
-        this.engine = engine;
-        this.intervalNs = engine.config.reconcileIntervalMs() * 1_000_000L;
+    Reconciler(LoopContext ctx, L1Poster l1, SequencerConfig config) {
+        this.ctx = ctx;
+        this.l1 = l1;
+        this.intervalNs = config.reconcileIntervalMs() * 1_000_000L;
+        this.finalityConfirmations = config.finalityConfirmations();
+        this.repostAfterMs = config.repostAfterMs();
     }
 
     @Override
@@ -62,8 +66,9 @@ final class Reconciler implements DutyLoop {
         return NAME;
     }
 
+    /** Asks for a round at the next step, as the poster's news does (tests step this loop alone). */
     void requestRound() {
-        roundRequested.set(true);
+        ctx.signals().requestReconcileRound();
     }
 
     long l1Height() {
@@ -76,7 +81,7 @@ final class Reconciler implements DutyLoop {
 
     @Override
     public synchronized int doWork(long nowNs) {
-        if (!engine.isLeader()) {
+        if (!ctx.leadership().isLeader()) {
             return 0;
         }
         try {
@@ -87,41 +92,37 @@ final class Reconciler implements DutyLoop {
                 Round finished = round;
                 round = null;
                 int work = apply(finished);
-                engine.health.loopOk(NAME);
+                ctx.errors().ok(NAME);
                 return work;
             }
-            boolean requested = roundRequested.getAndSet(false);
+            boolean requested = ctx.signals().takeReconcileRound();
             if (requested || nextRoundNs == Long.MIN_VALUE || nowNs - nextRoundNs >= 0) {
                 nextRoundNs = nowNs + intervalNs;
                 return startRound();
             }
             return 0;
-        } catch (StorageException e) {
-            engine.health.storageFailed(e);
-            engine.loopFailed(NAME, e);
-            return 0;
         } catch (RuntimeException e) {
-            engine.loopFailed(NAME, e);
+            ctx.errors().failed(NAME, e);
             return 0;
         }
     }
 
     private int startRound() {
         List<StoredBatch> posted = new ArrayList<>();
-        for (StoredBatch batch : engine.storage.listBatchesInStatus(UNCONFIRMED, WINDOW)) {
+        for (StoredBatch batch : ctx.storage().listBatchesInStatus(UNCONFIRMED, WINDOW)) {
             if (batch.status() == L1Status.POSTED || batch.status() == L1Status.INCLUDED) {
                 posted.add(batch);
             }
         }
-        engine.health.storageOk();
+        ctx.health().storageOk();
         List<CompletableFuture<Optional<L1Inclusion>>> inclusions = new ArrayList<>(posted.size());
         for (StoredBatch batch : posted) {
-            inclusions.add(call(() -> engine.l1.getInclusion(batch.batch().idempotencyKey())));
+            inclusions.add(call(() -> l1.getInclusion(batch.batch().idempotencyKey())));
         }
-        round = new Round(call(engine.l1::chainStatus), posted, inclusions);
+        round = new Round(call(l1::chainStatus), posted, inclusions);
         CompletableFuture.allOf(round.inclusions().toArray(new CompletableFuture<?>[0]))
                 .thenCombine(round.status(), (a, b) -> b)
-                .whenComplete((r, e) -> engine.signalWork(this));
+                .whenComplete((r, e) -> ctx.signals().answerArrived(this));
         return 1;
     }
 
@@ -139,17 +140,17 @@ final class Reconciler implements DutyLoop {
         try {
             status = finished.status().join();
         } catch (RuntimeException e) {
-            engine.health.l1Failed(NAME, "chain status: " + rootMessage(e));
+            ctx.health().l1Failed(NAME, "chain status: " + rootMessage(e));
             return 0; // without the height nothing can be confirmed; the next round asks again
         }
         l1Height = status.height();
         l1FinalizedHeight = status.finalizedHeight().orElse(0);
-        long nowMs = engine.wallClock.currentTimeMs();
+        long nowMs = ctx.wallClock().currentTimeMs();
         int work = 0;
         boolean inOrder = firstUnconfirmedIsPosted(finished);
         boolean inclusionFailed = false;
         long previousNumber = -1;
-        for (int i = 0; i < finished.batches().size() && engine.isLeader(); i++) {
+        for (int i = 0; i < finished.batches().size() && ctx.leadership().isLeader(); i++) {
             StoredBatch batch = finished.batches().get(i);
             if (previousNumber != -1 && batch.batchNumber() != previousNumber + 1) {
                 inOrder = false; // a batch in between is not posted: nothing after it is confirmed before it
@@ -159,7 +160,7 @@ final class Reconciler implements DutyLoop {
             try {
                 inclusion = finished.inclusions().get(i).join();
             } catch (RuntimeException e) {
-                engine.health.l1Failed(NAME, "inclusion of batch " + batch.batchNumber() + ": " + rootMessage(e));
+                ctx.health().l1Failed(NAME, "inclusion of batch " + batch.batchNumber() + ": " + rootMessage(e));
                 inclusionFailed = true;
                 inOrder = false;
                 continue;
@@ -167,17 +168,17 @@ final class Reconciler implements DutyLoop {
             if (inclusion.isEmpty()) {
                 inOrder = false;
                 if (batch.status() == L1Status.INCLUDED
-                        || nowMs - batch.l1State().updatedMs() >= engine.config.repostAfterMs()) {
+                        || nowMs - batch.l1State().updatedMs() >= repostAfterMs) {
                     work += requeue(batch, nowMs);
                 }
                 continue;
             }
             L1Inclusion included = inclusion.get();
             boolean deepEnough = included.finalized()
-                    || status.height() - included.height() >= engine.config.finalityConfirmations();
+                    || status.height() - included.height() >= finalityConfirmations;
             if (deepEnough && inOrder) {
                 work += save(batch, L1Status.CONFIRMED, included, nowMs);
-                engine.metrics.recordBatchConfirmed();
+                ctx.metrics().recordBatchConfirmed();
             } else {
                 inOrder = false;
                 if (batch.status() != L1Status.INCLUDED || batch.l1State().inclusionHeight() != included.height()) {
@@ -186,17 +187,17 @@ final class Reconciler implements DutyLoop {
             }
         }
         if (!inclusionFailed) {
-            engine.health.l1Ok(NAME); // only a round L1 answered in full ends a streak of failures
+            ctx.health().l1Ok(NAME); // only a round L1 answered in full ends a streak of failures
         }
         if (finished.batches().size() == WINDOW) {
-            roundRequested.set(true); // more posted batches than one round covers
+            ctx.signals().requestReconcileRound(); // more posted batches than one round covers
         }
         return work;
     }
 
     /** Confirming in order needs the lowest unconfirmed batch to be one this round asked about. */
     private boolean firstUnconfirmedIsPosted(Round finished) {
-        List<StoredBatch> lowest = engine.storage.listBatchesInStatus(UNCONFIRMED, 1);
+        List<StoredBatch> lowest = ctx.storage().listBatchesInStatus(UNCONFIRMED, 1);
         return !lowest.isEmpty() && !finished.batches().isEmpty()
                 && lowest.get(0).batchNumber() == finished.batches().get(0).batchNumber();
     }
@@ -214,17 +215,16 @@ final class Reconciler implements DutyLoop {
         if (!write(batch, again)) {
             return 0;
         }
-        engine.metrics.recordBatchReposted();
-        engine.poster.requestRefresh();
-        engine.signalWork(engine.poster);
+        ctx.metrics().recordBatchReposted();
+        ctx.signals().batchesRequeued();
         return 1;
     }
 
     private boolean write(StoredBatch batch, BatchL1State state) {
-        WriteOutcome outcome = engine.storage.updateL1State(engine.term(), batch.batchNumber(), state);
-        engine.health.storageOk();
+        WriteOutcome outcome = ctx.storage().updateL1State(ctx.leadership().term(), batch.batchNumber(), state);
+        ctx.health().storageOk();
         if (outcome instanceof Fenced fenced) {
-            engine.fence(fenced.storedTerm(), "reconciler");
+            ctx.leadership().fenced(fenced.storedTerm(), "reconciler");
             return false;
         }
         return true;
@@ -240,8 +240,8 @@ final class Reconciler implements DutyLoop {
 
     @Override
     public synchronized long nextDeadlineNs(long nowNs) {
-        if (!engine.isLeader()) {
-            return nowNs + Sequencer.NOT_LEADING_IDLE_NS;
+        if (!ctx.leadership().isLeader()) {
+            return nowNs + LoopContext.NOT_LEADING_IDLE_NS;
         }
         if (round != null) {
             // L1's answers complete the round and wake the loop (signalWork); until then there is nothing to do. A
@@ -249,7 +249,7 @@ final class Reconciler implements DutyLoop {
             // (measured: ~100,000 empty steps a second, most of a core, under load).
             return round.isDone() ? nowNs : nowNs + intervalNs;
         }
-        if (roundRequested.get() || nextRoundNs == Long.MIN_VALUE) {
+        if (ctx.signals().reconcileRoundRequested() || nextRoundNs == Long.MIN_VALUE) {
             return nowNs;
         }
         return nextRoundNs;

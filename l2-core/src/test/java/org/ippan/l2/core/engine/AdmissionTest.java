@@ -97,7 +97,7 @@ class AdmissionTest {
         assertThat(accepted(results.get(2))).isEqualTo(new SubmitResult.Accepted(tx(1).hash(), 1, true));
         assertThat(f.memory.readSequenceState().nextSeq()).isEqualTo(3);
         sequencer.flush();
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         assertThat(f.batch(1).batch().txCount()).isEqualTo(2);
     }
 
@@ -153,7 +153,7 @@ class AdmissionTest {
         assertThat(sequencer.status().pool().capacity()).isEqualTo(3);
 
         sequencer.flush();
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         assertThat(f.batch(1).batch().txCount()).isEqualTo(3);
 
         assertThat(accepted(sequencer.submit(tx(4))).seq()).as("batched txs no longer count").isEqualTo(4);
@@ -190,7 +190,7 @@ class AdmissionTest {
         assertThat(sequencer.readiness().ready()).as(sequencer.readiness().reasons().toString()).isTrue();
 
         sequencer.flush();
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         StoredBatch batch = f.batch(1);
         assertThat(batch.batch().firstSeq()).isEqualTo(1);
         assertThat(batch.batch().txCount()).isEqualTo(3);
@@ -213,7 +213,7 @@ class AdmissionTest {
 
         // the batcher's view missed seq 2 (the write "failed"): it rebuilds it from storage and cuts contiguously
         sequencer.flush();
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         StoredBatch first = f.batch(1);
         assertThat(first.batch().firstSeq()).isEqualTo(1);
         assertThat(first.batch().txCount()).isEqualTo(3);
@@ -223,7 +223,7 @@ class AdmissionTest {
         }
         accepted(sequencer.submit(tx(4)));
         sequencer.flush();
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         assertThat(f.batch(2).batch().firstSeq()).isEqualTo(4);
         assertThat(f.batch(2).batch().prevBatchHash()).isEqualTo(first.batchHash());
     }
@@ -239,11 +239,11 @@ class AdmissionTest {
         List<SubmitResult> racing = new ArrayList<>();
         f.storage.onNextReadTxs(() -> racing.add(sequencer.submit(tx(3))));
 
-        sequencer.batcher.doWork(f.now()); // rebuilds the view; tx 3 is admitted in the middle
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now()); // rebuilds the view; tx 3 is admitted in the middle
         assertThat(accepted(racing.get(0)).seq()).isEqualTo(2);
         for (int i = 0; i < 5; i++) {
             f.advanceMs(100);
-            sequencer.batcher.doWork(f.now());
+            Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         }
 
         assertThat(f.memory.readSequenceState().pendingCount()).as("every accepted tx is batched").isZero();
@@ -410,7 +410,7 @@ class AdmissionTest {
                         started.add(other);
                         other.start();
                         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                        while (sequencer[0].queuedCount() < 2 && System.nanoTime() < deadline) { // ours + its
+                        while (sequencer[0].admission().queuedCount() < 2 && System.nanoTime() < deadline) { // ours + its
                             Thread.onSpinWait();
                         }
                     }

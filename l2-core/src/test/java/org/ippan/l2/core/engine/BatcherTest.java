@@ -41,7 +41,7 @@ class BatcherTest {
     }
 
     private static int cut(Sequencer sequencer, EngineFixture f) {
-        return sequencer.batcher.doWork(f.now());
+        return Loops.named(sequencer, Batcher.NAME).doWork(f.now());
     }
 
     // ---- when it cuts -------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ class BatcherTest {
         long admittedNs = f.now();
         accepted(sequencer.submit(tx(1)));
         assertThat(cut(sequencer, f)).isZero();
-        assertThat(sequencer.batcher.nextDeadlineNs(f.now())).isEqualTo(admittedNs + 100_000_000L);
+        assertThat(Loops.named(sequencer, Batcher.NAME).nextDeadlineNs(f.now())).isEqualTo(admittedNs + 100_000_000L);
         f.advanceMs(40);
         accepted(sequencer.submit(tx(2)));
 

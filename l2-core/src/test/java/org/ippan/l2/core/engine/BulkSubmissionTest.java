@@ -104,7 +104,7 @@ class BulkSubmissionTest {
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("results");
 
         assertThat(f.memory.readSequenceState().nextSeq()).as("nothing was stored").isEqualTo(1);
-        assertThat(sequencer.queuedCount()).isZero();
+        assertThat(sequencer.admission().queuedCount()).isZero();
         assertThat(accepted(sequencer.submit(tx(1))).seq()).isEqualTo(1);
     }
 
@@ -148,7 +148,7 @@ class BulkSubmissionTest {
         assertThat(results.refusal(4).retryAfterMs()).isPositive();
         assertThat(results.isDuplicate(5)).as("a known tx is answered even at the cap").isTrue();
         assertThat(f.metrics.snapshot().rejected()).containsEntry(RefusalCode.QUEUE_FULL, 1L);
-        assertThat(sequencer.queuedCount()).isZero();
+        assertThat(sequencer.admission().queuedCount()).isZero();
     }
 
     @Test
@@ -169,7 +169,7 @@ class BulkSubmissionTest {
             }
             assertThat(results.seq(i)).as("tx %d", i).isEqualTo(expected++);
         }
-        assertThat(sequencer.queuedCount()).isZero();
+        assertThat(sequencer.admission().queuedCount()).isZero();
     }
 
     @Test
@@ -232,7 +232,7 @@ class BulkSubmissionTest {
             assertThat(all.values()).doesNotHaveDuplicates();
             assertThat(all.values()).allSatisfy(seq -> assertThat(seq).isBetween(1L, (long) all.size()));
             assertThat(f.memory.readSequenceState().nextSeq()).isEqualTo(all.size() + 1);
-            assertThat(sequencer.queuedCount()).isZero();
+            assertThat(sequencer.admission().queuedCount()).isZero();
         } finally {
             executor.shutdownNow();
         }
@@ -276,7 +276,7 @@ class BulkSubmissionTest {
         assertThat(again.seq(0)).isEqualTo(1);
         assertThat(again.isDuplicate(2)).isTrue();
         sequencer.flush();
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         assertThat(f.batch(1).batch().txCount()).isEqualTo(3);
     }
 
@@ -297,6 +297,6 @@ class BulkSubmissionTest {
         assertThat(results.acceptedCount()).as("durable and answered before the failure").isEqualTo(3);
         assertThat(accepted(single).seq()).isEqualTo(4);
         assertThat(f.errorsOf("admission")).hasSize(2);
-        assertThat(sequencer.queuedCount()).isZero();
+        assertThat(sequencer.admission().queuedCount()).isZero();
     }
 }

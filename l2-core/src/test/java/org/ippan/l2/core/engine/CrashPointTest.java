@@ -114,7 +114,7 @@ class CrashPointTest {
         long storedSeq = world.storage.findTx(tx.hash().toBytes()).orElseThrow().seq();
 
         restart();
-        assertThat(node.engine.pool.pendingCount()).as("recovered from storage alone").isEqualTo(1);
+        assertThat(node.engine.admission().pool().pendingCount()).as("recovered from storage alone").isEqualTo(1);
         assertDuplicateOf(node.engine.submit(tx), storedSeq);
         acked.put(tx.hash(), storedSeq);
         finish();
@@ -286,7 +286,7 @@ class CrashPointTest {
         for (int i = 0; i < 10 && world.storage.findBatchByNumber(n).orElseThrow().status() != L1Status.CONFIRMED;
                 i++) {
             world.clock.advanceMs(600);
-            node.engine.reconciler.doWork(world.clock.nanoTime());
+            Loops.named(node.engine, Reconciler.NAME).doWork(world.clock.nanoTime());
         }
         assertThat(world.storage.findBatchByNumber(n).orElseThrow().status()).isEqualTo(L1Status.CONFIRMED);
 

@@ -69,7 +69,7 @@ class FencingTest {
         SequenceState before = world.storage.readSequenceState();
 
         world.clock.advanceMs(300); // past maxWait: term 1's batcher cuts its 3 pending txs now
-        a.engine.batcher.doWork(world.clock.nanoTime());
+        Loops.named(a.engine, Batcher.NAME).doWork(world.clock.nanoTime());
 
         assertThat(world.storage.readSequenceState()).as("term 1 committed nothing").isEqualTo(before);
         assertFencedAtOnceAndInert(a, CrashingStorage.Op.COMMIT_BATCH, "batch commit");
@@ -96,7 +96,7 @@ class FencingTest {
 
         assertThat(a.l1.releaseHeld()).isEqualTo(2); // L1 applies batches 3 and 4 and answers term 1 late
         world.clock.advanceMs(1);
-        a.engine.poster.doWork(world.clock.nanoTime());
+        Loops.named(a.engine, Poster.NAME).doWork(world.clock.nanoTime());
 
         for (long n = 3; n <= 5; n++) {
             assertThat(world.storage.findBatchByNumber(n).orElseThrow().status())
@@ -130,7 +130,7 @@ class FencingTest {
 
         for (int i = 0; i < 10 && a.engine.state() == SequencerState.LEADER; i++) {
             world.clock.advanceMs(600);
-            a.engine.reconciler.doWork(world.clock.nanoTime());
+            Loops.named(a.engine, Reconciler.NAME).doWork(world.clock.nanoTime());
         }
 
         assertThat(world.storage.findBatchByNumber(3).orElseThrow().status()).as("term 1 did not confirm batch 3")
@@ -147,7 +147,7 @@ class FencingTest {
         LeaderRecord claimed = world.storage.readLeader();
 
         world.clock.advanceMs(1500);
-        a.engine.heartbeat.doWork(world.clock.nanoTime());
+        Loops.named(a.engine, Heartbeat.NAME).doWork(world.clock.nanoTime());
 
         assertThat(world.storage.readLeader()).as("term 1's heartbeat not recorded").isEqualTo(claimed);
         assertThat(claimed.term()).isEqualTo(2);
@@ -194,7 +194,7 @@ class FencingTest {
         CrashWorld.Node restarted = world.start(2, "leader-b");
 
         assertThat(restarted.engine.state()).isEqualTo(SequencerState.LEADER);
-        assertThat(restarted.engine.pool.pendingCount()).isEqualTo(3);
+        assertThat(restarted.engine.admission().pool().pendingCount()).isEqualTo(3);
         world.settle(restarted, 100);
         for (Tx tx : pendingOfB) {
             assertThat(world.storage.findBatchContaining(acked.get(tx.hash()))).isPresent();

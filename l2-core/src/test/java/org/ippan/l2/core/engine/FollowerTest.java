@@ -134,7 +134,7 @@ class FollowerTest {
             assertThat(followerL1.callCount(call)).as(call.name()).isZero();
         }
         assertThat(follower.readiness().ready()).isTrue();
-        assertThat(follower.isLeader()).isFalse();
+        assertThat(follower.state() == SequencerState.LEADER).isFalse();
         assertThat(follower.state()).isEqualTo(SequencerState.FOLLOWER);
     }
 }

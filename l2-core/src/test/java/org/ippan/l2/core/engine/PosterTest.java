@@ -37,12 +37,12 @@ class PosterTest {
     private void commitBatches(Sequencer sequencer, int count) {
         long next = f.batchCount() + 1;
         sequencer.submitAll(txs((int) next, (int) next + count));
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         assertThat(f.batchCount()).isEqualTo(next + count - 1);
     }
 
     private int post(Sequencer sequencer) {
-        return sequencer.poster.doWork(f.now());
+        return Loops.named(sequencer, Poster.NAME).doWork(f.now());
     }
 
     private long submits() {
@@ -355,14 +355,14 @@ class PosterTest {
         Sequencer second = f.start(oneTxPerBatch().build());
         commitBatches(second, 1);
         for (int i = 0; i < 3; i++) {
-            second.poster.doWork(f.now());
+            Loops.named(second, Poster.NAME).doWork(f.now());
             f.advanceMs(1_000);
         }
 
         assertThat(submits()).isEqualTo(1);
         assertThat(second.readiness().reasons()).anySatisfy(r -> assertThat(r).startsWith("posting halted"));
         assertThat(second.resumePosting()).isTrue();
-        second.poster.doWork(f.now());
+        Loops.named(second, Poster.NAME).doWork(f.now());
         assertThat(f.l1.mempool()).extracting(L1Submission::sequence).containsExactly(1L, 2L);
     }
 
@@ -462,8 +462,8 @@ class PosterTest {
         post(sequencer);
         assertThat(l1.outstanding()).isEqualTo(1);
 
-        assertThat(sequencer.poster.doWork(f.now())).isZero();
-        assertThat(sequencer.poster.nextDeadlineNs(f.now())).isGreaterThan(f.now());
+        assertThat(Loops.named(sequencer, Poster.NAME).doWork(f.now())).isZero();
+        assertThat(Loops.named(sequencer, Poster.NAME).nextDeadlineNs(f.now())).isGreaterThan(f.now());
 
         l1.accept(0);
         post(sequencer);

@@ -32,16 +32,16 @@ class ReconcilerTest {
     private void commitAndPost(Sequencer sequencer, int count) {
         long next = f.batchCount() + 1;
         sequencer.submitAll(txs((int) next, (int) next + count));
-        sequencer.batcher.doWork(f.now());
-        sequencer.poster.doWork(f.now());
-        sequencer.poster.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
     }
 
     /** One reconciler round: ask L1, then apply the answers. */
     private void reconcile(Sequencer sequencer) {
-        sequencer.reconciler.requestRound();
-        sequencer.reconciler.doWork(f.now());
-        sequencer.reconciler.doWork(f.now());
+        ((Reconciler) Loops.named(sequencer, Reconciler.NAME)).requestRound();
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now());
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now());
     }
 
     @Test
@@ -101,8 +101,8 @@ class ReconcilerTest {
         assertThat(f.status(2)).as("deep enough, but batch 1 is not confirmed").isEqualTo(L1Status.INCLUDED);
 
         f.advanceMs(100);
-        sequencer.poster.doWork(f.now());
-        sequencer.poster.doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
         assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
         f.l1.mineBlock();
         reconcile(sequencer);
@@ -147,8 +147,8 @@ class ReconcilerTest {
         assertThat(requeued.l1State().lastError()).contains("does not know").contains("INCLUDED");
         assertThat(f.metrics.snapshot().reposted()).isEqualTo(1);
 
-        sequencer.poster.doWork(f.now());
-        sequencer.poster.doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
         assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
         assertThat(f.l1.mempool()).singleElement().extracting(L1Submission::idempotencyKey).isEqualTo(key);
         assertThat(f.l1.applyCount(key)).isEqualTo(2);
@@ -175,8 +175,8 @@ class ReconcilerTest {
         assertThat(f.status(1)).isEqualTo(L1Status.COMMITTED);
         assertThat(f.metrics.snapshot().reposted()).isEqualTo(1);
 
-        sequencer.poster.doWork(f.now());
-        sequencer.poster.doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
         assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
         assertThat(f.l1.applyCount(key)).isEqualTo(2);
         f.l1.mineBlocks(3);
@@ -221,15 +221,15 @@ class ReconcilerTest {
     @Test
     void rounds_runEveryReconcileInterval() {
         Sequencer sequencer = f.leader(); // 1000 ms
-        sequencer.reconciler.doWork(f.now());
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now());
         assertThat(f.l1.callCount(Call.CHAIN_STATUS)).isEqualTo(1);
-        sequencer.reconciler.doWork(f.now()); // applies
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now()); // applies
 
         f.advanceMs(999);
-        sequencer.reconciler.doWork(f.now());
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now());
         assertThat(f.l1.callCount(Call.CHAIN_STATUS)).isEqualTo(1);
         f.advanceMs(1);
-        sequencer.reconciler.doWork(f.now());
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now());
         assertThat(f.l1.callCount(Call.CHAIN_STATUS)).isEqualTo(2);
     }
 
@@ -289,17 +289,17 @@ class ReconcilerTest {
         commitAndPost(sequencer, 1);
         f.l1.mineBlock();
 
-        sequencer.reconciler.requestRound();
-        assertThat(sequencer.reconciler.doWork(f.now())).as("round started").isEqualTo(1);
+        ((Reconciler) Loops.named(sequencer, Reconciler.NAME)).requestRound();
+        assertThat(Loops.named(sequencer, Reconciler.NAME).doWork(f.now())).as("round started").isEqualTo(1);
         assertThat(held).hasSize(1);
-        assertThat(sequencer.reconciler.doWork(f.now())).as("nothing to do while L1 has not answered").isZero();
-        assertThat(sequencer.reconciler.nextDeadlineNs(f.now())).isGreaterThan(f.now());
-        sequencer.reconciler.requestRound(); // news from the poster does not start a second round while one is out
-        assertThat(sequencer.reconciler.nextDeadlineNs(f.now())).isGreaterThan(f.now());
+        assertThat(Loops.named(sequencer, Reconciler.NAME).doWork(f.now())).as("nothing to do while L1 has not answered").isZero();
+        assertThat(Loops.named(sequencer, Reconciler.NAME).nextDeadlineNs(f.now())).isGreaterThan(f.now());
+        ((Reconciler) Loops.named(sequencer, Reconciler.NAME)).requestRound(); // news from the poster does not start a second round while one is out
+        assertThat(Loops.named(sequencer, Reconciler.NAME).nextDeadlineNs(f.now())).isGreaterThan(f.now());
 
         held.get(0).complete(f.l1.chainStatus().join());
-        assertThat(sequencer.reconciler.nextDeadlineNs(f.now())).as("answers to apply").isEqualTo(f.now());
-        assertThat(sequencer.reconciler.doWork(f.now())).isPositive();
+        assertThat(Loops.named(sequencer, Reconciler.NAME).nextDeadlineNs(f.now())).as("answers to apply").isEqualTo(f.now());
+        assertThat(Loops.named(sequencer, Reconciler.NAME).doWork(f.now())).isPositive();
         assertThat(f.status(1)).isEqualTo(L1Status.INCLUDED);
     }
 

@@ -27,7 +27,7 @@ class SequencerStateMachineTest {
         Sequencer sequencer = f.builder(EngineFixture.config().build()).build();
 
         assertThat(sequencer.state()).isEqualTo(SequencerState.NEW);
-        assertThat(sequencer.isLeader()).isFalse();
+        assertThat(sequencer.state() == SequencerState.LEADER).isFalse();
         SubmitResult result = sequencer.submit(tx(1));
         assertThat(refusalCode(result)).isEqualTo(RefusalCode.NOT_LEADER);
         assertThat(((SubmitResult.Refused) result).refusal().message()).contains("not started");
@@ -47,7 +47,7 @@ class SequencerStateMachineTest {
         Sequencer sequencer = f.start(EngineFixture.config().term(4).leaderId("node-a").build());
 
         assertThat(sequencer.state()).isEqualTo(SequencerState.LEADER);
-        assertThat(sequencer.isLeader()).isTrue();
+        assertThat(sequencer.state() == SequencerState.LEADER).isTrue();
         LeaderRecord stored = f.memory.readLeader();
         assertThat(stored.term()).isEqualTo(4);
         assertThat(stored.leaderId()).isEqualTo("node-a");
@@ -89,7 +89,7 @@ class SequencerStateMachineTest {
         Sequencer follower = f.start(EngineFixture.config().role(Role.FOLLOWER).build());
 
         assertThat(follower.state()).isEqualTo(SequencerState.FOLLOWER);
-        assertThat(follower.isLeader()).isFalse();
+        assertThat(follower.state() == SequencerState.LEADER).isFalse();
         assertThat(f.storage.writes()).isZero();
         assertThat(f.memory.readLeader()).isEqualTo(LeaderRecord.initial());
         assertThat(follower.readiness().ready()).isTrue();
@@ -119,7 +119,7 @@ class SequencerStateMachineTest {
         sequencer.flush();
         usurp();
 
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
 
         assertThat(f.memory.findBatchByNumber(1)).isEmpty();
         assertThat(f.memory.readSequenceState().nextUnbatchedSeq()).isEqualTo(1);
@@ -131,11 +131,11 @@ class SequencerStateMachineTest {
         Sequencer sequencer = f.leader();
         accepted(sequencer.submit(tx(1)));
         sequencer.flush();
-        sequencer.batcher.doWork(f.now());
-        sequencer.poster.doWork(f.now()); // sends the batch
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now()); // sends the batch
         usurp();
 
-        sequencer.poster.doWork(f.now()); // collects L1's answer and tries to save POSTED
+        Loops.named(sequencer, Poster.NAME).doWork(f.now()); // collects L1's answer and tries to save POSTED
 
         assertThat(f.status(1)).isEqualTo(L1Status.COMMITTED);
         assertFenced(sequencer, "poster");
@@ -146,16 +146,16 @@ class SequencerStateMachineTest {
         Sequencer sequencer = f.leader();
         accepted(sequencer.submit(tx(1)));
         sequencer.flush();
-        sequencer.batcher.doWork(f.now());
-        sequencer.poster.doWork(f.now());
-        sequencer.poster.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
         assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
         f.l1.mineBlock();
         usurp();
 
-        sequencer.reconciler.requestRound();
-        sequencer.reconciler.doWork(f.now()); // asks L1
-        sequencer.reconciler.doWork(f.now()); // applies: INCLUDED would be written
+        ((Reconciler) Loops.named(sequencer, Reconciler.NAME)).requestRound();
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now()); // asks L1
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now()); // applies: INCLUDED would be written
 
         assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
         assertFenced(sequencer, "reconciler");
@@ -168,7 +168,7 @@ class SequencerStateMachineTest {
         long heartbeatBefore = f.memory.readLeader().lastHeartbeatMs();
         f.advanceMs(5);
 
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
 
         assertThat(f.memory.readLeader().lastHeartbeatMs()).isEqualTo(heartbeatBefore);
         assertFenced(sequencer, "heartbeat");
@@ -182,7 +182,7 @@ class SequencerStateMachineTest {
     private void assertFenced(Sequencer sequencer, String where) {
         assertThat(sequencer.state()).isEqualTo(SequencerState.FENCED);
         assertThat(sequencer.stateReason()).contains("term 1").contains(where);
-        assertThat(sequencer.isLeader()).isFalse();
+        assertThat(sequencer.state() == SequencerState.LEADER).isFalse();
         assertThat(sequencer.status().leader().isLeader()).isFalse();
         Readiness readiness = sequencer.readiness();
         assertThat(readiness.ready()).isFalse();
@@ -231,7 +231,7 @@ class SequencerStateMachineTest {
     void close_fromFenced_isClosed() {
         Sequencer sequencer = f.leader();
         usurp();
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
         assertThat(sequencer.state()).isEqualTo(SequencerState.FENCED);
 
         sequencer.close();
@@ -252,7 +252,7 @@ class SequencerStateMachineTest {
 
     private void assertClosed(Sequencer sequencer) {
         assertThat(sequencer.state()).isEqualTo(SequencerState.CLOSED);
-        assertThat(sequencer.isLeader()).isFalse();
+        assertThat(sequencer.state() == SequencerState.LEADER).isFalse();
         assertThat(sequencer.readiness().reasons()).contains("closed");
         assertThat(sequencer.readiness().ready()).isFalse();
         SubmitResult result = sequencer.submit(tx(42));
@@ -348,7 +348,7 @@ class SequencerStateMachineTest {
 
         f.advanceMs(11);
         usurp();
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
         assertThat(sequencer.timeOfLastStateChangeNs()).isEqualTo(builtNs + 18_000_000L);
 
         f.advanceMs(13);
@@ -360,7 +360,7 @@ class SequencerStateMachineTest {
     void transitions_areReportedToMetrics() {
         Sequencer sequencer = f.leader();
         usurp();
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
         sequencer.close();
 
         assertThat(f.transitions).containsExactly("NEW->LEADER", "LEADER->FENCED", "FENCED->CLOSED");
@@ -413,16 +413,16 @@ class SequencerStateMachineTest {
 
         sequencer.start();
         assertThat(task.calls).containsExactly("start 0");
-        sequencer.leaderTasks.doWork(f.now());
-        sequencer.leaderTasks.doWork(f.now());
+        Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now());
+        Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now());
         assertThat(task.calls).containsExactly("start 0", "work", "work");
 
         usurp();
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
         assertThat(task.calls).hasSize(4);
         assertThat(task.calls.get(3)).startsWith("stop ").contains("fenced by term 1");
 
-        sequencer.leaderTasks.doWork(f.now());
+        Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now());
         sequencer.doWork(f.now());
         sequencer.close();
         assertThat(task.calls).as("no work and no second stop after the fence").hasSize(4);
@@ -433,10 +433,10 @@ class SequencerStateMachineTest {
         RecordingTask task = new RecordingTask();
         Sequencer sequencer = f.builder(EngineFixture.config().term(2).build()).leaderTask(task).build();
         sequencer.start();
-        sequencer.leaderTasks.doWork(f.now());
+        Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now());
 
         sequencer.close();
-        sequencer.leaderTasks.doWork(f.now());
+        Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now());
 
         assertThat(task.calls).containsExactly("start 2", "work", "stop closed");
     }
@@ -459,7 +459,7 @@ class SequencerStateMachineTest {
         Sequencer sequencer = f.builder(EngineFixture.config().build()).leaderTask(task).build();
         sequencer.start();
 
-        assertThat(sequencer.leaderTasks.doWork(f.now())).isZero();
+        assertThat(Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now())).isZero();
 
         assertThat(sequencer.state()).isEqualTo(SequencerState.LEADER);
         assertThat(f.errorsOf("recording-task")).singleElement()
@@ -468,7 +468,7 @@ class SequencerStateMachineTest {
         assertThat(sequencer.readiness().reasons()).containsExactly("loop recording-task failing: boom");
         assertThat(f.metrics.snapshot().loopErrors()).containsEntry("recording-task", 1L);
 
-        assertThat(sequencer.leaderTasks.doWork(f.now())).isEqualTo(1);
+        assertThat(Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now())).isEqualTo(1);
         assertThat(sequencer.readiness().ready()).as(sequencer.readiness().reasons().toString()).isTrue();
     }
 
@@ -484,7 +484,7 @@ class SequencerStateMachineTest {
         assertThat(f.errorsOf("recording-task")).singleElement()
                 .satisfies(e -> assertThat(e).hasMessage("start failed"));
         assertThat(sequencer.readiness().reasons()).containsExactly("loop recording-task failing: start failed");
-        sequencer.leaderTasks.doWork(f.now());
+        Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now());
         assertThat(sequencer.readiness().ready()).isTrue();
     }
 
@@ -498,23 +498,23 @@ class SequencerStateMachineTest {
         BridgeWatcherTask task = new BridgeWatcherTask(watcher, f.clock, 500);
         Sequencer sequencer = f.builder(EngineFixture.config().term(3).build()).leaderTask(task).build();
         assertThat(task.name()).isEqualTo("bridge-watcher");
-        sequencer.leaderTasks.doWork(f.now());
+        Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now());
         assertThat(polls).as("not leading yet").isEmpty();
 
         sequencer.start();
         long t0 = f.nowMs();
-        assertThat(sequencer.leaderTasks.doWork(f.now())).isEqualTo(1);
+        assertThat(Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now())).isEqualTo(1);
         f.advanceMs(499);
-        assertThat(sequencer.leaderTasks.doWork(f.now())).isZero();
+        assertThat(Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now())).isZero();
         f.advanceMs(1);
-        assertThat(sequencer.leaderTasks.doWork(f.now())).isEqualTo(1);
+        assertThat(Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now())).isEqualTo(1);
         assertThat(polls).containsExactly("3@" + t0, "3@" + (t0 + 500));
 
         assertThat(f.memory.claimTerm(4, "usurper", f.nowMs())).isInstanceOf(TermGranted.class);
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
         assertThat(sequencer.state()).isEqualTo(SequencerState.FENCED);
         f.advanceMs(5_000);
-        sequencer.leaderTasks.doWork(f.now());
+        Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now());
         assertThat(task.doWork(f.now())).as("stopped: polls nothing even when called directly").isZero();
         assertThat(polls).hasSize(2);
     }
@@ -525,7 +525,7 @@ class SequencerStateMachineTest {
         Sequencer sequencer = f.builder(EngineFixture.config().build()).leaderTask(task).build();
         sequencer.start();
 
-        assertThat(sequencer.leaderTasks.doWork(f.now())).isZero();
+        assertThat(Loops.named(sequencer, LeaderTasks.NAME).doWork(f.now())).isZero();
         assertThat(sequencer.readiness().ready()).isTrue();
         assertThatThrownBy(() -> new BridgeWatcherTask(BridgeWatcher.NO_OP, f.clock, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("intervalMs");

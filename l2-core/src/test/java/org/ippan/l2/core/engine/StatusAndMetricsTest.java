@@ -33,13 +33,13 @@ class StatusAndMetricsTest {
     }
 
     private void post(Sequencer sequencer) {
-        sequencer.poster.doWork(f.now());
+        Loops.named(sequencer, Poster.NAME).doWork(f.now());
     }
 
     private void reconcile(Sequencer sequencer) {
-        sequencer.reconciler.requestRound();
-        sequencer.reconciler.doWork(f.now());
-        sequencer.reconciler.doWork(f.now());
+        ((Reconciler) Loops.named(sequencer, Reconciler.NAME)).requestRound();
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now());
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now());
     }
 
     @Test
@@ -58,12 +58,12 @@ class StatusAndMetricsTest {
         assertThat(refusalCode(sequencer.submit(new Tx(1, 2, "", new byte[1])))).isEqualTo(RefusalCode.INVALID_FIELD);
 
         // cutting: batches 1 and 2 by COUNT, 3 by FLUSH, 4 by AGE; 3 txs stay pending
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         sequencer.flush();
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         accepted(sequencer.submit(tx(13)));
         f.advanceMs(100);
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         sequencer.submitAll(txs(14, 17));
         assertThat(f.batchCount()).isEqualTo(4);
 
@@ -83,10 +83,10 @@ class StatusAndMetricsTest {
         reconcile(sequencer); // 1 confirmed; 2 unknown to L1, still posted
 
         f.advanceMs(250);
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
         long heartbeatMs = f.nowMs();
         f.advanceMs(300); // no heartbeat due yet
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
 
         SequencerStatus status = sequencer.status();
         assertThat(status.state()).isEqualTo(SequencerState.LEADER);
@@ -161,12 +161,12 @@ class StatusAndMetricsTest {
         // storage failing, seen by the heartbeat
         f.advanceMs(1_000);
         f.memory.failNextWrites(1);
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
         assertThat(sequencer.readiness().reasons()).containsExactly(
                 "storage failing: injected write failure (nothing applied)",
                 "loop heartbeat failing: injected write failure (nothing applied)");
         f.advanceMs(1_000);
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
         assertReady(sequencer);
 
         // L1 failing past the threshold, seen by the reconciler
@@ -181,7 +181,7 @@ class StatusAndMetricsTest {
 
         // posting halted
         accepted(sequencer.submit(tx(1)));
-        sequencer.batcher.doWork(f.now());
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
         f.l1.rejectNextSubmits(1, "bad_batch", "refused");
         post(sequencer);
         post(sequencer);
@@ -196,7 +196,7 @@ class StatusAndMetricsTest {
         // fenced: for good
         f.memory.claimTerm(1, "usurper", f.nowMs());
         f.advanceMs(1_000);
-        sequencer.heartbeat.doWork(f.now());
+        Loops.named(sequencer, Heartbeat.NAME).doWork(f.now());
         assertThat(sequencer.readiness().reasons()).singleElement().asString().startsWith("fenced: ");
 
         sequencer.close();

@@ -43,17 +43,17 @@ class WorkSignalTest {
         sequencer.submit(tx(1));
         assertThat(taken()).as("admitted").containsExactly("batcher");
 
-        assertThat(sequencer.batcher.doWork(f.now())).isEqualTo(1);
+        assertThat(Loops.named(sequencer, Batcher.NAME).doWork(f.now())).isEqualTo(1);
         assertThat(taken()).as("batch cut").containsExactly("poster");
 
-        sequencer.poster.doWork(f.now()); // sends; the simulated L1 answers at once
+        Loops.named(sequencer, Poster.NAME).doWork(f.now()); // sends; the simulated L1 answers at once
         assertThat(taken()).as("L1 answered the post").containsExactly("poster");
-        sequencer.poster.doWork(f.now()); // collects the answer: batch 1 posted
+        Loops.named(sequencer, Poster.NAME).doWork(f.now()); // collects the answer: batch 1 posted
         assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
         assertThat(taken()).as("posted: the batcher may have held back, the reconciler has a batch to follow")
                 .containsExactly("batcher", "reconciler");
 
-        sequencer.reconciler.doWork(f.now()); // asks L1; it answers at once
+        Loops.named(sequencer, Reconciler.NAME).doWork(f.now()); // asks L1; it answers at once
         assertThat(taken()).as("L1 answered the round").containsExactly("reconciler");
     }
 

@@ -1,0 +1,570 @@
+package org.ippan.l2.core.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.ippan.l2.core.admission.AdmissionRules;
+import org.ippan.l2.core.admission.Refusal;
+import org.ippan.l2.core.admission.RefusalCode;
+import org.ippan.l2.core.admission.SubmitResult;
+import org.ippan.l2.core.admission.SubmitResults;
+import org.ippan.l2.core.batch.PendingTx;
+import org.ippan.l2.core.internal.Unshared;
+import org.ippan.l2.core.wire.Hash;
+import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.storage.AppendOutcome;
+import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.SequenceState;
+import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.StoredTx;
+import org.ippan.l2.storage.TxAppend;
+
+/**
+ * The admission room: the admission rules, the duplicate cache, the admission cap, the flat-combining group commit
+ * and the pending pool it fills.
+ *
+ * <p>A submission is checked against the rules, answered from the duplicate cache if it can be, counted against the
+ * cap and queued; the submitting thread that takes the commit lock writes queued submissions in term-conditional
+ * storage writes of up to {@code maxAdmissionGroup} txs, until its own is written, then wakes the thread waiting for
+ * the next queued one to carry on; the others wait. A tx is acknowledged only once that write returned, with its
+ * admission sequence number; then it is in the pending pool, which the batcher cuts from. A write that meets a higher
+ * term fences the node through the {@link LeaderGate}; one whose outcome is unknown marks the pool stale, and it is
+ * rebuilt from storage ({@link #recover}) before the next cut.
+ *
+ * <p>Thread-safe: any number of threads may submit.
+ */
+final class Admission {
+    private static final int RECOVERY_PAGE = 10_000;
+
+    private final LeaderGate leadership;
+    private final Storage storage;
+    private final AdmissionRules rules;
+    private final long admissionCap;
+    private final int maxAdmissionGroup;
+    private final EpochClock wallClock;
+    private final NanoClock nanoClock;
+    private final SequencerMetrics metrics;
+    private final Health health;
+    private final ErrorHandler errorHandler;
+    private final Signals signals;
+    private final PendingPool pool = new PendingPool();
+    /** Recently admitted txs, to answer resubmissions without a write; null when {@code dedupCacheSize} is 0. */
+    private final RecentTxs recentTxs;
+
+    private final ConcurrentLinkedQueue<Submission> queue = new ConcurrentLinkedQueue<>();
+    /** Txs queued and not yet written, counted against the admission cap. */
+    private final AtomicInteger queued = new AtomicInteger();
+    private final ReentrantLock commitLock = new ReentrantLock();
+    /** The group being written, with each tx, its submission and its index there; guarded by commitLock. */
+    private final TxAppend group = new TxAppend();
+    private Tx[] groupTxs = new Tx[16];
+    private Submission[] groupOwners = new Submission[16];
+    private int[] groupIndexes = new int[16];
+    /** The answer when the admission cap is reached. */
+    private final Refusal queueFull;
+
+    Admission(SequencerConfig config, LeaderGate leadership, Storage storage, EpochClock wallClock,
+            NanoClock nanoClock, SequencerMetrics metrics, Health health, ErrorHandler errorHandler, Signals signals) {
+        this.leadership = leadership;
+        this.storage = storage;
+        this.rules = new AdmissionRules(config.chainId(), config.maxTxSize(), config.batchLimits());
+        this.admissionCap = config.admissionCap();
+        this.maxAdmissionGroup = config.maxAdmissionGroup();
+        this.wallClock = wallClock;
+        this.nanoClock = nanoClock;
+        this.metrics = metrics;
+        this.health = health;
+        this.errorHandler = errorHandler;
+        this.signals = signals;
+        // eviction on the writing thread, not later on the common pool: a size of 0 then really disables the cache
+        this.recentTxs = config.dedupCacheSize() == 0 ? null : new RecentTxs(config.dedupCacheSize());
+        this.queueFull = new Refusal(RefusalCode.QUEUE_FULL, "admission cap of " + config.admissionCap()
+                + " pending txs reached; retry later", Math.max(1, config.batchLimits().maxWaitMs()));
+    }
+
+    /** @return the pending pool, which the batcher cuts from */
+    PendingPool pool() {
+        return pool;
+    }
+
+    /** Rebuilds the pending pool from storage: the pending txs and the chain head. */
+    void recover() {
+        SequenceState sequence = storage.readSequenceState();
+        List<PendingTx> pending = new ArrayList<>((int) Math.min(sequence.pendingCount(), 1_000_000));
+        long from = sequence.nextUnbatchedSeq();
+        while (from < sequence.nextSeq()) {
+            List<StoredTx> page = storage.readTxs(from, RECOVERY_PAGE);
+            if (page.isEmpty()) {
+                break;
+            }
+            for (StoredTx stored : page) {
+                if (stored.seq() >= sequence.nextSeq()) {
+                    break;
+                }
+                pending.add(PendingTx.fromStored(stored));
+            }
+            from = page.get(page.size() - 1).seq() + 1;
+        }
+        pool.reset(sequence, pending);
+        health.storageOk();
+        signals.requestPostingRefresh();
+    }
+
+
+    /**
+     * Submits a tx and waits until it is durable (or refused). The calling thread may itself write a group of
+     * queued submissions (flat combining); it does so only until its own tx is written.
+     *
+     * @return the typed result: accepted with its sequence number (possibly as a duplicate), or refused
+     */
+    SubmitResult submit(Tx tx) {
+        Objects.requireNonNull(tx, "tx");
+        SubmitResult early = answerBeforeQueueing(tx);
+        if (early != null) {
+            return early;
+        }
+        Submission submission = new Submission(tx, null, 1, null, nanoClock.nanoTime(), Thread.currentThread());
+        queue.add(submission);
+        await(submission);
+        return submission.result;
+    }
+
+    /**
+     * Submits txs as one group: they are sequenced in list order, and the admissible ones share storage writes.
+     * The calling thread may itself write groups of queued submissions, until its own txs are written. Makes a
+     * {@link SubmitResult} per tx; {@link #submitAll(List, SubmitResults)} answers into reusable columns instead.
+     *
+     * @return one result per tx, in order
+     * @throws NullPointerException if {@code txs} or one of its txs is null (then nothing is submitted)
+     */
+    List<SubmitResult> submitAll(List<Tx> txs) {
+        Objects.requireNonNull(txs, "txs");
+        return submitAll(txs, new SubmitResults(txs.size())).toList();
+    }
+
+    /**
+     * Submits txs as one group, like {@link #submitAll(List)}, and answers into {@code results}, which it empties
+     * first: a host that reuses one {@link SubmitResults} per thread admits txs without an object per tx. The
+     * queued txs of the call are one submission: written in order, in as few storage writes as the group limit
+     * allows.
+     *
+     * @param txs the txs, in the order they are to be sequenced
+     * @param results where the answers go, one per tx in order
+     * @return {@code results}
+     * @throws NullPointerException if an argument or one of the txs is null (then nothing is submitted)
+     */
+    SubmitResults submitAll(List<Tx> txs, SubmitResults results) {
+        Objects.requireNonNull(txs, "txs");
+        Objects.requireNonNull(results, "results");
+        for (int i = 0; i < txs.size(); i++) {
+            if (txs.get(i) == null) {
+                throw new NullPointerException("txs[" + i + "]");
+            }
+        }
+        Unshared.Admission answers = Unshared.admission();
+        answers.reset(results, txs);
+        if (txs.isEmpty()) {
+            return results;
+        }
+        if (!leadership.isLeader()) {
+            Refusal refusal = Refusal.of(RefusalCode.NOT_LEADER, leadership.notLeaderMessage());
+            for (int i = 0; i < txs.size(); i++) {
+                answers.refuse(results, i, refusal);
+            }
+            metrics.recordRejected(RefusalCode.NOT_LEADER, txs.size());
+            return results;
+        }
+        int candidates = 0;
+        int fromCache = 0;
+        for (int i = 0; i < txs.size(); i++) {
+            Tx tx = results.tx(i);
+            Refusal refusal = rules.check(tx).orElse(null);
+            if (refusal != null) {
+                answers.refuse(results, i, refusal);
+                metrics.recordRejected(refusal.code(), 1);
+                continue;
+            }
+            long knownSeq = cachedSeq(tx);
+            if (knownSeq != RecentTxs.ABSENT) {
+                answers.accept(results, i, knownSeq, true);
+                fromCache++;
+            } else {
+                candidates++;
+            }
+        }
+        // the cap takes the first candidates in list order; the rest are refused
+        int toQueue = reserve(candidates);
+        if (toQueue < candidates) {
+            int skipped = 0;
+            for (int i = 0; i < txs.size(); i++) {
+                if (answers.isPending(results, i) && skipped++ >= toQueue) {
+                    answers.refuse(results, i, queueFull);
+                }
+            }
+            metrics.recordRejected(RefusalCode.QUEUE_FULL, candidates - toQueue);
+        }
+        if (fromCache > 0) {
+            metrics.recordDuplicatesFromCache(fromCache);
+        }
+        if (toQueue > 0) {
+            Submission submission = new Submission(null, results, toQueue, null, nanoClock.nanoTime(),
+                    Thread.currentThread());
+            queue.add(submission);
+            await(submission);
+        }
+        return results;
+    }
+
+    /**
+     * Submits a tx; the future completes when it is durable or refused (it never completes exceptionally). Many
+     * concurrent submissions share one storage write. The calling thread may itself perform the group write that
+     * holds its tx (flat combining), so it may block for a storage write; it also writes the queued submissions
+     * after its own that no thread waits for (other {@code submitAsync} calls), since nobody else is sure to.
+     *
+     * @return the future result
+     */
+    CompletableFuture<SubmitResult> submitAsync(Tx tx) {
+        Objects.requireNonNull(tx, "tx");
+        SubmitResult early = answerBeforeQueueing(tx);
+        if (early != null) {
+            return CompletableFuture.completedFuture(early);
+        }
+        Submission submission = new Submission(tx, null, 1, new CompletableFuture<>(), nanoClock.nanoTime(), null);
+        queue.add(submission);
+        combineUntilDone(submission);
+        return submission.future;
+    }
+
+    /**
+     * Answers a single tx that is not to be queued: not leading, a broken rule, a duplicate the cache knows, the
+     * admission cap reached. Otherwise the tx counts against the cap, as queued.
+     *
+     * @return the answer, or null if the tx is to be queued
+     */
+    private SubmitResult answerBeforeQueueing(Tx tx) {
+        if (!leadership.isLeader()) {
+            metrics.recordRejected(RefusalCode.NOT_LEADER, 1);
+            return SubmitResult.Refused.of(RefusalCode.NOT_LEADER, leadership.notLeaderMessage());
+        }
+        Optional<Refusal> refusal = rules.check(tx);
+        if (refusal.isPresent()) {
+            metrics.recordRejected(refusal.get().code(), 1);
+            return new SubmitResult.Refused(refusal.get());
+        }
+        long knownSeq = cachedSeq(tx);
+        if (knownSeq != RecentTxs.ABSENT) {
+            metrics.recordDuplicatesFromCache(1);
+            return new SubmitResult.Accepted(tx.hash(), knownSeq, true);
+        }
+        if (reserve(1) == 0) {
+            metrics.recordRejected(RefusalCode.QUEUE_FULL, 1);
+            return new SubmitResult.Refused(queueFull);
+        }
+        return null;
+    }
+
+    /** Hashes the tx (before the commit lock, so the writer does not) and looks it up in the duplicate cache. */
+    private long cachedSeq(Tx tx) {
+        Hash hash = tx.hash();
+        return recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(Unshared.wire().bytes(hash));
+    }
+
+    /**
+     * Counts up to {@code wanted} txs as queued, as many as fit under the admission cap.
+     *
+     * @return how many were counted: the first that many candidates are queued, the others refused
+     */
+    private int reserve(int wanted) {
+        if (wanted == 0) {
+            return 0;
+        }
+        long pending = pool.pendingCount();
+        while (true) {
+            int alreadyQueued = queued.get();
+            int granted = (int) Math.max(0, Math.min(wanted, admissionCap - pending - alreadyQueued));
+            if (granted == 0 || queued.compareAndSet(alreadyQueued, alreadyQueued + granted)) {
+                return granted;
+            }
+        }
+    }
+
+    /*
+     * Flat combining with a bounded combiner. Whoever takes the commit lock writes queued submissions in groups,
+     * in queue order, until its own submission is written; then it releases the lock and, if submissions are still
+     * queued, passes the work on: it wakes the thread waiting for the first of them (which takes the lock and
+     * writes it, and perhaps more), or, when no thread waits for it (submitAsync), writes that one itself. So no
+     * caller writes for others for ever under sustained load, and nothing queued is left without a writer: every
+     * thread that releases the lock looks at the queue after unlocking, and a submitter that failed to take the
+     * lock had queued its submission before that. A submission leaves the queue once its last tx is in a group,
+     * so the head of the queue is never a submission that is done.
+     */
+
+    /** Waits until {@code own} is done, combining when the lock is free; parks otherwise. */
+    private void await(Submission own) {
+        boolean interrupted = false;
+        while (!combineUntilDone(own)) {
+            LockSupport.park(this); // woken when own is done, or when the work is passed to this thread
+            interrupted |= Thread.interrupted(); // like join(): keep waiting, restore the flag at the end
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes groups until {@code own} is done, if the commit lock is free; passes the rest on (see above).
+     *
+     * @return true if {@code own} is done, false if another thread holds the lock and it is not done yet
+     */
+    private boolean combineUntilDone(Submission own) {
+        Submission target = own;
+        while (!target.done) {
+            if (!commitLock.tryLock()) {
+                return own.done; // the holder, or the thread it wakes, writes target
+            }
+            try {
+                while (!target.done && pollGroup() > 0) {
+                    writeGroup();
+                }
+            } finally {
+                commitLock.unlock();
+            }
+            Submission next = queue.peek(); // after unlocking: pass the rest on
+            if (next == null) {
+                break;
+            }
+            if (next.waiter != null) {
+                if (next.waiter != Thread.currentThread()) { // else: this caller's own, written at its next await
+                    LockSupport.unpark(next.waiter);
+                }
+                break;
+            }
+            target = next; // nobody waits for it: write it too
+        }
+        return own.done;
+    }
+
+    /** Writes everything queued (on fencing and closing, when the writer refuses it all). */
+    private void drain() {
+        while (queue.peek() != null) {
+            if (!commitLock.tryLock()) {
+                return; // the holder writes it: it looks at the queue after unlocking
+            }
+            try {
+                while (pollGroup() > 0) {
+                    writeGroup();
+                }
+            } finally {
+                commitLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Fills the group (under the commit lock) with up to {@code maxAdmissionGroup} queued txs, in queue order,
+     * taking a submission off the queue once its last queued tx is in the group.
+     *
+     * @return the number of txs in the group
+     */
+    private int pollGroup() {
+        group.clear();
+        Submission head = queue.peek();
+        if (head == null) {
+            return 0;
+        }
+        long nowMs = wallClock.currentTimeMs();
+        int max = maxAdmissionGroup;
+        Unshared.Admission answers = Unshared.admission();
+        for (Submission s = head; s != null && group.size() < max; s = queue.peek()) {
+            if (s.tx != null) {
+                addToGroup(s, 0, s.tx, nowMs);
+            } else {
+                int count = s.results.size();
+                while (group.size() < max && s.next < count) {
+                    int i = s.next++;
+                    if (answers.isPending(s.results, i)) {
+                        addToGroup(s, i, s.results.tx(i), nowMs); // the call's own copy, not the caller's list
+                    }
+                }
+                while (s.next < count && !answers.isPending(s.results, s.next)) {
+                    s.next++; // answered before queueing: nothing left of the submission to write there
+                }
+                if (s.next < count) {
+                    break; // the group is full
+                }
+            }
+            queue.poll();
+        }
+        return group.size();
+    }
+
+    private void addToGroup(Submission owner, int index, Tx tx, long nowMs) {
+        int k = group.size();
+        if (k == groupOwners.length) {
+            groupOwners = Arrays.copyOf(groupOwners, 2 * k);
+            groupIndexes = Arrays.copyOf(groupIndexes, 2 * k);
+            groupTxs = Arrays.copyOf(groupTxs, 2 * k);
+        }
+        Unshared.Wire wire = Unshared.wire();
+        // the tx's own arrays, not copies: storage hand-overs that nobody mutates
+        group.add(wire.bytes(tx.hash()), wire.encoding(tx), nowMs);
+        groupOwners[k] = owner;
+        groupIndexes[k] = index;
+        groupTxs[k] = tx;
+    }
+
+    /** Writes the group in one storage write and answers every tx of it (under the commit lock). */
+    private void writeGroup() {
+        int n = group.size();
+        try {
+            if (!leadership.isLeader()) {
+                refuseGroup(Refusal.of(RefusalCode.NOT_LEADER, leadership.notLeaderMessage()));
+                return;
+            }
+            AppendOutcome outcome;
+            try {
+                outcome = storage.appendTxs(leadership.term(), group);
+            } catch (StorageException e) {
+                health.storageFailed(e);
+                pool.markInconsistent(); // the write may have applied after all: rebuild the view from storage
+                errorHandler.onError("admission", e);
+                refuseGroup(Refusal.of(RefusalCode.UNAVAILABLE, "storage failed (" + e.getMessage()
+                        + "); the txs may or may not be stored: resubmit them, resubmission is idempotent"));
+                return;
+            }
+            health.storageOk();
+            if (outcome instanceof Fenced fenced) {
+                leadership.fenced(fenced.storedTerm(), "admission");
+                refuseGroup(Refusal.of(RefusalCode.NOT_LEADER, leadership.notLeaderMessage()));
+                return;
+            }
+            group.requireResults();
+            pool.appended(group, groupTxs);
+            int duplicates = 0;
+            for (int k = 0; k < n; k++) {
+                long seq = group.seq(k);
+                boolean duplicate = group.isDuplicate(k);
+                if (duplicate) {
+                    duplicates++;
+                }
+                if (recentTxs != null) {
+                    recentTxs.put(group.txHash(k), seq);
+                }
+                groupOwners[k].accept(groupIndexes[k], seq, duplicate);
+            }
+            metrics.recordAdmitted(n - duplicates, duplicates, nanoClock.nanoTime() - groupOwners[0].enqueuedNs);
+            if (duplicates < n) {
+                signals.txsAdmitted();
+            }
+        } catch (RuntimeException e) {
+            pool.markInconsistent(); // the txs may be stored: rebuild the view from storage
+            errorHandler.onError("admission", e);
+            refuseGroup(Refusal.of(RefusalCode.UNAVAILABLE, "admission failed (" + e
+                    + "); the txs may or may not be stored: resubmit them, resubmission is idempotent"));
+        } finally {
+            queued.addAndGet(-n);
+            Arrays.fill(groupOwners, 0, n, null);
+            Arrays.fill(groupTxs, 0, n, null);
+        }
+    }
+
+    /** Refuses every tx of the group that has no answer yet. */
+    private void refuseGroup(Refusal refusal) {
+        int refused = 0;
+        for (int k = 0; k < group.size(); k++) {
+            if (groupOwners[k].refuse(groupIndexes[k], refusal)) {
+                refused++;
+            }
+        }
+        metrics.recordRejected(refusal.code(), refused);
+    }
+
+    /** Refuses whatever is queued (after fencing or closing): the writer would refuse it anyway. */
+    void failQueued() {
+        drain();
+    }
+
+    /**
+     * A queued call: one tx ({@code submit}, {@code submitAsync}) or a list of them ({@code submitAll}, whose txs
+     * answered before queueing are skipped). {@code waiter} is the thread blocked until it is done, null for
+     * {@code submitAsync}. Fields without {@code final} or {@code volatile} are guarded by the commit lock.
+     */
+    private static final class Submission {
+        final Tx tx;
+        final SubmitResults results;
+        final CompletableFuture<SubmitResult> future;
+        final long enqueuedNs;
+        final Thread waiter;
+        /** Of a bulk call's txs (in {@code results}): the index of the next one to put in a group. */
+        int next;
+        /** Queued txs without an answer yet. */
+        int unanswered;
+        /** A single tx's answer, set before {@code done}. */
+        SubmitResult result;
+        volatile boolean done;
+
+        Submission(Tx tx, SubmitResults results, int queuedTxs, CompletableFuture<SubmitResult> future,
+                long enqueuedNs, Thread waiter) {
+            this.tx = tx;
+            this.results = results;
+            this.unanswered = queuedTxs;
+            this.future = future;
+            this.enqueuedNs = enqueuedNs;
+            this.waiter = waiter;
+        }
+
+        void accept(int index, long seq, boolean duplicate) {
+            if (tx != null) {
+                if (result == null) {
+                    result = new SubmitResult.Accepted(tx.hash(), seq, duplicate);
+                    answered();
+                }
+            } else if (Unshared.admission().isPending(results, index)) {
+                Unshared.admission().accept(results, index, seq, duplicate);
+                answered();
+            }
+        }
+
+        /** @return true if the tx had no answer yet and is now refused */
+        boolean refuse(int index, Refusal refusal) {
+            if (tx != null) {
+                if (result != null) {
+                    return false;
+                }
+                result = new SubmitResult.Refused(refusal);
+            } else if (Unshared.admission().isPending(results, index)) {
+                Unshared.admission().refuse(results, index, refusal);
+            } else {
+                return false;
+            }
+            answered();
+            return true;
+        }
+
+        private void answered() {
+            if (--unanswered > 0) {
+                return;
+            }
+            done = true;
+            if (future != null) {
+                future.complete(result);
+            }
+            if (waiter != null && waiter != Thread.currentThread()) {
+                LockSupport.unpark(waiter);
+            }
+        }
+    }
+
+    /** @return the txs queued and not yet written */
+    int queuedCount() {
+        return queued.get();
+    }
+}

@@ -1,0 +1,76 @@
+package org.ippan.l2.core.engine;
+
+import java.util.function.LongSupplier;
+import org.ippan.l2.core.wire.Hex;
+import org.ippan.l2.storage.BatchCounts;
+import org.ippan.l2.storage.LeaderRecord;
+import org.ippan.l2.storage.SequenceState;
+import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StorageException;
+
+/**
+ * Assembles {@link SequencerStatus} and {@link Readiness}: counts, the chain head and the heartbeat from storage,
+ * the state from the leadership, L1 heights from the reconciler. If storage fails, the last known values are shown
+ * and readiness says storage is failing. Thread-safe.
+ */
+final class StatusReport {
+    private final SequencerConfig config;
+    private final Storage storage;
+    private final Leadership leadership;
+    private final Health health;
+    private final String leaderPubkey;
+    private final LongSupplier l1Height;
+    private final LongSupplier l1FinalizedHeight;
+    private volatile SequencerStatus lastStatus;
+
+    StatusReport(SequencerConfig config, Storage storage, Leadership leadership, Health health, String leaderPubkey,
+            LongSupplier l1Height, LongSupplier l1FinalizedHeight) {
+        this.config = config;
+        this.storage = storage;
+        this.leadership = leadership;
+        this.health = health;
+        this.leaderPubkey = leaderPubkey;
+        this.l1Height = l1Height;
+        this.l1FinalizedHeight = l1FinalizedHeight;
+    }
+
+    Readiness readiness() {
+        return Readiness.of(health.reasons(leadership.state(), leadership.stateReason()));
+    }
+
+    SequencerStatus status() {
+        SequencerState current = leadership.state();
+        boolean leading = current == SequencerState.LEADER;
+        String mode = config.leaderMode().wireName();
+        SequencerStatus previous = lastStatus;
+        SequencerStatus.Leader leader;
+        SequencerStatus.Pool poolStatus;
+        SequencerStatus.Batches batches;
+        try {
+            LeaderRecord record = storage.readLeader();
+            BatchCounts counts = storage.countBatches();
+            SequenceState sequence = storage.readSequenceState();
+            leader = new SequencerStatus.Leader(mode, leading, config.leaderId(), leaderPubkey, leadership.term(),
+                    record.lastHeartbeatMs(), record.term(), record.leaderId());
+            poolStatus = new SequencerStatus.Pool(sequence.pendingCount(), config.admissionCap());
+            long last = sequence.nextBatchNumber() - 1;
+            batches = new SequencerStatus.Batches(counts.committed() + counts.failed(),
+                    counts.posted() + counts.included(), counts.confirmed(), counts.failed(), last,
+                    last == 0 ? null : Hex.encode(sequence.headBatchHash()));
+            health.storageOk();
+        } catch (StorageException e) {
+            health.storageFailed(e);
+            leader = previous != null ? previous.leader() : new SequencerStatus.Leader(mode, false,
+                    config.leaderId(), leaderPubkey, leadership.term(), 0, 0, null);
+            poolStatus = previous != null ? previous.pool() : new SequencerStatus.Pool(0, config.admissionCap());
+            batches = previous != null ? previous.batches() : new SequencerStatus.Batches(0, 0, 0, 0, 0, null);
+            leader = new SequencerStatus.Leader(leader.mode(), leading, leader.id(), leader.leaderPubkey(),
+                    leader.termId(), leader.lastHeartbeatMs(), leader.storedTerm(), leader.storedLeaderId());
+        }
+        SequencerStatus.L1 l1Status = new SequencerStatus.L1(l1Height.getAsLong(), l1FinalizedHeight.getAsLong(),
+                health.lastL1Error());
+        SequencerStatus status = new SequencerStatus(current, leader, poolStatus, batches, l1Status, readiness());
+        lastStatus = status;
+        return status;
+    }
+}
