@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -22,9 +22,9 @@ import org.ippan.l2.core.engine.Sequencer;
 import org.ippan.l2.core.engine.SequencerRunner;
 import org.ippan.l2.core.engine.SequencerStartException;
 import org.ippan.l2.core.engine.SequencerState;
-import org.ippan.l2.examples.devnet.DevnetL1Server;
 import org.ippan.l2.l1.http.HttpL1Config;
 import org.ippan.l2.l1.http.HttpL1Poster;
+import org.ippan.l2.node.devnet.DevnetL1Server;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.jdbc.JdbcStorage;
 import org.slf4j.Logger;
