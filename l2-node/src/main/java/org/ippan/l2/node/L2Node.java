@@ -142,7 +142,7 @@ public final class L2Node implements AutoCloseable {
                 loopExecutor.scheduleWithFixedDelay(() -> checkpoint(jdbc), STORAGE_CHECKPOINT_MS,
                         STORAGE_CHECKPOINT_MS, TimeUnit.MILLISECONDS);
             }
-            NodeApi api = new NodeApi(sequencer, storage, metrics);
+            NodeApi api = new NodeApi(sequencer, metrics);
             HttpServer server = HttpServer.create(config.listenAddress(), 128);
             httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, threads("l2-http"));
             server.createContext("/", api::handle);
