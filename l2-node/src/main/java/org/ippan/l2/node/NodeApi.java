@@ -52,8 +52,6 @@ final class NodeApi {
     static final int MAX_LIST = 1000;
     /** Batches listed when no limit is given. */
     static final int DEFAULT_LIST = 100;
-    /** Longest {@code from}, in UTF-8 bytes. */
-    static final int MAX_FROM_BYTES = 256;
 
     /**
      * Largest declared {@code Content-Length} read into an array of that size at once; a longer body is read as it
