@@ -35,7 +35,7 @@ RATE=${RATE:-2500}
 TXS_RATE=${TXS_RATE:-20000}
 PORT=${PORT:-39100}
 NODE_JAVA_OPTS=${NODE_JAVA_OPTS:-}
-NODE_JAR=l2-examples/target/l2-node.jar
+NODE_JAR=l2-node/target/l2-node.jar
 BENCH_JAR=l2-benchmarks/target/benchmarks.jar
 URL="http://127.0.0.1:${PORT}"
 

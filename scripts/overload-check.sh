@@ -28,7 +28,7 @@ SETTLE=${SETTLE:-30}
 BATCH=${BATCH:-1000}
 CONNECTIONS=${CONNECTIONS:-16}
 NODE_JAVA_OPTS=${NODE_JAVA_OPTS:--Xmx1g}
-NODE_JAR=l2-examples/target/l2-node.jar
+NODE_JAR=l2-node/target/l2-node.jar
 BENCH_JAR=l2-benchmarks/target/benchmarks.jar
 URL="http://127.0.0.1:${PORT}"
 

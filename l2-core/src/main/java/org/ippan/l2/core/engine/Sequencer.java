@@ -251,6 +251,26 @@ public final class Sequencer implements AutoCloseable {
         return storage.listBatches(fromNumber, maxCount);
     }
 
+    /**
+     * The hashes of the txs a batch holds, read from storage: those with seq in
+     * {@code [firstSeq, firstSeq + txCount)}, in seq order (the batch's order).
+     *
+     * @param batch a batch as {@link #findBatch}, {@link #findBatchByNumber} or {@link #listBatches} returned it
+     * @return its tx hashes, at most {@code txCount} of them
+     */
+    public List<Hash> batchTxHashes(StoredBatch batch) {
+        long firstSeq = batch.batch().firstSeq();
+        long endSeq = batch.batch().endSeq();
+        List<StoredTx> txs = storage.readTxs(firstSeq, batch.batch().txCount());
+        List<Hash> hashes = new ArrayList<>(txs.size());
+        for (StoredTx tx : txs) {
+            if (tx.seq() < endSeq) {
+                hashes.add(Hash.of(tx.txHash()));
+            }
+        }
+        return hashes;
+    }
+
     /** @return the public key envelopes are signed with, or empty when they are posted unsigned */
     public Optional<byte[]> publicKey() {
         return signer.map(EnvelopeSigner::publicKey);

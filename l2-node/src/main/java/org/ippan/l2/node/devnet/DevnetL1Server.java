@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.devnet;
+package org.ippan.l2.node.devnet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,9 +1,9 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.ippan.l2.examples.node.NodeHttp.assertRefused;
-import static org.ippan.l2.examples.node.NodeHttp.json;
+import static org.ippan.l2.node.NodeHttp.assertRefused;
+import static org.ippan.l2.node.NodeHttp.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.wire.Tx;
-import org.ippan.l2.examples.devnet.DevnetL1Server;
-import org.ippan.l2.examples.node.NodeHttp.Answer;
+import org.ippan.l2.node.NodeHttp.Answer;
+import org.ippan.l2.node.devnet.DevnetL1Server;
 import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.jdbc.JdbcStorage;
 import org.junit.jupiter.api.Test;

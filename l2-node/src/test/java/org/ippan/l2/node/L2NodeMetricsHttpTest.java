@@ -1,9 +1,9 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ippan.l2.examples.node.NodeHttp.assertRefused;
-import static org.ippan.l2.examples.node.NodeHttp.json;
-import static org.ippan.l2.examples.node.NodeHttp.value;
+import static org.ippan.l2.node.NodeHttp.assertRefused;
+import static org.ippan.l2.node.NodeHttp.json;
+import static org.ippan.l2.node.NodeHttp.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.batch.CutReason;
 import org.ippan.l2.core.engine.CountingMetrics;
 import org.ippan.l2.core.wire.Tx;
-import org.ippan.l2.examples.node.NodeHttp.Answer;
+import org.ippan.l2.node.NodeHttp.Answer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.ippan.l2.core.admission.AdmissionRules;
 import org.ippan.l2.core.admission.Refusal;
 import org.ippan.l2.core.admission.RefusalCode;
+import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
 import org.junit.jupiter.api.Test;
@@ -220,6 +222,23 @@ class TxBodyReaderTest {
     }
 
     @Test
+    void fromRefusals_areTheCoresAdmissionRefusals_wordForWord() {
+        AdmissionRules rules = new AdmissionRules(CHAIN_ID, MAX_TX_SIZE, BatchLimits.DEFAULTS);
+        int max = AdmissionRules.MAX_FROM_BYTES;
+        List<String> froms = List.of("", "a", "x".repeat(max / 3), "x".repeat(max / 3 + 1), "x".repeat(max),
+                "x".repeat(max + 1), "\u00e9".repeat(max / 2), "\u00e9".repeat(max / 2 + 1), "\u20ac".repeat(max / 3),
+                "\u20ac".repeat(max / 3 + 1), "\ud83d\ude00".repeat(max / 4), "\ud83d\ude00".repeat(max / 4 + 1),
+                "x".repeat(4 * max));
+        for (String from : froms) {
+            Refusal core = rules.check(new Tx(CHAIN_ID, 1, from, new byte[] {0})).orElse(null);
+            assertThat(TxBodyReader.fromRefusal(from)).as("from of %d chars", from.length()).isEqualTo(core);
+            byte[] body = tx("1", "\"" + from + "\"", "1", "\"00\"").getBytes(StandardCharsets.UTF_8);
+            assertThat(reader.readOne(body, body.length).item().refusal()).as("from of %d chars", from.length())
+                    .isEqualTo(core);
+        }
+    }
+
+    @Test
     void decodeHex_acceptsAndRefusesExactlyWhatHexDecodeDoes() {
         long seed = System.nanoTime();
         SplittableRandom random = new SplittableRandom(seed);
@@ -387,9 +406,9 @@ class TxBodyReaderTest {
             }
             String from = fromNode.textValue();
             int fromBytes = from.getBytes(StandardCharsets.UTF_8).length;
-            if (from.isEmpty() || fromBytes > NodeApi.MAX_FROM_BYTES) {
+            if (from.isEmpty() || fromBytes > AdmissionRules.MAX_FROM_BYTES) {
                 return refused(RefusalCode.INVALID_FIELD, from.isEmpty() ? "from must not be empty"
-                        : "from is " + fromBytes + " UTF-8 bytes, at most " + NodeApi.MAX_FROM_BYTES + " allowed");
+                        : "from is " + fromBytes + " UTF-8 bytes, at most " + AdmissionRules.MAX_FROM_BYTES + " allowed");
             }
             JsonNode nonceNode = node.get("nonce");
             if (!nonceNode.isIntegralNumber()) {

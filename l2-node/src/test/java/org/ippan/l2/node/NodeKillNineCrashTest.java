@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,8 +35,8 @@ import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
-import org.ippan.l2.examples.devnet.DevnetL1Server;
 import org.ippan.l2.l1.memory.SimulatedL1;
+import org.ippan.l2.node.devnet.DevnetL1Server;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.NewBatch;
 import org.ippan.l2.storage.SequenceState;

@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

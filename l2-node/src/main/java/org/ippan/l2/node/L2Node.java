@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -22,9 +22,9 @@ import org.ippan.l2.core.engine.Sequencer;
 import org.ippan.l2.core.engine.SequencerRunner;
 import org.ippan.l2.core.engine.SequencerStartException;
 import org.ippan.l2.core.engine.SequencerState;
-import org.ippan.l2.examples.devnet.DevnetL1Server;
 import org.ippan.l2.l1.http.HttpL1Config;
 import org.ippan.l2.l1.http.HttpL1Poster;
+import org.ippan.l2.node.devnet.DevnetL1Server;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.jdbc.JdbcStorage;
 import org.slf4j.Logger;
@@ -142,7 +142,7 @@ public final class L2Node implements AutoCloseable {
                 loopExecutor.scheduleWithFixedDelay(() -> checkpoint(jdbc), STORAGE_CHECKPOINT_MS,
                         STORAGE_CHECKPOINT_MS, TimeUnit.MILLISECONDS);
             }
-            NodeApi api = new NodeApi(sequencer, storage, metrics);
+            NodeApi api = new NodeApi(sequencer, metrics);
             HttpServer server = HttpServer.create(config.listenAddress(), 128);
             httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, threads("l2-http"));
             server.createContext("/", api::handle);

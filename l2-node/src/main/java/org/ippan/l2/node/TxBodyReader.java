@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -11,6 +11,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.ippan.l2.core.admission.AdmissionRules;
 import org.ippan.l2.core.admission.Refusal;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.wire.Hex;
@@ -21,14 +22,21 @@ import org.ippan.l2.core.wire.Tx;
  * without building a JSON tree (a 1,000-tx body is ~0.5 MB) and without copying plain hex payloads into characters.
  *
  * <p>It answers what the tree-based reader it replaced answered, code and message (its tests compare the two on
- * hostile bodies; only Jackson's wording of a trailing token differs): the whole body must be one valid JSON document (bounded by the factory's read constraints, no trailing
- * tokens), else the request is refused as a whole with {@code INVALID_JSON}; {@code /txs} must be an array of at most
- * {@link NodeApi#MAX_BATCH_SUBMIT} items; each item is then checked on its own, in this order: an object, the four
- * fields present and not null, {@code chain_id} an integer in u64 range, {@code from} a non-empty string of at most
- * {@link NodeApi#MAX_FROM_BYTES} UTF-8 bytes, {@code nonce} an integer in u64 range, {@code payload} an even-length
- * hex string of at most {@code maxTxSize} bytes. Unknown fields are ignored; a repeated field counts with its last
- * value (as a Jackson tree keeps it).
+ * hostile bodies; only Jackson's wording of a trailing token differs): the whole body must be one valid JSON
+ * document (bounded by the factory's read constraints, no trailing tokens), else the request is refused as a whole
+ * with {@code INVALID_JSON}; {@code /txs} must be an array of at most {@link NodeApi#MAX_BATCH_SUBMIT} items; each
+ * item is then checked on its own, in this order: an object, the four fields present and not null,
+ * {@code chain_id} an integer in u64 range, {@code from} a string that passes the core's rule for it, {@code nonce}
+ * an integer in u64 range, {@code payload} an even-length hex string of at most {@code maxTxSize} bytes. Unknown
+ * fields are ignored; a repeated field counts with its last value (as a Jackson tree keeps it).
  *
+ * <p>What it decides itself is parsing: JSON syntax, field types, u64 ranges, hex, and the bound of
+ * {@code maxTxSize} (the engine's own limit, from its configuration) above which a payload's hex is not decoded.
+ * Admission policy is the core's ({@link AdmissionRules}, applied by the engine to every tx submitted): the one
+ * rule the reader applies, the core's {@code from} rule, it applies through {@link AdmissionRules#MAX_FROM_BYTES}
+ * and with the core's wording, only so that the API's documented order of answers holds (a tx with a bad
+ * {@code from} and a bad {@code nonce} is refused for its {@code from}); its tests pin its refusals to the core's.
+
  * <p>Thread-safe: it holds only the factory and limits.
  */
 final class TxBodyReader {
@@ -319,11 +327,9 @@ final class TxBodyReader {
         if (f.fromToken != JsonToken.VALUE_STRING) {
             return refused(RefusalCode.INVALID_FIELD, "from must be a string");
         }
-        String from = f.from;
-        int fromBytes = from.getBytes(StandardCharsets.UTF_8).length;
-        if (from.isEmpty() || fromBytes > NodeApi.MAX_FROM_BYTES) {
-            return refused(RefusalCode.INVALID_FIELD, from.isEmpty() ? "from must not be empty"
-                    : "from is " + fromBytes + " UTF-8 bytes, at most " + NodeApi.MAX_FROM_BYTES + " allowed");
+        Refusal fromRefusal = fromRefusal(f.from);
+        if (fromRefusal != null) {
+            return new Item(null, fromRefusal);
         }
         if (f.nonceToken != JsonToken.VALUE_NUMBER_INT) {
             return refused(RefusalCode.INVALID_FIELD, "nonce must be a non-negative integer");
@@ -348,10 +354,31 @@ final class TxBodyReader {
         long chain = f.chainBig == null ? f.chainLong : f.chainBig.longValue();
         long nonce = f.nonceBig == null ? f.nonceLong : f.nonceBig.longValue();
         try {
-            return new Item(new Tx(chain, nonce, from, f.payload), null);
+            return new Item(new Tx(chain, nonce, f.from, f.payload), null);
         } catch (IllegalArgumentException e) {
             return refused(RefusalCode.INVALID_FIELD, e.getMessage());
         }
+    }
+
+    /**
+     * The core's rule for {@code from} ({@link AdmissionRules#check}): non-empty and at most
+     * {@link AdmissionRules#MAX_FROM_BYTES} UTF-8 bytes, refused with {@code INVALID_FIELD} in the core's words.
+     *
+     * @return the refusal, or null if {@code from} passes
+     */
+    static Refusal fromRefusal(String from) {
+        if (from.isEmpty()) {
+            return Refusal.of(RefusalCode.INVALID_FIELD, "from must not be empty");
+        }
+        if (from.length() <= AdmissionRules.MAX_FROM_BYTES / 3) {
+            return null; // at most 3 UTF-8 bytes a char: short enough without encoding it
+        }
+        int fromBytes = from.getBytes(StandardCharsets.UTF_8).length;
+        if (fromBytes > AdmissionRules.MAX_FROM_BYTES) {
+            return Refusal.of(RefusalCode.INVALID_FIELD,
+                    "from is " + fromBytes + " UTF-8 bytes, at most " + AdmissionRules.MAX_FROM_BYTES + " allowed");
+        }
+        return null;
     }
 
     private static boolean missing(JsonToken token) {

@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.devnet;
+package org.ippan.l2.node.devnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -37,13 +37,14 @@ import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.NewBatch;
-import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StoredBatch;
-import org.ippan.l2.storage.StoredTx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The node's HTTP API: routing, request parsing with bounded reads, and the JSON and Prometheus answers. */
+/**
+ * The node's HTTP API: routing, request parsing with bounded reads, and the JSON and Prometheus answers. Every
+ * write and every read goes through the {@link Sequencer} facade; the API holds no storage of its own.
+ */
 final class NodeApi {
     /** Most txs in one {@code POST /txs}. */
     static final int MAX_BATCH_SUBMIT = 1000;
@@ -51,8 +52,6 @@ final class NodeApi {
     static final int MAX_LIST = 1000;
     /** Batches listed when no limit is given. */
     static final int DEFAULT_LIST = 100;
-    /** Longest {@code from}, in UTF-8 bytes. */
-    static final int MAX_FROM_BYTES = 256;
 
     /**
      * Largest declared {@code Content-Length} read into an array of that size at once; a longer body is read as it
@@ -67,16 +66,14 @@ final class NodeApi {
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Sequencer sequencer;
-    private final Storage storage;
     private final CountingMetrics metrics;
     private final int txBodyLimit;
     private final int txsBodyLimit;
     private final ObjectMapper json;
     private final TxBodyReader txReader;
 
-    NodeApi(Sequencer sequencer, Storage storage, CountingMetrics metrics) {
+    NodeApi(Sequencer sequencer, CountingMetrics metrics) {
         this.sequencer = sequencer;
-        this.storage = storage;
         this.metrics = metrics;
         int hexPayload = 2 * sequencer.config().maxTxSize() + 4096;
         this.txBodyLimit = Math.max(1 << 20, hexPayload);
@@ -480,10 +477,8 @@ final class NodeApi {
                 .put("tx_bytes", batch.txBytes());
         if (withTxHashes) {
             ArrayNode hashes = node.putArray("tx_hashes");
-            for (StoredTx tx : storage.readTxs(batch.firstSeq(), batch.txCount())) {
-                if (tx.seq() < batch.endSeq()) {
-                    hashes.add(Hex.encode(tx.txHash()));
-                }
+            for (Hash txHash : sequencer.batchTxHashes(stored)) {
+                hashes.add(txHash.toHex());
             }
         }
         node.put("term", batch.term()).put("status", batchStatus(stored.status()));

@@ -1,13 +1,13 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.ippan.l2.examples.devnet.DevnetL1Server;
 import org.ippan.l2.l1.http.HttpL1Config;
 import org.ippan.l2.l1.http.HttpL1Poster;
+import org.ippan.l2.node.devnet.DevnetL1Server;
 
 /**
  * Run as its own JVM by {@link AsyncCompletionThreadsTest}: optionally prepares the JVM as {@link L2Node#main} does

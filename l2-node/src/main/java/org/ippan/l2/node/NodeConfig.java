@@ -1,4 +1,4 @@
-package org.ippan.l2.examples.node;
+package org.ippan.l2.node;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -6,11 +6,11 @@ import java.util.Objects;
 import java.util.Optional;
 import org.ippan.l2.core.engine.ConfigException;
 import org.ippan.l2.core.engine.SequencerConfig;
-import org.ippan.l2.examples.devnet.DevnetL1Server;
 import org.ippan.l2.l1.http.HttpL1Config;
+import org.ippan.l2.node.devnet.DevnetL1Server;
 
 /**
- * The whole configuration of the example node, read from environment variables: the node's own
+ * The whole configuration of the node, read from environment variables: the node's own
  * ({@code L2_LISTEN_ADDR}, {@code L2_STORAGE_URL}, {@code L2_DEVNET_BLOCK_MS}, {@code L2_DEVNET_CHECK_CONTENTS}), the
  * engine's
  * ({@link SequencerConfig#fromEnvironment}) and, when {@code L1_BASE_URL} is set, the L1 client's
