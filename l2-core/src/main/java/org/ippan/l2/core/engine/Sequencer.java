@@ -31,16 +31,13 @@ import org.slf4j.LoggerFactory;
  *       the host runs on its own executors (or with {@link SequencerRunner}), and on the threads that submit txs.
  *       Time comes from the injected {@link EpochClock} and {@link NanoClock}.</li>
  *   <li><b>Rooms.</b> This class only wires and delegates. {@link Leadership} holds the state machine, the term
- *       claim and fencing; {@link Admission} the rules, duplicate cache, cap, group commit and pending pool; each
- *       loop ({@link Batcher}, {@link Poster}, {@link Reconciler}, {@link Heartbeat}, {@link LeaderTasks}) gets a
- *       {@link LoopContext} with the narrow things it uses and wakes the others through {@link Signals}; no loop
- *       names another or this class.</li>
- *   <li><b>Storage is the truth; the term is the fencing token.</b> {@link #start()} claims the term with a
- *       compare-and-set and rebuilds everything from storage alone. Every write (admission, batch commit, L1 state,
- *       heartbeat) is conditional on the term; a write that meets a higher term moves this node to
- *       {@link SequencerState#FENCED} at once, and nothing is written or posted by it after that.</li>
- *   <li><b>Admission is group commit by flat combining</b>: a tx is acknowledged only once the storage write that
- *       holds it returned, with its admission sequence number.</li>
+ *       claim and fencing; {@link Admission} the rules, duplicate cache, cap, flat-combining group commit and
+ *       pending pool; each loop ({@link Batcher}, {@link Poster}, {@link Reconciler}, {@link Heartbeat},
+ *       {@link LeaderTasks}) gets a {@link LoopContext} with the narrow things it uses and wakes the others through
+ *       {@link Signals}; no loop names another or this class.</li>
+ *   <li><b>Storage is the truth; the term is the fencing token.</b> Every write (admission, batch commit, L1 state,
+ *       heartbeat) is conditional on the term claimed at {@link #start()}; a write that meets a higher term makes
+ *       this node {@link SequencerState#FENCED} at once, and it writes and posts nothing after that.</li>
  * </ul>
  *
  * <p>Thread-safe: submissions may come from any number of threads; each loop must be run by one thread at a time
@@ -59,6 +56,7 @@ public final class Sequencer implements AutoCloseable {
     private final Poster poster;
     private final List<DutyLoop> loops;
     private final StatusReport statusReport;
+    private final ChainReads reads;
 
     private Sequencer(Builder b) {
         this.config = b.config;
@@ -81,6 +79,7 @@ public final class Sequencer implements AutoCloseable {
         this.loops = List.of(batcher, poster, reconciler, heartbeat, leaderTasks);
         signals.bind(batcher, poster, reconciler, heartbeat, leaderTasks);
         String leaderPubkey = signer.map(s -> Hex.encode(s.publicKey())).orElse(config.leaderId());
+        this.reads = new ChainReads(storage);
         this.statusReport = new StatusReport(config, storage, leadership, health, leaderPubkey,
                 reconciler::l1Height, reconciler::l1FinalizedHeight);
         leadership.hooks(admission::recover, term -> {
@@ -224,16 +223,9 @@ public final class Sequencer implements AutoCloseable {
         signals.onWorkAvailable(listener);
     }
 
-    /** Like {@link #onWorkAvailable(Consumer)}, for a host that steps every loop when told of work for any. */
-    public void onWorkAvailable(Runnable listener) {
-        Objects.requireNonNull(listener, "listener");
-        signals.onWorkAvailable(loop -> listener.run());
-    }
-
     /** @return the accepted tx with {@code hash} and its batch, if storage has it */
     public Optional<TxInfo> findTx(Hash hash) {
-        return storage.findTx(hash.toBytes()).map(stored -> new TxInfo(Tx.decode(stored.canonicalTx()), stored.seq(),
-                stored.admittedMs(), storage.findBatchContaining(stored.seq())));
+        return reads.findTx(hash);
     }
 
     /** @return the batch with {@code batchHash}, if storage has it */
@@ -251,24 +243,9 @@ public final class Sequencer implements AutoCloseable {
         return storage.listBatches(fromNumber, maxCount);
     }
 
-    /**
-     * The hashes of the txs a batch holds, read from storage: those with seq in
-     * {@code [firstSeq, firstSeq + txCount)}, in seq order (the batch's order).
-     *
-     * @param batch a batch as {@link #findBatch}, {@link #findBatchByNumber} or {@link #listBatches} returned it
-     * @return its tx hashes, at most {@code txCount} of them
-     */
+    /** @return the hashes of the txs of {@code batch} (as a read here returned it), in the batch's order */
     public List<Hash> batchTxHashes(StoredBatch batch) {
-        long firstSeq = batch.batch().firstSeq();
-        long endSeq = batch.batch().endSeq();
-        List<StoredTx> txs = storage.readTxs(firstSeq, batch.batch().txCount());
-        List<Hash> hashes = new ArrayList<>(txs.size());
-        for (StoredTx tx : txs) {
-            if (tx.seq() < endSeq) {
-                hashes.add(Hash.of(tx.txHash()));
-            }
-        }
-        return hashes;
+        return reads.batchTxHashes(batch);
     }
 
     /** @return the public key envelopes are signed with, or empty when they are posted unsigned */

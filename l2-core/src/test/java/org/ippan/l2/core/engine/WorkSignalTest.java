@@ -67,9 +67,9 @@ class WorkSignalTest {
     }
 
     @Test
-    void aRunnableListener_isToldOfEveryWake() {
+    void aListenerThatIgnoresTheLoop_isToldOfEveryWake() {
         int[] calls = {0};
-        sequencer.onWorkAvailable(() -> calls[0]++);
+        sequencer.onWorkAvailable(loop -> calls[0]++);
         sequencer.submit(tx(2));
         sequencer.flush();
         assertThat(calls[0]).isEqualTo(2);
