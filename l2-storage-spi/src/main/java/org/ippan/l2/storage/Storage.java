@@ -33,7 +33,8 @@ public interface Storage extends AutoCloseable {
     /**
      * Claims {@code term} for {@code leaderId}, as one compare-and-set. Refused if the stored term is higher, or
      * equal and held by a different leader (the operator must bump the term). Otherwise the store then holds
-     * {@code term}, {@code leaderId} and {@code nowMs} as last heartbeat; re-claiming one's own term succeeds.
+     * {@code term}, {@code leaderId} and {@code nowMs} as last heartbeat; re-claiming one's own term succeeds
+     * (the rule of {@link TermRules}).
      *
      * @param term     the term to claim, at least 0
      * @param leaderId the claiming leader
@@ -109,7 +110,8 @@ public interface Storage extends AutoCloseable {
      * the head batch hash to the batch's hash. Applied only if the stored term equals {@code term} and the batch
      * extends the stored state exactly: its number is the next batch number, its first seq is the next unbatched
      * seq, its txs are all admitted ({@code firstSeq + txCount <= nextSeq}), its previous hash is the head
-     * batch hash, and no stored batch has its hash.
+     * batch hash, and no stored batch has its hash: the rules of {@link BatchChainRules}, which every adapter
+     * applies after the term check.
      *
      * @param term  the caller's term; must equal {@code batch.term()}
      * @param batch the batch
@@ -126,7 +128,7 @@ public interface Storage extends AutoCloseable {
      * @param batchNumber the batch's number, at least 1
      * @param state       its new L1 state
      * @return {@link Written}, {@link Fenced} if the stored term differs, or {@link Conflict} if no batch has
-     *         that number (nothing written in either refusal)
+     *         that number ({@link BatchChainRules#l1UpdateConflict}; nothing written in either refusal)
      */
     WriteOutcome updateL1State(long term, long batchNumber, BatchL1State state);
 

@@ -78,6 +78,21 @@ public final class StorageArguments {
         return (int) requireAtLeast(maxCount, 1, "maxCount");
     }
 
+    /**
+     * Checks that a batch to commit was cut in the caller's term.
+     *
+     * @param batch the batch
+     * @param term  the caller's term
+     * @return {@code batch}
+     * @throws IllegalArgumentException if {@code batch.term() != term} (the message names both)
+     */
+    public static NewBatch requireBatchOfTerm(NewBatch batch, long term) {
+        if (batch.term() != term) {
+            throw new IllegalArgumentException("batch.term (" + batch.term() + ") must equal term (" + term + ")");
+        }
+        return batch;
+    }
+
     private static long requireAtLeast(long value, long min, String name) {
         if (value < min) {
             throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);

@@ -15,6 +15,11 @@
  *   <li><b>A batch is a contiguous range of sequence numbers</b>, and storing it advances the "next unbatched"
  *       cursor, the next batch number and the head batch hash in the same write: no tx is batched twice or
  *       skipped, and the {@code prevBatchHash} chain has no gap.</li>
+ *   <li><b>The conditions are written once.</b> {@link org.ippan.l2.storage.TermRules} decides a term claim and
+ *       {@link org.ippan.l2.storage.BatchChainRules} whether a batch extends the chain, what the state becomes
+ *       when it does, and whether a batch's L1 state may be written, each refusal with a reason that names the
+ *       values compared. Every adapter applies them inside its atomic write, after the term check, and the
+ *       contract kit holds each adapter to their exact reasons.</li>
  * </ul>
  *
  * <h2>Byte arrays</h2>

@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -20,11 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 
 import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.Appended;
+import org.ippan.l2.storage.BatchChainRules;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
@@ -43,6 +44,7 @@ import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TermClaim;
 import org.ippan.l2.storage.TermGranted;
 import org.ippan.l2.storage.TermRefused;
+import org.ippan.l2.storage.TermRules;
 import org.ippan.l2.storage.TransientStorageException;
 import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
@@ -64,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * Every leader write is one database transaction that starts by reading the single meta row (term, leader,
  * heartbeat, next seq, next unbatched seq, next batch number, head batch hash) under a lock that excludes every
  * other writer, in this process or another; it compares the stored term with the caller's and checks the
- * write's other expectations, then writes and commits, or rolls back and answers {@link Fenced},
+ * write's other expectations (the SPI's shared {@link TermRules} and
+ * {@link BatchChainRules}), then writes and commits, or rolls back and answers {@link Fenced},
  * {@link Conflict} or {@link TermRefused}. Writes are therefore linearizable across all instances on one
  * database, and durable when they return.
  * <ul>
@@ -408,9 +411,9 @@ public final class JdbcStorage implements Storage {
         Objects.requireNonNull(leaderId, "leaderId");
         return write("claimTerm", connection -> {
             Meta meta = lockMeta(connection);
-            if (meta.term() > term
-                    || (meta.term() == term && meta.leaderId() != null && !meta.leaderId().equals(leaderId))) {
-                return rollBack(new TermRefused(meta.term(), meta.leaderId()));
+            TermClaim claim = TermRules.claim(meta.term(), meta.leaderId(), term, leaderId);
+            if (claim instanceof TermRefused) {
+                return rollBack(claim);
             }
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE l2_meta SET term = ?, leader_id = ?, last_heartbeat_ms = ? WHERE id = 1")) {
@@ -419,7 +422,7 @@ public final class JdbcStorage implements Storage {
                 update.setLong(3, nowMs);
                 expectOneRow(update.executeUpdate(), "l2_meta");
             }
-            return commit(new TermGranted(meta.term(), meta.leaderId()));
+            return commit(claim);
         });
     }
 
@@ -568,19 +571,19 @@ public final class JdbcStorage implements Storage {
     public CommitOutcome commitBatch(long term, NewBatch batch) {
         StorageArguments.requireTerm(term);
         Objects.requireNonNull(batch, "batch");
-        if (batch.term() != term) {
-            throw new IllegalArgumentException(
-                    "batch.term (" + batch.term() + ") must equal term (" + term + ")");
-        }
+        StorageArguments.requireBatchOfTerm(batch, term);
         CommitOutcome outcome = write("commitBatch", connection -> {
             Meta meta = lockMeta(connection);
             if (meta.term() != term) {
                 return rollBack(new Fenced(meta.term()));
             }
-            String conflict = commitConflict(connection, meta, batch);
-            if (conflict != null) {
-                return rollBack(new Conflict(conflict));
+            SequenceState state = meta.sequenceState();
+            Optional<Conflict> conflict = BatchChainRules.commitConflict(state, batch,
+                    batchHash -> storedBatchNumber(connection, batchHash));
+            if (conflict.isPresent()) {
+                return rollBack(conflict.get());
             }
+            SequenceState next = BatchChainRules.afterCommit(state, batch);
             try (PreparedStatement insert = connection.prepareStatement(INSERT_BATCH)) {
                 bindBatch(insert, batch, BatchL1State.committed(batch.createdMs()));
                 expectOneRow(insert.executeUpdate(), "l2_batches");
@@ -592,13 +595,12 @@ public final class JdbcStorage implements Storage {
             }
             try (PreparedStatement update = connection.prepareStatement("UPDATE l2_meta SET next_unbatched_seq = ?, "
                     + "next_batch_number = ?, head_batch_hash = ? WHERE id = 1")) {
-                update.setLong(1, batch.endSeq());
-                update.setLong(2, batch.batchNumber() + 1);
-                update.setBytes(3, batch.batchHash());
+                update.setLong(1, next.nextUnbatchedSeq());
+                update.setLong(2, next.nextBatchNumber());
+                update.setBytes(3, next.headBatchHash());
                 expectOneRow(update.executeUpdate(), "l2_meta");
             }
-            return commit(new Committed(new SequenceState(
-                    meta.nextSeq(), batch.endSeq(), batch.batchNumber() + 1, batch.batchHash())));
+            return commit(new Committed(next));
         });
         if (outcome instanceof Committed) {
             envelopes.put(batch.batchNumber(), batch.l1Envelope());
@@ -606,30 +608,15 @@ public final class JdbcStorage implements Storage {
         return outcome;
     }
 
-    /** Which expectation of {@code batch} the stored state fails, or null if it extends it exactly. */
-    private static String commitConflict(Connection connection, Meta meta, NewBatch batch) throws SQLException {
-        if (batch.batchNumber() != meta.nextBatchNumber()) {
-            return "batchNumber " + batch.batchNumber() + " is not the next batch number " + meta.nextBatchNumber();
-        }
-        if (batch.firstSeq() != meta.nextUnbatchedSeq()) {
-            return "firstSeq " + batch.firstSeq() + " is not the next unbatched seq " + meta.nextUnbatchedSeq();
-        }
-        if (batch.endSeq() > meta.nextSeq()) {
-            return "txs up to seq " + (batch.endSeq() - 1) + " are not all admitted; next seq is " + meta.nextSeq();
-        }
-        if (!Arrays.equals(batch.prevBatchHash(), meta.headBatchHash())) {
-            return "prevBatchHash does not match the head batch hash";
-        }
+    /** The number of the stored batch with hash {@code batchHash}, if any. */
+    private static OptionalLong storedBatchNumber(Connection connection, byte[] batchHash) throws SQLException {
         try (PreparedStatement select =
                 connection.prepareStatement("SELECT batch_number FROM l2_batches WHERE batch_hash = ?")) {
-            select.setBytes(1, batch.batchHash());
+            select.setBytes(1, batchHash);
             try (ResultSet rows = select.executeQuery()) {
-                if (rows.next()) {
-                    return "batchHash is already stored, as batch " + rows.getLong(1);
-                }
+                return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
             }
         }
-        return null;
     }
 
     @Override
@@ -642,6 +629,10 @@ public final class JdbcStorage implements Storage {
             if (meta.term() != term) {
                 return rollBack(new Fenced(meta.term()));
             }
+            Optional<Conflict> conflict = BatchChainRules.l1UpdateConflict(meta.nextBatchNumber(), batchNumber);
+            if (conflict.isPresent()) {
+                return rollBack(conflict.get());
+            }
             try (PreparedStatement update = connection.prepareStatement("UPDATE l2_batches SET l1_status = ?, "
                     + "l1_tx_id = ?, inclusion_height = ?, post_attempts = ?, last_error = ?, l1_updated_ms = ? "
                     + "WHERE batch_number = ?")) {
@@ -652,9 +643,7 @@ public final class JdbcStorage implements Storage {
                 update.setString(5, state.lastError());
                 update.setLong(6, state.updatedMs());
                 update.setLong(7, batchNumber);
-                if (update.executeUpdate() == 0) {
-                    return rollBack(new Conflict("no batch numbered " + batchNumber));
-                }
+                expectOneRow(update.executeUpdate(), "l2_batches");
             }
             return commit(new Written());
         });

@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.Appended;
+import org.ippan.l2.storage.BatchChainRules;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
@@ -35,7 +37,7 @@ import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TermClaim;
 import org.ippan.l2.storage.TermGranted;
-import org.ippan.l2.storage.TermRefused;
+import org.ippan.l2.storage.TermRules;
 import org.ippan.l2.storage.TransientStorageException;
 import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
@@ -152,12 +154,8 @@ public final class InMemoryStorage implements Storage {
         Objects.requireNonNull(claimingLeaderId, "leaderId");
         synchronized (lock) {
             WriteFault fault = beginWrite();
-            TermClaim outcome;
-            if (term > claimedTerm
-                    || (term == claimedTerm && leaderId != null && !leaderId.equals(claimingLeaderId))) {
-                outcome = new TermRefused(term, leaderId);
-            } else {
-                outcome = new TermGranted(term, leaderId);
+            TermClaim outcome = TermRules.claim(term, leaderId, claimedTerm, claimingLeaderId);
+            if (outcome instanceof TermGranted) {
                 term = claimedTerm;
                 leaderId = claimingLeaderId;
                 lastHeartbeatMs = nowMs;
@@ -268,50 +266,33 @@ public final class InMemoryStorage implements Storage {
     public CommitOutcome commitBatch(long callerTerm, NewBatch batch) {
         StorageArguments.requireTerm(callerTerm);
         Objects.requireNonNull(batch, "batch");
-        if (batch.term() != callerTerm) {
-            throw new IllegalArgumentException(
-                    "batch.term (" + batch.term() + ") must equal term (" + callerTerm + ")");
-        }
+        StorageArguments.requireBatchOfTerm(batch, callerTerm);
         synchronized (lock) {
             WriteFault fault = beginWrite();
             if (term != callerTerm) {
                 return endWrite(fault, new Fenced(term));
             }
-            String conflict = commitConflict(batch);
-            if (conflict != null) {
-                return endWrite(fault, new Conflict(conflict));
+            SequenceState state = sequenceState();
+            Optional<Conflict> conflict = BatchChainRules.commitConflict(state, batch, this::storedBatchNumber);
+            if (conflict.isPresent()) {
+                return endWrite(fault, conflict.get());
             }
+            SequenceState next = BatchChainRules.afterCommit(state, batch);
             StoredBatch stored = new StoredBatch(batch, BatchL1State.committed(batch.createdMs()));
             batches.add(stored);
             batchNumbersByHash.put(new HashKey(batch.batchHash()), batch.batchNumber());
             batchNumbersByFirstSeq.put(batch.firstSeq(), batch.batchNumber());
             batchNumbersByStatus.get(L1Status.COMMITTED).add(batch.batchNumber());
-            nextUnbatchedSeq = batch.endSeq();
-            headBatchHash = batch.batchHash();
-            return endWrite(fault, new Committed(sequenceState()));
+            nextUnbatchedSeq = next.nextUnbatchedSeq();
+            headBatchHash = next.headBatchHash();
+            return endWrite(fault, new Committed(next));
         }
     }
 
-    private String commitConflict(NewBatch batch) {
-        long nextBatchNumber = batches.size() + 1;
-        long nextSeq = txCount + 1L;
-        if (batch.batchNumber() != nextBatchNumber) {
-            return "batchNumber " + batch.batchNumber() + " is not the next batch number " + nextBatchNumber;
-        }
-        if (batch.firstSeq() != nextUnbatchedSeq) {
-            return "firstSeq " + batch.firstSeq() + " is not the next unbatched seq " + nextUnbatchedSeq;
-        }
-        if (batch.endSeq() > nextSeq) {
-            return "txs up to seq " + (batch.endSeq() - 1) + " are not all admitted; next seq is " + nextSeq;
-        }
-        if (!Arrays.equals(batch.prevBatchHash(), headBatchHash)) {
-            return "prevBatchHash does not match the head batch hash";
-        }
-        if (batchNumbersByHash.containsKey(new HashKey(batch.batchHash()))) {
-            return "batchHash is already stored, as batch "
-                    + batchNumbersByHash.get(new HashKey(batch.batchHash()));
-        }
-        return null;
+    /** The number of the stored batch with hash {@code batchHash}, if any. Holds lock. */
+    private OptionalLong storedBatchNumber(byte[] batchHash) {
+        Long number = batchNumbersByHash.get(new HashKey(batchHash));
+        return number == null ? OptionalLong.empty() : OptionalLong.of(number);
     }
 
     @Override
@@ -324,8 +305,9 @@ public final class InMemoryStorage implements Storage {
             if (term != callerTerm) {
                 return endWrite(fault, new Fenced(term));
             }
-            if (batchNumber > batches.size()) {
-                return endWrite(fault, new Conflict("no batch numbered " + batchNumber));
+            Optional<Conflict> conflict = BatchChainRules.l1UpdateConflict(batches.size() + 1L, batchNumber);
+            if (conflict.isPresent()) {
+                return endWrite(fault, conflict.get());
             }
             int index = (int) (batchNumber - 1);
             StoredBatch old = batches.get(index);

@@ -10,9 +10,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -30,6 +32,7 @@ import java.util.stream.LongStream;
 import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.Appended;
 import org.ippan.l2.storage.AppendedTx;
+import org.ippan.l2.storage.BatchChainRules;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
@@ -414,6 +417,8 @@ public abstract class StorageContractTest {
         SequenceState before = storage.readSequenceState();
 
         assertThat(storage.commitBatch(1, batch)).isEqualTo(new Fenced(2));
+        assertThat(storage.commitBatch(1, withNumber(withPrevHash(withFirstSeq(batch, 2), hash(OTHER_HASH, 1)), 7)))
+                .as("a stale term is fenced before any chain rule is asked").isEqualTo(new Fenced(2));
         assertNothingCommitted(before);
     }
 
@@ -425,8 +430,8 @@ public abstract class StorageContractTest {
         SequenceState before = storage.readSequenceState();
         NewBatch next = nextBatch(1, 1);
 
-        assertConflict(storage.commitBatch(1, withNumber(next, 3)));
-        assertConflict(storage.commitBatch(1, withNumber(next, 1)));
+        assertCommitConflict(1, withNumber(next, 3));
+        assertCommitConflict(1, withNumber(next, 1));
         assertNothingCommitted(before);
     }
 
@@ -438,8 +443,8 @@ public abstract class StorageContractTest {
         SequenceState before = storage.readSequenceState();
         NewBatch next = nextBatch(1, 2);
 
-        assertConflict(storage.commitBatch(1, withFirstSeq(next, 4)));
-        assertConflict(storage.commitBatch(1, withFirstSeq(next, 2)));
+        assertCommitConflict(1, withFirstSeq(next, 4));
+        assertCommitConflict(1, withFirstSeq(next, 2));
         assertNothingCommitted(before);
     }
 
@@ -449,7 +454,7 @@ public abstract class StorageContractTest {
         admit(1, 1, 3);
         SequenceState before = storage.readSequenceState();
 
-        assertConflict(storage.commitBatch(1, nextBatch(1, 4)));
+        assertCommitConflict(1, nextBatch(1, 4));
         assertNothingCommitted(before);
     }
 
@@ -457,7 +462,7 @@ public abstract class StorageContractTest {
     void commitBatch_onEmptyStore_isConflict() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
 
-        assertConflict(storage.commitBatch(1, nextBatch(1, 1)));
+        assertCommitConflict(1, nextBatch(1, 1));
         assertNothingCommitted(SequenceState.initial());
     }
 
@@ -469,8 +474,8 @@ public abstract class StorageContractTest {
         SequenceState before = storage.readSequenceState();
         NewBatch next = nextBatch(1, 2);
 
-        assertConflict(storage.commitBatch(1, withPrevHash(next, ZERO_HASH)));
-        assertConflict(storage.commitBatch(1, withPrevHash(next, hash(OTHER_HASH, 1))));
+        assertCommitConflict(1, withPrevHash(next, ZERO_HASH));
+        assertCommitConflict(1, withPrevHash(next, hash(OTHER_HASH, 1)));
         assertNothingCommitted(before);
     }
 
@@ -479,7 +484,7 @@ public abstract class StorageContractTest {
         storage.claimTerm(1, LEADER_A, NOW_MS);
         admit(1, 1, 1);
 
-        assertConflict(storage.commitBatch(1, withPrevHash(nextBatch(1, 1), hash(OTHER_HASH, 1))));
+        assertCommitConflict(1, withPrevHash(nextBatch(1, 1), hash(OTHER_HASH, 1)));
         assertNothingCommitted(new SequenceState(2, 1, 1, ZERO_HASH));
     }
 
@@ -490,7 +495,7 @@ public abstract class StorageContractTest {
         commit(1, nextBatch(1, 1));
         SequenceState before = storage.readSequenceState();
 
-        assertConflict(storage.commitBatch(1, withHash(nextBatch(1, 1), batchHash(1))));
+        assertCommitConflict(1, withHash(nextBatch(1, 1), batchHash(1)));
         assertNothingCommitted(before);
         assertThat(storage.findBatch(batchHash(1)).orElseThrow().batchNumber()).isEqualTo(1);
     }
@@ -503,7 +508,7 @@ public abstract class StorageContractTest {
         commit(1, batch);
         SequenceState after = storage.readSequenceState();
 
-        assertConflict(storage.commitBatch(1, batch));
+        assertCommitConflict(1, batch);
         assertThat(storage.readSequenceState()).isEqualTo(after);
         assertThat(storage.findBatchByNumber(1).orElseThrow().batch()).isEqualTo(batch);
     }
@@ -532,7 +537,53 @@ public abstract class StorageContractTest {
                 .containsExactly(txHash(3), txHash(4), txHash(5));
     }
 
+    @Test
+    void commitBatch_conflictReasons_nameTheValuesAndTheFirstBrokenRule() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        admit(1, 1, 4);
+        commit(1, nextBatch(1, 2));
+        NewBatch next = nextBatch(1, 1);
+        String head = hex(batchHash(1));
+
+        assertThat(assertCommitConflict(1, withNumber(next, 5)))
+                .isEqualTo("batchNumber 5 is not the next batch number 2");
+        assertThat(assertCommitConflict(1, withFirstSeq(next, 2)))
+                .isEqualTo("firstSeq 2 is not the next unbatched seq 3");
+        assertThat(assertCommitConflict(1, nextBatch(1, 3)))
+                .isEqualTo("txs up to seq 5 are not all admitted: the batch holds seqs 3 to 5, "
+                        + "the last admitted seq is 4");
+        assertThat(assertCommitConflict(1, withPrevHash(next, ZERO_HASH)))
+                .isEqualTo("prevBatchHash " + hex(ZERO_HASH) + " is not the head batch hash " + head);
+        assertThat(assertCommitConflict(1, withHash(next, batchHash(1))))
+                .isEqualTo("batchHash " + head + " is already stored, as batch 1");
+
+        // rules in order (number, first seq, range, previous hash, stored hash): each batch breaks the rule its
+        // reason names and every later one, so an adapter that checks in another order gives another reason
+        NewBatch fromPrevHash = withHash(withPrevHash(nextBatch(1, 2), ZERO_HASH), batchHash(1));
+        NewBatch fromRange = withHash(withPrevHash(nextBatch(1, 9), ZERO_HASH), batchHash(1));
+        NewBatch fromFirstSeq = withFirstSeq(fromRange, 1);
+        assertThat(assertCommitConflict(1, withNumber(fromFirstSeq, 1))).startsWith("batchNumber 1 ");
+        assertThat(assertCommitConflict(1, fromFirstSeq)).startsWith("firstSeq 1 ");
+        assertThat(assertCommitConflict(1, fromRange)).startsWith("txs up to seq 11 ");
+        assertThat(assertCommitConflict(1, fromPrevHash)).startsWith("prevBatchHash ");
+        assertNothingCommitted(new SequenceState(5, 3, 2, batchHash(1)));
+    }
+
     // ==== L1 state ================================================================================================
+
+    @Test
+    void updateL1State_unknownBatchNumber_reasonNamesTheStoredBatches() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+
+        assertThat(assertL1UpdateConflict(1, 1)).isEqualTo("no batch numbered 1: no batch is stored yet");
+        commitBatches(1, 2);
+        assertThat(assertL1UpdateConflict(1, 3))
+                .isEqualTo("no batch numbered 3: the stored batches are numbered 1 to 2");
+        assertThat(assertL1UpdateConflict(1, Long.MAX_VALUE))
+                .isEqualTo("no batch numbered " + Long.MAX_VALUE + ": the stored batches are numbered 1 to 2");
+        assertThat(storage.countBatches()).isEqualTo(new BatchCounts(2, 0, 0, 0, 0));
+    }
+
 
     @Test
     void updateL1State_currentTerm_isWrittenAndReadBack() {
@@ -558,6 +609,8 @@ public abstract class StorageContractTest {
         storage.claimTerm(2, LEADER_B, NOW_MS);
 
         assertThat(storage.updateL1State(1, 1, posted(NOW_MS))).isEqualTo(new Fenced(2));
+        assertThat(storage.updateL1State(1, 9, posted(NOW_MS)))
+                .as("a stale term is fenced before the batch is looked for").isEqualTo(new Fenced(2));
         assertThat(storage.findBatchByNumber(1).orElseThrow().status()).isEqualTo(L1Status.COMMITTED);
         assertThat(storage.countBatches()).isEqualTo(new BatchCounts(1, 0, 0, 0, 0));
     }
@@ -568,7 +621,7 @@ public abstract class StorageContractTest {
         admit(1, 1, 1);
         commit(1, nextBatch(1, 1));
 
-        assertConflict(storage.updateL1State(1, 2, posted(NOW_MS)));
+        assertL1UpdateConflict(1, 2);
         assertThat(storage.findBatchByNumber(2)).isEmpty();
         assertThat(storage.countBatches()).isEqualTo(new BatchCounts(1, 0, 0, 0, 0));
     }
@@ -577,7 +630,7 @@ public abstract class StorageContractTest {
     void updateL1State_onEmptyStore_isConflict() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
 
-        assertConflict(storage.updateL1State(1, 1, posted(NOW_MS)));
+        assertL1UpdateConflict(1, 1);
     }
 
     @Test
@@ -1083,6 +1136,10 @@ public abstract class StorageContractTest {
         return new AppendedTx(seq, true);
     }
 
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -1103,6 +1160,47 @@ public abstract class StorageContractTest {
     private static void assertConflict(Object outcome) {
         assertThat(outcome).isInstanceOf(Conflict.class);
         assertThat(((Conflict) outcome).reason()).isNotBlank();
+    }
+
+    /**
+     * Commits {@code batch} and checks it is a {@link Conflict} whose reason is the one {@link BatchChainRules}
+     * gives for the state the store shows: every adapter refuses the same batches for the same reason.
+     *
+     * @return the reason
+     */
+    private String assertCommitConflict(long term, NewBatch batch) {
+        SequenceState before = storage.readSequenceState();
+        Optional<Conflict> expected = BatchChainRules.commitConflict(before, batch, this::storedBatchNumber);
+        assertThat(expected).as("the shared rules refuse %s", batch).isPresent();
+
+        CommitOutcome outcome = storage.commitBatch(term, batch);
+
+        assertConflict(outcome);
+        assertThat(outcome).isEqualTo(expected.get());
+        return ((Conflict) outcome).reason();
+    }
+
+    /**
+     * Writes the L1 state of batch {@code batchNumber} and checks it is a {@link Conflict} whose reason is the
+     * one {@link BatchChainRules} gives for the state the store shows.
+     *
+     * @return the reason
+     */
+    private String assertL1UpdateConflict(long term, long batchNumber) {
+        Optional<Conflict> expected =
+                BatchChainRules.l1UpdateConflict(storage.readSequenceState().nextBatchNumber(), batchNumber);
+        assertThat(expected).as("the shared rules refuse an L1 update of batch %d", batchNumber).isPresent();
+
+        WriteOutcome outcome = storage.updateL1State(term, batchNumber, posted(NOW_MS));
+
+        assertConflict(outcome);
+        assertThat(outcome).isEqualTo(expected.get());
+        return ((Conflict) outcome).reason();
+    }
+
+    private OptionalLong storedBatchNumber(byte[] batchHash) {
+        Optional<StoredBatch> stored = storage.findBatch(batchHash);
+        return stored.isPresent() ? OptionalLong.of(stored.get().batchNumber()) : OptionalLong.empty();
     }
 
     /** Checks that the sequence state is {@code before} and no batch past it exists. */
