@@ -3,9 +3,8 @@ package org.ippan.l2.core.contract;
 import java.nio.charset.StandardCharsets;
 import org.ippan.l2.core.internal.Base64Url;
 import org.ippan.l2.core.internal.Blake3;
-import org.ippan.l2.core.internal.Unshared;
+import org.ippan.l2.core.envelope.EncodedEnvelope;
 import org.ippan.l2.core.wire.Hash;
-import org.ippan.l2.core.wire.Hex;
 
 /**
  * Writes the canonical JSON of the contract's two documents, {@link HubPayloadEnvelopeV1} and
@@ -83,10 +82,10 @@ final class ContractJson {
      * {@value HubPayloadEnvelopeV1#BATCH_SCHEMA}, {@code content_type} {@value HubPayloadEnvelopeV1#BATCH_CONTENT_TYPE},
      * {@code payload} base64url of {@code canonical(envelope)}, encoded from the envelope's parts without
      * assembling it) is written once, inside the body, and hashed there. The envelope is a {@code BatchEnvelope}
-     * ({@link Unshared.Envelopes#bytes}) or the batcher's {@link Unshared.EnvelopeBuffer}.
+     * or the batcher's {@code EnvelopeBuffer}.
      */
     static L2BatchEnvelopeV1.Request request(Hub hub, Hash batchHash, long sequence, long txCount, Hash txRoot,
-            long fee, Unshared.EnvelopeBytes envelope) {
+            long fee, EncodedEnvelope envelope) {
         String hubName = hub.name();
         int hubLength = hubPayloadLength(hubName, HubPayloadEnvelopeV1.BATCH_SCHEMA,
                 HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE, envelope.encodedSize());
@@ -206,7 +205,7 @@ final class ContractJson {
     /** Writes a hash as a JSON string of its 64 lowercase hex characters, from the hash's own bytes. */
     private void hashString(Hash hash) {
         out[position++] = '"';
-        Hex.encodeAscii(Unshared.wire().bytes(hash), 0, Hash.LENGTH, out, position);
+        hash.writeHexTo(out, position);
         position += 2 * Hash.LENGTH;
         out[position++] = '"';
     }

@@ -7,9 +7,10 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import org.ippan.l2.core.envelope.BatchEnvelope;
+import org.ippan.l2.core.envelope.EncodedEnvelope;
+import org.ippan.l2.core.envelope.EnvelopeBuffer;
 import org.ippan.l2.core.internal.Blake3;
 import org.ippan.l2.core.internal.Blake3Hasher;
-import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 
@@ -41,13 +42,6 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
     private static final byte[][] HUB_NAMES = hubNames();
     private static final Set<String> FIELDS = Set.of("contract_version", "hub", "batch_id", "sequence", "tx_count",
             "commitment", "fee", "payload", "idempotency_key");
-
-    static {
-        // the batcher's path (Unshared.Contract): the same request as requestForBatch, for an envelope built in
-        // the batcher's reused buffer instead of a BatchEnvelope
-        Unshared.register((Unshared.Contract) (batch, envelope, hub, fee) ->
-                request(batch, envelope.batchHash(), envelope, hub, fee));
-    }
 
     private static byte[][] hubNames() {
         Hub[] hubs = Hub.values();
@@ -140,8 +134,8 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * {@code forBatch(batch, envelope, hub, fee).canonicalJson()} and the same key, made in one pass. The hub
      * payload is written once, inside the body, and its canonical JSON hashed there for the key; the envelope's
      * base64url is encoded from its parts, never assembled or copied first. The engine stores and posts these
-     * bytes for every batch (it makes them through an internal twin of this method that reads the envelope from
-     * its reused buffer; the tests hold the two to the same bytes).
+     * bytes for every batch (it makes them with the {@link EnvelopeBuffer} twin of this method, which reads the
+     * envelope from its reused buffer; the tests hold the two to the same bytes).
      *
      * @param batch the batch
      * @param envelope its batch envelope (signed or not)
@@ -151,11 +145,28 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * @throws IllegalArgumentException if the envelope is not the batch's, or the fee is negative
      */
     public static Request requestForBatch(Batch batch, BatchEnvelope envelope, Hub hub, long fee) {
-        return request(batch, envelope.payload().batchHash(), Unshared.envelopes().bytes(envelope), hub, fee);
+        return request(batch, envelope.payload().batchHash(), envelope, hub, fee);
     }
 
-    /** {@link #requestForBatch}, for an envelope of batch {@code envelopeBatchHash} given as its bytes. */
-    private static Request request(Batch batch, Hash envelopeBatchHash, Unshared.EnvelopeBytes envelope, Hub hub,
+    /**
+     * The same body and key as {@link #requestForBatch(Batch, BatchEnvelope, Hub, long)}, for the envelope last
+     * built in {@code envelope}: the batcher's path, which builds each batch's envelope in a buffer it reuses. The
+     * body is a new array; the buffer's bytes are only read.
+     *
+     * @param batch the batch
+     * @param envelope the buffer holding its envelope
+     * @param hub the hub ({@link Hub#Fin} by default)
+     * @param fee the protocol fee, at least 0
+     * @return the body and the key
+     * @throws IllegalArgumentException if the envelope is not the batch's, or the fee is negative
+     * @throws IllegalStateException if the buffer holds no envelope
+     */
+    public static Request requestForBatch(Batch batch, EnvelopeBuffer envelope, Hub hub, long fee) {
+        return request(batch, envelope.batchHash(), envelope, hub, fee);
+    }
+
+    /** {@link #requestForBatch}, for an envelope of batch {@code envelopeBatchHash}. */
+    private static Request request(Batch batch, Hash envelopeBatchHash, EncodedEnvelope envelope, Hub hub,
             long fee) {
         Objects.requireNonNull(hub, "hub");
         if (!envelopeBatchHash.equals(batch.hash())) {

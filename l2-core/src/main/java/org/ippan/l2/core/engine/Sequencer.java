@@ -22,7 +22,6 @@ import org.ippan.l2.core.batch.OrderingPolicy;
 import org.ippan.l2.core.batch.PendingTx;
 import org.ippan.l2.core.crypto.SequencerKeys;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
-import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
@@ -359,15 +358,14 @@ public final class Sequencer implements AutoCloseable {
                 throw new NullPointerException("txs[" + i + "]");
             }
         }
-        Unshared.Admission answers = Unshared.admission();
-        answers.reset(results, txs);
+        results.reset(txs);
         if (txs.isEmpty()) {
             return results;
         }
         if (state != SequencerState.LEADER) {
             Refusal refusal = Refusal.of(RefusalCode.NOT_LEADER, notLeaderMessage());
             for (int i = 0; i < txs.size(); i++) {
-                answers.refuse(results, i, refusal);
+                results.refuse(i, refusal);
             }
             metrics.recordRejected(RefusalCode.NOT_LEADER, txs.size());
             return results;
@@ -378,13 +376,13 @@ public final class Sequencer implements AutoCloseable {
             Tx tx = results.tx(i);
             Refusal refusal = rules.check(tx).orElse(null);
             if (refusal != null) {
-                answers.refuse(results, i, refusal);
+                results.refuse(i, refusal);
                 metrics.recordRejected(refusal.code(), 1);
                 continue;
             }
             long knownSeq = cachedSeq(tx);
             if (knownSeq != RecentTxs.ABSENT) {
-                answers.accept(results, i, knownSeq, true);
+                results.accept(i, knownSeq, true);
                 fromCache++;
             } else {
                 candidates++;
@@ -395,8 +393,8 @@ public final class Sequencer implements AutoCloseable {
         if (toQueue < candidates) {
             int skipped = 0;
             for (int i = 0; i < txs.size(); i++) {
-                if (answers.isPending(results, i) && skipped++ >= toQueue) {
-                    answers.refuse(results, i, queueFull);
+                if (results.isPending(i) && skipped++ >= toQueue) {
+                    results.refuse(i, queueFull);
                 }
             }
             metrics.recordRejected(RefusalCode.QUEUE_FULL, candidates - toQueue);
@@ -464,7 +462,7 @@ public final class Sequencer implements AutoCloseable {
     /** Hashes the tx (before the commit lock, so the writer does not) and looks it up in the duplicate cache. */
     private long cachedSeq(Tx tx) {
         Hash hash = tx.hash();
-        return recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(Unshared.wire().bytes(hash));
+        return recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(hash);
     }
 
     /**
@@ -581,7 +579,6 @@ public final class Sequencer implements AutoCloseable {
         }
         long nowMs = wallClock.currentTimeMs();
         int max = config.maxAdmissionGroup();
-        Unshared.Admission answers = Unshared.admission();
         for (Submission s = head; s != null && group.size() < max; s = queue.peek()) {
             if (s.tx != null) {
                 addToGroup(s, 0, s.tx, nowMs);
@@ -589,11 +586,11 @@ public final class Sequencer implements AutoCloseable {
                 int count = s.results.size();
                 while (group.size() < max && s.next < count) {
                     int i = s.next++;
-                    if (answers.isPending(s.results, i)) {
+                    if (s.results.isPending(i)) {
                         addToGroup(s, i, s.results.tx(i), nowMs); // the call's own copy, not the caller's list
                     }
                 }
-                while (s.next < count && !answers.isPending(s.results, s.next)) {
+                while (s.next < count && !s.results.isPending(s.next)) {
                     s.next++; // answered before queueing: nothing left of the submission to write there
                 }
                 if (s.next < count) {
@@ -612,9 +609,7 @@ public final class Sequencer implements AutoCloseable {
             groupIndexes = Arrays.copyOf(groupIndexes, 2 * k);
             groupTxs = Arrays.copyOf(groupTxs, 2 * k);
         }
-        Unshared.Wire wire = Unshared.wire();
-        // the tx's own arrays, not copies: storage hand-overs that nobody mutates
-        group.add(wire.bytes(tx.hash()), wire.encoding(tx), nowMs);
+        tx.appendTo(group, nowMs); // the tx's own arrays, not copies: storage hand-overs that nobody mutates
         groupOwners[k] = owner;
         groupIndexes[k] = index;
         groupTxs[k] = tx;
@@ -726,8 +721,8 @@ public final class Sequencer implements AutoCloseable {
                     result = new SubmitResult.Accepted(tx.hash(), seq, duplicate);
                     answered();
                 }
-            } else if (Unshared.admission().isPending(results, index)) {
-                Unshared.admission().accept(results, index, seq, duplicate);
+            } else if (results.isPending(index)) {
+                results.accept(index, seq, duplicate);
                 answered();
             }
         }
@@ -739,8 +734,8 @@ public final class Sequencer implements AutoCloseable {
                     return false;
                 }
                 result = new SubmitResult.Refused(refusal);
-            } else if (Unshared.admission().isPending(results, index)) {
-                Unshared.admission().refuse(results, index, refusal);
+            } else if (results.isPending(index)) {
+                results.refuse(index, refusal);
             } else {
                 return false;
             }

@@ -3,7 +3,6 @@ package org.ippan.l2.core.envelope;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
-import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 import org.ippan.l2.core.wire.Batch;
@@ -131,9 +130,9 @@ public final class BatchPayload {
      * @param prevBatchHash the previous batch's {@code batch_hash}, {@link Hash#ZERO} for batch 1
      */
     public static BatchPayload of(Batch batch, Hash prevBatchHash) {
-        Unshared.Wire wire = Unshared.wire(); // the batch's hex is written from its txs' bytes, nothing copied first
+        // the batch's hex is written from its txs' bytes, nothing copied first
         return new BatchPayload(batch.chainId(), batch.hash(), prevBatchHash, batch.createdMs(), batch.txCount(),
-                batch.txBytes(), batch.txRoot(), batch.encodedSize(), (out, at) -> wire.encodeHexTo(batch, out, at));
+                batch.txBytes(), batch.txRoot(), batch.encodedSize(), batch::encodeHexTo);
     }
 
     /**
