@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import org.ippan.l2.core.internal.Base64Url;
+import org.ippan.l2.core.internal.MalformedWireException;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 import org.ippan.l2.core.wire.Hash;
@@ -123,6 +124,14 @@ public final class BatchEnvelope implements EncodedEnvelope {
      * @throws WireFormatException naming the problem; never another runtime exception
      */
     public static BatchEnvelope decode(byte[] canonical) {
+        try {
+            return decodeStrictly(canonical);
+        } catch (MalformedWireException e) {
+            throw BatchPayload.malformed(e);
+        }
+    }
+
+    private static BatchEnvelope decodeStrictly(byte[] canonical) {
         WireReader r = new WireReader(canonical);
         r.readVersionPrefix("batch envelope");
         int versionAt = r.position();

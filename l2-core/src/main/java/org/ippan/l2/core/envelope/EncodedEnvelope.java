@@ -2,10 +2,11 @@ package org.ippan.l2.core.envelope;
 
 /**
  * {@code canonical(BatchEnvelope)} as the L1 request body needs it: its length, and its base64url (no padding)
- * written into the caller's array, from the envelope's parts, never assembled first. Either an immutable
- * {@link BatchEnvelope} or the last envelope built in an {@link EnvelopeBuffer}.
+ * written into the caller's array, from the envelope's parts, never assembled first. Implemented by the immutable
+ * {@link BatchEnvelope} and by {@link EnvelopeBuffer} (the last envelope built in it); the L1 request of a batch is
+ * written from either. It only writes into the caller's array, so implementing it grants nothing.
  */
-public sealed interface EncodedEnvelope permits BatchEnvelope, EnvelopeBuffer {
+public interface EncodedEnvelope {
     /** @return the length of {@code canonical(BatchEnvelope)} */
     int encodedSize();
 

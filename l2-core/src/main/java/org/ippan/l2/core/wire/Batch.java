@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.RandomAccess;
 import org.ippan.l2.core.internal.Blake3;
 import org.ippan.l2.core.internal.Blake3Hasher;
+import org.ippan.l2.core.internal.MalformedWireException;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 
@@ -180,6 +181,14 @@ public final class Batch {
      * @throws WireFormatException if the version prefix is wrong or the input is shorter than that
      */
     public static long batchNumberOf(byte[] prefix) {
+        try {
+            return readBatchNumber(prefix);
+        } catch (MalformedWireException e) {
+            throw WireFormatException.of(e);
+        }
+    }
+
+    private static long readBatchNumber(byte[] prefix) {
         WireReader r = new WireReader(prefix);
         r.readVersionPrefix("batch");
         r.u64("batch.chain_id");
@@ -193,6 +202,14 @@ public final class Batch {
      * @throws WireFormatException naming the problem; never another runtime exception
      */
     public static Batch decode(byte[] canonical) {
+        try {
+            return decodeStrictly(canonical);
+        } catch (MalformedWireException e) {
+            throw WireFormatException.of(e);
+        }
+    }
+
+    private static Batch decodeStrictly(byte[] canonical) {
         WireReader r = new WireReader(canonical);
         r.readVersionPrefix("batch");
         long chainId = r.u64("batch.chain_id");

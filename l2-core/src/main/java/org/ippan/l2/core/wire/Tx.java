@@ -2,6 +2,7 @@ package org.ippan.l2.core.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.ippan.l2.core.internal.MalformedWireException;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 import org.ippan.l2.storage.TxAppend;
@@ -64,6 +65,14 @@ public final class Tx {
      * @throws WireFormatException naming the problem; never another runtime exception
      */
     public static Tx decode(byte[] canonical) {
+        try {
+            return decodeStrictly(canonical);
+        } catch (MalformedWireException e) {
+            throw WireFormatException.of(e);
+        }
+    }
+
+    private static Tx decodeStrictly(byte[] canonical) {
         WireReader r = new WireReader(canonical);
         r.readVersionPrefix("tx");
         Tx tx = readBody(r, canonical, 2);
