@@ -1,7 +1,6 @@
 package org.ippan.l2.core.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -9,8 +8,6 @@ import java.util.Set;
 import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.envelope.EncodedEnvelope;
 import org.ippan.l2.core.envelope.EnvelopeBuffer;
-import org.ippan.l2.core.internal.Blake3;
-import org.ippan.l2.core.internal.Blake3Hasher;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 
@@ -36,21 +33,8 @@ import org.ippan.l2.core.wire.Hash;
  */
 public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txCount, String commitment, long fee,
         HubPayloadEnvelopeV1 payload, byte[] idempotencyKey) {
-    private static final byte[] KEY_DOMAIN = "ippan-l1l2".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] KEY_VERSION = HubPayloadEnvelopeV1.CONTRACT_VERSION.getBytes(StandardCharsets.US_ASCII);
-    /** Each hub's name in ASCII, by ordinal: the key's hub piece, encoded once. Never mutated. */
-    private static final byte[][] HUB_NAMES = hubNames();
     private static final Set<String> FIELDS = Set.of("contract_version", "hub", "batch_id", "sequence", "tx_count",
             "commitment", "fee", "payload", "idempotency_key");
-
-    private static byte[][] hubNames() {
-        Hub[] hubs = Hub.values();
-        byte[][] names = new byte[hubs.length][];
-        for (Hub hub : hubs) {
-            names[hub.ordinal()] = hub.name().getBytes(StandardCharsets.US_ASCII);
-        }
-        return names;
-    }
 
     /** Validates the fields, naming the one that is wrong; does not check the key (see {@link #keyMatches()}). */
     public L2BatchEnvelopeV1 {
@@ -179,8 +163,11 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
         if (fee < 0) {
             throw new ContractException("fee must be >= 0, got " + fee);
         }
-        return ContractJson.request(hub, batch.hash(), batch.batchNumber(), batch.txCount(), batch.txRoot(), fee,
+        byte[] key = new byte[Hash.LENGTH];
+        byte[] body = ContractJson.request(key, hub, batch.hash(), batch.batchNumber(), batch.txCount(),
+                batch.txRoot(), fee, HubPayloadEnvelopeV1.BATCH_SCHEMA, HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE,
                 envelope);
+        return new Request(key, body);
     }
 
     /**
@@ -192,28 +179,8 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      */
     public static byte[] deriveIdempotencyKey(Hub hub, String batchId, long sequence, Hash payloadHash) {
         byte[] id = batchId.getBytes(StandardCharsets.UTF_8);
-        return deriveIdempotencyKey(hub, id, 0, id.length, sequence, payloadHash.toBytes());
-    }
-
-    /**
-     * {@link #deriveIdempotencyKey(Hub, String, long, Hash)} with {@code batch_id}'s UTF-8 bytes given as a range of an
-     * array (the request body, which holds them already) and the payload hash as its 32 bytes: the pieces go into
-     * the digest one after the other, with nothing assembled or copied.
-     */
-    static byte[] deriveIdempotencyKey(Hub hub, byte[] batchId, int offset, int length, long sequence,
-            byte[] payloadHash) {
-        byte[] hubName = HUB_NAMES[hub.ordinal()];
-        Blake3Hasher digest = Blake3.threadDigest();
-        digest.update(KEY_DOMAIN, 0, KEY_DOMAIN.length);
-        digest.update(KEY_VERSION, 0, KEY_VERSION.length);
-        digest.update(hubName, 0, hubName.length);
-        digest.update(batchId, offset, length);
-        for (int i = 0; i < 8; i++) {
-            digest.update((byte) (sequence >>> (56 - 8 * i))); // u64 big-endian
-        }
-        digest.update(payloadHash, 0, Hash.LENGTH);
         byte[] key = new byte[Hash.LENGTH];
-        digest.doFinal(key, 0);
+        ContractJson.deriveIdempotencyKey(hub, id, 0, id.length, sequence, payloadHash.toBytes(), key);
         return key;
     }
 
@@ -228,29 +195,10 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
         return HubPayloadEnvelopeV1.Base64Url.encode(idempotencyKey);
     }
 
-    /**
-     * The JSON tree, for {@link CanonicalJson}'s reference writer (the tests compare it with {@link #canonicalJson});
-     * absent optionals ({@code commitment} when null) are omitted.
-     */
-    ObjectNode toJsonTree() {
-        ObjectNode node = CanonicalJson.nodes().objectNode();
-        node.put("contract_version", HubPayloadEnvelopeV1.CONTRACT_VERSION);
-        node.put("hub", hub.name());
-        node.put("batch_id", batchId);
-        node.put("sequence", sequence);
-        node.put("tx_count", txCount);
-        if (commitment != null) {
-            node.put("commitment", commitment);
-        }
-        node.put("fee", fee);
-        node.set("payload", payload.toJsonTree());
-        node.put("idempotency_key", idempotencyKeyBase64Url());
-        return node;
-    }
-
     /** @return the canonical JSON bytes: the exact request body posted to L1 */
     public byte[] canonicalJson() {
-        return ContractJson.l1Envelope(this);
+        return ContractJson.l1Envelope(hub.name(), batchId, sequence, txCount, commitment, fee, idempotencyKey,
+                payload.hub().name(), payload.schemaVersion(), payload.contentType(), payload.payload());
     }
 
     /**
@@ -259,7 +207,7 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * @throws ContractException naming the field, or saying the key does not match the v1 derivation
      */
     public static L2BatchEnvelopeV1 fromJson(byte[] json) {
-        JsonNode node = parse(json);
+        JsonNode node = Json.parse(json);
         Json.requireObject(node, "batch envelope", FIELDS);
         Json.requireText(node, "contract_version", HubPayloadEnvelopeV1.CONTRACT_VERSION);
         String commitment = node.has("commitment") ? Json.text(node, "commitment") : null;
@@ -275,14 +223,6 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
             throw new ContractException("idempotency_key does not match the v1 derivation from the other fields");
         }
         return envelope;
-    }
-
-    static JsonNode parse(byte[] json) {
-        try {
-            return CanonicalJson.parse(json);
-        } catch (IllegalArgumentException e) {
-            throw new ContractException(e.getMessage(), e);
-        }
     }
 
     @Override
