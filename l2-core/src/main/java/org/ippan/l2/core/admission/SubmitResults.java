@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
 
@@ -21,31 +20,6 @@ public final class SubmitResults {
     /** {@link #states} value of a tx that has no answer yet. */
     private static final long PENDING = Long.MIN_VALUE;
     private static final Tx[] NO_TXS = new Tx[0];
-
-    static {
-        Unshared.register(new Unshared.Admission() {
-            @Override
-            public void reset(SubmitResults results, List<Tx> txs) {
-                results.reset(txs);
-            }
-
-            @Override
-            public boolean isPending(SubmitResults results, int i) {
-                return results.states[i] == PENDING;
-            }
-
-            @Override
-            public void accept(SubmitResults results, int i, long seq, boolean duplicate) {
-                results.states[i] = duplicate ? -seq : seq;
-            }
-
-            @Override
-            public void refuse(SubmitResults results, int i, Refusal refusal) {
-                results.states[i] = 0;
-                results.refusals[i] = refusal;
-            }
-        });
-    }
 
     private Tx[] txs;
     /** Per tx: its sequence number if newly accepted, minus it for a duplicate, 0 if refused, or PENDING. */
@@ -73,7 +47,17 @@ public final class SubmitResults {
         refusals = new Refusal[capacity];
     }
 
-    private void reset(List<Tx> submitted) {
+    /**
+     * Empties the results and sizes them for {@code submitted}, every answer pending: the first thing
+     * {@code Sequencer.submitAll} does with them. The writing methods ({@code reset}, {@link #accept},
+     * {@link #refuse}) are public because the engine, in another package, answers through them; they touch only
+     * this object, which belongs to whoever submits, so anyone may fill their own results (a test double of the
+     * engine, say). Calling them while a {@code submitAll} fills the same object is the misuse the class comment
+     * forbids: sharing it between threads.
+     *
+     * @param submitted the txs to be answered, in submission order (the list is read, not kept)
+     */
+    public void reset(List<Tx> submitted) {
         int n = submitted.size();
         if (n > txs.length) {
             txs = new Tx[n];
@@ -89,6 +73,42 @@ public final class SubmitResults {
         Arrays.fill(states, 0, n, PENDING);
         Arrays.fill(refusals, 0, n, null);
         size = n;
+    }
+
+    /**
+     * @param i the tx's index in the submission
+     * @return true if the tx has no answer yet
+     */
+    public boolean isPending(int i) {
+        return states[Objects.checkIndex(i, size)] == PENDING;
+    }
+
+    /**
+     * Answers tx {@code i}: accepted with {@code seq}, as a duplicate or not (see {@link #reset}).
+     *
+     * @param i the tx's index in the submission
+     * @param seq its admission sequence number, at least 1
+     * @param duplicate true if it was accepted as a duplicate of an accepted tx
+     * @throws IllegalArgumentException if {@code seq < 1}
+     */
+    public void accept(int i, long seq, boolean duplicate) {
+        if (seq < 1) {
+            throw new IllegalArgumentException("seq must be >= 1, got " + seq);
+        }
+        states[Objects.checkIndex(i, size)] = duplicate ? -seq : seq;
+        refusals[i] = null;
+    }
+
+    /**
+     * Answers tx {@code i}: refused (see {@link #reset}).
+     *
+     * @param i the tx's index in the submission
+     * @param refusal why
+     */
+    public void refuse(int i, Refusal refusal) {
+        Objects.requireNonNull(refusal, "refusal");
+        states[Objects.checkIndex(i, size)] = 0;
+        refusals[i] = refusal;
     }
 
     /** @return the number of answers: the number of txs submitted */

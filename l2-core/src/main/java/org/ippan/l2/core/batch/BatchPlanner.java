@@ -1,8 +1,9 @@
 package org.ippan.l2.core.batch;
 
+import java.util.AbstractList;
 import java.util.List;
 import java.util.Objects;
-import org.ippan.l2.core.internal.Unshared;
+import java.util.RandomAccess;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
@@ -81,11 +82,29 @@ public final class BatchPlanner {
             return new Plan.Waiting(wait);
         }
         CutDecision.Cut cut = (CutDecision.Cut) decision;
-        Tx[] txs = new Tx[cut.txCount()];
-        for (int i = 0; i < txs.length; i++) {
-            txs[i] = candidates.tx(i);
-        }
-        Batch batch = Unshared.wire().batchOfOwnedArray(chainId, nextBatchNumber, txs, nowMs);
+        // the batch copies the cut's txs straight from the candidates, through a view: one copy, no list between
+        Batch batch = new Batch(chainId, nextBatchNumber, new FirstTxs(candidates, cut.txCount()), nowMs);
         return new Plan.Ready(new PlannedBatch(batch, prevBatchHash, candidates.seq(0), cut.reason()));
+    }
+
+    /** The first {@code count} candidates' txs, read through: what a cut puts in its batch. */
+    private static final class FirstTxs extends AbstractList<Tx> implements RandomAccess {
+        private final PendingTxs candidates;
+        private final int count;
+
+        FirstTxs(PendingTxs candidates, int count) {
+            this.candidates = candidates;
+            this.count = count;
+        }
+
+        @Override
+        public Tx get(int index) {
+            return candidates.tx(Objects.checkIndex(index, count));
+        }
+
+        @Override
+        public int size() {
+            return count;
+        }
     }
 }

@@ -3,16 +3,16 @@ package org.ippan.l2.core.contract;
 import java.nio.charset.StandardCharsets;
 import org.ippan.l2.core.internal.Base64Url;
 import org.ippan.l2.core.internal.Blake3;
-import org.ippan.l2.core.internal.Unshared;
+import org.ippan.l2.core.internal.Blake3Hasher;
+import org.ippan.l2.core.envelope.EncodedEnvelope;
 import org.ippan.l2.core.wire.Hash;
-import org.ippan.l2.core.wire.Hex;
 
 /**
- * Writes the canonical JSON of the contract's two documents, {@link HubPayloadEnvelopeV1} and
- * {@link L2BatchEnvelopeV1}, straight into a byte array of exactly the right size: keys in their fixed canonical
- * order, strings escaped and UTF-8 encoded as {@link CanonicalJson} does, the payload's base64url written in place.
- * One pass, no tree, no intermediate strings or arrays. {@link CanonicalJson}'s tree writer remains the reference: the tests
- * hold the two to the same bytes.
+ * Writes the canonical JSON of the contract's two documents, {@code HubPayloadEnvelopeV1} and
+ * {@code L2BatchEnvelopeV1}, from their fields, straight into a byte array of exactly the right size: keys in their
+ * fixed canonical order, strings escaped minimally and UTF-8 encoded, the payload's base64url written in place. One
+ * pass, no tree, no intermediate strings or arrays. The tests hold it to a reference writer of canonical JSON trees.
+ * It also derives the idempotency key. It knows the fields, not the document types, which build on it.
  *
  * <p>For a batch ({@link #request}), the hub payload is written once, inside the request body, and hashed there for
  * the idempotency key, which is then written into the 43 bytes kept for it (its key sorts before {@code payload}).
@@ -36,6 +36,11 @@ final class ContractJson {
     private static final byte[] L1_SEQUENCE = ascii(",\"sequence\":");
     private static final byte[] L1_TX_COUNT = ascii(",\"tx_count\":");
 
+    private static final byte[] KEY_DOMAIN = ascii("ippan-l1l2");
+    private static final byte[] KEY_VERSION = ascii("v1");
+    /** Each hub's name in ASCII, by ordinal: the key's hub piece, encoded once. Never mutated. */
+    private static final byte[][] HUB_NAMES = hubNames();
+
     /** Length of a hash as a JSON string: 64 hex characters between quotes (no escapes). */
     private static final int HASH_STRING_LENGTH = 2 + 2 * Hash.LENGTH;
     /** Length of the idempotency key in base64url: 32 bytes, no padding. */
@@ -52,6 +57,35 @@ final class ContractJson {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    private static byte[][] hubNames() {
+        Hub[] hubs = Hub.values();
+        byte[][] names = new byte[hubs.length][];
+        for (Hub hub : hubs) {
+            names[hub.ordinal()] = ascii(hub.name());
+        }
+        return names;
+    }
+
+    /**
+     * Writes {@code BLAKE3("ippan-l1l2" || "v1" || hub || batch_id || u64BE(sequence) || payloadHash)} into
+     * {@code keyOut}, with {@code batch_id}'s UTF-8 bytes given as a range of an array (the request body, which
+     * holds them already): the pieces go into the digest one after the other, with nothing assembled or copied.
+     */
+    static void deriveIdempotencyKey(Hub hub, byte[] batchId, int offset, int length, long sequence,
+            byte[] payloadHash, byte[] keyOut) {
+        byte[] hubName = HUB_NAMES[hub.ordinal()];
+        Blake3Hasher digest = Blake3.threadDigest();
+        digest.update(KEY_DOMAIN, 0, KEY_DOMAIN.length);
+        digest.update(KEY_VERSION, 0, KEY_VERSION.length);
+        digest.update(hubName, 0, hubName.length);
+        digest.update(batchId, offset, length);
+        for (int i = 0; i < 8; i++) {
+            digest.update((byte) (sequence >>> (56 - 8 * i))); // u64 big-endian
+        }
+        digest.update(payloadHash, 0, Hash.LENGTH);
+        digest.doFinal(keyOut, 0);
+    }
+
     // ---- the documents --------------------------------------------------------------------------------------------
 
     /** @return the canonical JSON of a hub payload carrying {@code length} bytes of {@code payload} from {@code offset} */
@@ -62,34 +96,35 @@ final class ContractJson {
         return w.finish();
     }
 
-    /** @return the canonical JSON of an L1 batch envelope with a given key */
-    static byte[] l1Envelope(L2BatchEnvelopeV1 e) {
-        HubPayloadEnvelopeV1 p = e.payload();
-        String hub = e.hub().name();
-        String payloadHub = p.hub().name();
-        int hubLength = hubPayloadLength(payloadHub, p.schemaVersion(), p.contentType(), p.payload().length);
-        ContractJson w = new ContractJson(l1Length(hub, stringLength(e.batchId()), e.sequence(), e.txCount(),
-                e.commitment() == null ? -1 : stringLength(e.commitment()), e.fee(), hubLength));
-        w.writeL1Head(hub, e.batchId(), e.commitment(), e.fee());
-        w.base64Url(e.idempotencyKey(), 0, Hash.LENGTH);
+    /**
+     * @param commitment null when absent (then omitted)
+     * @return the canonical JSON of an L1 batch envelope with a given key, carrying a hub payload
+     */
+    static byte[] l1Envelope(String hub, String batchId, long sequence, long txCount, String commitment, long fee,
+            byte[] idempotencyKey, String payloadHub, String schemaVersion, String contentType, byte[] payload) {
+        int hubLength = hubPayloadLength(payloadHub, schemaVersion, contentType, payload.length);
+        ContractJson w = new ContractJson(l1Length(hub, stringLength(batchId), sequence, txCount,
+                commitment == null ? -1 : stringLength(commitment), fee, hubLength));
+        w.writeL1Head(hub, batchId, commitment, fee);
+        w.base64Url(idempotencyKey, 0, Hash.LENGTH);
         w.raw(L1_PAYLOAD);
-        w.writeHubPayload(payloadHub, p.schemaVersion(), p.contentType(), p.payload(), 0, p.payload().length);
-        w.writeL1Tail(e.sequence(), e.txCount());
+        w.writeHubPayload(payloadHub, schemaVersion, contentType, payload, 0, payload.length);
+        w.writeL1Tail(sequence, txCount);
         return w.finish();
     }
 
     /**
-     * The request body for a batch and its idempotency key, in one pass: the hub payload ({@code schema_version}
-     * {@value HubPayloadEnvelopeV1#BATCH_SCHEMA}, {@code content_type} {@value HubPayloadEnvelopeV1#BATCH_CONTENT_TYPE},
-     * {@code payload} base64url of {@code canonical(envelope)}, encoded from the envelope's parts without
-     * assembling it) is written once, inside the body, and hashed there. The envelope is a {@code BatchEnvelope}
-     * ({@link Unshared.Envelopes#bytes}) or the batcher's {@link Unshared.EnvelopeBuffer}.
+     * The request body for a batch, and its idempotency key written into {@code keyOut}, in one pass: the hub
+     * payload ({@code payload} the base64url of {@code canonical(envelope)}, encoded from the envelope's parts
+     * without assembling it) is written once, inside the body, and hashed there. The envelope is a
+     * {@code BatchEnvelope} or the batcher's {@code EnvelopeBuffer}.
+     *
+     * @return the body, a new array
      */
-    static L2BatchEnvelopeV1.Request request(Hub hub, Hash batchHash, long sequence, long txCount, Hash txRoot,
-            long fee, Unshared.EnvelopeBytes envelope) {
+    static byte[] request(byte[] keyOut, Hub hub, Hash batchHash, long sequence, long txCount, Hash txRoot, long fee,
+            String schemaVersion, String contentType, EncodedEnvelope envelope) {
         String hubName = hub.name();
-        int hubLength = hubPayloadLength(hubName, HubPayloadEnvelopeV1.BATCH_SCHEMA,
-                HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE, envelope.encodedSize());
+        int hubLength = hubPayloadLength(hubName, schemaVersion, contentType, envelope.encodedSize());
         ContractJson w = new ContractJson(l1Length(hubName, HASH_STRING_LENGTH, sequence, txCount,
                 HASH_STRING_LENGTH, fee, hubLength));
         // batch_id and commitment are written as hex straight from the hashes' bytes, with no string in between
@@ -103,16 +138,15 @@ final class ContractJson {
         w.position += KEY_BASE64_LENGTH;
         w.raw(L1_PAYLOAD);
         int hubAt = w.position;
-        w.writeHubPayloadHead(hubName, HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE);
+        w.writeHubPayloadHead(hubName, contentType);
         w.position = envelope.encodeBase64Url(w.out, w.position);
-        w.writeHubPayloadTail(HubPayloadEnvelopeV1.BATCH_SCHEMA);
+        w.writeHubPayloadTail(schemaVersion);
         byte[] payloadHash = Blake3.hash(w.out, hubAt, w.position - hubAt);
         w.writeL1Tail(sequence, txCount);
         byte[] body = w.finish();
-        byte[] key = L2BatchEnvelopeV1.deriveIdempotencyKey(hub, body, batchIdAt, 2 * Hash.LENGTH, sequence,
-                payloadHash);
-        Base64Url.encode(key, 0, Hash.LENGTH, body, keyAt);
-        return new L2BatchEnvelopeV1.Request(key, body);
+        deriveIdempotencyKey(hub, body, batchIdAt, 2 * Hash.LENGTH, sequence, payloadHash, keyOut);
+        Base64Url.encode(keyOut, 0, Hash.LENGTH, body, keyAt);
+        return body;
     }
 
     private static int hubPayloadLength(String hub, String schemaVersion, String contentType, int payloadLength) {
@@ -206,7 +240,7 @@ final class ContractJson {
     /** Writes a hash as a JSON string of its 64 lowercase hex characters, from the hash's own bytes. */
     private void hashString(Hash hash) {
         out[position++] = '"';
-        Hex.encodeAscii(Unshared.wire().bytes(hash), 0, Hash.LENGTH, out, position);
+        hash.writeHexTo(out, position);
         position += 2 * Hash.LENGTH;
         out[position++] = '"';
     }

@@ -1,15 +1,13 @@
 package org.ippan.l2.core.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import org.ippan.l2.core.envelope.BatchEnvelope;
-import org.ippan.l2.core.internal.Blake3;
-import org.ippan.l2.core.internal.Blake3Hasher;
-import org.ippan.l2.core.internal.Unshared;
+import org.ippan.l2.core.envelope.EncodedEnvelope;
+import org.ippan.l2.core.envelope.EnvelopeBuffer;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 
@@ -35,28 +33,8 @@ import org.ippan.l2.core.wire.Hash;
  */
 public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txCount, String commitment, long fee,
         HubPayloadEnvelopeV1 payload, byte[] idempotencyKey) {
-    private static final byte[] KEY_DOMAIN = "ippan-l1l2".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] KEY_VERSION = HubPayloadEnvelopeV1.CONTRACT_VERSION.getBytes(StandardCharsets.US_ASCII);
-    /** Each hub's name in ASCII, by ordinal: the key's hub piece, encoded once. Never mutated. */
-    private static final byte[][] HUB_NAMES = hubNames();
     private static final Set<String> FIELDS = Set.of("contract_version", "hub", "batch_id", "sequence", "tx_count",
             "commitment", "fee", "payload", "idempotency_key");
-
-    static {
-        // the batcher's path (Unshared.Contract): the same request as requestForBatch, for an envelope built in
-        // the batcher's reused buffer instead of a BatchEnvelope
-        Unshared.register((Unshared.Contract) (batch, envelope, hub, fee) ->
-                request(batch, envelope.batchHash(), envelope, hub, fee));
-    }
-
-    private static byte[][] hubNames() {
-        Hub[] hubs = Hub.values();
-        byte[][] names = new byte[hubs.length][];
-        for (Hub hub : hubs) {
-            names[hub.ordinal()] = hub.name().getBytes(StandardCharsets.US_ASCII);
-        }
-        return names;
-    }
 
     /** Validates the fields, naming the one that is wrong; does not check the key (see {@link #keyMatches()}). */
     public L2BatchEnvelopeV1 {
@@ -140,8 +118,8 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * {@code forBatch(batch, envelope, hub, fee).canonicalJson()} and the same key, made in one pass. The hub
      * payload is written once, inside the body, and its canonical JSON hashed there for the key; the envelope's
      * base64url is encoded from its parts, never assembled or copied first. The engine stores and posts these
-     * bytes for every batch (it makes them through an internal twin of this method that reads the envelope from
-     * its reused buffer; the tests hold the two to the same bytes).
+     * bytes for every batch (it makes them with the {@link EnvelopeBuffer} twin of this method, which reads the
+     * envelope from its reused buffer; the tests hold the two to the same bytes).
      *
      * @param batch the batch
      * @param envelope its batch envelope (signed or not)
@@ -151,11 +129,28 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * @throws IllegalArgumentException if the envelope is not the batch's, or the fee is negative
      */
     public static Request requestForBatch(Batch batch, BatchEnvelope envelope, Hub hub, long fee) {
-        return request(batch, envelope.payload().batchHash(), Unshared.envelopes().bytes(envelope), hub, fee);
+        return request(batch, envelope.payload().batchHash(), envelope, hub, fee);
     }
 
-    /** {@link #requestForBatch}, for an envelope of batch {@code envelopeBatchHash} given as its bytes. */
-    private static Request request(Batch batch, Hash envelopeBatchHash, Unshared.EnvelopeBytes envelope, Hub hub,
+    /**
+     * The same body and key as {@link #requestForBatch(Batch, BatchEnvelope, Hub, long)}, for the envelope last
+     * built in {@code envelope}: the batcher's path, which builds each batch's envelope in a buffer it reuses. The
+     * body is a new array; the buffer's bytes are only read.
+     *
+     * @param batch the batch
+     * @param envelope the buffer holding its envelope
+     * @param hub the hub ({@link Hub#Fin} by default)
+     * @param fee the protocol fee, at least 0
+     * @return the body and the key
+     * @throws IllegalArgumentException if the envelope is not the batch's, or the fee is negative
+     * @throws IllegalStateException if the buffer holds no envelope
+     */
+    public static Request requestForBatch(Batch batch, EnvelopeBuffer envelope, Hub hub, long fee) {
+        return request(batch, envelope.batchHash(), envelope, hub, fee);
+    }
+
+    /** {@link #requestForBatch}, for an envelope of batch {@code envelopeBatchHash}. */
+    private static Request request(Batch batch, Hash envelopeBatchHash, EncodedEnvelope envelope, Hub hub,
             long fee) {
         Objects.requireNonNull(hub, "hub");
         if (!envelopeBatchHash.equals(batch.hash())) {
@@ -168,8 +163,11 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
         if (fee < 0) {
             throw new ContractException("fee must be >= 0, got " + fee);
         }
-        return ContractJson.request(hub, batch.hash(), batch.batchNumber(), batch.txCount(), batch.txRoot(), fee,
+        byte[] key = new byte[Hash.LENGTH];
+        byte[] body = ContractJson.request(key, hub, batch.hash(), batch.batchNumber(), batch.txCount(),
+                batch.txRoot(), fee, HubPayloadEnvelopeV1.BATCH_SCHEMA, HubPayloadEnvelopeV1.BATCH_CONTENT_TYPE,
                 envelope);
+        return new Request(key, body);
     }
 
     /**
@@ -181,28 +179,8 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      */
     public static byte[] deriveIdempotencyKey(Hub hub, String batchId, long sequence, Hash payloadHash) {
         byte[] id = batchId.getBytes(StandardCharsets.UTF_8);
-        return deriveIdempotencyKey(hub, id, 0, id.length, sequence, payloadHash.toBytes());
-    }
-
-    /**
-     * {@link #deriveIdempotencyKey(Hub, String, long, Hash)} with {@code batch_id}'s UTF-8 bytes given as a range of an
-     * array (the request body, which holds them already) and the payload hash as its 32 bytes: the pieces go into
-     * the digest one after the other, with nothing assembled or copied.
-     */
-    static byte[] deriveIdempotencyKey(Hub hub, byte[] batchId, int offset, int length, long sequence,
-            byte[] payloadHash) {
-        byte[] hubName = HUB_NAMES[hub.ordinal()];
-        Blake3Hasher digest = Blake3.threadDigest();
-        digest.update(KEY_DOMAIN, 0, KEY_DOMAIN.length);
-        digest.update(KEY_VERSION, 0, KEY_VERSION.length);
-        digest.update(hubName, 0, hubName.length);
-        digest.update(batchId, offset, length);
-        for (int i = 0; i < 8; i++) {
-            digest.update((byte) (sequence >>> (56 - 8 * i))); // u64 big-endian
-        }
-        digest.update(payloadHash, 0, Hash.LENGTH);
         byte[] key = new byte[Hash.LENGTH];
-        digest.doFinal(key, 0);
+        ContractJson.deriveIdempotencyKey(hub, id, 0, id.length, sequence, payloadHash.toBytes(), key);
         return key;
     }
 
@@ -217,29 +195,10 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
         return HubPayloadEnvelopeV1.Base64Url.encode(idempotencyKey);
     }
 
-    /**
-     * The JSON tree, for {@link CanonicalJson}'s reference writer (the tests compare it with {@link #canonicalJson});
-     * absent optionals ({@code commitment} when null) are omitted.
-     */
-    ObjectNode toJsonTree() {
-        ObjectNode node = CanonicalJson.nodes().objectNode();
-        node.put("contract_version", HubPayloadEnvelopeV1.CONTRACT_VERSION);
-        node.put("hub", hub.name());
-        node.put("batch_id", batchId);
-        node.put("sequence", sequence);
-        node.put("tx_count", txCount);
-        if (commitment != null) {
-            node.put("commitment", commitment);
-        }
-        node.put("fee", fee);
-        node.set("payload", payload.toJsonTree());
-        node.put("idempotency_key", idempotencyKeyBase64Url());
-        return node;
-    }
-
     /** @return the canonical JSON bytes: the exact request body posted to L1 */
     public byte[] canonicalJson() {
-        return ContractJson.l1Envelope(this);
+        return ContractJson.l1Envelope(hub.name(), batchId, sequence, txCount, commitment, fee, idempotencyKey,
+                payload.hub().name(), payload.schemaVersion(), payload.contentType(), payload.payload());
     }
 
     /**
@@ -248,7 +207,7 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
      * @throws ContractException naming the field, or saying the key does not match the v1 derivation
      */
     public static L2BatchEnvelopeV1 fromJson(byte[] json) {
-        JsonNode node = parse(json);
+        JsonNode node = Json.parse(json);
         Json.requireObject(node, "batch envelope", FIELDS);
         Json.requireText(node, "contract_version", HubPayloadEnvelopeV1.CONTRACT_VERSION);
         String commitment = node.has("commitment") ? Json.text(node, "commitment") : null;
@@ -264,14 +223,6 @@ public record L2BatchEnvelopeV1(Hub hub, String batchId, long sequence, long txC
             throw new ContractException("idempotency_key does not match the v1 derivation from the other fields");
         }
         return envelope;
-    }
-
-    static JsonNode parse(byte[] json) {
-        try {
-            return CanonicalJson.parse(json);
-        } catch (IllegalArgumentException e) {
-            throw new ContractException(e.getMessage(), e);
-        }
     }
 
     @Override

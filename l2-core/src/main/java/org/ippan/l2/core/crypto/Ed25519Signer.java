@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.internal.Ed25519Verification;
 
 /**
  * The default {@link EnvelopeSigner}: pure Ed25519 (RFC 8032) with the private key in memory.
@@ -80,16 +81,7 @@ public final class Ed25519Signer implements EnvelopeSigner {
      * @return whether the signature is valid
      */
     public static boolean verify(byte[] publicKey, byte[] signature, byte[] message, int offset, int length) {
-        if (publicKey == null || signature == null || message == null
-                || publicKey.length != PUBLIC_KEY_LENGTH || signature.length != SIGNATURE_LENGTH
-                || offset < 0 || length < 0 || offset > message.length - length) {
-            return false;
-        }
-        try {
-            return Ed25519.verify(signature, 0, publicKey, 0, message, offset, length);
-        } catch (RuntimeException invalidInput) {
-            return false;
-        }
+        return Ed25519Verification.verify(publicKey, signature, message, offset, length);
     }
 
     /** @return {@code Ed25519Signer[publicKey=<hex>]}; never any private key material */

@@ -16,7 +16,6 @@ import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.batch.PendingTx;
-import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.AppendOutcome;
@@ -169,15 +168,14 @@ final class Admission {
                 throw new NullPointerException("txs[" + i + "]");
             }
         }
-        Unshared.Admission answers = Unshared.admission();
-        answers.reset(results, txs);
+        results.reset(txs);
         if (txs.isEmpty()) {
             return results;
         }
         if (!leadership.isLeader()) {
             Refusal refusal = Refusal.of(RefusalCode.NOT_LEADER, leadership.notLeaderMessage());
             for (int i = 0; i < txs.size(); i++) {
-                answers.refuse(results, i, refusal);
+                results.refuse(i, refusal);
             }
             metrics.recordRejected(RefusalCode.NOT_LEADER, txs.size());
             return results;
@@ -188,13 +186,13 @@ final class Admission {
             Tx tx = results.tx(i);
             Refusal refusal = rules.check(tx).orElse(null);
             if (refusal != null) {
-                answers.refuse(results, i, refusal);
+                results.refuse(i, refusal);
                 metrics.recordRejected(refusal.code(), 1);
                 continue;
             }
             long knownSeq = cachedSeq(tx);
             if (knownSeq != RecentTxs.ABSENT) {
-                answers.accept(results, i, knownSeq, true);
+                results.accept(i, knownSeq, true);
                 fromCache++;
             } else {
                 candidates++;
@@ -205,8 +203,8 @@ final class Admission {
         if (toQueue < candidates) {
             int skipped = 0;
             for (int i = 0; i < txs.size(); i++) {
-                if (answers.isPending(results, i) && skipped++ >= toQueue) {
-                    answers.refuse(results, i, queueFull);
+                if (results.isPending(i) && skipped++ >= toQueue) {
+                    results.refuse(i, queueFull);
                 }
             }
             metrics.recordRejected(RefusalCode.QUEUE_FULL, candidates - toQueue);
@@ -274,7 +272,7 @@ final class Admission {
     /** Hashes the tx (before the commit lock, so the writer does not) and looks it up in the duplicate cache. */
     private long cachedSeq(Tx tx) {
         Hash hash = tx.hash();
-        return recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(Unshared.wire().bytes(hash));
+        return recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(hash);
     }
 
     /**
@@ -382,7 +380,6 @@ final class Admission {
         }
         long nowMs = wallClock.currentTimeMs();
         int max = maxAdmissionGroup;
-        Unshared.Admission answers = Unshared.admission();
         for (Submission s = head; s != null && group.size() < max; s = queue.peek()) {
             if (s.tx != null) {
                 addToGroup(s, 0, s.tx, nowMs);
@@ -390,11 +387,11 @@ final class Admission {
                 int count = s.results.size();
                 while (group.size() < max && s.next < count) {
                     int i = s.next++;
-                    if (answers.isPending(s.results, i)) {
+                    if (s.results.isPending(i)) {
                         addToGroup(s, i, s.results.tx(i), nowMs); // the call's own copy, not the caller's list
                     }
                 }
-                while (s.next < count && !answers.isPending(s.results, s.next)) {
+                while (s.next < count && !s.results.isPending(s.next)) {
                     s.next++; // answered before queueing: nothing left of the submission to write there
                 }
                 if (s.next < count) {
@@ -413,9 +410,7 @@ final class Admission {
             groupIndexes = Arrays.copyOf(groupIndexes, 2 * k);
             groupTxs = Arrays.copyOf(groupTxs, 2 * k);
         }
-        Unshared.Wire wire = Unshared.wire();
-        // the tx's own arrays, not copies: storage hand-overs that nobody mutates
-        group.add(wire.bytes(tx.hash()), wire.encoding(tx), nowMs);
+        tx.appendTo(group, nowMs); // the tx's own arrays, not copies: storage hand-overs that nobody mutates
         groupOwners[k] = owner;
         groupIndexes[k] = index;
         groupTxs[k] = tx;
@@ -527,8 +522,8 @@ final class Admission {
                     result = new SubmitResult.Accepted(tx.hash(), seq, duplicate);
                     answered();
                 }
-            } else if (Unshared.admission().isPending(results, index)) {
-                Unshared.admission().accept(results, index, seq, duplicate);
+            } else if (results.isPending(index)) {
+                results.accept(index, seq, duplicate);
                 answered();
             }
         }
@@ -540,8 +535,8 @@ final class Admission {
                     return false;
                 }
                 result = new SubmitResult.Refused(refusal);
-            } else if (Unshared.admission().isPending(results, index)) {
-                Unshared.admission().refuse(results, index, refusal);
+            } else if (results.isPending(index)) {
+                results.refuse(index, refusal);
             } else {
                 return false;
             }

@@ -6,8 +6,8 @@ import org.ippan.l2.core.batch.CutDecision;
 import org.ippan.l2.core.batch.PlannedBatch;
 import org.ippan.l2.core.contract.Hub;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
+import org.ippan.l2.core.envelope.EnvelopeBuffer;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
-import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.Committed;
@@ -43,7 +43,7 @@ final class Batcher implements DutyLoop {
      * The envelope of the batch being recorded, in a buffer reused for every batch (grown for a larger one, never
      * shrunk: the batch byte limit bounds it). Used by {@link #record} only, on the batcher's thread.
      */
-    private final Unshared.EnvelopeBuffer envelope = Unshared.envelopes().newBuffer();
+    private final EnvelopeBuffer envelope = new EnvelopeBuffer();
     /**
      * Set while a step runs. The engine's contract is one thread at a time per loop; should a host break it, a
      * second step fails loudly here instead of racing the first on {@link #candidates} and {@link #envelope}, which
@@ -186,7 +186,7 @@ final class Batcher implements DutyLoop {
     private NewBatch record(PlannedBatch planned) {
         Batch batch = planned.batch();
         envelope.build(batch, planned.prevBatchHash(), signer);
-        L2BatchEnvelopeV1.Request request = Unshared.contract().request(batch, envelope, hub, batchFee);
+        L2BatchEnvelopeV1.Request request = L2BatchEnvelopeV1.requestForBatch(batch, envelope, hub, batchFee);
         return new NewBatch(batch.batchNumber(), batch.hash().toBytes(), planned.prevBatchHash().toBytes(),
                 planned.firstSeq(), batch.txCount(), batch.createdMs(), ctx.leadership().term(), batch.txRoot().toBytes(),
                 batch.txBytes(), envelope.envelopeHash(), envelope.sequencerPubkey(), envelope.sequencerSig(),

@@ -2,6 +2,7 @@ package org.ippan.l2.core.engine;
 
 import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
+import org.ippan.l2.core.wire.Hash;
 
 /**
  * The hashes of the most recently admitted txs with their sequence numbers, so that a resubmission is answered
@@ -69,10 +70,10 @@ final class RecentTxs {
     }
 
     /**
-     * @param hash a tx hash (32 bytes)
+     * @param hash a tx hash
      * @return its sequence number if it is held, else {@link #ABSENT}
      */
-    long seqOf(byte[] hash) {
+    long seqOf(Hash hash) {
         long stamp = lock.tryOptimisticRead();
         if (stamp != 0) {
             long seq = find(arrays, hash);
@@ -130,7 +131,7 @@ final class RecentTxs {
     }
 
     /** A reader's lookup: may see a writer's half-done change, which the caller's validation then discards. */
-    private static long find(Arrays3 a, byte[] hash) {
+    private static long find(Arrays3 a, Hash hash) {
         int[] table = a.table;
         int i = bucket(hash, a.mask);
         for (int probes = 0; probes < table.length; probes++) {
@@ -139,7 +140,7 @@ final class RecentTxs {
                 return ABSENT;
             }
             int slot = entry - 1;
-            if (slot < a.seqs.length && sameHash(a.hashes, slot, hash)) {
+            if (slot < a.seqs.length && hash.contentEquals(a.hashes, slot * HASH_LENGTH)) {
                 return a.seqs[slot];
             }
             i = (i + 1) & a.mask;
@@ -206,6 +207,13 @@ final class RecentTxs {
 
     private static int bucket(byte[] hash, int mask) {
         return bucket(hash, 0, mask);
+    }
+
+    /** {@link #bucket(byte[], int, int)} of a {@link Hash}'s bytes, read in place. */
+    private static int bucket(Hash hash, int mask) {
+        int h = (hash.byteAt(0) & 0xff) | (hash.byteAt(1) & 0xff) << 8 | (hash.byteAt(2) & 0xff) << 16
+                | hash.byteAt(3) << 24;
+        return h & mask;
     }
 
     /** The hash's first four bytes: BLAKE3 output is uniform, so they spread as well as any mix of them would. */

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import org.ippan.l2.core.internal.Base64Url;
-import org.ippan.l2.core.internal.Unshared;
+import org.ippan.l2.core.internal.MalformedWireException;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 import org.ippan.l2.core.wire.Hash;
@@ -23,7 +23,7 @@ import org.ippan.l2.core.wire.WireFormatException;
  * <p>Immutable. An envelope made here ({@link #sign}, {@link #unsigned}) is consistent by construction; one that
  * was {@link #decode decoded} holds whatever its bytes said, so check it with {@link EnvelopeVerifier}.
  */
-public final class BatchEnvelope {
+public final class BatchEnvelope implements EncodedEnvelope {
     /** The only version this library writes and reads. */
     public static final String VERSION = "v1";
 
@@ -44,35 +44,6 @@ public final class BatchEnvelope {
      * contents; two threads may both assemble it, with the same bytes.
      */
     private volatile byte[] encoded;
-
-    static {
-        Unshared.register(new Unshared.Envelopes() {
-            @Override
-            public Unshared.EnvelopeBytes bytes(BatchEnvelope envelope) {
-                return new Unshared.EnvelopeBytes() {
-                    @Override
-                    public int encodedSize() {
-                        return envelope.encodedSize();
-                    }
-
-                    @Override
-                    public int encodeBase64Url(byte[] dst, int at) {
-                        BatchPayload p = envelope.payload;
-                        return new Base64Url.Encoder(dst, at)
-                                .update(HEAD, 0, HEAD.length)
-                                .update(p.signedMessage(), p.bodyOffset(), p.bodySize())
-                                .update(envelope.tail, 0, envelope.tail.length)
-                                .finish();
-                    }
-                };
-            }
-
-            @Override
-            public Unshared.EnvelopeBuffer newBuffer() {
-                return new EnvelopeBuffer();
-            }
-        });
-    }
 
     private BatchEnvelope(BatchPayload payload, byte[] sequencerPubkey, byte[] sequencerSig, Hash envelopeHash) {
         this.payload = payload;
@@ -153,6 +124,14 @@ public final class BatchEnvelope {
      * @throws WireFormatException naming the problem; never another runtime exception
      */
     public static BatchEnvelope decode(byte[] canonical) {
+        try {
+            return decodeStrictly(canonical);
+        } catch (MalformedWireException e) {
+            throw BatchPayload.malformed(e);
+        }
+    }
+
+    private static BatchEnvelope decodeStrictly(byte[] canonical) {
         WireReader r = new WireReader(canonical);
         r.readVersionPrefix("batch envelope");
         int versionAt = r.position();
@@ -226,8 +205,25 @@ public final class BatchEnvelope {
     }
 
     /** @return the length of {@code canonical(BatchEnvelope)} */
+    @Override
     public int encodedSize() {
         return HEAD.length + payload.bodySize() + tail.length;
+    }
+
+    /**
+     * Writes the base64url (no padding) of {@code canonical(BatchEnvelope)} into {@code dst} at {@code at}, from the
+     * envelope's parts: the encoding is never assembled or copied first.
+     *
+     * @return the offset just past what was written
+     * @throws IndexOutOfBoundsException if it does not fit in {@code dst}
+     */
+    @Override
+    public int encodeBase64Url(byte[] dst, int at) {
+        return new Base64Url.Encoder(dst, at)
+                .update(HEAD, 0, HEAD.length)
+                .update(payload.signedMessage(), payload.bodyOffset(), payload.bodySize())
+                .update(tail, 0, tail.length)
+                .finish();
     }
 
     byte[] rawPubkey() {

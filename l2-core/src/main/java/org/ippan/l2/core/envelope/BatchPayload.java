@@ -3,7 +3,7 @@ package org.ippan.l2.core.envelope;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
-import org.ippan.l2.core.internal.Unshared;
+import org.ippan.l2.core.internal.MalformedWireException;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 import org.ippan.l2.core.wire.Batch;
@@ -131,9 +131,9 @@ public final class BatchPayload {
      * @param prevBatchHash the previous batch's {@code batch_hash}, {@link Hash#ZERO} for batch 1
      */
     public static BatchPayload of(Batch batch, Hash prevBatchHash) {
-        Unshared.Wire wire = Unshared.wire(); // the batch's hex is written from its txs' bytes, nothing copied first
+        // the batch's hex is written from its txs' bytes, nothing copied first
         return new BatchPayload(batch.chainId(), batch.hash(), prevBatchHash, batch.createdMs(), batch.txCount(),
-                batch.txBytes(), batch.txRoot(), batch.encodedSize(), (out, at) -> wire.encodeHexTo(batch, out, at));
+                batch.txBytes(), batch.txRoot(), batch.encodedSize(), batch::encodeHexTo);
     }
 
     /**
@@ -143,11 +143,25 @@ public final class BatchPayload {
      * @throws WireFormatException naming the problem; never another runtime exception
      */
     public static BatchPayload decode(byte[] canonical) {
+        try {
+            return decodeStrictly(canonical);
+        } catch (MalformedWireException e) {
+            throw malformed(e);
+        }
+    }
+
+    private static BatchPayload decodeStrictly(byte[] canonical) {
         WireReader r = new WireReader(canonical);
         r.readVersionPrefix("batch payload");
         BatchPayload payload = readBody(r);
         r.expectEnd("batch payload");
         return payload;
+    }
+
+    /** The public form of a reader's failure: the same problem, offset and detail. */
+    static WireFormatException malformed(MalformedWireException e) {
+        return new WireFormatException(WireFormatException.Problem.valueOf(e.problem().name()), e.offset(),
+                e.detail());
     }
 
     static BatchPayload readBody(WireReader r) {

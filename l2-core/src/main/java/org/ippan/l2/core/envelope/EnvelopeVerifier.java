@@ -1,8 +1,8 @@
 package org.ippan.l2.core.envelope;
 
 import java.util.Arrays;
-import org.ippan.l2.core.crypto.Ed25519Signer;
 import org.ippan.l2.core.envelope.VerificationResult.Status;
+import org.ippan.l2.core.internal.Ed25519Verification;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
@@ -107,7 +107,7 @@ public final class EnvelopeVerifier {
             return result(Status.UNSIGNED, "envelope_hash matches; the envelope is not signed");
         }
         byte[] message = payload.signedMessage();
-        if (!Ed25519Signer.verify(pubkey, sig, message, 0, message.length)) {
+        if (!Ed25519Verification.verify(pubkey, sig, message, 0, message.length)) {
             return result(Status.BAD_SIGNATURE, "the signature does not verify for public key " + Hex.encode(pubkey));
         }
         if (expectedPublicKey != null && !Arrays.equals(expectedPublicKey, pubkey)) {

@@ -7,12 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import org.ippan.l2.core.wire.WireFormatException;
-import org.ippan.l2.core.wire.WireFormatException.Problem;
+import org.ippan.l2.core.internal.MalformedWireException.Problem;
 
 /**
  * Strict reader of the v1 canonical encoding (bincode 1 fixint, little-endian). Every length is checked against
- * the remaining input before anything is allocated.
+ * the remaining input before anything is allocated. Bad input fails with a {@link MalformedWireException}, which the
+ * public decoders turn into a {@code WireFormatException}.
  */
 public final class WireReader {
     private static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -40,25 +40,25 @@ public final class WireReader {
     /** Reads and checks the top-level {@code u16le(1)} version prefix. */
     public void readVersionPrefix(String what) {
         if (input.length < 2) {
-            throw new WireFormatException(Problem.TRUNCATED, position, what + ": missing the 2-byte version prefix");
+            throw new MalformedWireException(Problem.TRUNCATED, position, what + ": missing the 2-byte version prefix");
         }
         int version = u16(what + " version");
         if (version != 1) {
-            throw new WireFormatException(Problem.BAD_VERSION, 0, what + ": unknown version " + version + ", expected 1");
+            throw new MalformedWireException(Problem.BAD_VERSION, 0, what + ": unknown version " + version + ", expected 1");
         }
     }
 
     /** Fails unless every byte has been read. */
     public void expectEnd(String what) {
         if (position != input.length) {
-            throw new WireFormatException(Problem.TRAILING_BYTES, position,
+            throw new MalformedWireException(Problem.TRAILING_BYTES, position,
                     what + ": " + (input.length - position) + " trailing bytes after the value");
         }
     }
 
     private void need(int n, String field) {
         if (input.length - position < n) {
-            throw new WireFormatException(Problem.TRUNCATED, position,
+            throw new MalformedWireException(Problem.TRUNCATED, position,
                     field + ": needs " + n + " bytes, " + (input.length - position) + " left");
         }
     }
@@ -97,7 +97,7 @@ public final class WireReader {
         long length = u64(field + " length");
         long maxPossible = minElementBytes == 0 ? remaining() : remaining() / minElementBytes;
         if (length < 0 || length > maxPossible) {
-            throw new WireFormatException(Problem.LENGTH_EXCEEDS_INPUT, at,
+            throw new MalformedWireException(Problem.LENGTH_EXCEEDS_INPUT, at,
                     field + ": length " + Long.toUnsignedString(length) + " exceeds the " + remaining() + " bytes left");
         }
         return (int) length;
@@ -140,7 +140,7 @@ public final class WireReader {
                     .decode(ByteBuffer.wrap(input, position, length))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new WireFormatException(Problem.INVALID_UTF8, at, field + ": not valid UTF-8");
+            throw new MalformedWireException(Problem.INVALID_UTF8, at, field + ": not valid UTF-8");
         }
         position += length;
         return s;
@@ -164,14 +164,14 @@ public final class WireReader {
         int at = position;
         need(length, field);
         if ((length & 1) != 0) {
-            throw new WireFormatException(Problem.INVALID_VALUE, at, field + ": hex of odd length " + length);
+            throw new MalformedWireException(Problem.INVALID_VALUE, at, field + ": hex of odd length " + length);
         }
         byte[] out = new byte[length / 2];
         for (int i = 0; i < out.length; i++) {
             int hi = lowerHexDigit(input[position + 2 * i]);
             int lo = lowerHexDigit(input[position + 2 * i + 1]);
             if (hi < 0 || lo < 0) {
-                throw new WireFormatException(Problem.INVALID_VALUE, position + 2 * i,
+                throw new MalformedWireException(Problem.INVALID_VALUE, position + 2 * i,
                         field + ": not lowercase hex");
             }
             out[i] = (byte) ((hi << 4) | lo);

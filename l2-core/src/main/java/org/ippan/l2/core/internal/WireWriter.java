@@ -75,7 +75,7 @@ public final class WireWriter {
     /** Writes {@code u64le(2 * length) || lowercase ASCII hex of the bytes}: bytes carried as a hex string. */
     public WireWriter hexString(byte[] bytes, int offset, int length) {
         u64(2L * length);
-        org.ippan.l2.core.wire.Hex.encodeAscii(bytes, offset, length, out, position);
+        AsciiHex.encode(bytes, offset, length, out, position);
         position += 2 * length;
         return this;
     }

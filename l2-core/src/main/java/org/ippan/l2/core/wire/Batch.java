@@ -1,11 +1,14 @@
 package org.ippan.l2.core.wire;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 import org.ippan.l2.core.internal.Blake3;
 import org.ippan.l2.core.internal.Blake3Hasher;
+import org.ippan.l2.core.internal.MalformedWireException;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
 
@@ -49,28 +52,35 @@ public final class Batch {
     /**
      * Makes a batch.
      *
-     * @param txs the txs in batch order; the list is copied
+     * @param txs the txs in batch order; the list is copied (read by index when it is {@link RandomAccess})
+     * @throws NullPointerException if {@code txs} or one of its txs is null
      * @throws IllegalArgumentException if the encoding would not fit in an array
      */
     public Batch(long chainId, long batchNumber, List<Tx> txs, long createdMs) {
-        this(List.copyOf(txs), chainId, batchNumber, createdMs);
+        this(copyOf(txs), chainId, batchNumber, createdMs);
     }
 
-    /**
-     * A batch of the txs in {@code txs}, which it keeps without a copy: the caller hands the array over and never
-     * touches it again (for the planner, through {@code Unshared}, so that a cut does not copy its tx list twice).
-     */
-    static Batch ofOwnedArray(long chainId, long batchNumber, Tx[] txs, long createdMs) {
-        for (int i = 0; i < txs.length; i++) {
-            if (txs[i] == null) {
+    /** The batch's own array of {@code txs}: the one copy a batch makes of its tx list. */
+    private static Tx[] copyOf(List<Tx> txs) {
+        Tx[] owned;
+        if (txs instanceof RandomAccess) {
+            owned = new Tx[txs.size()];
+            for (int i = 0; i < owned.length; i++) {
+                owned[i] = txs.get(i);
+            }
+        } else {
+            owned = txs.toArray(new Tx[0]);
+        }
+        for (int i = 0; i < owned.length; i++) {
+            if (owned[i] == null) {
                 throw new NullPointerException("txs[" + i + "]");
             }
         }
-        return new Batch(Collections.unmodifiableList(Arrays.asList(txs)), chainId, batchNumber, createdMs);
+        return owned;
     }
 
-    private Batch(List<Tx> txs, long chainId, long batchNumber, long createdMs) {
-        this.txs = txs;
+    private Batch(Tx[] owned, long chainId, long batchNumber, long createdMs) {
+        this.txs = new TxList(owned);
         long size = encodedSize(this.txs);
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("encoding of " + size + " bytes is larger than an array can hold");
@@ -79,6 +89,25 @@ public final class Batch {
         this.chainId = chainId;
         this.batchNumber = batchNumber;
         this.createdMs = createdMs;
+    }
+
+    /** The unmodifiable list of a batch's txs: a view of the array the batch alone holds. */
+    private static final class TxList extends AbstractList<Tx> implements RandomAccess {
+        private final Tx[] txs;
+
+        TxList(Tx[] txs) {
+            this.txs = txs;
+        }
+
+        @Override
+        public Tx get(int index) {
+            return txs[index];
+        }
+
+        @Override
+        public int size() {
+            return txs.length;
+        }
     }
 
     private Batch(long chainId, long batchNumber, List<Tx> txs, long createdMs, byte[] encoded) {
@@ -114,8 +143,15 @@ public final class Batch {
         return bytes;
     }
 
-    /** Writes the lowercase ASCII hex of {@code canonical(Batch)} into {@code out} at {@code offset}. */
-    void encodeHexTo(byte[] out, int offset) {
+    /**
+     * Writes the lowercase ASCII hex of {@code canonical(Batch)} ({@code 2 * encodedSize()} bytes) into {@code out}
+     * at {@code offset}, from the txs' own bytes when the batch has not assembled its encoding: the envelope's hex
+     * payload is written this way, with nothing copied first.
+     *
+     * @throws IndexOutOfBoundsException if the hex does not fit there (then nothing is written)
+     */
+    public void encodeHexTo(byte[] out, int offset) {
+        Objects.checkFromIndexSize((long) offset, 2L * encodedSize, (long) out.length);
         byte[] bytes = encoded;
         if (bytes != null) {
             Hex.encodeAscii(bytes, 0, bytes.length, out, offset);
@@ -145,6 +181,14 @@ public final class Batch {
      * @throws WireFormatException if the version prefix is wrong or the input is shorter than that
      */
     public static long batchNumberOf(byte[] prefix) {
+        try {
+            return readBatchNumber(prefix);
+        } catch (MalformedWireException e) {
+            throw WireFormatException.of(e);
+        }
+    }
+
+    private static long readBatchNumber(byte[] prefix) {
         WireReader r = new WireReader(prefix);
         r.readVersionPrefix("batch");
         r.u64("batch.chain_id");
@@ -158,6 +202,14 @@ public final class Batch {
      * @throws WireFormatException naming the problem; never another runtime exception
      */
     public static Batch decode(byte[] canonical) {
+        try {
+            return decodeStrictly(canonical);
+        } catch (MalformedWireException e) {
+            throw WireFormatException.of(e);
+        }
+    }
+
+    private static Batch decodeStrictly(byte[] canonical) {
         WireReader r = new WireReader(canonical);
         r.readVersionPrefix("batch");
         long chainId = r.u64("batch.chain_id");

@@ -70,6 +70,15 @@ public final class Hash implements Comparable<Hash> {
         System.arraycopy(bytes, 0, out, offset, LENGTH);
     }
 
+    /**
+     * Writes the 64 lowercase ASCII hex characters of the hash into {@code out} at {@code offset}.
+     *
+     * @throws IndexOutOfBoundsException if the 64 bytes do not fit there
+     */
+    public void writeHexTo(byte[] out, int offset) {
+        Hex.encodeAscii(bytes, 0, LENGTH, out, offset);
+    }
+
     /** @return the byte at {@code index} (0..31) */
     public byte byteAt(int index) {
         return bytes[index];
@@ -88,6 +97,14 @@ public final class Hash implements Comparable<Hash> {
     /** @return true if {@code other} holds the same 32 bytes */
     public boolean contentEquals(byte[] other) {
         return Arrays.equals(bytes, other);
+    }
+
+    /**
+     * @return true if the 32 bytes of {@code array} from {@code offset} are the hash's
+     * @throws IndexOutOfBoundsException if {@code array} holds fewer than 32 bytes from {@code offset}
+     */
+    public boolean contentEquals(byte[] array, int offset) {
+        return Arrays.equals(bytes, 0, LENGTH, array, offset, offset + LENGTH);
     }
 
     /** @return 64 lowercase hex characters */

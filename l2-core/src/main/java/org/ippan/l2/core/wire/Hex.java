@@ -1,23 +1,9 @@
 package org.ippan.l2.core.wire;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.util.Objects;
+import org.ippan.l2.core.internal.AsciiHex;
 
 /** Lowercase hexadecimal without a {@code 0x} prefix, as every hex string of the v1 format is written. */
 public final class Hex {
-    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
-    private static final VarHandle PAIR = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    /** For each byte value, its two lowercase hex digits as a little-endian short (the high digit in the low byte). */
-    private static final short[] PAIRS = new short[256];
-
-    static {
-        for (int b = 0; b < 256; b++) {
-            PAIRS[b] = (short) (DIGITS[b >>> 4] | DIGITS[b & 0x0f] << 8);
-        }
-    }
-
     private Hex() {}
 
     /** @return the lowercase hex of {@code bytes} */
@@ -34,12 +20,7 @@ public final class Hex {
 
     /** Writes the lowercase ASCII hex of {@code length} bytes into {@code out} at {@code outOffset}. */
     public static void encodeAscii(byte[] bytes, int offset, int length, byte[] out, int outOffset) {
-        Objects.checkFromIndexSize(offset, length, bytes.length);
-        Objects.checkFromIndexSize(outOffset, 2 * length, out.length);
-        for (int i = 0; i < length; i++) {
-            // the two ASCII digits of a byte as one little-endian short: the high digit first
-            PAIR.set(out, outOffset + 2 * i, PAIRS[bytes[offset + i] & 0xff]);
-        }
+        AsciiHex.encode(bytes, offset, length, out, outOffset);
     }
 
     /**

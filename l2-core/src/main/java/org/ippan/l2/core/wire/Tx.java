@@ -2,9 +2,10 @@ package org.ippan.l2.core.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.ippan.l2.core.internal.Unshared;
+import org.ippan.l2.core.internal.MalformedWireException;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
+import org.ippan.l2.storage.TxAppend;
 
 /**
  * An L2 transaction, {@code Tx { chain_id: u64, nonce: u64, from: string, payload: byte list }}
@@ -27,30 +28,6 @@ public final class Tx {
     private final byte[] encoded;
     private final int payloadOffset;
     private Hash hash; // racy single-check: Hash is immutable with final fields, so this is safe to publish
-
-    static {
-        Unshared.register(new Unshared.Wire() {
-            @Override
-            public byte[] encoding(Tx tx) {
-                return tx.encoded;
-            }
-
-            @Override
-            public void encodeHexTo(Batch batch, byte[] out, int offset) {
-                batch.encodeHexTo(out, offset);
-            }
-
-            @Override
-            public byte[] bytes(Hash hash) {
-                return hash.unsafeBytes();
-            }
-
-            @Override
-            public Batch batchOfOwnedArray(long chainId, long batchNumber, Tx[] txs, long createdMs) {
-                return Batch.ofOwnedArray(chainId, batchNumber, txs, createdMs);
-            }
-        });
-    }
 
     /**
      * Makes a tx; the payload is copied.
@@ -88,6 +65,14 @@ public final class Tx {
      * @throws WireFormatException naming the problem; never another runtime exception
      */
     public static Tx decode(byte[] canonical) {
+        try {
+            return decodeStrictly(canonical);
+        } catch (MalformedWireException e) {
+            throw WireFormatException.of(e);
+        }
+    }
+
+    private static Tx decodeStrictly(byte[] canonical) {
         WireReader r = new WireReader(canonical);
         r.readVersionPrefix("tx");
         Tx tx = readBody(r, canonical, 2);
@@ -182,9 +167,25 @@ public final class Tx {
         System.arraycopy(encoded, 2, out, offset, encoded.length - 2);
     }
 
-    /** The array holding {@code canonical(Tx)}, for core code that reads it in place; never handed out. */
+    /** The array holding {@code canonical(Tx)}, for this package's code that reads it in place; never handed out. */
     byte[] unsafeEncoded() {
         return encoded;
+    }
+
+    /**
+     * Adds this tx to a storage append: its hash, its canonical encoding and {@code admittedMs}. The group commit's
+     * way to hand a tx to storage without copying it: {@code TxAppend} gets the tx's <b>own</b> arrays, as its
+     * contract says ("the arrays are not copied: after handing them over, neither side mutates them"). That is no
+     * wider than what a storage adapter sees anyway: whoever holds the {@code TxAppend} can read the arrays, and a
+     * host that mutates them breaks the immutability of its own tx, as a storage adapter that mutated the arrays it
+     * is given would.
+     *
+     * @param append the append being filled
+     * @param admittedMs wall-clock ms at which the tx was accepted
+     * @return {@code append}
+     */
+    public TxAppend appendTo(TxAppend append, long admittedMs) {
+        return append.add(hash().unsafeBytes(), encoded, admittedMs);
     }
 
     /** @return {@code tx_hash = BLAKE3(canonical(Tx))} */

@@ -1,5 +1,7 @@
 package org.ippan.l2.core.wire;
 
+import org.ippan.l2.core.internal.MalformedWireException;
+
 /**
  * Bytes that are not a valid canonical v1 encoding. Thrown by every decoder of this package instead of any
  * lower-level exception, so hostile input can never surface as an {@code ArrayIndexOutOfBoundsException} or an
@@ -46,5 +48,10 @@ public final class WireFormatException extends IllegalArgumentException {
     /** @return the byte offset in the input at which the problem was found */
     public long offset() {
         return offset;
+    }
+
+    /** The public form of a reader's failure: the same problem, offset and detail. */
+    static WireFormatException of(MalformedWireException e) {
+        return new WireFormatException(Problem.valueOf(e.problem().name()), e.offset(), e.detail());
     }
 }

@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.batch.BatchLimits;
+import org.ippan.l2.core.batch.PendingTx;
 import org.ippan.l2.core.engine.EngineFixture.CountingStorage;
 import org.ippan.l2.core.engine.EngineFixture.Op;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.StoredBatch;
+import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.memory.InMemoryStorage.WriteFault;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,20 @@ class AdmissionTest {
         assertThat(sequencer.findTx(tx(3).hash()).orElseThrow().seq()).isEqualTo(3);
         assertThat(sequencer.findTx(tx(3).hash()).orElseThrow().batch()).isEmpty();
         assertThat(f.metrics.snapshot().accepted()).isEqualTo(5);
+    }
+
+    @Test
+    void submit_storesTheCanonicalBytesHashAndAdmissionTime() {
+        Sequencer sequencer = f.leader();
+        long admittedMs = f.clock.currentTimeMs();
+
+        accepted(sequencer.submit(tx(7)));
+
+        StoredTx stored = f.memory.findTx(tx(7).hash().toBytes()).orElseThrow();
+        assertThat(stored.seq()).isEqualTo(1);
+        assertThat(stored.canonicalTx()).isEqualTo(tx(7).encode());
+        assertThat(stored.admittedMs()).isEqualTo(admittedMs);
+        assertThat(PendingTx.fromStored(stored)).isEqualTo(new PendingTx(1, tx(7), admittedMs));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.ippan.l2.core.wire.Hash;
 import org.junit.jupiter.api.Test;
 
 /** The recent-tx table against a reference model: the last {@code capacity} distinct hashes, oldest out first. */
@@ -36,7 +37,7 @@ class RecentTxsTest {
     @Test
     void emptyTable_holdsNothing() {
         RecentTxs recent = new RecentTxs(10);
-        assertThat(recent.seqOf(new byte[32])).isEqualTo(RecentTxs.ABSENT);
+        assertThat(recent.seqOf(Hash.of(new byte[32]))).isEqualTo(RecentTxs.ABSENT);
         assertThat(recent.size()).isZero();
     }
 
@@ -46,8 +47,8 @@ class RecentTxsTest {
         SplittableRandom random = new SplittableRandom(1);
         byte[] a = hash(random);
         recent.put(a, 7);
-        assertThat(recent.seqOf(a)).isEqualTo(7);
-        assertThat(recent.seqOf(a.clone())).as("by content, not identity").isEqualTo(7);
+        assertThat(recent.seqOf(Hash.of(a))).isEqualTo(7);
+        assertThat(recent.seqOf(Hash.of(a.clone()))).as("by content, not identity").isEqualTo(7);
         recent.put(a, 7); // a duplicate answered by storage
         assertThat(recent.size()).isEqualTo(1);
     }
@@ -62,10 +63,10 @@ class RecentTxsTest {
             recent.put(hashes[i], i + 1);
         }
         assertThat(recent.size()).isEqualTo(3);
-        assertThat(recent.seqOf(hashes[0])).isEqualTo(RecentTxs.ABSENT);
-        assertThat(recent.seqOf(hashes[1])).isEqualTo(RecentTxs.ABSENT);
-        assertThat(recent.seqOf(hashes[2])).isEqualTo(3);
-        assertThat(recent.seqOf(hashes[4])).isEqualTo(5);
+        assertThat(recent.seqOf(Hash.of(hashes[0]))).isEqualTo(RecentTxs.ABSENT);
+        assertThat(recent.seqOf(Hash.of(hashes[1]))).isEqualTo(RecentTxs.ABSENT);
+        assertThat(recent.seqOf(Hash.of(hashes[2]))).isEqualTo(3);
+        assertThat(recent.seqOf(Hash.of(hashes[4]))).isEqualTo(5);
     }
 
     /**
@@ -109,13 +110,13 @@ class RecentTxsTest {
                 }
             }
             Long expected = model.get(key(hash));
-            assertThat(recent.seqOf(hash)).as("op %d, capacity %d", op, capacity)
+            assertThat(recent.seqOf(Hash.of(hash))).as("op %d, capacity %d", op, capacity)
                     .isEqualTo(expected == null ? RecentTxs.ABSENT : expected);
         }
         assertThat(recent.size()).isEqualTo(model.size());
         for (byte[] hash : seen) {
             Long expected = model.get(key(hash));
-            assertThat(recent.seqOf(hash)).isEqualTo(expected == null ? RecentTxs.ABSENT : expected);
+            assertThat(recent.seqOf(Hash.of(hash))).isEqualTo(expected == null ? RecentTxs.ABSENT : expected);
         }
     }
 
@@ -148,7 +149,7 @@ class RecentTxsTest {
                 }
                 for (int n = 0; n < 200_000 && wrong.get() == null; n++) {
                     byte[] hash = hashes[readerRandom.nextInt(total)];
-                    long seq = recent.seqOf(hash);
+                    long seq = recent.seqOf(Hash.of(hash));
                     if (seq != RecentTxs.ABSENT && seq != seqOf.get(key(hash))) {
                         wrong.set("hash " + n + " answered " + seq + ", put with " + seqOf.get(key(hash)));
                     }
@@ -166,8 +167,8 @@ class RecentTxsTest {
             assertThat(reader.isAlive()).isFalse();
         }
         assertThat(wrong.get()).isNull();
-        assertThat(recent.seqOf(hashes[total - 1])).isEqualTo(total);
-        assertThat(recent.seqOf(hashes[total - 2049])).isEqualTo(RecentTxs.ABSENT);
+        assertThat(recent.seqOf(Hash.of(hashes[total - 1]))).isEqualTo(total);
+        assertThat(recent.seqOf(Hash.of(hashes[total - 2049]))).isEqualTo(RecentTxs.ABSENT);
     }
 
     @Test

@@ -12,7 +12,6 @@ import org.ippan.l2.core.contract.Hub;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.crypto.Ed25519Signer;
 import org.ippan.l2.core.internal.Base64Url;
-import org.ippan.l2.core.internal.Unshared;
 import org.ippan.l2.core.testing.RandomTxs;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
@@ -55,7 +54,7 @@ class EnvelopeBufferTest {
         L2BatchEnvelopeV1.Request expected = L2BatchEnvelopeV1.requestForBatch(batch, envelope, hub, fee);
 
         buffer.build(batch, prev, signer);
-        L2BatchEnvelopeV1.Request actual = Unshared.contract().request(batch, buffer, hub, fee);
+        L2BatchEnvelopeV1.Request actual = L2BatchEnvelopeV1.requestForBatch(batch, buffer, hub, fee);
 
         String what = "batch " + batch.batchNumber() + " (" + batch.txCount() + " txs, " + batch.encodedSize()
                 + " bytes, " + (signer == null ? "unsigned" : "signed") + ")";
@@ -129,7 +128,7 @@ class EnvelopeBufferTest {
         assertThatThrownBy(() -> buffer.build(batch, prev, broken)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("10-byte signature");
         assertThatThrownBy(buffer::sequencerSig).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> Unshared.contract().request(batch, buffer, Hub.Fin, 0))
+        assertThatThrownBy(() -> L2BatchEnvelopeV1.requestForBatch(batch, buffer, Hub.Fin, 0))
                 .isInstanceOf(IllegalStateException.class);
 
         assertSameAsPublicPath(batch, SIGNER, Hub.Fin, 0);
@@ -140,7 +139,7 @@ class EnvelopeBufferTest {
         Batch built = nextBatch(2, 10);
         buffer.build(built, prev, SIGNER);
         Batch other = nextBatch(2, 10);
-        assertThatThrownBy(() -> Unshared.contract().request(other, buffer, Hub.Fin, 0))
+        assertThatThrownBy(() -> L2BatchEnvelopeV1.requestForBatch(other, buffer, Hub.Fin, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not of batch " + other.hash());
     }
 }

@@ -67,7 +67,7 @@ class WirePropertyTest {
             Batch fresh = new Batch(chainId, number, txs, createdMs); // never assembled: hashed from the txs' bytes
             assertThat(fresh.hash()).as("seed %d, case %d", SEED + 4, i).isEqualTo(Hash.blake3(assembled));
             byte[] hex = new byte[2 * assembled.length + 2];
-            org.ippan.l2.core.internal.Unshared.wire().encodeHexTo(new Batch(chainId, number, txs, createdMs), hex, 1);
+            new Batch(chainId, number, txs, createdMs).encodeHexTo(hex, 1);
             assertThat(new String(hex, 1, 2 * assembled.length, java.nio.charset.StandardCharsets.US_ASCII))
                     .as("seed %d, case %d", SEED + 4, i).isEqualTo(Hex.encode(assembled));
             assertThat(fresh.encodedSize()).isEqualTo(assembled.length);
