@@ -102,6 +102,7 @@ class LoopDeadlineTest {
         Sequencer sequencer = f.start(EngineFixture.config().batchLimits(new BatchLimits(1, 1 << 20, 100))
                 .maxUnpostedBatches(1).build());
         sequencer.doWork(f.now()); // the poster reads storage: nothing posted yet
+        f.advanceMs(10);
         f.l1.failNextCalls(Call.SUBMIT, 10, Failure.TRANSIENT);
         sequencer.submitAll(txs(1, 4));
         assertThat(loop(sequencer, "batcher").doWork(f.now())).as("batch 1 cut, then held back").isEqualTo(1);
@@ -157,13 +158,13 @@ class LoopDeadlineTest {
     @Test
     void poster_haltedByARefusal_waitsForTheNextRefresh() {
         Sequencer sequencer = f.start(EngineFixture.config().batchLimits(new BatchLimits(1, 1 << 20, 100))
-                .build());
+                .maxPostsInFlight(1).build());
         f.l1.rejectNextSubmits(1, "bad_batch", "no");
         sequencer.submitAll(txs(1, 3));
         sequencer.doWork(f.now());
         sequencer.doWork(f.now()); // batch 1 refused: posting halted, batch 2 waits
         f.advanceMs(10);
 
-        assertThat(deadlineInMs(sequencer, "poster")).isEqualTo(990);
+        assertThat(deadlineInMs(sequencer, "poster")).as("batch 2 is not due while halted").isEqualTo(990);
     }
 }
