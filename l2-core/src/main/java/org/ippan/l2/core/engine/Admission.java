@@ -352,6 +352,12 @@ final class Admission {
 
     /** Writes everything queued (on fencing and closing, when the writer refuses it all). */
     private void drain() {
+        if (commitLock.isHeldByCurrentThread()) {
+            // fenced by this thread's own group write: writing more groups here would reuse the group being
+            // answered (its txs were left without an answer, their callers waiting for ever); the writer passes
+            // the queue on after unlocking, and every later group is refused, the node no longer leading
+            return;
+        }
         while (queue.peek() != null) {
             if (!commitLock.tryLock()) {
                 return; // the holder writes it: it looks at the queue after unlocking
