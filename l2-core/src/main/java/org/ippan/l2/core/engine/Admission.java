@@ -118,12 +118,7 @@ final class Admission {
     }
 
 
-    /**
-     * Submits a tx and waits until it is durable (or refused). The calling thread may itself write a group of
-     * queued submissions (flat combining); it does so only until its own tx is written.
-     *
-     * @return the typed result: accepted with its sequence number (possibly as a duplicate), or refused
-     */
+    /** {@code Sequencer.submit}: waits until the tx is durable or refused, perhaps writing for others. */
     SubmitResult submit(Tx tx) {
         Objects.requireNonNull(tx, "tx");
         SubmitResult early = answerBeforeQueueing(tx);
@@ -136,29 +131,15 @@ final class Admission {
         return submission.result;
     }
 
-    /**
-     * Submits txs as one group: they are sequenced in list order, and the admissible ones share storage writes.
-     * The calling thread may itself write groups of queued submissions, until its own txs are written. Makes a
-     * {@link SubmitResult} per tx; {@link #submitAll(List, SubmitResults)} answers into reusable columns instead.
-     *
-     * @return one result per tx, in order
-     * @throws NullPointerException if {@code txs} or one of its txs is null (then nothing is submitted)
-     */
+    /** {@code Sequencer.submitAll(List)}: a {@link SubmitResult} per tx. */
     List<SubmitResult> submitAll(List<Tx> txs) {
         Objects.requireNonNull(txs, "txs");
         return submitAll(txs, new SubmitResults(txs.size())).toList();
     }
 
     /**
-     * Submits txs as one group, like {@link #submitAll(List)}, and answers into {@code results}, which it empties
-     * first: a host that reuses one {@link SubmitResults} per thread admits txs without an object per tx. The
-     * queued txs of the call are one submission: written in order, in as few storage writes as the group limit
-     * allows.
-     *
-     * @param txs the txs, in the order they are to be sequenced
-     * @param results where the answers go, one per tx in order
-     * @return {@code results}
-     * @throws NullPointerException if an argument or one of the txs is null (then nothing is submitted)
+     * {@code Sequencer.submitAll(List, SubmitResults)}: the call's queued txs are one submission; when the cap
+     * leaves room for only some, the first candidates in list order are queued and the others refused.
      */
     SubmitResults submitAll(List<Tx> txs, SubmitResults results) {
         Objects.requireNonNull(txs, "txs");
@@ -222,12 +203,8 @@ final class Admission {
     }
 
     /**
-     * Submits a tx; the future completes when it is durable or refused (it never completes exceptionally). Many
-     * concurrent submissions share one storage write. The calling thread may itself perform the group write that
-     * holds its tx (flat combining), so it may block for a storage write; it also writes the queued submissions
-     * after its own that no thread waits for (other {@code submitAsync} calls), since nobody else is sure to.
-     *
-     * @return the future result
+     * {@code Sequencer.submitAsync}: the caller may write the group holding its tx, and the queued submissions
+     * after it that no thread waits for (other {@code submitAsync} calls), since nobody else is sure to.
      */
     CompletableFuture<SubmitResult> submitAsync(Tx tx) {
         Objects.requireNonNull(tx, "tx");
