@@ -178,7 +178,7 @@ public final class Sequencer implements AutoCloseable {
     /** Asks the batcher to cut whatever is pending at its next step, without waiting for the limits. */
     public void flush() {
         batcher.requestFlush();
-        signals.txsAdmitted();
+        signals.cutRequested();
     }
 
     /**
@@ -189,7 +189,7 @@ public final class Sequencer implements AutoCloseable {
      */
     public boolean resumePosting() {
         boolean resumed = poster.resume();
-        signals.answerArrived(poster);
+        signals.postingResumed();
         return resumed;
     }
 

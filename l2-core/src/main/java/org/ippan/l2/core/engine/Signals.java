@@ -58,6 +58,16 @@ final class Signals {
         wake(batcher);
     }
 
+    /** The host asked for a cut now ({@code Sequencer.flush}): the batcher takes the request at its next step. */
+    void cutRequested() {
+        wake(batcher);
+    }
+
+    /** The host asked to resume a halted poster ({@code Sequencer.resumePosting}). */
+    void postingResumed() {
+        wake(poster);
+    }
+
     /** Batches were committed, or the pending view was rebuilt from storage: the poster reloads what to post. */
     void batchesCommitted() {
         postingRefresh.set(true);

@@ -106,6 +106,14 @@ class SignalsTest {
     }
 
     @Test
+    void hostRequests_wakeTheLoopThatActsOnThem() {
+        signals.cutRequested();
+        signals.postingResumed();
+        assertThat(woken).containsExactly("batcher", "poster");
+        assertThat(signals.takePostingRefresh()).isFalse();
+    }
+
+    @Test
     void answerArrived_wakesTheLoopThatAsked() {
         signals.answerArrived(reconciler);
         assertThat(woken).containsExactly("reconciler");
