@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.ippan.l2.core.engine.EngineFixture.txs;
 
 import java.util.List;
+import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.wire.Tx;
 import org.junit.jupiter.api.Test;
 
-/** A new leader rebuilds its pending pool from storage alone, however many txs wait unbatched. */
+/** Admission around leadership: a new leader rebuilds its pool from storage; a node that stopped leading admits nothing. */
 class AdmissionRecoveryTest {
     private final EngineFixture f = new EngineFixture();
 
@@ -33,5 +34,18 @@ class AdmissionRecoveryTest {
             }
         }
         assertThat(view.nextBatchNumber()).isEqualTo(1);
+    }
+
+    @Test
+    void submit_afterTheNodeStoppedLeading_isRefusedNotLeaderEvenForATxTheCacheKnows_andCounted() {
+        Sequencer sequencer = f.leader();
+        Tx known = EngineFixture.tx(1);
+        assertThat(EngineFixture.accepted(sequencer.submit(known)).seq()).isEqualTo(1);
+        sequencer.close();
+
+        assertThat(EngineFixture.refusalCode(sequencer.submit(known))).isEqualTo(RefusalCode.NOT_LEADER);
+        assertThat(EngineFixture.refusalCode(sequencer.submitAsync(known).join())).isEqualTo(RefusalCode.NOT_LEADER);
+        assertThat(f.metrics.snapshot().rejected()).containsEntry(RefusalCode.NOT_LEADER, 2L);
+        assertThat(f.metrics.snapshot().duplicates()).isZero();
     }
 }
