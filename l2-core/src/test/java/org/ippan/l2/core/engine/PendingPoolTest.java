@@ -1,6 +1,7 @@
 package org.ippan.l2.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.ippan.l2.core.engine.EngineFixture.tx;
 
 import java.util.ArrayDeque;
@@ -84,5 +85,38 @@ class PendingPoolTest {
         PendingPool.Candidates candidates = new PendingPool.Candidates();
         pool.view(10, candidates);
         assertThat(candidates.toList()).extracting(PendingTx::seq).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void candidates_readByIndex_onlyWithinTheLastView_withAdmissionTimesAndTheHead() {
+        PendingPool pool = new PendingPool();
+        pool.reset(SequenceState.initial(), List.of());
+        TxAppend group = new TxAppend();
+        Tx[] groupTxs = {tx(1), tx(2), tx(3)};
+        for (int k = 0; k < 3; k++) {
+            group.add(groupTxs[k].hash().toBytes(), groupTxs[k].encode(), 500 + k);
+            group.stored(k, k + 1);
+        }
+        pool.appended(group, groupTxs);
+        PendingPool.Candidates candidates = new PendingPool.Candidates();
+
+        pool.view(10, candidates);
+        assertThat(candidates.size()).isEqualTo(3);
+        assertThat(candidates.admittedMs(2)).isEqualTo(502);
+        assertThat(candidates.head()).isEqualTo(Hash.ZERO);
+
+        Batch batch = new Batch(EngineFixture.CHAIN_ID, 1, List.of(tx(1)), 5);
+        pool.committed(new PlannedBatch(batch, Hash.ZERO, 1, CutReason.COUNT));
+        pool.view(1, candidates);
+        assertThat(candidates.size()).isEqualTo(1);
+        assertThat(candidates.seq(0)).isEqualTo(2);
+        assertThat(candidates.tx(0)).isEqualTo(tx(2));
+        assertThat(candidates.admittedMs(0)).isEqualTo(501);
+        assertThat(candidates.head()).isEqualTo(batch.hash());
+        assertThat(candidates.nextBatchNumber()).isEqualTo(2);
+        assertThatThrownBy(() -> candidates.seq(1)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessage("candidate 1 of 1");
+        assertThatThrownBy(() -> candidates.tx(1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> candidates.admittedMs(1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 }
