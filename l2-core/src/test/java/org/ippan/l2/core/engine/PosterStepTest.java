@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.engine.SequencerMetrics.PostFailure;
 import org.ippan.l2.l1.L1ChainStatus;
@@ -83,6 +84,24 @@ class PosterStepTest {
 
         @Override
         public void close() {}
+    }
+
+    /** An answer that is there, but whose first reading is interrupted (the thread was asked to stop). */
+    private static final class InterruptedOnceAnswer extends CompletableFuture<SubmitResult> {
+        private boolean interrupted;
+
+        InterruptedOnceAnswer() {
+            complete(new SubmitResult.Accepted("read-later", false));
+        }
+
+        @Override
+        public SubmitResult get() throws InterruptedException, ExecutionException {
+            if (!interrupted) {
+                interrupted = true;
+                throw new InterruptedException("stop");
+            }
+            return super.get();
+        }
     }
 
     // ---- the work a runner steers by ---------------------------------------------------------------------------
@@ -213,6 +232,36 @@ class PosterStepTest {
     }
 
     // ---- an answer that cannot be read -------------------------------------------------------------------------
+
+    @Test
+    void interruptedWhileReadingAnAnswer_keepsTheInterrupt_andReadsTheAnswerAtTheNextStep_postingNothingTwice() {
+        WrappedL1 l1 = new WrappedL1();
+        Sequencer sequencer = f.builder(oneTxPerBatch().build(), f.storage, l1).build();
+        sequencer.start();
+        l1.replacements.add(new InterruptedOnceAnswer());
+        commitBatches(sequencer, 2);
+        post(sequencer);
+        assertThat(submits()).isEqualTo(2);
+
+        int work;
+        boolean interrupted;
+        try {
+            work = post(sequencer);
+        } finally {
+            interrupted = Thread.interrupted(); // clears it for the next tests
+        }
+
+        assertThat(interrupted).as("the interrupt is kept for the host").isTrue();
+        assertThat(work).as("no answer read, nothing sent").isZero();
+        assertThat(f.status(2)).as("nothing else collected in that step").isEqualTo(L1Status.COMMITTED);
+        assertThat(submits()).as("not posted again without its answer").isEqualTo(2);
+
+        assertThat(post(sequencer)).as("both answers read").isEqualTo(2);
+        assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
+        assertThat(f.batch(1).l1State().l1TxId()).isEqualTo("read-later");
+        assertThat(f.status(2)).isEqualTo(L1Status.POSTED);
+        assertThat(submits()).isEqualTo(2);
+    }
 
     @Test
     void cancelledAnswer_isAnUnknownResult_soL1IsAskedBeforePostingAgain() {
