@@ -316,6 +316,7 @@ class PosterStepTest {
         assertThat(f.batch(1).l1State().postAttempts()).isEqualTo(3);
         assertThat(submits()).isEqualTo(1);
         assertThat(sequencer.readiness().ready()).as(sequencer.readiness().reasons().toString()).isTrue();
+        assertThat(f.errorsOf(Poster.NAME)).as("a timeout and a transient failure are no errors of the loop").isEmpty();
     }
 
     @Test
@@ -362,5 +363,79 @@ class PosterStepTest {
         f.advanceMs(5_000);
         post(sequencer);
         assertThat(submits()).isEqualTo(1);
+    }
+
+    // ---- answers of other shapes -------------------------------------------------------------------------------
+
+    @Test
+    void permanentFailureOfTheCall_haltsPosting_andAResumePostsTheBatchAgainAndSavesIt() {
+        Sequencer sequencer = f.start(oneTxPerBatch().build());
+        commitBatches(sequencer, 3);
+        f.l1.failNextCalls(Call.SUBMIT, 1, Failure.PERMANENT);
+        post(sequencer);
+        post(sequencer);
+        assertThat(f.status(1)).isEqualTo(L1Status.FAILED);
+        assertThat(f.metrics.snapshot().postFailures()).containsEntry(PostFailure.PERMANENT, 1L);
+        commitBatches(sequencer, 1);
+        post(sequencer); // batch 4 is loaded, not posted
+        DutyLoop poster = Loops.named(sequencer, Poster.NAME);
+        assertThat(poster.nextDeadlineNs(f.now())).as("halted: nothing due").isGreaterThan(f.now());
+
+        sequencer.resumePosting();
+        post(sequencer);
+        post(sequencer);
+
+        assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
+        assertThat(f.status(4)).isEqualTo(L1Status.POSTED);
+        assertThat(f.l1.applyCount(f.batch(1).batch().idempotencyKey())).isEqualTo(1);
+    }
+
+    @Test
+    void acceptedWithoutAnL1TxId_isSavedPostedWithoutOne() {
+        WrappedL1 l1 = new WrappedL1();
+        Sequencer sequencer = f.builder(oneTxPerBatch().build(), f.storage, l1).build();
+        sequencer.start();
+        l1.replacements.add(CompletableFuture.completedFuture(new SubmitResult.Accepted(null, false)));
+        commitBatches(sequencer, 1);
+
+        post(sequencer);
+        post(sequencer);
+
+        assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
+        assertThat(f.batch(1).l1State().l1TxId()).isNull();
+    }
+
+    @Test
+    void savePostedFailingOnce_storageTurnsReadyAgainWhenTheRetriedSaveLands() {
+        ScriptedStorage storage = new ScriptedStorage(f.storage);
+        Sequencer sequencer = f.builder(oneTxPerBatch().build(), storage, f.l1).build();
+        sequencer.start();
+        commitBatches(sequencer, 1);
+        storage.nextL1StateThrows(L1Status.POSTED, new org.ippan.l2.storage.StorageException("disk full"));
+        post(sequencer);
+        post(sequencer);
+        assertThat(sequencer.readiness().ready()).isFalse();
+
+        f.advanceMs(100);
+        post(sequencer);
+
+        assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
+        assertThat(sequencer.readiness().ready()).as(sequencer.readiness().reasons().toString()).isTrue();
+        int reads = f.storage.count(EngineFixture.Op.READ);
+        f.advanceMs(10);
+        post(sequencer);
+        assertThat(f.storage.count(EngineFixture.Op.READ)).as("the saved batch is not looked up again").isEqualTo(reads);
+    }
+
+    @Test
+    void nextDeadline_withAPostInFlightBelowTheLimitAndNothingElse_isNotNow() {
+        WrappedL1 l1 = new WrappedL1();
+        Sequencer sequencer = f.builder(oneTxPerBatch().build(), f.storage, l1).build(); // 4 in flight
+        sequencer.start();
+        l1.replacements.add(new CompletableFuture<>()); // never answered
+        commitBatches(sequencer, 1);
+        post(sequencer);
+
+        assertThat(Loops.named(sequencer, Poster.NAME).nextDeadlineNs(f.now())).isGreaterThan(f.now());
     }
 }

@@ -3,8 +3,14 @@ package org.ippan.l2.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ippan.l2.core.engine.EngineFixture.txs;
 
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.ippan.l2.core.batch.BatchLimits;
+import org.ippan.l2.l1.L1ChainStatus;
+import org.ippan.l2.l1.L1Inclusion;
+import org.ippan.l2.l1.L1Poster;
 import org.ippan.l2.l1.L1Submission;
+import org.ippan.l2.l1.SubmitResult;
 import org.ippan.l2.l1.memory.SimulatedL1.Call;
 import org.ippan.l2.l1.memory.SimulatedL1.Failure;
 import org.ippan.l2.storage.Fenced;
@@ -222,5 +228,44 @@ class ReconcilerRoundTest {
         assertThat(sequencer.stateReason()).contains("term 9").contains("reconciler");
         assertThat(f.metrics.snapshot().reposted()).isZero();
         assertThat(f.status(1)).isEqualTo(L1Status.INCLUDED);
+    }
+
+    // ---- an L1 client that throws ---------------------------------------------------------------------------------
+
+    @Test
+    void l1ClientThrowingInsteadOfAnswering_isAFailedRound_notALoopError() {
+        L1Poster throwing = new L1Poster() {
+            @Override
+            public CompletableFuture<SubmitResult> submit(L1Submission submission) {
+                return f.l1.submit(submission);
+            }
+
+            @Override
+            public CompletableFuture<Optional<L1Inclusion>> getInclusion(byte[] idempotencyKey) {
+                throw new IllegalStateException("no inclusion today");
+            }
+
+            @Override
+            public CompletableFuture<Optional<L1Inclusion>> getFinality(String l1TxId) {
+                return f.l1.getFinality(l1TxId);
+            }
+
+            @Override
+            public CompletableFuture<L1ChainStatus> chainStatus() {
+                throw new IllegalStateException("no status today");
+            }
+
+            @Override
+            public void close() {}
+        };
+        Sequencer sequencer = f.builder(oneTxPerBatch().build(), f.storage, throwing).build();
+        sequencer.start();
+        commitAndPost(sequencer, 1);
+
+        assertThat(reconcile(sequencer)).isZero();
+
+        assertThat(sequencer.status().l1().lastError()).isEqualTo("chain status: no status today");
+        assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
+        assertThat(f.errorsOf(Reconciler.NAME)).isEmpty();
     }
 }
