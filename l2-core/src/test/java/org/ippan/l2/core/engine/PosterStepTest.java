@@ -438,4 +438,25 @@ class PosterStepTest {
 
         assertThat(Loops.named(sequencer, Poster.NAME).nextDeadlineNs(f.now())).isGreaterThan(f.now());
     }
+
+    @Test
+    void aFailedSaveThatLanded_isFoundOnTheRetry_andTheReconcilerIsToldAtOnce() {
+        ScriptedStorage storage = new ScriptedStorage(f.storage);
+        Sequencer sequencer = f.builder(oneTxPerBatch().build(), storage, f.l1).build();
+        sequencer.start();
+        commitBatches(sequencer, 1);
+        storage.afterWriting().nextL1StateThrows(L1Status.POSTED, new org.ippan.l2.storage.StorageException("lost"));
+        post(sequencer);
+        post(sequencer); // POSTED lands, the store answers with an error
+        DutyLoop reconciler = Loops.named(sequencer, Reconciler.NAME);
+        reconciler.doWork(f.now());
+        reconciler.doWork(f.now()); // a round, as the interval asks: nothing requested after it
+        f.advanceMs(100);
+        assertThat(reconciler.nextDeadlineNs(f.now())).isGreaterThan(f.now());
+
+        post(sequencer); // the retry finds POSTED in storage
+
+        assertThat(reconciler.nextDeadlineNs(f.now())).as("a round is asked for").isEqualTo(f.now());
+        assertThat(storage.l1StateWrites()).hasSize(1);
+    }
 }

@@ -268,4 +268,47 @@ class ReconcilerRoundTest {
         assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
         assertThat(f.errorsOf(Reconciler.NAME)).isEmpty();
     }
+
+    @Test
+    void roundWithAnInclusionAnswerOutstanding_waitsForIt() {
+        CompletableFuture<Optional<L1Inclusion>> held = new CompletableFuture<>();
+        L1Poster slowInclusion = new L1Poster() {
+            @Override
+            public CompletableFuture<SubmitResult> submit(L1Submission submission) {
+                return f.l1.submit(submission);
+            }
+
+            @Override
+            public CompletableFuture<Optional<L1Inclusion>> getInclusion(byte[] idempotencyKey) {
+                return held;
+            }
+
+            @Override
+            public CompletableFuture<Optional<L1Inclusion>> getFinality(String l1TxId) {
+                return f.l1.getFinality(l1TxId);
+            }
+
+            @Override
+            public CompletableFuture<L1ChainStatus> chainStatus() {
+                return f.l1.chainStatus();
+            }
+
+            @Override
+            public void close() {}
+        };
+        Sequencer sequencer = f.builder(oneTxPerBatch().build(), f.storage, slowInclusion).build();
+        sequencer.start();
+        commitAndPost(sequencer, 1);
+        f.l1.mineBlock();
+        ((Reconciler) reconciler(sequencer)).requestRound();
+        assertThat(reconciler(sequencer).doWork(f.now())).isEqualTo(1);
+
+        assertThat(reconciler(sequencer).doWork(f.now())).as("the chain status is in, the inclusion is not").isZero();
+        assertThat(reconciler(sequencer).nextDeadlineNs(f.now())).isGreaterThan(f.now());
+        assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
+
+        held.complete(f.l1.getInclusion(f.batch(1).batch().idempotencyKey()).join());
+        assertThat(reconciler(sequencer).doWork(f.now())).isEqualTo(1);
+        assertThat(f.status(1)).isEqualTo(L1Status.INCLUDED);
+    }
 }
