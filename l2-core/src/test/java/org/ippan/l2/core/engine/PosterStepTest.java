@@ -231,6 +231,26 @@ class PosterStepTest {
         assertThat(f.batchCount()).isEqualTo(4);
     }
 
+    @Test
+    void beforeThePosterHasReadStorage_theBatcherIsNotHeldBackByAFigureNobodyRead() {
+        SequencerConfig config = oneTxPerBatch().maxUnpostedBatches(2).build();
+        Sequencer first = f.start(config);
+        commitBatches(first, 2);
+        post(first);
+        post(first);
+        assertThat(f.status(2)).isEqualTo(L1Status.POSTED);
+        first.close();
+
+        Sequencer second = f.start(config);
+        f.storage.failNextReads(1);
+        post(second); // its first look at storage fails
+        post(second); // too early to look again
+        second.submitAll(txs(3, 4));
+        Loops.named(second, Batcher.NAME).doWork(f.now());
+
+        assertThat(f.batchCount()).as("batches 1 and 2 are on L1: batch 3 is cut").isEqualTo(3);
+    }
+
     // ---- an answer that cannot be read -------------------------------------------------------------------------
 
     @Test
