@@ -230,8 +230,12 @@ final class Poster implements DutyLoop {
                 }
                 continue;
             } catch (InterruptedException e) {
+                // the answer is there but unread: keep it for the next step, or the batch would be posted again
+                // without asking L1 first (a re-post after an unknown result)
+                job.inFlight = future;
+                inFlight++;
                 Thread.currentThread().interrupt();
-                return handled;
+                return handled - 1;
             } catch (RuntimeException e) {
                 failed(job, e, latencyNs, nowNs);
                 if (job.done) {
