@@ -36,7 +36,8 @@ import org.ippan.l2.storage.WriteOutcome;
  *
  * <p>Failures by class: transient → capped, jittered exponential backoff (honouring a retry-after hint); unknown
  * result (a timeout after sending) → ask L1 by key before posting again; permanent (L1 refused the batch) → the
- * batch is marked {@code FAILED}, posting halts and readiness turns red until it is resumed ({@code Sequencer.resumePosting()}).
+ * batch is marked {@code FAILED}, posting halts and readiness turns red until it is resumed
+ * ({@code Sequencer.resumePosting()}).
  * A batch behind one that waits is not posted before it, so L1 receives batches in order and none is skipped.
  */
 final class Poster implements DutyLoop {
