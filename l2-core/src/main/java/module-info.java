@@ -4,13 +4,14 @@
  *
  * <p>The core creates no threads and reads no clock: time comes in as arguments, and the host runs the loops
  * on its own executors. It talks to the outside world only through the {@code Storage} and {@code L1Poster}
- * ports of the two SPI modules.
+ * ports of the SPI modules, and in lease mode through the {@code LeaseStore} port.
  */
 // "l2" ends in a digit, which -Xlint:module warns about; it is the project's name, so the warning is suppressed.
 @SuppressWarnings("module")
 module org.ippan.l2.core {
     requires transitive org.ippan.l2.storage.spi;
     requires transitive org.ippan.l2.l1.spi;
+    requires transitive org.ippan.l2.lease.spi;
     requires org.bouncycastle.provider;
     requires org.slf4j;
     requires com.fasterxml.jackson.databind;

@@ -465,6 +465,15 @@ final class Admission {
         metrics.recordRejected(refusal.code(), refused);
     }
 
+    /**
+     * Waits until the group being written, if any, is written and answered (after stepping down, before the last
+     * heartbeat and the lease are given up). Must not be called by a thread that holds the commit lock.
+     */
+    void awaitWriter() {
+        commitLock.lock();
+        commitLock.unlock();
+    }
+
     /** Refuses whatever is queued (after fencing or closing): the writer would refuse it anyway. */
     void failQueued() {
         drain();

@@ -53,6 +53,8 @@ final class Batcher implements DutyLoop {
     private volatile boolean flushRequested;
     private long retryAtNs = Long.MIN_VALUE;
     private long nextDeadlineNs = Long.MIN_VALUE;
+    /** The term this loop writes with: read once per step, so one step's writes never mix two terms. */
+    private long ledTerm = -1;
 
     /**
      * @param pool the pending txs, filled by admission
@@ -100,6 +102,12 @@ final class Batcher implements DutyLoop {
 
     private int step(long nowNs) {
         int cut = 0;
+        long term = ctx.leadership().term();
+        if (term != ledTerm) { // leading in a new term (lease mode): nothing of the last one carries over
+            ledTerm = term;
+            retryAtNs = Long.MIN_VALUE;
+            nextDeadlineNs = Long.MIN_VALUE;
+        }
         try {
             if (pool.inconsistent()) {
                 recovery.run();
@@ -150,7 +158,7 @@ final class Batcher implements DutyLoop {
     /** @return true if the batch was committed */
     private boolean commit(PlannedBatch planned) {
         NewBatch record = record(planned);
-        CommitOutcome outcome = ctx.storage().commitBatch(ctx.leadership().term(), record);
+        CommitOutcome outcome = ctx.storage().commitBatch(ledTerm, record);
         ctx.health().storageOk();
         if (outcome instanceof Fenced fenced) {
             ctx.leadership().fenced(fenced.storedTerm(), "batch commit");
@@ -188,7 +196,7 @@ final class Batcher implements DutyLoop {
         envelope.build(batch, planned.prevBatchHash(), signer);
         L2BatchEnvelopeV1.Request request = L2BatchEnvelopeV1.requestForBatch(batch, envelope, hub, batchFee);
         return new NewBatch(batch.batchNumber(), batch.hash().toBytes(), planned.prevBatchHash().toBytes(),
-                planned.firstSeq(), batch.txCount(), batch.createdMs(), ctx.leadership().term(), batch.txRoot().toBytes(),
+                planned.firstSeq(), batch.txCount(), batch.createdMs(), ledTerm, batch.txRoot().toBytes(),
                 batch.txBytes(), envelope.envelopeHash(), envelope.sequencerPubkey(), envelope.sequencerSig(),
                 request.idempotencyKey(), request.body());
     }

@@ -10,6 +10,8 @@ final class Heartbeat implements DutyLoop {
     private final LoopContext ctx;
     private final long intervalNs;
     private long nextBeatNs = Long.MIN_VALUE;
+    /** The term of the last step that led. */
+    private long ledTerm = -1;
 
     Heartbeat(LoopContext ctx, long heartbeatIntervalMs) {
         this.ctx = ctx;
@@ -23,12 +25,20 @@ final class Heartbeat implements DutyLoop {
 
     @Override
     public int doWork(long nowNs) {
-        if (!ctx.leadership().isLeader() || (nextBeatNs != Long.MIN_VALUE && nowNs - nextBeatNs < 0)) {
+        if (!ctx.leadership().isLeader()) {
+            return 0;
+        }
+        long term = ctx.leadership().term();
+        if (term != ledTerm) { // leading in a new term (lease mode): beat at once
+            ledTerm = term;
+            nextBeatNs = Long.MIN_VALUE;
+        }
+        if (nextBeatNs != Long.MIN_VALUE && nowNs - nextBeatNs < 0) {
             return 0;
         }
         nextBeatNs = nowNs + intervalNs;
         try {
-            WriteOutcome outcome = ctx.storage().heartbeat(ctx.leadership().term(), ctx.wallClock().currentTimeMs());
+            WriteOutcome outcome = ctx.storage().heartbeat(term, ctx.wallClock().currentTimeMs());
             ctx.health().storageOk();
             ctx.errors().ok(NAME);
             if (outcome instanceof Fenced fenced) {

@@ -1,9 +1,14 @@
 package org.ippan.l2.core.engine;
 
-/** How the leader is chosen ({@code L2_LEADER_MODE}). Only a statically configured single leader exists today. */
+/** How the leader is chosen ({@code L2_LEADER_MODE}). */
 public enum LeaderMode {
-    /** One statically configured leader; followers never take over by themselves. */
-    SINGLE("single");
+    /** One statically configured leader and term; followers never take over by themselves. */
+    SINGLE("single"),
+    /**
+     * Automatic failover: every candidate ({@code L2_LEADER=1}) campaigns for a lease; its holder claims the next term
+     * in storage and leads while it renews the lease; a standby takes over when the lease is released or expires.
+     */
+    LEASE("lease");
 
     private final String wireName;
 

@@ -2,6 +2,7 @@ package org.ippan.l2.core.engine;
 
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.TermClaim;
@@ -15,10 +16,19 @@ import org.slf4j.LoggerFactory;
  * fencing.
  *
  * <pre>
+ *   single mode:
  *   NEW --start, candidacy wants to lead, claim granted--> LEADER --a write met a higher term--> FENCED
  *   NEW --start, candidacy does not want to lead--------> FOLLOWER
+ *   LEADER --stepDown--> FOLLOWER
+ *   lease mode:
+ *   NEW --start--> FOLLOWER --lease won, next term claimed--> LEADER
+ *   LEADER --stepDown, lease lost or not renewed in time, a write met a higher term--> FOLLOWER
  *   any --close--> CLOSED
  * </pre>
+ *
+ * <p>In lease mode a leader may write only until a deadline on the {@link NanoClock}, set from the time it sent its
+ * last successful lease renewal ({@link #writableUntil}): {@link #isLeader} turns false at that deadline, before the
+ * lease can have expired in the lease store, even when no step has run since to notice it.
  *
  * <p>Who <em>tries</em> to lead, and with which term, is the {@link Candidacy}'s answer (today: static
  * configuration). Whose writes count is storage's: {@link #start} claims the term with a compare-and-set, rebuilds the
@@ -31,7 +41,11 @@ import org.slf4j.LoggerFactory;
 final class Leadership implements LeaderGate {
     private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 
+    /** Marks "no deadline": single mode. */
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
+
     private final Candidacy candidacy;
+    private final boolean leaseMode;
     private final String leaderId;
     private final Storage storage;
     private final EpochClock wallClock;
@@ -49,17 +63,20 @@ final class Leadership implements LeaderGate {
     private volatile String stateReason = "built, not started";
     private volatile long timeOfLastStateChangeNs;
     private volatile long term;
+    /** In lease mode: the {@link NanoClock} time at which writes stop unless the lease is renewed. */
+    private volatile long writableUntilNs = NO_DEADLINE;
 
-    Leadership(Candidacy candidacy, String leaderId, Storage storage, EpochClock wallClock, NanoClock nanoClock,
-            SequencerMetrics metrics, Health health) {
+    Leadership(Candidacy candidacy, boolean leaseMode, String leaderId, Storage storage, EpochClock wallClock,
+            NanoClock nanoClock, SequencerMetrics metrics, Health health) {
         this.candidacy = candidacy;
+        this.leaseMode = leaseMode;
         this.leaderId = leaderId;
         this.storage = storage;
         this.wallClock = wallClock;
         this.nanoClock = nanoClock;
         this.metrics = metrics;
         this.health = health;
-        this.term = candidacy.termToClaim();
+        this.term = leaseMode ? 0 : candidacy.termToClaim();
         this.timeOfLastStateChangeNs = nanoClock.nanoTime();
     }
 
@@ -90,6 +107,11 @@ final class Leadership implements LeaderGate {
         synchronized (lock) {
             if (state != SequencerState.NEW) {
                 throw new IllegalStateException("already started (state " + state + ")");
+            }
+            if (leaseMode) {
+                transition(SequencerState.FOLLOWER, candidacy.wantsToLead()
+                        ? "started as a standby: campaigning for the lease" : "started as a read-only follower");
+                return;
             }
             if (!candidacy.wantsToLead()) {
                 transition(SequencerState.FOLLOWER, "started as a read-only follower");
@@ -123,14 +145,84 @@ final class Leadership implements LeaderGate {
         startedLeading.accept(claimed);
     }
 
+    /**
+     * Lease mode: leads after this node won the lease. Claims the term after the stored one with a compare-and-set,
+     * rebuilds the engine's view from storage alone, then leads until {@code writableUntilNs}.
+     *
+     * @param writableUntilNs when writes stop unless the lease is renewed (see {@link #writableUntil})
+     * @param how how the lease was won, for the log and the state reason
+     * @return the claimed term, or -1 if this node is not a standby (closed, or leading already) or another node
+     *         claimed a term in between (the claim was refused)
+     * @throws StorageException if storage failed while claiming or recovering; the node stays a standby
+     */
+    long leadWithLease(long writableUntilNs, String how) {
+        long claimed;
+        synchronized (lock) {
+            if (state != SequencerState.FOLLOWER || !leaseMode) {
+                return -1;
+            }
+            LeaderRecord stored = storage.readLeader();
+            claimed = stored.term() + 1;
+            TermClaim claim = storage.claimTerm(claimed, leaderId, wallClock.currentTimeMs());
+            if (claim instanceof TermRefused refused) {
+                LOG.warn("won the lease but could not claim term {}: storage holds term {} of {}", claimed,
+                        refused.storedTerm(), refused.storedLeaderId());
+                return -1;
+            }
+            term = claimed;
+            this.writableUntilNs = writableUntilNs;
+            recoverFromStorage.run();
+            transition(SequencerState.LEADER, how + "; claimed term " + claimed + " (storage held term "
+                    + stored.term() + (stored.leaderId() == null ? "" : " of " + stored.leaderId()) + ")");
+        }
+        startedLeading.accept(claimed);
+        return claimed;
+    }
+
+    /**
+     * Lease mode: moves the write deadline after a renewal.
+     *
+     * @param writableUntilNs the {@link NanoClock} time at which writes stop unless the lease is renewed again:
+     *        the time the renewal was <em>sent</em>, plus the lease's time to live, less the safety margin
+     */
+    void writableUntil(long writableUntilNs) {
+        this.writableUntilNs = writableUntilNs;
+    }
+
+    /** @return in lease mode, the {@link NanoClock} time at which writes stop unless the lease is renewed */
+    long writableUntilNs() {
+        return writableUntilNs;
+    }
+
+    /**
+     * Stops leading: this node admits, cuts, posts and heartbeats no more, and answers what is queued. In lease mode
+     * it becomes a standby again; in single mode it stays a follower until restarted.
+     *
+     * @param reason why, for the log and the state reason
+     * @return true if it was leading
+     */
+    boolean stepDown(String reason) {
+        synchronized (lock) {
+            if (state != SequencerState.LEADER) {
+                return false;
+            }
+            transition(SequencerState.FOLLOWER, reason);
+        }
+        stoppedLeading.accept(reason);
+        stoppedWriting.run();
+        return true;
+    }
+
     @Override
     public void fenced(long storedTerm, String where) {
         synchronized (lock) {
-            if (state != SequencerState.LEADER) {
-                return;
+            if (state != SequencerState.LEADER || storedTerm <= term) {
+                return; // not leading, or a write of an earlier term of this node: it is not a higher term
             }
-            transition(SequencerState.FENCED, "storage holds term " + storedTerm + ", higher than this node's term "
-                    + term + " (seen by " + where + "); stopped admitting, cutting, posting and heartbeating");
+            String reason = "storage holds term " + storedTerm + ", higher than this node's term " + term
+                    + " (seen by " + where + "); stopped admitting, cutting, posting and heartbeating";
+            transition(leaseMode ? SequencerState.FOLLOWER : SequencerState.FENCED, leaseMode
+                    ? reason + "; standing by" : reason);
         }
         stoppedLeading.accept("fenced by term " + storedTerm);
         stoppedWriting.run();
@@ -158,7 +250,7 @@ final class Leadership implements LeaderGate {
         state = to;
         stateReason = reason;
         timeOfLastStateChangeNs = nanoClock.nanoTime();
-        if (to == SequencerState.FENCED) {
+        if (to == SequencerState.FENCED || from == SequencerState.LEADER && to == SequencerState.FOLLOWER) {
             LOG.warn("{} -> {}: {}", from, to, reason);
         } else {
             LOG.info("{} -> {}: {}", from, to, reason);
@@ -168,7 +260,11 @@ final class Leadership implements LeaderGate {
 
     @Override
     public boolean isLeader() {
-        return state == SequencerState.LEADER;
+        if (state != SequencerState.LEADER) {
+            return false;
+        }
+        long until = writableUntilNs;
+        return until == NO_DEADLINE || nanoClock.nanoTime() - until < 0;
     }
 
     @Override
@@ -179,7 +275,9 @@ final class Leadership implements LeaderGate {
     @Override
     public String notLeaderMessage() {
         return switch (state) {
-            case FOLLOWER -> "this node (" + leaderId + ") is a read-only follower";
+            case FOLLOWER -> leaseMode ? "this node (" + leaderId + ") is not the leader: " + stateReason
+                    : "this node (" + leaderId + ") is a read-only follower";
+            case LEADER -> "this node (" + leaderId + ") stopped writing: its lease was not renewed in time";
             case FENCED -> "this node was fenced: " + stateReason;
             case NEW -> "this node is not started";
             default -> "this node is closed";

@@ -78,6 +78,8 @@ final class Poster implements DutyLoop {
     /** The last batch number committed when the last refresh began. */
     private long committedThrough;
     private boolean refreshed;
+    /** The term this loop writes with, set at the first step of each term it leads in. */
+    private long ledTerm = -1;
 
     /** @param randomSeed the seed of the backoff jitter */
     Poster(LoopContext ctx, L1Poster l1, int maxPostsInFlight, Backoff backoff, long randomSeed) {
@@ -106,6 +108,10 @@ final class Poster implements DutyLoop {
         if (!ctx.leadership().isLeader()) {
             return 0;
         }
+        long term = ctx.leadership().term();
+        if (term != ledTerm) {
+            startTerm(term);
+        }
         int work = 0;
         try {
             work += collectAnswers(nowNs);
@@ -126,6 +132,21 @@ final class Poster implements DutyLoop {
             }
         }
         return work;
+    }
+
+    /**
+     * Starts leading in a new term (lease mode: this node may lead again after another did): forgets every job, and
+     * answers still in flight from the last term, and reads storage afresh, as a newly started poster does.
+     */
+    private void startTerm(long term) {
+        ledTerm = term;
+        jobs.clear();
+        inFlight = 0;
+        haltedReason = null;
+        resumeRequested.set(false);
+        nextRefreshNs = Long.MIN_VALUE;
+        committedThrough = 0;
+        refreshed = false;
     }
 
     /**
@@ -330,7 +351,7 @@ final class Poster implements DutyLoop {
                 job.attempts + 1, null, ctx.wallClock().currentTimeMs());
         WriteOutcome outcome;
         try {
-            outcome = ctx.storage().updateL1State(ctx.leadership().term(), job.batch.batchNumber(), posted);
+            outcome = ctx.storage().updateL1State(ledTerm, job.batch.batchNumber(), posted);
         } catch (StorageException e) {
             ctx.errors().failed(NAME, e);
             job.notBeforeNs = nowNs + STORAGE_RETRY_NS;
@@ -353,7 +374,7 @@ final class Poster implements DutyLoop {
         halt(reason); // first: even if saving FAILED fails (or lands unacknowledged), nothing is posted until resumed
         BatchL1State failedState = new BatchL1State(L1Status.FAILED, null, 0, job.attempts + 1, reason,
                 ctx.wallClock().currentTimeMs());
-        WriteOutcome outcome = ctx.storage().updateL1State(ctx.leadership().term(), job.batch.batchNumber(), failedState);
+        WriteOutcome outcome = ctx.storage().updateL1State(ledTerm, job.batch.batchNumber(), failedState);
         if (outcome instanceof Fenced fenced) {
             ctx.leadership().fenced(fenced.storedTerm(), "poster");
             return;
@@ -373,7 +394,7 @@ final class Poster implements DutyLoop {
         for (StoredBatch failed : ctx.storage().listBatchesInStatus(EnumSet.of(L1Status.FAILED), WINDOW)) {
             BatchL1State again = new BatchL1State(L1Status.COMMITTED, null, 0, failed.l1State().postAttempts(),
                     failed.l1State().lastError(), ctx.wallClock().currentTimeMs());
-            WriteOutcome outcome = ctx.storage().updateL1State(ctx.leadership().term(), failed.batchNumber(), again);
+            WriteOutcome outcome = ctx.storage().updateL1State(ledTerm, failed.batchNumber(), again);
             if (outcome instanceof Fenced fenced) {
                 ctx.leadership().fenced(fenced.storedTerm(), "poster");
                 return resumed;

@@ -50,6 +50,8 @@ final class Reconciler implements DutyLoop {
     private final long repostAfterMs;
     private long nextRoundNs = Long.MIN_VALUE;
     private Round round;
+    /** The term this loop writes with, set at the first step of each term it leads in. */
+    private long ledTerm = -1;
     private volatile long l1Height;
     private volatile long l1FinalizedHeight;
 
@@ -83,6 +85,12 @@ final class Reconciler implements DutyLoop {
     public synchronized int doWork(long nowNs) {
         if (!ctx.leadership().isLeader()) {
             return 0;
+        }
+        long term = ctx.leadership().term();
+        if (term != ledTerm) { // leading in a new term (lease mode): answers asked for in an earlier term are dropped
+            ledTerm = term;
+            round = null;
+            nextRoundNs = Long.MIN_VALUE;
         }
         try {
             if (round != null) {
@@ -221,7 +229,7 @@ final class Reconciler implements DutyLoop {
     }
 
     private boolean write(StoredBatch batch, BatchL1State state) {
-        WriteOutcome outcome = ctx.storage().updateL1State(ctx.leadership().term(), batch.batchNumber(), state);
+        WriteOutcome outcome = ctx.storage().updateL1State(ledTerm, batch.batchNumber(), state);
         ctx.health().storageOk();
         if (outcome instanceof Fenced fenced) {
             ctx.leadership().fenced(fenced.storedTerm(), "reconciler");

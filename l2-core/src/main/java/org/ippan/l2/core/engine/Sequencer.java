@@ -1,8 +1,6 @@
 package org.ippan.l2.core.engine;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -10,13 +8,10 @@ import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.batch.BatchCutter;
 import org.ippan.l2.core.batch.BatchPlanner;
-import org.ippan.l2.core.batch.OrderingPolicy;
-import org.ippan.l2.core.crypto.SequencerKeys;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
-import org.ippan.l2.l1.L1Poster;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StoredBatch;
 import org.slf4j.Logger;
@@ -38,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Storage is the truth; the term is the fencing token.</b> Every write (admission, batch commit, L1 state,
  *       heartbeat) is conditional on the term claimed at {@link #start()}; a write that meets a higher term makes
  *       this node {@link SequencerState#FENCED} at once, and it writes and posts nothing after that.</li>
+ *   <li><b>Lease mode</b> ({@link LeaderMode#LEASE}): a {@link LeaseCampaign} loop decides who should try to lead;
+ *       the winner claims the next term, and the term still decides whose writes count.</li>
  * </ul>
  *
  * <p>Thread-safe: submissions may come from any number of threads; each loop must be run by one thread at a time
@@ -49,24 +46,29 @@ public final class Sequencer implements AutoCloseable {
     private final SequencerConfig config;
     private final Storage storage;
     private final Optional<EnvelopeSigner> signer;
+    private final EpochClock wallClock;
     private final Signals signals;
     private final Leadership leadership;
     private final Admission admission;
     private final Batcher batcher;
     private final Poster poster;
     private final List<DutyLoop> loops;
+    /** Lease mode: who should try to lead; null in single mode. */
+    private final LeaseCampaign campaign;
     private final StatusReport statusReport;
     private final ChainReads reads;
 
-    private Sequencer(Builder b) {
+    private Sequencer(SequencerSettings<?> b) {
         this.config = b.config;
         this.storage = b.storage;
         this.signer = Optional.ofNullable(b.signer);
+        this.wallClock = b.wallClock;
         Health health = new Health(config.l1FailureThreshold());
         LoopErrors errors = new LoopErrors(health, b.metrics, b.errorHandler);
         this.signals = new Signals(b.errorHandler);
-        this.leadership = new Leadership(Candidacy.fromConfig(config), config.leaderId(), storage, b.wallClock,
-                b.nanoClock, b.metrics, health);
+        boolean leaseMode = config.leaderMode() == LeaderMode.LEASE;
+        this.leadership = new Leadership(Candidacy.fromConfig(config), leaseMode, config.leaderId(), storage,
+                b.wallClock, b.nanoClock, b.metrics, health);
         this.admission = new Admission(config, leadership, storage, b.wallClock, b.nanoClock, b.metrics, health,
                 b.errorHandler, signals);
         LoopContext ctx = new LoopContext(storage, leadership, b.wallClock, health, b.metrics, errors, signals);
@@ -76,21 +78,46 @@ public final class Sequencer implements AutoCloseable {
         Reconciler reconciler = new Reconciler(ctx, b.l1, config);
         Heartbeat heartbeat = new Heartbeat(ctx, config.heartbeatIntervalMs());
         LeaderTasks leaderTasks = new LeaderTasks(leadership, errors, b.leaderTasks);
-        this.loops = List.of(batcher, poster, reconciler, heartbeat, leaderTasks);
+        this.campaign = leaseMode ? new LeaseCampaign(b.leaseStore, leadership, config, b.nanoClock, b.wallClock,
+                b.metrics, b.errorHandler) : null;
+        this.loops = leaseMode ? List.of(campaign, batcher, poster, reconciler, heartbeat, leaderTasks)
+                : List.of(batcher, poster, reconciler, heartbeat, leaderTasks);
         signals.bind(batcher, poster, reconciler, heartbeat, leaderTasks);
         String leaderPubkey = signer.map(s -> Hex.encode(s.publicKey())).orElse(config.leaderId());
         this.reads = new ChainReads(storage);
         this.statusReport = new StatusReport(config, storage, leadership, health, leaderPubkey,
-                reconciler::l1Height, reconciler::l1FinalizedHeight);
+                reconciler::l1Height, reconciler::l1FinalizedHeight, campaign == null ? null : campaign::view);
         leadership.hooks(admission::recover, term -> {
             leaderTasks.start(term);
             signals.leadershipGained();
         }, leaderTasks::stop, admission::failQueued);
     }
 
-    /** @return a builder; storage, the L1 poster and the configuration are required */
+    /** @return a builder; storage, the L1 poster and the configuration are required (and in lease mode the lease) */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Builds a {@link Sequencer}: the settings of {@link SequencerSettings}, then {@link #build()}. */
+    public static final class Builder extends SequencerSettings<Builder> {
+        private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        /**
+         * Builds the engine, not started.
+         *
+         * @return the engine
+         * @throws IllegalArgumentException naming the first missing or invalid field
+         * @throws org.ippan.l2.core.crypto.KeyLoadException if the configured key file cannot be used
+         */
+        public Sequencer build() {
+            validate();
+            return new Sequencer(this);
+        }
     }
 
     /**
@@ -102,6 +129,41 @@ public final class Sequencer implements AutoCloseable {
      */
     public void start() {
         leadership.start();
+    }
+
+    /**
+     * Stops leading, gracefully (a hand-over): admission stops (queued submissions are refused {@code NOT_LEADER}),
+     * the group commit in flight finishes, the last heartbeat is recorded, and in lease mode the lease is released so
+     * a standby takes over within about one renew period, while this node stands by for one time to live. In single
+     * mode the node stays a follower until restarted. Call it before {@link #close} for a deploy without downtime.
+     *
+     * @return true if this node was leading
+     */
+    public boolean stepDown() {
+        if (campaign != null) {
+            return campaign.handOver(this::lastWrites);
+        }
+        long term = leadership.term();
+        boolean led = leadership.stepDown("stepped down");
+        if (led) {
+            lastWrites(term);
+        }
+        return led;
+    }
+
+    /** After stepping down: waits for the group commit in flight, then records the last heartbeat, best effort. */
+    private void lastWrites(long term) {
+        admission.awaitWriter();
+        try {
+            storage.heartbeat(term, wallClock.currentTimeMs());
+        } catch (RuntimeException e) {
+            LOG.warn("could not record the last heartbeat after stepping down: {}", e.toString());
+        }
+    }
+
+    /** @return in lease mode, the leader as last seen in the lease store; empty in single mode or when none is known */
+    public Optional<LeaderHint> leaderHint() {
+        return campaign == null ? Optional.empty() : campaign.leaderHint();
     }
 
     /**
@@ -274,123 +336,5 @@ public final class Sequencer implements AutoCloseable {
     /** @return the admission room (tests: its queue and the pool recovery rebuilt) */
     Admission admission() {
         return admission;
-    }
-
-    /** Builds a {@link Sequencer}; validates everything once, with messages that name the field. */
-    public static final class Builder {
-        private SequencerConfig config;
-        private Storage storage;
-        private L1Poster l1;
-        private EnvelopeSigner signer;
-        private EpochClock wallClock = EpochClock.SYSTEM;
-        private NanoClock nanoClock = NanoClock.SYSTEM;
-        private SequencerMetrics metrics = SequencerMetrics.NONE;
-        private ErrorHandler errorHandler = (loop, error) -> LOG.error("error in {}", loop, error);
-        private OrderingPolicy ordering = OrderingPolicy.ADMISSION_ORDER;
-        private final List<LeaderTask> leaderTasks = new ArrayList<>();
-        private long randomSeed = 0x5EED_5EEDL;
-
-        private Builder() {}
-
-        /** Required: identity, role, limits and tunables. */
-        public Builder config(SequencerConfig value) {
-            this.config = value;
-            return this;
-        }
-
-        /** Required: the storage port. */
-        public Builder storage(Storage value) {
-            this.storage = value;
-            return this;
-        }
-
-        /** Required: the L1 port. */
-        public Builder l1Poster(L1Poster value) {
-            this.l1 = value;
-            return this;
-        }
-
-        /** Optional: the signer (a KMS/HSM seam); else the key at {@code sequencerKeyPath()}, else unsigned. */
-        public Builder signer(EnvelopeSigner value) {
-            this.signer = value;
-            return this;
-        }
-
-        /** Optional: the wall clock (default: the system's). */
-        public Builder wallClock(EpochClock value) {
-            this.wallClock = value;
-            return this;
-        }
-
-        /** Optional: the monotonic clock (default: the JVM's). */
-        public Builder nanoClock(NanoClock value) {
-            this.nanoClock = value;
-            return this;
-        }
-
-        /** Optional: the metrics listener (default: none). */
-        public Builder metrics(SequencerMetrics value) {
-            this.metrics = value;
-            return this;
-        }
-
-        /** Optional: where loop and admission errors go (default: logged). */
-        public Builder errorHandler(ErrorHandler value) {
-            this.errorHandler = value;
-            return this;
-        }
-
-        /** Optional: the ordering policy (default: admission order). */
-        public Builder ordering(OrderingPolicy value) {
-            this.ordering = value;
-            return this;
-        }
-
-        /** Optional: a task that runs only while this node leads; may be called several times. */
-        public Builder leaderTask(LeaderTask task) {
-            this.leaderTasks.add(Objects.requireNonNull(task, "leaderTask"));
-            return this;
-        }
-
-        /** Optional: the seed of the backoff jitter, for repeatable tests. */
-        public Builder randomSeed(long value) {
-            this.randomSeed = value;
-            return this;
-        }
-
-        /**
-         * Builds the engine, not started.
-         *
-         * @return the engine
-         * @throws IllegalArgumentException naming the first missing or invalid field
-         * @throws org.ippan.l2.core.crypto.KeyLoadException if the configured key file cannot be used
-         */
-        public Sequencer build() {
-            require(config, "config");
-            require(storage, "storage");
-            require(l1, "l1Poster");
-            require(wallClock, "wallClock");
-            require(nanoClock, "nanoClock");
-            require(metrics, "metrics");
-            require(errorHandler, "errorHandler");
-            require(ordering, "ordering");
-            if (signer == null && config.sequencerKeyPath().isPresent()) {
-                signer = SequencerKeys.load(config.sequencerKeyPath().get()); // KeyLoadException names the problem
-            }
-            if (signer != null && signer.publicKey().length != EnvelopeSigner.PUBLIC_KEY_LENGTH) {
-                throw new IllegalArgumentException("signer: public key must be 32 bytes, got "
-                        + signer.publicKey().length);
-            }
-            if (signer == null && config.role() == Role.LEADER) {
-                LOG.warn("no sequencer key configured (L2_SEQUENCER_KEY_PATH): batch envelopes are posted unsigned");
-            }
-            return new Sequencer(this);
-        }
-
-        private static void require(Object value, String field) {
-            if (value == null) {
-                throw new IllegalArgumentException(field + " is required");
-            }
-        }
     }
 }

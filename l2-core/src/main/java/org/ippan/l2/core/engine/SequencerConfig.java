@@ -24,12 +24,18 @@ import org.ippan.l2.l1.Backoff;
  * <table>
  *   <caption>Settings, their environment variables and defaults</caption>
  *   <tr><th>field</th><th>variable</th><th>default</th><th>range</th></tr>
- *   <tr><td>{@code leaderMode}</td><td>{@code L2_LEADER_MODE}</td><td>{@code single}</td><td>{@code single}</td></tr>
+ *   <tr><td>{@code leaderMode}</td><td>{@code L2_LEADER_MODE}</td><td>{@code single}</td>
+ *       <td>{@code single}, {@code lease}</td></tr>
  *   <tr><td>{@code role}</td><td>{@code L2_LEADER}</td><td>{@code 1} (leader)</td>
- *       <td>{@code 1}/{@code true}: leader, {@code 0}/{@code false}: follower</td></tr>
+ *       <td>{@code 1}/{@code true}: leader (in lease mode: a candidate), {@code 0}/{@code false}: follower</td></tr>
  *   <tr><td>{@code leaderId}</td><td>{@code LEADER_ID}</td><td>{@code sequencer-0}</td>
- *       <td>not blank, at most 128 chars, no control characters</td></tr>
- *   <tr><td>{@code term}</td><td>{@code LEADER_TERM}</td><td>0</td><td>&gt;= 0</td></tr>
+ *       <td>not blank, at most 128 chars, no control characters; unique per node in lease mode</td></tr>
+ *   <tr><td>{@code term}</td><td>{@code LEADER_TERM}</td><td>0</td><td>&gt;= 0; not used in lease mode</td></tr>
+ *   <tr><td>{@code leaseTtlMs}</td><td>{@code L2_LEASE_TTL_MS}</td><td>5000</td>
+ *       <td>100 .. 86400000, at least twice {@code leaseRenewMs}</td></tr>
+ *   <tr><td>{@code leaseRenewMs}</td><td>{@code L2_LEASE_RENEW_MS}</td><td>1000</td><td>&gt;= 10</td></tr>
+ *   <tr><td>{@code advertisedUrl}</td><td>{@code L2_ADVERTISED_URL}</td><td>empty (the host sets it)</td>
+ *       <td>at most 2048 chars, no control characters</td></tr>
  *   <tr><td>{@code sequencerKeyPath}</td><td>{@code L2_SEQUENCER_KEY_PATH}</td><td>none</td><td>a path</td></tr>
  *   <tr><td>{@code chainId}</td><td>{@code L2_CHAIN_ID}</td><td>1</td><td>unsigned 64-bit</td></tr>
  *   <tr><td>{@code maxTxSize}</td><td>{@code L2_MAX_TX_SIZE}</td><td>65536</td>
@@ -62,6 +68,18 @@ public final class SequencerConfig {
     /** The largest accepted {@code maxPostsInFlight}. */
     public static final int MAX_POSTS_IN_FLIGHT_LIMIT = 64;
 
+    /** The shortest accepted {@code leaseTtlMs}. */
+    public static final long MIN_LEASE_TTL_MS = 100;
+
+    /** The longest accepted {@code leaseTtlMs} (one day). */
+    public static final long MAX_LEASE_TTL_MS = 86_400_000L;
+
+    /** The shortest accepted {@code leaseRenewMs}. */
+    public static final long MIN_LEASE_RENEW_MS = 10;
+
+    /** The longest accepted {@code advertisedUrl}, in chars. */
+    public static final int MAX_ADVERTISED_URL_LENGTH = 2048;
+
     /** The largest accepted {@code maxAdmissionGroup}. */
     public static final int MAX_ADMISSION_GROUP_LIMIT = 100_000;
 
@@ -69,6 +87,9 @@ public final class SequencerConfig {
     private final Role role;
     private final String leaderId;
     private final long term;
+    private final long leaseTtlMs;
+    private final long leaseRenewMs;
+    private final String advertisedUrl;
     private final Optional<Path> sequencerKeyPath;
     private final long chainId;
     private final int maxTxSize;
@@ -92,6 +113,9 @@ public final class SequencerConfig {
         this.role = builder.role;
         this.leaderId = builder.leaderId;
         this.term = builder.term;
+        this.leaseTtlMs = builder.leaseTtlMs;
+        this.leaseRenewMs = builder.leaseRenewMs;
+        this.advertisedUrl = builder.advertisedUrl;
         this.sequencerKeyPath = builder.sequencerKeyPath;
         this.chainId = builder.chainId;
         this.maxTxSize = builder.maxTxSize;
@@ -123,6 +147,9 @@ public final class SequencerConfig {
         builder.role = role;
         builder.leaderId = leaderId;
         builder.term = term;
+        builder.leaseTtlMs = leaseTtlMs;
+        builder.leaseRenewMs = leaseRenewMs;
+        builder.advertisedUrl = advertisedUrl;
         builder.sequencerKeyPath = sequencerKeyPath;
         builder.chainId = chainId;
         builder.maxTxSize = maxTxSize;
@@ -162,6 +189,9 @@ public final class SequencerConfig {
         text(env, Setting.ROLE).ifPresent(value -> builder.role(parseRole(value)));
         text(env, Setting.LEADER_ID).ifPresent(builder::leaderId);
         number(env, Setting.TERM).ifPresent(builder::term);
+        number(env, Setting.LEASE_TTL_MS).ifPresent(builder::leaseTtlMs);
+        number(env, Setting.LEASE_RENEW_MS).ifPresent(builder::leaseRenewMs);
+        text(env, Setting.ADVERTISED_URL).ifPresent(builder::advertisedUrl);
         text(env, Setting.SEQUENCER_KEY_PATH)
                 .ifPresent(value -> builder.sequencerKeyPath(Optional.of(parsePath(value))));
         text(env, Setting.CHAIN_ID).ifPresent(value -> builder.chainId(parseChainId(value)));
@@ -190,6 +220,34 @@ public final class SequencerConfig {
     /** @return how the leader is chosen; default {@link LeaderMode#SINGLE} */
     public LeaderMode leaderMode() {
         return leaderMode;
+    }
+
+    /**
+     * @return in lease mode, how long the lease lives without a renewal, ms; default 5000. A leader stops writing
+     *         {@link #leaseSafetyMarginMs()} before the lease it last renewed can expire.
+     */
+    public long leaseTtlMs() {
+        return leaseTtlMs;
+    }
+
+    /** @return in lease mode, how often the leader renews its lease and a standby tries to take it, ms; default 1000 */
+    public long leaseRenewMs() {
+        return leaseRenewMs;
+    }
+
+    /**
+     * @return how long before its lease can expire a leader that could not renew stops writing, ms: half of what the
+     *         time to live leaves beyond one renew period, {@code (leaseTtlMs - leaseRenewMs) / 2}. It covers clock
+     *         drift and the leader's own pauses between a check and a write; a pause longer than that is caught by
+     *         the storage term.
+     */
+    public long leaseSafetyMarginMs() {
+        return (leaseTtlMs - leaseRenewMs) / 2;
+    }
+
+    /** @return where clients reach this node when it leads, shown to followers' clients; default empty */
+    public String advertisedUrl() {
+        return advertisedUrl;
     }
 
     /** @return whether this instance leads or follows; default {@link Role#LEADER} */
@@ -320,6 +378,9 @@ public final class SequencerConfig {
                 && role == that.role
                 && leaderId.equals(that.leaderId)
                 && term == that.term
+                && leaseTtlMs == that.leaseTtlMs
+                && leaseRenewMs == that.leaseRenewMs
+                && advertisedUrl.equals(that.advertisedUrl)
                 && sequencerKeyPath.equals(that.sequencerKeyPath)
                 && chainId == that.chainId
                 && maxTxSize == that.maxTxSize
@@ -342,7 +403,7 @@ public final class SequencerConfig {
     /** @return a hash of all settings */
     @Override
     public int hashCode() {
-        return Objects.hash(leaderMode, role, leaderId, term, sequencerKeyPath, chainId, maxTxSize, admissionCap,
+        return Objects.hash(leaderMode, role, leaderId, term, leaseTtlMs, leaseRenewMs, advertisedUrl, sequencerKeyPath, chainId, maxTxSize, admissionCap,
                 batchLimits, hub, batchFee, finalityConfirmations, heartbeatIntervalMs, reconcileIntervalMs,
                 maxPostsInFlight, maxUnpostedBatches, postBackoff, l1FailureThreshold, repostAfterMs,
                 maxAdmissionGroup, dedupCacheSize);
@@ -355,6 +416,9 @@ public final class SequencerConfig {
                 + ", role=" + role
                 + ", leaderId=" + leaderId
                 + ", term=" + term
+                + ", leaseTtlMs=" + leaseTtlMs
+                + ", leaseRenewMs=" + leaseRenewMs
+                + ", advertisedUrl=" + advertisedUrl
                 + ", sequencerKeyPath=" + sequencerKeyPath.map(Path::toString).orElse("<none>")
                 + ", chainId=" + Long.toUnsignedString(chainId)
                 + ", maxTxSize=" + maxTxSize
@@ -423,7 +487,7 @@ public final class SequencerConfig {
             }
         }
         throw new ConfigException(Setting.LEADER_MODE.variable,
-                "only '" + LeaderMode.SINGLE.wireName() + "' is supported in this version", value);
+                "must be '" + LeaderMode.SINGLE.wireName() + "' or '" + LeaderMode.LEASE.wireName() + "'", value);
     }
 
     private static Role parseRole(String value) {
@@ -501,6 +565,9 @@ public final class SequencerConfig {
         ROLE("role", "L2_LEADER"),
         LEADER_ID("leaderId", "LEADER_ID"),
         TERM("term", "LEADER_TERM", 0, Long.MAX_VALUE),
+        LEASE_TTL_MS("leaseTtlMs", "L2_LEASE_TTL_MS", MIN_LEASE_TTL_MS, MAX_LEASE_TTL_MS),
+        LEASE_RENEW_MS("leaseRenewMs", "L2_LEASE_RENEW_MS", MIN_LEASE_RENEW_MS, MAX_LEASE_TTL_MS),
+        ADVERTISED_URL("advertisedUrl", "L2_ADVERTISED_URL"),
         SEQUENCER_KEY_PATH("sequencerKeyPath", "L2_SEQUENCER_KEY_PATH"),
         CHAIN_ID("chainId", "L2_CHAIN_ID"),
         MAX_TX_SIZE("maxTxSize", "L2_MAX_TX_SIZE", 1, MAX_TX_SIZE_LIMIT),
@@ -571,6 +638,9 @@ public final class SequencerConfig {
         private Role role = Role.LEADER;
         private String leaderId = "sequencer-0";
         private long term;
+        private long leaseTtlMs = 5000;
+        private long leaseRenewMs = 1000;
+        private String advertisedUrl = "";
         private Optional<Path> sequencerKeyPath = Optional.empty();
         private long chainId = 1;
         private int maxTxSize = 65_536;
@@ -626,6 +696,33 @@ public final class SequencerConfig {
          */
         public Builder term(long term) {
             this.term = term;
+            return this;
+        }
+
+        /**
+         * @param leaseTtlMs in lease mode, the lease's time to live, ms
+         * @return this builder
+         */
+        public Builder leaseTtlMs(long leaseTtlMs) {
+            this.leaseTtlMs = leaseTtlMs;
+            return this;
+        }
+
+        /**
+         * @param leaseRenewMs in lease mode, the renew (and campaign) period, ms
+         * @return this builder
+         */
+        public Builder leaseRenewMs(long leaseRenewMs) {
+            this.leaseRenewMs = leaseRenewMs;
+            return this;
+        }
+
+        /**
+         * @param advertisedUrl where clients reach this node when it leads; may be empty, not null
+         * @return this builder
+         */
+        public Builder advertisedUrl(String advertisedUrl) {
+            this.advertisedUrl = advertisedUrl;
             return this;
         }
 
@@ -802,6 +899,19 @@ public final class SequencerConfig {
             Setting.ROLE.requireNonNull(role, fromEnvironment);
             checkLeaderId(fromEnvironment);
             Setting.TERM.checkRange(term, fromEnvironment);
+            Setting.LEASE_TTL_MS.checkRange(leaseTtlMs, fromEnvironment);
+            Setting.LEASE_RENEW_MS.checkRange(leaseRenewMs, fromEnvironment);
+            if (leaseRenewMs * 2 > leaseTtlMs) {
+                throw new ConfigException(Setting.LEASE_RENEW_MS.name(fromEnvironment), "must be at most half of "
+                        + Setting.LEASE_TTL_MS.name(fromEnvironment) + " (" + leaseTtlMs + "), so a leader renews"
+                        + " at least once before it must stop writing", Long.toString(leaseRenewMs));
+            }
+            Setting.ADVERTISED_URL.requireNonNull(advertisedUrl, fromEnvironment);
+            if (advertisedUrl.length() > MAX_ADVERTISED_URL_LENGTH
+                    || advertisedUrl.codePoints().anyMatch(Character::isISOControl)) {
+                throw new ConfigException(Setting.ADVERTISED_URL.name(fromEnvironment), "must be at most "
+                        + MAX_ADVERTISED_URL_LENGTH + " chars without control characters", null);
+            }
             Setting.SEQUENCER_KEY_PATH.requireNonNull(sequencerKeyPath, fromEnvironment);
             Setting.MAX_TX_SIZE.checkRange(maxTxSize, fromEnvironment);
             Setting.ADMISSION_CAP.checkRange(admissionCap, fromEnvironment);

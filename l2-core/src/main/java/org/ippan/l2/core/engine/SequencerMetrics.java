@@ -80,6 +80,9 @@ public interface SequencerMetrics {
      */
     default void recordStateChange(SequencerState from, SequencerState to) {}
 
+    /** Lease mode: the leader could not reach the lease store to renew its lease (it retries until its deadline). */
+    default void recordLeaseRenewFailed() {}
+
     /**
      * A loop step failed (the error also went to the error handler).
      *

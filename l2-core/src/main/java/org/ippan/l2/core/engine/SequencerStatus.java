@@ -28,7 +28,7 @@ public record SequencerStatus(SequencerState state, Leader leader, Pool pool, Ba
     /**
      * The seed's leader block.
      *
-     * @param mode the leader mode ("single")
+     * @param mode the leader mode ("single" or "lease")
      * @param isLeader true only while this node acts as leader (false on a follower and when fenced)
      * @param id this node's {@code LEADER_ID}
      * @param leaderPubkey hex Ed25519 public key of this node, or its id when it has no key
@@ -36,9 +36,26 @@ public record SequencerStatus(SequencerState state, Leader leader, Pool pool, Ba
      * @param lastHeartbeatMs wall-clock ms of the leader's last heartbeat, as recorded in storage (0: none)
      * @param storedTerm the term storage holds (the current leader's)
      * @param storedLeaderId the leader id storage holds, null on a fresh store
+     * @param canShutdown true if this node can stop now without a gap in service: it does not lead (a leader should
+     *     {@code stepDown()} first)
+     * @param lease in lease mode, the lease as this node last saw it; null in single mode
      */
     public record Leader(String mode, boolean isLeader, String id, String leaderPubkey, long termId,
-            long lastHeartbeatMs, long storedTerm, String storedLeaderId) {}
+            long lastHeartbeatMs, long storedTerm, String storedLeaderId, boolean canShutdown, Lease lease) {}
+
+    /**
+     * The lease as this node last saw it (lease mode).
+     *
+     * @param holderId the holder's id, null if no node holds the lease (or none was seen yet)
+     * @param holderUrl the holder's advertised URL, null if none holds it
+     * @param expiresAtMs when the holder's lease expires unless renewed, ms since the epoch in the lease store's
+     *     clock; 0 if none holds it
+     * @param lastChangeMs wall-clock ms of the last change this node saw (a new holder, a step-down); 0 if none
+     * @param lastChange what changed last, in words
+     * @param renewFailures how often this node, leading, could not reach the lease store to renew
+     */
+    public record Lease(String holderId, String holderUrl, long expiresAtMs, long lastChangeMs, String lastChange,
+            long renewFailures) {}
 
     /**
      * @param pending accepted txs not yet in a batch

@@ -103,8 +103,10 @@ final class Signals {
         wake(loop);
     }
 
-    /** The engine started leading: every loop has work. */
+    /** The engine started leading (again, in lease mode): the poster reads storage afresh, every loop has work. */
     void leadershipGained() {
+        postedThrough = -1;
+        postingRefresh.set(true);
         for (DutyLoop loop : all) {
             wake(loop);
         }

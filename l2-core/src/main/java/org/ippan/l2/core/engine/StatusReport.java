@@ -1,6 +1,7 @@
 package org.ippan.l2.core.engine;
 
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.LeaderRecord;
@@ -21,10 +22,13 @@ final class StatusReport {
     private final String leaderPubkey;
     private final LongSupplier l1Height;
     private final LongSupplier l1FinalizedHeight;
+    /** Lease mode: the lease as the campaign last saw it; null in single mode. */
+    private final Supplier<LeaseCampaign.View> leaseView;
     private volatile SequencerStatus lastStatus;
 
     StatusReport(SequencerConfig config, Storage storage, Leadership leadership, Health health, String leaderPubkey,
-            LongSupplier l1Height, LongSupplier l1FinalizedHeight) {
+            LongSupplier l1Height, LongSupplier l1FinalizedHeight, Supplier<LeaseCampaign.View> leaseView) {
+        this.leaseView = leaseView;
         this.config = config;
         this.storage = storage;
         this.leadership = leadership;
@@ -51,7 +55,7 @@ final class StatusReport {
             BatchCounts counts = storage.countBatches();
             SequenceState sequence = storage.readSequenceState();
             leader = new SequencerStatus.Leader(mode, leading, config.leaderId(), leaderPubkey, leadership.term(),
-                    record.lastHeartbeatMs(), record.term(), record.leaderId());
+                    record.lastHeartbeatMs(), record.term(), record.leaderId(), !leading, lease());
             poolStatus = new SequencerStatus.Pool(sequence.pendingCount(), config.admissionCap());
             long last = sequence.nextBatchNumber() - 1;
             batches = new SequencerStatus.Batches(counts.committed() + counts.failed(),
@@ -61,16 +65,28 @@ final class StatusReport {
         } catch (StorageException e) {
             health.storageFailed(e);
             leader = previous != null ? previous.leader() : new SequencerStatus.Leader(mode, false,
-                    config.leaderId(), leaderPubkey, leadership.term(), 0, 0, null);
+                    config.leaderId(), leaderPubkey, leadership.term(), 0, 0, null, !leading, null);
             poolStatus = previous != null ? previous.pool() : new SequencerStatus.Pool(0, config.admissionCap());
             batches = previous != null ? previous.batches() : new SequencerStatus.Batches(0, 0, 0, 0, 0, null);
             leader = new SequencerStatus.Leader(leader.mode(), leading, leader.id(), leader.leaderPubkey(),
-                    leader.termId(), leader.lastHeartbeatMs(), leader.storedTerm(), leader.storedLeaderId());
+                    leader.termId(), leader.lastHeartbeatMs(), leader.storedTerm(), leader.storedLeaderId(), !leading,
+                    lease());
         }
         SequencerStatus.L1 l1Status = new SequencerStatus.L1(l1Height.getAsLong(), l1FinalizedHeight.getAsLong(),
                 health.lastL1Error());
         SequencerStatus status = new SequencerStatus(current, leader, poolStatus, batches, l1Status, readiness());
         lastStatus = status;
         return status;
+    }
+
+    private SequencerStatus.Lease lease() {
+        if (leaseView == null) {
+            return null;
+        }
+        LeaseCampaign.View view = leaseView.get();
+        LeaderHint holder = view.holder();
+        return new SequencerStatus.Lease(holder == null ? null : holder.leaderId(),
+                holder == null ? null : holder.leaderUrl(), holder == null ? 0 : holder.expiresAtMs(),
+                view.lastChangeMs(), view.lastChangeReason(), view.renewFailures());
     }
 }

@@ -29,7 +29,7 @@ class LeadershipTest {
 
     private Leadership leadership(Role role, long term, String id, Storage storage) {
         SequencerConfig config = SequencerConfig.builder().role(role).term(term).leaderId(id).build();
-        Leadership leadership = new Leadership(Candidacy.fromConfig(config), id, storage, clock, clock, metrics, health);
+        Leadership leadership = new Leadership(Candidacy.fromConfig(config), false, id, storage, clock, clock, metrics, health);
         leadership.hooks(() -> events.add("recover in " + leadership.state()),
                 claimed -> events.add("started " + claimed + " in " + leadership.state()),
                 reason -> events.add("stopped leading: " + reason),
@@ -118,7 +118,7 @@ class LeadershipTest {
     @Test
     void start_whenRecoveryFails_staysNewAndStartsNothing() {
         SequencerConfig config = SequencerConfig.builder().term(1).build();
-        Leadership leadership = new Leadership(Candidacy.fromConfig(config), config.leaderId(), memory, clock, clock,
+        Leadership leadership = new Leadership(Candidacy.fromConfig(config), false, config.leaderId(), memory, clock, clock,
                 metrics, health);
         leadership.hooks(() -> {
             throw new StorageException("read failed");

@@ -91,7 +91,7 @@ class StatusAndMetricsTest {
         SequencerStatus status = sequencer.status();
         assertThat(status.state()).isEqualTo(SequencerState.LEADER);
         assertThat(status.leader()).isEqualTo(new SequencerStatus.Leader("single", true, "seq-A", PUBKEY_OF_SEED_42,
-                4, heartbeatMs, 4, "seq-A"));
+                4, heartbeatMs, 4, "seq-A", false, null));
         assertThat(status.pool()).isEqualTo(new SequencerStatus.Pool(3, 500));
         assertThat(status.batches()).isEqualTo(new SequencerStatus.Batches(2, 1, 1, 1, 4,
                 Hex.encode(f.batch(4).batchHash())));

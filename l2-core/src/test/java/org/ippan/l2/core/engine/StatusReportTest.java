@@ -19,7 +19,7 @@ class StatusReportTest {
 
         assertThat(status.state()).isEqualTo(SequencerState.LEADER);
         assertThat(status.leader()).isEqualTo(new SequencerStatus.Leader("single", true, "seq-C", "seq-C", 3, 0, 0,
-                null));
+                null, false, null));
         assertThat(status.pool()).isEqualTo(new SequencerStatus.Pool(0, 77));
         assertThat(status.batches()).isEqualTo(new SequencerStatus.Batches(0, 0, 0, 0, 0, null));
         assertThat(status.readiness().reasons()).containsExactly("storage failing: injected read failure");
