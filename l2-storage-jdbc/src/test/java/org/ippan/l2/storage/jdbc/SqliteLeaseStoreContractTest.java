@@ -1,13 +1,23 @@
 package org.ippan.l2.storage.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.ippan.l2.lease.Lease;
+import org.ippan.l2.lease.LeaseException;
 import org.ippan.l2.lease.LeaseGranted;
+import org.ippan.l2.lease.LeaseOutcome;
 import org.ippan.l2.lease.LeaseStore;
 import org.ippan.l2.lease.testkit.LeaseStoreContractTest;
 import org.junit.jupiter.api.Test;
@@ -63,5 +73,53 @@ class SqliteLeaseStoreContractTest extends LeaseStoreContractTest {
 
             assertThat(lease.expiresAtMs()).isBetween(before + 60_000, after + 60_000);
         }
+    }
+
+    @Test
+    void acquire_whileAnotherProcessHoldsTheWriteLock_waitsForIt_ratherThanFails() throws Exception {
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("lease.db"));
+                Statement statement = other.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            CompletableFuture<LeaseOutcome> waiting =
+                    CompletableFuture.supplyAsync(() -> store.acquire(NODE_A, URL_A, ttlMs()));
+            Thread.sleep(200);
+            assertThat(waiting).isNotDone();
+            statement.execute("COMMIT");
+
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).isInstanceOf(LeaseGranted.class);
+        }
+    }
+
+    @Test
+    void renew_whenTheWriteLockIsHeldPastTheLockTimeout_failsWithLeaseException_andChangesNothing() throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty(JdbcStorage.LOCK_TIMEOUT_PROPERTY, "50");
+        Path file = directory.resolve("lease.db");
+        try (JdbcLeaseStore impatient = JdbcLeaseStore.open("sqlite:" + file, "locked", properties, clock::get)) {
+            Lease lease = acquireOrFail(impatient, NODE_A, URL_A);
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+                    Statement statement = other.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE");
+                elapse(100);
+                assertThatThrownBy(() -> impatient.renew(lease))
+                        .isInstanceOf(LeaseException.class)
+                        .hasMessageContaining("renew of lease 'locked' on SQLite at " + file)
+                        .hasMessageContaining("SQLITE_BUSY");
+                statement.execute("ROLLBACK");
+            }
+            assertThat(impatient.holder().orElseThrow().expiresAtMs()).isEqualTo(lease.expiresAtMs());
+        }
+    }
+
+    @Test
+    void open_aFileThatIsNotASqliteDatabase_failsWithLeaseExceptionNamingTheProblem() throws Exception {
+        Path file = directory.resolve("not-a-database.db");
+        Files.write(file, "this is not a database, just text long enough to fill a header......................"
+                .repeat(20).getBytes(StandardCharsets.US_ASCII));
+
+        assertThatThrownBy(() -> JdbcLeaseStore.open("sqlite:" + file, "sequencer"))
+                .isInstanceOf(LeaseException.class)
+                .hasMessageContaining("opening of lease 'sequencer' on SQLite at " + file)
+                .hasMessageContaining("not a database");
     }
 }
