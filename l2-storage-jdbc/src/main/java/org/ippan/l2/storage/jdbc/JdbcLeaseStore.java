@@ -40,15 +40,16 @@ import org.slf4j.LoggerFactory;
  * <h2>PostgreSQL: the database's clock</h2>
  * Expiry is judged by the database's clock, {@code clock_timestamp()} (the time when the statement runs, not
  * {@code now()}, the start of the transaction): the Java side passes no time at all, so the nodes' clocks may be
- * skewed. Each statement reads that clock once. Each call is one transaction of one statement, linearizable with
- * every other client's calls: PostgreSQL evaluates the condition on the latest version of the row, after waiting
- * for any concurrent writer of it.
+ * skewed. Each statement reads that clock once. Each call is one transaction whose decision and write are one
+ * conditional statement, so calls are linearizable across clients without a check-then-set race: PostgreSQL
+ * evaluates the condition on the latest version of the row, after waiting for any concurrent writer of it.
  * <ul>
  *   <li>acquire: {@code INSERT … ON CONFLICT (name) DO UPDATE … WHERE} the stored lease has expired
- *       {@code RETURNING} the new row. The statement locks the row even when it does not take it, so the holder the
+ *       {@code RETURNING} the new row. The statement locks the row even when it does not take it, so the holder a
  *       refusal names, read next in the same transaction, is the one that refused it.</li>
- *   <li>renew: {@code UPDATE … WHERE token = ? AND} not expired {@code RETURNING}; release: {@code DELETE … WHERE
- *       token = ? AND} not expired.</li>
+ *   <li>renew: {@code UPDATE … WHERE token = ? AND} not expired {@code RETURNING}; the live holder a refusal names
+ *       is read just after, in the same transaction.</li>
+ *   <li>release: {@code DELETE … WHERE token = ? AND} not expired: a released lease leaves no row.</li>
  * </ul>
  * Connections come from a small pool ({@value #POSTGRES_POOL_SIZE}) that replaces a connection after any failure.
  * Unless the caller sets {@code socketTimeout}, a call that hears nothing back for the lock timeout plus
