@@ -240,6 +240,9 @@ final class EtcdGateway {
             throw new LeaseException(where + ": aborted, the lease store was closed", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (closed && cause instanceof CancellationException) { // the JDK may report the abort this way too
+                throw new LeaseException(where + ": aborted, the lease store was closed", cause);
+            }
             if (notConnected(cause)) {
                 throw new NotConnectedException(cause);
             }

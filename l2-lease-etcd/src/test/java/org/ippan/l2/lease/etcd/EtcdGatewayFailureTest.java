@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 class EtcdGatewayFailureTest {
 
     private static final String EMPTY_RANGE = "{\"header\":{\"revision\":\"3\"}}";
+    /** The request timeout of the tests that wait for it: a hung endpoint. */
     private static final long REQUEST_TIMEOUT_MS = 400;
+    /** The request timeout of the others: generous, so a cold JVM on a busy machine never trips it. */
+    private static final long RELAXED_TIMEOUT_MS = 5_000;
 
     private final List<AutoCloseable> resources = new java.util.ArrayList<>();
 
@@ -39,11 +42,15 @@ class EtcdGatewayFailureTest {
     }
 
     private EtcdLeaseStore store(String... endpoints) {
+        return store(RELAXED_TIMEOUT_MS, endpoints);
+    }
+
+    private EtcdLeaseStore store(long requestTimeoutMs, String... endpoints) {
         return track(EtcdLeaseStore.open(EtcdLeaseConfig.builder()
                 .url("etcd://" + String.join(",", endpoints))
                 .leaseName("failures")
                 .connectTimeoutMs(200)
-                .requestTimeoutMs(REQUEST_TIMEOUT_MS)
+                .requestTimeoutMs(requestTimeoutMs)
                 .build()));
     }
 
@@ -77,7 +84,7 @@ class EtcdGatewayFailureTest {
     void aHungEndpoint_failsWithinTheRequestTimeout_isNotRetriedElsewhere_andTheNextCallMovesOn() throws Exception {
         FakeEtcd.Silent hung = track(new FakeEtcd.Silent(""));
         FakeEtcd healthy = fake().answer("/v3/kv/range", 200, EMPTY_RANGE);
-        EtcdLeaseStore store = store(hung.endpoint(), healthy.endpoint());
+        EtcdLeaseStore store = store(REQUEST_TIMEOUT_MS, hung.endpoint(), healthy.endpoint());
 
         long startNs = System.nanoTime();
         assertThatThrownBy(store::holder)
@@ -96,7 +103,7 @@ class EtcdGatewayFailureTest {
     void anAnswerThatStallsInItsBody_failsWithinTheRequestTimeout() throws Exception {
         FakeEtcd.Silent stalling = track(new FakeEtcd.Silent(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"header\":"));
-        EtcdLeaseStore store = store(stalling.endpoint());
+        EtcdLeaseStore store = store(REQUEST_TIMEOUT_MS, stalling.endpoint());
 
         long startNs = System.nanoTime();
         assertThatThrownBy(store::holder)
@@ -204,7 +211,7 @@ class EtcdGatewayFailureTest {
                 .stall("/v3/kv/txn", 5_000)
                 .answer("/v3/lease/revoke", 200, "{}");
 
-        assertThatThrownBy(() -> store(etcd.endpoint()).acquire("node-a", "", 2_000))
+        assertThatThrownBy(() -> store(REQUEST_TIMEOUT_MS, etcd.endpoint()).acquire("node-a", "", 2_000))
                 .isInstanceOf(LeaseException.class)
                 .hasMessageContaining("txn at " + etcd.endpoint())
                 .hasMessageContaining("no answer within");
