@@ -42,7 +42,9 @@ public final class EtcdUrlException extends IllegalArgumentException {
         }
     }
 
+    /** The rule the URL breaks. */
     private final Problem problem;
+    /** The URL as given. */
     private final String url;
 
     /**
