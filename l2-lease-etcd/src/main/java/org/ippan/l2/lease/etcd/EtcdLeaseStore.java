@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  *       the key</i>. When refused, the new etcd lease is revoked at once, and the holder's remaining time is read
  *       (time-to-live). When the transaction's answer is lost the lease is revoked as well, which removes the key
  *       if the transaction was applied.</li>
- *   <li><b>renew</b>: a keep-alive of the lease id (etcd answers TTL 0 for a lease it no longer has; it waits for
- *       the revocation of a lease that has just expired rather than renew it), then a read of the key, which must
- *       still be bound to that lease.</li>
+ *   <li><b>renew</b>: a read of the key, which must still be bound to the caller's lease, then a keep-alive of
+ *       that lease (etcd answers TTL 0 for a lease it no longer has, and waits for the revocation of a lease that
+ *       has just expired rather than renew it). Reading first means a {@link Lease} of another lease name, passed
+ *       here by mistake, is refused without its etcd lease being touched.</li>
  *   <li><b>release</b>: a transaction <i>if the key's lease is ours then delete the key</i>, then a revoke of the
  *       lease. It never touches a later acquisition: that one has another lease id.</li>
  *   <li><b>holder</b>: a read of the key and a time-to-live of its lease.</li>
@@ -175,6 +176,12 @@ public final class EtcdLeaseStore implements LeaseStore {
         if (leaseId <= 0) {
             return LeaseRefused.lost(lease, holder().orElse(null));
         }
+        // The key first: only a lease our key is bound to is kept alive (never one of another lease name).
+        Answer range = gateway.call(Call.RANGE, gateway.object().put("key", keyBase64));
+        Kv kv = firstKv(range);
+        if (kv == null || kv.leaseId() != leaseId) {
+            return LeaseRefused.lost(lease, kv == null ? null : holderOf(range, kv));
+        }
         long sentAtMs = clockMs.getAsLong();
         Answer keepAlive = gateway.call(Call.KEEP_ALIVE, gateway.object().put("ID", Long.toString(leaseId)));
         JsonNode result = keepAlive.body().path("result");
@@ -183,17 +190,11 @@ public final class EtcdLeaseStore implements LeaseStore {
                     ? "error " + keepAlive.body().path("error") : "no result");
         }
         long ttlSeconds = keepAlive.int64(result, "TTL");
-        if (ttlSeconds <= 0) {
+        if (ttlSeconds <= 0) { // expired since the read: etcd deletes the key with it
             return LeaseRefused.lost(lease, holder().orElse(null));
         }
         if (ttlSeconds * 1000 > LeaseArguments.MAX_TTL_MS) {
             throw keepAlive.unexpected("a time to live of " + ttlSeconds + " s");
-        }
-        Answer range = gateway.call(Call.RANGE, gateway.object().put("key", keyBase64));
-        Kv kv = firstKv(range);
-        if (kv == null || kv.leaseId() != leaseId) { // the key was deleted or overwritten behind the lease
-            revokeQuietly(leaseId);
-            return LeaseRefused.lost(lease, kv == null ? null : holderOf(range, kv));
         }
         long ttlMs = ttlSeconds * 1000;
         return new LeaseGranted(new Lease(lease.holderId(), lease.advertisedUrl(), lease.token(), ttlMs,

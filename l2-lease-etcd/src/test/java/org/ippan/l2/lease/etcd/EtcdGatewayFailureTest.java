@@ -221,8 +221,11 @@ class EtcdGatewayFailureTest {
 
     @Test
     void aKeepAliveStreamError_isALeaseException() throws Exception {
-        FakeEtcd etcd = fake().answer("/v3/lease/keepalive", 200,
-                "{\"error\":{\"grpc_code\":14,\"http_code\":503,\"message\":\"etcdserver: no leader\"}}");
+        FakeEtcd etcd = fake()
+                .answer("/v3/kv/range", 200,
+                        "{\"kvs\":[{\"key\":\"eA==\",\"value\":\"" + base64(value("node-a")) + "\",\"lease\":\"42\"}]}")
+                .answer("/v3/lease/keepalive", 200,
+                        "{\"error\":{\"grpc_code\":14,\"http_code\":503,\"message\":\"etcdserver: no leader\"}}");
         Lease lease = new Lease("node-a", "", EtcdLeaseStore.token(42), 2_000, 0);
 
         assertThatThrownBy(() -> store(etcd.endpoint()).renew(lease))

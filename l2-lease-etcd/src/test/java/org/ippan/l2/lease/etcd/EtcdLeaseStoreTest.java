@@ -121,7 +121,7 @@ class EtcdLeaseStoreTest {
     }
 
     @Test
-    void renew_isRefused_whenTheKeyWasDeletedBehindTheLease_andTheLeaseIsRevoked() throws Exception {
+    void renew_isRefused_whenTheKeyWasDeletedBehindTheLease() throws Exception {
         EtcdLeaseStore store = store();
         Lease lease = granted(store.acquire("node-a", "", 2_000));
         LocalEtcd.post("/v3/kv/deleterange", "{\"key\":\"" + base64(key()) + "\"}");
@@ -130,8 +130,25 @@ class EtcdLeaseStoreTest {
 
         assertThat(outcome).isInstanceOf(LeaseRefused.class);
         assertThat(((LeaseRefused) outcome).holder()).isNull();
-        assertThat(leases()).doesNotContain(Long.toString(Long.parseUnsignedLong(lease.token(), 16)));
         assertThat(store.release(lease)).isFalse();
+    }
+
+    @Test
+    void aLeaseOfAnotherName_isRefused_andItsEtcdLeaseIsLeftAlone() throws Exception {
+        EtcdLeaseStore mine = store();
+        Lease myLease = granted(mine.acquire("node-a", "", 2_000));
+        EtcdLeaseStore other = track(LocalEtcd.open(leaseName + "-other"));
+        Lease otherLease = granted(other.acquire("node-b", "", 2_000));
+        String otherLeaseId = Long.toString(Long.parseUnsignedLong(otherLease.token(), 16));
+
+        assertThat(mine.renew(otherLease)).isInstanceOf(LeaseRefused.class);
+        assertThat(mine.release(otherLease)).isFalse();
+
+        assertThat(leases()).contains(otherLeaseId);
+        assertThat(other.holder().orElseThrow().holderId()).isEqualTo("node-b");
+        assertThat(other.renew(otherLease)).isInstanceOf(LeaseGranted.class);
+        assertThat(mine.renew(myLease)).isInstanceOf(LeaseGranted.class);
+        assertThat(other.release(otherLease)).isTrue();
     }
 
     @Test
