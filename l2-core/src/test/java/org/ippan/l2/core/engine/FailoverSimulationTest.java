@@ -70,9 +70,9 @@ class FailoverSimulationTest {
     private static final int NODES = 3;
     private static final long TTL_MS = 2_000;
     private static final long RENEW_MS = 400;
-    private static final int MIN_TICKS = 30;
-    private static final int MAX_TICKS = 60;
-    private static final int SETTLE_ROUNDS = 400;
+    private static final int MIN_TICKS = 20;
+    private static final int MAX_TICKS = 40;
+    private static final int SETTLE_ROUNDS = 200;
     /** How far an engine's clock rate may drift from the true time's, in parts per million (±1 %). */
     private static final int MAX_DRIFT_PPM = 10_000;
 
@@ -443,7 +443,8 @@ class FailoverSimulationTest {
             long maxWaitMs = new long[] {0, 50, 200, 1000}[random.nextInt(4)];
             this.world = new CrashWorld(new BatchLimits(maxTxs, 1 << 16, maxWaitMs), random.nextLong(),
                     CrashWorld.FINALITY, b -> b.leaderMode(LeaderMode.LEASE).leaseTtlMs(TTL_MS)
-                            .leaseRenewMs(RENEW_MS));
+                            .leaseRenewMs(RENEW_MS).dedupCacheSize(256)); // small: an engine is built per restart
+            world.postingUnsigned(); // signing and verifying would take most of the time; CrashSweepTest covers them
             this.lease = new InMemoryLeaseStore(world.clock::currentTimeMs); // the store judges on the true time
             this.log = new WriteLog(world.storage);
             for (int i = 0; i < NODES; i++) {
@@ -478,7 +479,7 @@ class FailoverSimulationTest {
             node.storage = new CrashingStorage(world.storage, node.name(), world.audit);
             Storage recorded = new RecordingStorage(node.storage, world.storage, node.name(), log);
             node.engine = Sequencer.builder().config(config).storage(recorded).l1Poster(world.l1)
-                    .signer(world.signer).leaseStore(lease).wallClock(node.clock).nanoClock(node.clock)
+                    .leaseStore(lease).wallClock(node.clock).nanoClock(node.clock)
                     .randomSeed(random.nextLong()).errorHandler((loop, error) -> { }).build();
             node.engine.start();
             log("start " + node.name() + " (offset " + node.wallOffsetMs + " ms, drift " + node.driftPpm + " ppm)");
@@ -700,7 +701,7 @@ class FailoverSimulationTest {
             }
             log("healed");
             for (int round = 1; round <= SETTLE_ROUNDS; round++) {
-                advance(250);
+                advance(500); // more than a renew period: a leader renews at each of its steps
                 for (Node node : nodes) {
                     step(node);
                 }
