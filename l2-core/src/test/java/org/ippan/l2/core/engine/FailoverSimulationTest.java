@@ -34,6 +34,7 @@ import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TermClaim;
@@ -221,6 +222,8 @@ class FailoverSimulationTest {
         long staleAccepted;
         long staleRefused;
         long claims;
+        /** The next this many reads of any engine throw (the in-memory store fails only writes). */
+        int failReads;
 
         WriteLog(Storage truth) {
             this.truth = truth;
@@ -335,53 +338,70 @@ class FailoverSimulationTest {
                     state));
         }
 
+        private void read() {
+            if (log.failReads > 0) {
+                log.failReads--;
+                throw new StorageException("injected read failure");
+            }
+        }
+
         @Override
         public LeaderRecord readLeader() {
+            read();
             return delegate.readLeader();
         }
 
         @Override
         public Optional<StoredTx> findTx(byte[] txHash) {
+            read();
             return delegate.findTx(txHash);
         }
 
         @Override
         public List<StoredTx> readTxs(long fromSeq, int maxCount) {
+            read();
             return delegate.readTxs(fromSeq, maxCount);
         }
 
         @Override
         public SequenceState readSequenceState() {
+            read();
             return delegate.readSequenceState();
         }
 
         @Override
         public Optional<StoredBatch> findBatch(byte[] batchHash) {
+            read();
             return delegate.findBatch(batchHash);
         }
 
         @Override
         public Optional<StoredBatch> findBatchByNumber(long batchNumber) {
+            read();
             return delegate.findBatchByNumber(batchNumber);
         }
 
         @Override
         public Optional<StoredBatch> findBatchContaining(long seq) {
+            read();
             return delegate.findBatchContaining(seq);
         }
 
         @Override
         public List<StoredBatch> listBatches(long fromNumber, int maxCount) {
+            read();
             return delegate.listBatches(fromNumber, maxCount);
         }
 
         @Override
         public List<StoredBatch> listBatchesInStatus(Set<L1Status> statuses, int maxCount) {
+            read();
             return delegate.listBatchesInStatus(statuses, maxCount);
         }
 
         @Override
         public BatchCounts countBatches() {
+            read();
             return delegate.countBatches();
         }
 
@@ -652,6 +672,12 @@ class FailoverSimulationTest {
         }
 
         private void storageFault() {
+            if (random.nextInt(3) == 0) {
+                log.failReads = 1 + random.nextInt(3);
+                figures.storageFaults++;
+                log("storage reads fail x" + log.failReads);
+                return;
+            }
             WriteFault fault = WriteFault.values()[random.nextInt(WriteFault.values().length)];
             int count = 1 + random.nextInt(2);
             world.storage.injectWriteFaults(fault, count);
@@ -691,6 +717,7 @@ class FailoverSimulationTest {
             lease.injectFaults(InMemoryLeaseStore.Fault.FAIL, 0);
             leaseBackAtMs = Long.MAX_VALUE;
             world.storage.injectWriteFaults(WriteFault.FAIL, 0);
+            log.failReads = 0;
             world.l1.clearFaults();
             for (Node node : nodes) {
                 if (node.dead) {
