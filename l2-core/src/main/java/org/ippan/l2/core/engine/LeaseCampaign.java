@@ -43,7 +43,7 @@ final class LeaseCampaign implements DutyLoop {
     private final NanoClock nanoClock;
     private final EpochClock wallClock;
     private final SequencerMetrics metrics;
-    private final ErrorHandler errorHandler;
+    private final LoopErrors errors;
 
     /** The lease this node holds (as last granted), or null. */
     private volatile Lease lease;
@@ -57,7 +57,7 @@ final class LeaseCampaign implements DutyLoop {
     private volatile long renewFailures;
 
     LeaseCampaign(LeaseStore store, Leadership leadership, SequencerConfig config, NanoClock nanoClock,
-            EpochClock wallClock, SequencerMetrics metrics, ErrorHandler errorHandler) {
+            EpochClock wallClock, SequencerMetrics metrics, LoopErrors errors) {
         this.store = store;
         this.leadership = leadership;
         this.candidate = config.role() == Role.LEADER;
@@ -69,7 +69,7 @@ final class LeaseCampaign implements DutyLoop {
         this.nanoClock = nanoClock;
         this.wallClock = wallClock;
         this.metrics = metrics;
-        this.errorHandler = errorHandler;
+        this.errors = errors;
     }
 
     @Override
@@ -102,6 +102,7 @@ final class LeaseCampaign implements DutyLoop {
                 work = candidate && (holdOffUntilNs == Long.MIN_VALUE || nowNs - holdOffUntilNs >= 0) ? campaign() : watch();
             }
             failing = false;
+            errors.ok(NAME);
             return work;
         } catch (RuntimeException e) {
             if (!failing) {
@@ -112,7 +113,7 @@ final class LeaseCampaign implements DutyLoop {
                 renewFailures++;
                 metrics.recordLeaseRenewFailed();
             }
-            errorHandler.onError(NAME, e);
+            errors.failed(NAME, e); // readiness names the lease loop until a call succeeds again
             return 0;
         }
     }

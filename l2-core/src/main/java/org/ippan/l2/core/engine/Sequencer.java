@@ -79,7 +79,7 @@ public final class Sequencer implements AutoCloseable {
         Heartbeat heartbeat = new Heartbeat(ctx, config.heartbeatIntervalMs());
         LeaderTasks leaderTasks = new LeaderTasks(leadership, errors, b.leaderTasks);
         this.campaign = leaseMode ? new LeaseCampaign(b.leaseStore, leadership, config, b.nanoClock, b.wallClock,
-                b.metrics, b.errorHandler) : null;
+                b.metrics, errors) : null;
         this.loops = leaseMode ? List.of(campaign, batcher, poster, reconciler, heartbeat, leaderTasks)
                 : List.of(batcher, poster, reconciler, heartbeat, leaderTasks);
         signals.bind(batcher, poster, reconciler, heartbeat, leaderTasks);

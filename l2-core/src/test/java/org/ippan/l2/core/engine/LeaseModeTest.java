@@ -125,6 +125,7 @@ class LeaseModeTest {
             f.advanceMs(RENEW_MS);
             a.doWork(f.now()); // renewals fail
         }
+        assertThat(a.readiness().reasons()).anyMatch(r -> r.contains("loop lease failing") && r.contains("outage"));
         f.advanceMs(TTL_MS - MARGIN_MS - 1 - (f.nowMs() - (expiresAtMs - TTL_MS)));
         assertThat(accepted(a.submit(tx(1))).seq()).isEqualTo(1); // still inside its safe window
         f.advanceMs(1);
