@@ -270,28 +270,8 @@ public final class JdbcStorage implements Storage {
         if (url.sqliteFile() != null) {
             createParentDirectories(url.sqliteFile());
         }
-        Driver driver = driverFor(url);
-        ConnectionSource.ConnectionFactory plain = () -> {
-            Connection connection = driver.connect(url.jdbcUrl(), driverProperties);
-            if (connection == null) {
-                throw new SQLException("the " + dialect.displayName() + " driver refused the URL");
-            }
-            return connection;
-        };
-        ConnectionSource.ConnectionFactory factory = () -> {
-            Connection connection = plain.open();
-            try {
-                dialect.initSession(connection, lockTimeoutMs, pageSize);
-                return connection;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.close();
-                } catch (SQLException closing) {
-                    e.addSuppressed(closing);
-                }
-                throw e;
-            }
-        };
+        ConnectionSource.ConnectionFactory plain = plainConnections(url, driverFor(url), driverProperties);
+        ConnectionSource.ConnectionFactory factory = sessions(plain, dialect, lockTimeoutMs, pageSize);
         String operation = "opening " + dialect.displayName() + " storage at " + url.redacted();
         ConnectionSource connections;
         try {
@@ -332,7 +312,39 @@ public final class JdbcStorage implements Storage {
         return storage;
     }
 
-    private static long lockTimeoutMs(String value) {
+    /** Opens connections to {@code url} with {@code driver}, without session settings. */
+    static ConnectionSource.ConnectionFactory plainConnections(StorageUrl url, Driver driver,
+            Properties driverProperties) {
+        return () -> {
+            Connection connection = driver.connect(url.jdbcUrl(), driverProperties);
+            if (connection == null) {
+                throw new SQLException("the " + url.dialect().displayName() + " driver refused the URL");
+            }
+            return connection;
+        };
+    }
+
+    /** Opens connections with {@code plain} and applies the dialect's session settings, closing on failure. */
+    static ConnectionSource.ConnectionFactory sessions(ConnectionSource.ConnectionFactory plain, Dialect dialect,
+            long lockTimeoutMs, int pageSize) {
+        return () -> {
+            Connection connection = plain.open();
+            try {
+                dialect.initSession(connection, lockTimeoutMs, pageSize);
+                return connection;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+        };
+    }
+
+    /** The value of {@link #LOCK_TIMEOUT_PROPERTY} (null: the default), checked. */
+    static long lockTimeoutMs(String value) {
         if (value == null) {
             return DEFAULT_LOCK_TIMEOUT_MS;
         }
@@ -349,7 +361,8 @@ public final class JdbcStorage implements Storage {
                 LOCK_TIMEOUT_PROPERTY + " must be a number of ms >= 1, was '" + value + "'");
     }
 
-    private static int sqlitePageSize(String value) {
+    /** The value of {@link #SQLITE_PAGE_SIZE_PROPERTY} (null: the default), checked. */
+    static int sqlitePageSize(String value) {
         if (value == null) {
             return DEFAULT_SQLITE_PAGE_SIZE;
         }
@@ -372,7 +385,8 @@ public final class JdbcStorage implements Storage {
         }
     }
 
-    private static void createParentDirectories(Path file) {
+    /** Creates the directories {@code file} lies in; a failure is a {@link StorageException}. */
+    static void createParentDirectories(Path file) {
         Path parent = file.toAbsolutePath().getParent();
         if (parent == null) {
             return;
@@ -388,7 +402,7 @@ public final class JdbcStorage implements Storage {
      * The driver for the URL. Loading the driver class by name first makes it register even where service
      * loading does not find it (e.g. a fat jar whose {@code META-INF/services} files were not merged).
      */
-    private static Driver driverFor(StorageUrl url) {
+    static Driver driverFor(StorageUrl url) {
         String driverClass = url.dialect().driverClassName();
         try {
             Class.forName(driverClass, true, JdbcStorage.class.getClassLoader());

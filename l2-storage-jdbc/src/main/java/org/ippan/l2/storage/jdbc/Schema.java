@@ -18,6 +18,9 @@ import org.ippan.l2.storage.StorageException;
  * its own table, {@code l2_batch_envelopes}, out of the {@code l2_batches} row whose L1 state changes several times
  * per batch: SQLite rewrites a whole row, overflow pages included, on every update, so in version 1 each L1 state
  * change rewrote the envelope too. A version 1 database is migrated on open, in the opening transaction.
+ *
+ * <p>The lease table a {@link JdbcLeaseStore} may keep in the same database is not part of this schema: it is
+ * versioned apart ({@link LeaseSchema}), and this version ignores it.
  */
 final class Schema {
 

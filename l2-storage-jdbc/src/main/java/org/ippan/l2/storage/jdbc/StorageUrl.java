@@ -29,37 +29,48 @@ record StorageUrl(Dialect dialect, String jdbcUrl, Path sqliteFile) {
      * @throws IllegalArgumentException if the scheme is not supported or the URL names no database
      */
     static StorageUrl parse(String url) {
+        return parse(url, "storage URL");
+    }
+
+    /**
+     * Parses a URL of the same forms as an {@code L2_STORAGE_URL}, naming it {@code kind} in messages (e.g.
+     * "lease URL"). Messages name the URL's scheme but never repeat the rest of the URL, which may hold a password.
+     *
+     * @throws NullPointerException     if {@code url} is null
+     * @throws IllegalArgumentException if the scheme is not supported or the URL names no database
+     */
+    static StorageUrl parse(String url, String kind) {
         Objects.requireNonNull(url, "url");
         if (url.startsWith(SQLITE_PREFIX)) {
             String path = url.substring(SQLITE_PREFIX.length());
             if (path.isBlank()) {
-                throw new IllegalArgumentException("storage URL scheme 'sqlite' needs a file path: " + EXPECTED);
+                throw new IllegalArgumentException(kind + " scheme 'sqlite' needs a file path: " + EXPECTED);
             }
-            return new StorageUrl(Dialect.SQLITE, JDBC_SQLITE_PREFIX + path, toPath(path, "sqlite"));
+            return new StorageUrl(Dialect.SQLITE, JDBC_SQLITE_PREFIX + path, toPath(path, "sqlite", kind));
         }
         if (url.startsWith(JDBC_SQLITE_PREFIX)) {
             String rest = url.substring(JDBC_SQLITE_PREFIX.length());
             if (rest.isBlank()) {
                 throw new IllegalArgumentException(
-                        "storage URL scheme 'jdbc:sqlite' needs a file path: " + EXPECTED);
+                        kind + " scheme 'jdbc:sqlite' needs a file path: " + EXPECTED);
             }
-            return new StorageUrl(Dialect.SQLITE, url, plainSqliteFile(rest));
+            return new StorageUrl(Dialect.SQLITE, url, plainSqliteFile(rest, kind));
         }
         if (url.startsWith(JDBC_POSTGRES_PREFIX)) {
             if (url.length() == JDBC_POSTGRES_PREFIX.length()) {
                 throw new IllegalArgumentException(
-                        "storage URL scheme 'jdbc:postgresql' needs a database: " + EXPECTED);
+                        kind + " scheme 'jdbc:postgresql' needs a database: " + EXPECTED);
             }
             return new StorageUrl(Dialect.POSTGRES, url, null);
         }
         String scheme = schemeOf(url);
         if (scheme.isEmpty()) {
-            throw new IllegalArgumentException("storage URL has no scheme: " + EXPECTED);
+            throw new IllegalArgumentException(kind + " has no scheme: " + EXPECTED);
         }
         String hint = scheme.equals("postgres") || scheme.equals("postgresql")
                 ? " (for PostgreSQL use a JDBC URL: jdbc:postgresql://…)" : "";
         throw new IllegalArgumentException(
-                "unsupported storage URL scheme '" + scheme + "': " + EXPECTED + hint);
+                "unsupported " + kind + " scheme '" + scheme + "': " + EXPECTED + hint);
     }
 
     /** The URL's scheme: {@code jdbc:NAME} for JDBC URLs, else the text before the first colon. */
@@ -90,20 +101,20 @@ record StorageUrl(Dialect dialect, String jdbcUrl, Path sqliteFile) {
     }
 
     /** The file of a {@code jdbc:sqlite:} URL's remainder, or null when it is not a plain path. */
-    private static Path plainSqliteFile(String rest) {
+    private static Path plainSqliteFile(String rest, String kind) {
         if (rest.startsWith(":") || rest.startsWith("file:")) {
             return null;
         }
         int query = rest.indexOf('?');
-        return toPath(query < 0 ? rest : rest.substring(0, query), "jdbc:sqlite");
+        return toPath(query < 0 ? rest : rest.substring(0, query), "jdbc:sqlite", kind);
     }
 
-    private static Path toPath(String path, String scheme) {
+    private static Path toPath(String path, String scheme, String kind) {
         try {
             return Path.of(path);
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException(
-                    "storage URL scheme '" + scheme + "' has an invalid file path: " + e.getReason(), e);
+                    kind + " scheme '" + scheme + "' has an invalid file path: " + e.getReason(), e);
         }
     }
 }

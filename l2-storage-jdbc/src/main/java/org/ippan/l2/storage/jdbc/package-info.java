@@ -1,6 +1,7 @@
 /**
  * {@link org.ippan.l2.storage.Storage} on JDBC: {@link org.ippan.l2.storage.jdbc.JdbcStorage}, opened from an
- * {@code L2_STORAGE_URL} ({@code sqlite:PATH}, {@code jdbc:sqlite:…} or {@code jdbc:postgresql://…}).
+ * {@code L2_STORAGE_URL} ({@code sqlite:PATH}, {@code jdbc:sqlite:…} or {@code jdbc:postgresql://…}); and
+ * {@link org.ippan.l2.lease.LeaseStore} on the same databases, {@link org.ippan.l2.storage.jdbc.JdbcLeaseStore}.
  *
  * <h2>Design note</h2>
  * <ul>
@@ -26,6 +27,11 @@
  *       writes to the WAL.</li>
  *   <li><b>Schema</b> is created on open and versioned in {@code l2_schema}; a database written by a newer
  *       schema version is refused rather than misread.</li>
+ *   <li><b>Leases</b>: {@link org.ippan.l2.storage.jdbc.JdbcLeaseStore} keeps named leases in {@code l2_lease},
+ *       in the storage's database or another one, on connections of its own. Its table is versioned apart, in
+ *       {@code l2_lease_schema}, so neither side's version check depends on the other's tables. PostgreSQL judges
+ *       expiry by its own {@code clock_timestamp()} in one conditional statement per call; SQLite by the host's
+ *       clock, read inside the call's {@code BEGIN IMMEDIATE} transaction.</li>
  * </ul>
  */
 package org.ippan.l2.storage.jdbc;
