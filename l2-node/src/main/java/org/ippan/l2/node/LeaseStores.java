@@ -3,6 +3,7 @@ package org.ippan.l2.node;
 import java.util.Objects;
 import org.ippan.l2.core.engine.ConfigException;
 import org.ippan.l2.lease.LeaseStore;
+import org.ippan.l2.storage.jdbc.JdbcLeaseStore;
 
 /**
  * Opens the lease store a node in lease mode campaigns in, from {@code L2_LEASE_URL}:
@@ -63,14 +64,13 @@ final class LeaseStores {
      * @param storageUrl the storage URL, where the lease lives when {@code leaseUrl} is empty
      * @param chainId the chain id, which names the lease
      * @return the open store; the caller closes it after the engine
-     * @throws ConfigException naming {@code L2_LEASE_URL} if the URL is not supported by this build
+     * @throws ConfigException naming {@code L2_LEASE_URL} for an etcd URL (etcd is not wired into this build yet)
      */
     static LeaseStore open(String leaseUrl, String storageUrl, long chainId) {
         check(leaseUrl);
         String name = leaseName(chainId);
         if (leaseUrl.isEmpty()) {
-            throw new ConfigException(NodeConfig.LEASE_URL,
-                    "a lease in the storage database is not supported by this build; set etcd://HOST:PORT", "");
+            return JdbcLeaseStore.open(storageUrl, name);
         }
         throw new ConfigException(NodeConfig.LEASE_URL, "etcd leases are not supported by this build (lease "
                 + name + ")", leaseUrl);
