@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param token         the store's identity of this acquisition (a random id, an etcd lease id): a later
  *                      acquisition, even by the same holder id, has another one
  * @param ttlMs         the time to live the store granted, at least the one asked for
- * @param expiresAtMs   when the lease expires unless renewed, in ms since the epoch as the store's clock reads
+ * @param expiresAtMs   when the lease expires unless renewed, in ms since the epoch as the store reports it
+ *                      (approximate where the store has no clock a client can read, as etcd)
  *                      (informational: see the package documentation for the holder's own deadline)
  */
 public record Lease(String holderId, String advertisedUrl, String token, long ttlMs, long expiresAtMs) {

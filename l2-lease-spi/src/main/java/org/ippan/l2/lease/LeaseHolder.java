@@ -5,7 +5,8 @@ package org.ippan.l2.lease;
  *
  * @param holderId      the holder's id
  * @param advertisedUrl where clients reach the holder; may be empty
- * @param expiresAtMs   when the lease expires unless renewed, in ms since the epoch as the store's clock reads
+ * @param expiresAtMs   when the lease expires unless renewed, in ms since the epoch as the store reports it
+ *                      (approximate where the store has no clock a client can read, as etcd)
  */
 public record LeaseHolder(String holderId, String advertisedUrl, long expiresAtMs) {
 

@@ -71,7 +71,10 @@ public interface LeaseStore extends AutoCloseable {
      */
     Optional<LeaseHolder> holder();
 
-    /** Closes this client; a live lease is not released (it expires unless {@link #release}d first). */
+    /**
+     * Closes this client; a live lease is not released (it expires unless {@link #release}d first). Calls after
+     * closing may throw {@link IllegalStateException}.
+     */
     @Override
     void close();
 }

@@ -12,8 +12,8 @@
  *
  * <h2>Time</h2>
  * Expiry is judged by the store's clock (the database's, etcd's, the injected one), never by the caller's. A granted
- * lease lives, in the store's clock, at least {@link org.ippan.l2.lease.Lease#ttlMs()} from the moment the store
- * applied the call. So a caller that sent the call at local time {@code t} may take the lease as its own until
+ * lease lives, in the store's clock, at least {@link org.ippan.l2.lease.Lease#ttlMs()} from a moment within the
+ * call (when the store read its clock to apply it). So a caller that sent the call at local time {@code t} may take the lease as its own until
  * {@code t + ttlMs}, less an allowance for clock-rate drift and for its own pauses, whatever the skew between its
  * wall clock and the store's.
  */
