@@ -3,6 +3,7 @@ package org.ippan.l2.node;
 import java.util.Objects;
 import org.ippan.l2.core.engine.ConfigException;
 import org.ippan.l2.lease.LeaseStore;
+import org.ippan.l2.lease.etcd.EtcdLeaseStore;
 import org.ippan.l2.storage.jdbc.JdbcLeaseStore;
 
 /**
@@ -64,7 +65,8 @@ final class LeaseStores {
      * @param storageUrl the storage URL, where the lease lives when {@code leaseUrl} is empty
      * @param chainId the chain id, which names the lease
      * @return the open store; the caller closes it after the engine
-     * @throws ConfigException naming {@code L2_LEASE_URL} for an etcd URL (etcd is not wired into this build yet)
+     * @throws ConfigException naming {@code L2_LEASE_URL} if the URL is malformed (nothing is sent to etcd yet: a
+     *     store that cannot be reached fails the node's campaign, not its start)
      */
     static LeaseStore open(String leaseUrl, String storageUrl, long chainId) {
         check(leaseUrl);
@@ -72,7 +74,10 @@ final class LeaseStores {
         if (leaseUrl.isEmpty()) {
             return JdbcLeaseStore.open(storageUrl, name);
         }
-        throw new ConfigException(NodeConfig.LEASE_URL, "etcd leases are not supported by this build (lease "
-                + name + ")", leaseUrl);
+        try {
+            return EtcdLeaseStore.open(leaseUrl, name);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(NodeConfig.LEASE_URL, e.getMessage(), leaseUrl, e);
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.engine.ConfigException;
 import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.lease.etcd.EtcdLeaseStore;
 import org.ippan.l2.lease.memory.InMemoryLeaseStore;
 import org.ippan.l2.node.NodeHttp.Answer;
 import org.ippan.l2.node.devnet.DevnetL1Server;
@@ -166,5 +167,8 @@ class L2NodeLeaseHttpTest {
         assertThatThrownBy(() -> NodeConfig.fromEnvironment(env)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("L2_FORWARD_TO_LEADER");
         assertThat(LeaseStores.leaseName(-1)).isEqualTo("l2-leader-18446744073709551615");
+        try (var etcd = LeaseStores.open("etcd://127.0.0.1:2379", "sqlite:unused.db", 1)) {
+            assertThat(etcd).as("an etcd client, nothing sent yet").isInstanceOf(EtcdLeaseStore.class);
+        }
     }
 }
