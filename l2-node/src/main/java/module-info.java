@@ -18,6 +18,7 @@ module org.ippan.l2.node {
     requires transitive org.ippan.l2.core;
     requires transitive org.ippan.l2.l1.http;
     requires org.ippan.l2.storage.jdbc;
+    requires org.ippan.l2.lease.etcd;
     requires com.fasterxml.jackson.databind;
     requires jdk.httpserver;
     requires org.slf4j;

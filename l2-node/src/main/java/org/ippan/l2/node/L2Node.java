@@ -17,13 +17,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ippan.l2.core.crypto.KeyLoadException;
 import org.ippan.l2.core.engine.CountingMetrics;
+import org.ippan.l2.core.engine.LeaderMode;
 import org.ippan.l2.core.engine.NanoClock;
 import org.ippan.l2.core.engine.Sequencer;
+import org.ippan.l2.core.engine.SequencerConfig;
 import org.ippan.l2.core.engine.SequencerRunner;
 import org.ippan.l2.core.engine.SequencerStartException;
 import org.ippan.l2.core.engine.SequencerState;
 import org.ippan.l2.l1.http.HttpL1Config;
 import org.ippan.l2.l1.http.HttpL1Poster;
+import org.ippan.l2.lease.LeaseStore;
 import org.ippan.l2.node.devnet.DevnetL1Server;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.jdbc.JdbcStorage;
@@ -38,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * configured, builds and starts the {@link Sequencer} (a leader claims its term; a stored higher term refuses the
  * start), runs its loops with a {@link SequencerRunner} on an executor the node owns, and serves the API on the
  * JDK's {@link HttpServer}. {@link #close()} shuts everything down in reverse, gracefully.
+ *
+ * <p>In lease mode ({@code L2_LEADER_MODE=lease}) the node also opens the lease store ({@link LeaseStores}, from
+ * {@code L2_LEASE_URL}) and closes it after the engine; {@link #close()} (the SIGTERM shutdown hook) first hands
+ * leadership over with {@link Sequencer#stepDown()}, so that a standby takes over within about one renew period.
  */
 public final class L2Node implements AutoCloseable {
     /** Exit code for a malformed configuration. */
@@ -58,6 +65,7 @@ public final class L2Node implements AutoCloseable {
 
     private final NodeConfig config;
     private final Storage storage;
+    private final LeaseStore leaseStore;
     private final DevnetL1Server devnet;
     private final HttpL1Poster l1;
     private final CountingMetrics metrics;
@@ -68,11 +76,12 @@ public final class L2Node implements AutoCloseable {
     private final HttpServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private L2Node(NodeConfig config, Storage storage, DevnetL1Server devnet, HttpL1Poster l1,
+    private L2Node(NodeConfig config, Storage storage, LeaseStore leaseStore, DevnetL1Server devnet, HttpL1Poster l1,
             CountingMetrics metrics, Sequencer sequencer, ScheduledExecutorService loopExecutor,
             SequencerRunner runner, ExecutorService httpExecutor, HttpServer server) {
         this.config = config;
         this.storage = storage;
+        this.leaseStore = leaseStore;
         this.devnet = devnet;
         this.l1 = l1;
         this.metrics = metrics;
@@ -91,10 +100,20 @@ public final class L2Node implements AutoCloseable {
      * @throws SequencerStartException if the sequencer refuses to start (e.g. storage holds a higher term)
      * @throws KeyLoadException if the sequencer key cannot be used
      * @throws IOException if the HTTP server (or the devnet's) cannot listen
+     * @throws org.ippan.l2.core.engine.ConfigException naming {@code L2_LEASE_URL} if the lease store of lease mode
+     *     is not supported by this build
      */
     public static L2Node start(NodeConfig config) throws IOException {
         Objects.requireNonNull(config, "config");
         return start(config, JdbcStorage.open(config.storageUrl()));
+    }
+
+    /** Lease mode: opens the lease store of {@code config}; null in single mode. */
+    private static LeaseStore openLeaseStore(NodeConfig config) {
+        if (config.sequencer().leaderMode() != LeaderMode.LEASE) {
+            return null;
+        }
+        return LeaseStores.open(config.leaseUrl(), config.storageUrl(), config.sequencer().chainId());
     }
 
     /**
@@ -109,7 +128,30 @@ public final class L2Node implements AutoCloseable {
      */
     static L2Node start(NodeConfig config, Storage storage) throws IOException {
         Objects.requireNonNull(storage, "storage");
+        LeaseStore leaseStore;
+        try {
+            leaseStore = openLeaseStore(Objects.requireNonNull(config, "config"));
+        } catch (RuntimeException e) {
+            closeQuietly(storage);
+            throw e;
+        }
+        return start(config, storage, leaseStore);
+    }
+
+    /**
+     * Starts a node on the given storage and lease store: the seam tests use to run nodes in lease mode in one JVM
+     * over a shared in-memory lease. The node owns both from the call on, as {@link #start(NodeConfig, Storage)}.
+     *
+     * @param config the configuration
+     * @param storage the opened storage the node runs on
+     * @param leaseStore the opened lease store, required in lease mode, null in single mode
+     * @return the running node
+     * @throws IOException as {@link #start(NodeConfig)}
+     */
+    static L2Node start(NodeConfig config, Storage storage, LeaseStore leaseStore) throws IOException {
+        Objects.requireNonNull(storage, "storage");
         enableTcpNoDelay();
+        HttpServer server = null;
         DevnetL1Server devnet = null;
         HttpL1Poster l1 = null;
         Sequencer sequencer = null;
@@ -132,9 +174,15 @@ public final class L2Node implements AutoCloseable {
                         .build();
             }
             l1 = new HttpL1Poster(l1Config);
+            server = HttpServer.create(config.listenAddress(), 128);
             CountingMetrics metrics = new CountingMetrics();
-            sequencer = Sequencer.builder().config(config.sequencer()).storage(storage).l1Poster(l1)
-                    .metrics(metrics).build();
+            NodeMetrics nodeMetrics = new NodeMetrics(metrics);
+            Sequencer.Builder builder = Sequencer.builder().config(engineConfig(config, server.getAddress()))
+                    .storage(storage).l1Poster(l1).metrics(nodeMetrics);
+            if (leaseStore != null) {
+                builder.leaseStore(leaseStore);
+            }
+            sequencer = builder.build();
             sequencer.start();
             loopExecutor = Executors.newScheduledThreadPool(LOOP_THREADS, threads("l2-loop"));
             runner = new SequencerRunner(sequencer, loopExecutor, NanoClock.SYSTEM, RUNNER_MAX_IDLE_MS);
@@ -142,27 +190,51 @@ public final class L2Node implements AutoCloseable {
                 loopExecutor.scheduleWithFixedDelay(() -> checkpoint(jdbc), STORAGE_CHECKPOINT_MS,
                         STORAGE_CHECKPOINT_MS, TimeUnit.MILLISECONDS);
             }
-            NodeApi api = new NodeApi(sequencer, metrics);
-            HttpServer server = HttpServer.create(config.listenAddress(), 128);
+            NodeApi api = new NodeApi(sequencer, nodeMetrics, config.forwardToLeader());
             httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, threads("l2-http"));
             server.createContext("/", api::handle);
             server.setExecutor(httpExecutor);
             server.start();
-            L2Node node = new L2Node(config, storage, devnet, l1, metrics, sequencer, loopExecutor, runner,
-                    httpExecutor, server);
-            LOG.info("L2 node listening on {} as {} (term {}, storage {}, L1 {})", node.baseUrl(),
-                    config.sequencer().role(), config.sequencer().term(), config.storageUrl(), l1Config.baseUrl());
+            L2Node node = new L2Node(config, storage, leaseStore, devnet, l1, metrics, sequencer, loopExecutor,
+                    runner, httpExecutor, server);
+            if (leaseStore != null) {
+                LOG.info("L2 node listening on {} in lease mode as {} (advertised {}, lease {}, storage {}, L1 {})",
+                        node.baseUrl(), config.sequencer().leaderId(), sequencer.config().advertisedUrl(),
+                        config.leaseUrl().isEmpty() ? "in the storage database" : config.leaseUrl(),
+                        config.storageUrl(), l1Config.baseUrl());
+            } else {
+                LOG.info("L2 node listening on {} as {} (term {}, storage {}, L1 {})", node.baseUrl(),
+                        config.sequencer().role(), config.sequencer().term(), config.storageUrl(),
+                        l1Config.baseUrl());
+            }
             return node;
         } catch (IOException | RuntimeException | Error e) {
+            if (server != null) {
+                server.stop(0);
+            }
             closeQuietly(runner);
             closeQuietly(sequencer);
             shutdown(loopExecutor);
             shutdown(httpExecutor);
             closeQuietly(l1);
+            closeQuietly(leaseStore);
             closeQuietly(storage);
             closeQuietly(devnet);
             throw e;
         }
+    }
+
+    /**
+     * The engine's configuration: the configured one, except that an advertised URL defaulted from a listen address
+     * with port 0 names the port the server got.
+     */
+    private static SequencerConfig engineConfig(NodeConfig config, InetSocketAddress bound) {
+        SequencerConfig engine = config.sequencer();
+        if (config.listenAddress().getPort() == 0
+                && engine.advertisedUrl().equals(NodeConfig.defaultAdvertisedUrl(config.listenAddress()))) {
+            return engine.toBuilder().advertisedUrl(NodeConfig.defaultAdvertisedUrl(bound)).build();
+        }
+        return engine;
     }
 
     /**
@@ -221,9 +293,10 @@ public final class L2Node implements AutoCloseable {
     }
 
     /**
-     * Shuts down gracefully: stops accepting HTTP requests, asks the batcher to cut what is pending (a leader waits a
+     * Shuts down gracefully: in lease mode first hands leadership over ({@link Sequencer#stepDown()}: admission
+     * stops, the group commit in flight finishes, the lease is released), then stops accepting HTTP requests, asks the batcher to cut what is pending (a leader waits a
      * bounded time for it; a follower or a fenced leader, which cut nothing, do not wait), closes the engine, stops
-     * the loops, then closes the L1 client, storage and the devnet. Idempotent.
+     * the loops, then closes the L1 client, the lease store, storage and the devnet. Idempotent.
      */
     @Override
     public void close() {
@@ -231,6 +304,15 @@ public final class L2Node implements AutoCloseable {
             return;
         }
         LOG.info("L2 node shutting down");
+        if (leaseStore != null) {
+            try {
+                if (sequencer.stepDown()) {
+                    LOG.info("handed leadership over before shutting down");
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("step-down before shutdown failed (the lease expires by itself): {}", e.toString());
+            }
+        }
         server.stop(0);
         shutdown(httpExecutor);
         try {
@@ -250,6 +332,7 @@ public final class L2Node implements AutoCloseable {
         closeQuietly(runner);
         shutdown(loopExecutor);
         closeQuietly(l1);
+        closeQuietly(leaseStore);
         closeQuietly(storage);
         closeQuietly(devnet);
         LOG.info("L2 node stopped");

@@ -27,6 +27,8 @@ import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.engine.CountingMetrics;
+import org.ippan.l2.core.engine.LeaderHint;
+import org.ippan.l2.core.engine.LeaderMode;
 import org.ippan.l2.core.engine.Readiness;
 import org.ippan.l2.core.engine.Sequencer;
 import org.ippan.l2.core.engine.SequencerStatus;
@@ -44,6 +46,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's HTTP API: routing, request parsing with bounded reads, and the JSON and Prometheus answers. Every
  * write and every read goes through the {@link Sequencer} facade; the API holds no storage of its own.
+ *
+ * <p>In lease mode a node that does not lead points clients at the leader: its {@code 403 NOT_LEADER} answer
+ * carries {@code leader_id} and {@code leader_url} when it knows a leader ({@link Sequencer#leaderHint()}). With
+ * forwarding on it relays {@code POST /tx} and {@code POST /txs} to the leader once ({@link LeaderForwarder}) and
+ * answers what the leader answered, or {@code 503 UNAVAILABLE} with {@code Retry-After} when no leader is known or
+ * the leader could not be reached.
  */
 final class NodeApi {
     /** Most txs in one {@code POST /txs}. */
@@ -66,15 +74,21 @@ final class NodeApi {
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Sequencer sequencer;
+    private final NodeMetrics nodeMetrics;
     private final CountingMetrics metrics;
+    /** Lease mode with forwarding on: relays writes to the leader; null otherwise. */
+    private final LeaderForwarder forwarder;
     private final int txBodyLimit;
     private final int txsBodyLimit;
     private final ObjectMapper json;
     private final TxBodyReader txReader;
 
-    NodeApi(Sequencer sequencer, CountingMetrics metrics) {
+    NodeApi(Sequencer sequencer, NodeMetrics metrics, boolean forwardToLeader) {
         this.sequencer = sequencer;
-        this.metrics = metrics;
+        this.nodeMetrics = metrics;
+        this.metrics = metrics.counting();
+        this.forwarder = forwardToLeader && sequencer.config().leaderMode() == LeaderMode.LEASE
+                ? new LeaderForwarder() : null;
         int hexPayload = 2 * sequencer.config().maxTxSize() + 4096;
         this.txBodyLimit = Math.max(1 << 20, hexPayload);
         this.txsBodyLimit = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16L << 20, hexPayload));
@@ -145,7 +159,7 @@ final class NodeApi {
             ifGet(exchange, get, () -> sendJson(exchange, 200, json.createObjectNode().put("status", "ok")));
         } else if (path.equals("/metrics")) {
             ifGet(exchange, get, () -> send(exchange, 200, PROMETHEUS_TYPE,
-                    PrometheusText.render(sequencer.status(), metrics.snapshot())
+                    PrometheusText.render(sequencer.status(), nodeMetrics)
                             .getBytes(StandardCharsets.UTF_8)));
         } else {
             sendJson(exchange, 404, error("not found"));
@@ -174,7 +188,7 @@ final class NodeApi {
     private void postTx(HttpExchange exchange) throws IOException {
         Optional<Refusal> notLeader = notLeader();
         if (notLeader.isPresent()) {
-            refuseCounted(exchange, notLeader.get());
+            notLeading(exchange, notLeader.get(), "/tx", txBodyLimit);
             return;
         }
         Body body = readBody(exchange, txBodyLimit);
@@ -194,7 +208,12 @@ final class NodeApi {
         }
         SubmitResult result = sequencer.submit(parsed.tx());
         if (result instanceof SubmitResult.Refused refused) {
-            refuse(exchange, refused.refusal());
+            if (refused.refusal().code() == RefusalCode.NOT_LEADER) {
+                Optional<LeaderHint> hint = leaderHint();
+                sendJson(exchange, 403, g -> writeRefusal(g, refused.refusal(), hint));
+            } else {
+                refuse(exchange, refused.refusal());
+            }
         } else {
             sendJson(exchange, 200, g -> writeResult(g, result));
         }
@@ -203,7 +222,7 @@ final class NodeApi {
     private void postTxs(HttpExchange exchange) throws IOException {
         Optional<Refusal> notLeader = notLeader();
         if (notLeader.isPresent()) {
-            refuseCounted(exchange, notLeader.get());
+            notLeading(exchange, notLeader.get(), "/txs", txsBodyLimit);
             return;
         }
         Body body = readBody(exchange, txsBodyLimit);
@@ -268,6 +287,54 @@ final class NodeApi {
                     + sequencer.stateReason()));
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * Answers a write this node does not lead for: relayed to the leader once when forwarding is on (and the request
+     * was not relayed already), else refused {@code 403 NOT_LEADER} with the leader hint.
+     */
+    private void notLeading(HttpExchange exchange, Refusal refusal, String path, int limit) throws IOException {
+        Optional<LeaderHint> hint = leaderHint();
+        boolean relayed = exchange.getRequestHeaders().containsKey(LeaderForwarder.HEADER);
+        if (forwarder == null || relayed) {
+            metrics.recordRejected(refusal.code(), 1);
+            sendJson(exchange, 403, g -> writeRefusal(g, refusal, hint));
+            return;
+        }
+        Optional<String> leaderUrl = hint.map(LeaderHint::leaderUrl).filter(url -> !url.isEmpty());
+        if (leaderUrl.isEmpty()) {
+            unavailable(exchange, "no leader is known; retry");
+            return;
+        }
+        Body body = readBody(exchange, limit);
+        if (body.refusal != null) {
+            refuse(exchange, body.refusal);
+            return;
+        }
+        LeaderForwarder.Answer answer;
+        try {
+            answer = forwarder.relay(leaderUrl.get(), path, body.bytes, body.length);
+        } catch (IOException e) {
+            LOG.debug("relaying {} to the leader at {} failed: {}", path, leaderUrl.get(), e.toString());
+            unavailable(exchange, "the leader at " + leaderUrl.get() + " did not answer; retry");
+            return;
+        }
+        answer.retryAfter().ifPresent(value -> exchange.getResponseHeaders().set("Retry-After", value));
+        send(exchange, answer.status(), answer.contentType(), answer.body());
+    }
+
+    /** {@code 503 UNAVAILABLE} with {@code Retry-After: 1}, counted. */
+    private void unavailable(HttpExchange exchange, String message) throws IOException {
+        metrics.recordRejected(RefusalCode.UNAVAILABLE, 1);
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        Refusal refusal = Refusal.of(RefusalCode.UNAVAILABLE, message);
+        sendJson(exchange, 503, g -> writeRefusal(g, refusal));
+    }
+
+    /** @return in lease mode, the leader this node last saw, unless that is itself (a stale view) */
+    private Optional<LeaderHint> leaderHint() {
+        String self = sequencer.config().leaderId();
+        return sequencer.leaderHint().filter(hint -> !hint.leaderId().equals(self));
     }
 
     /** A request body: its first {@code length} bytes of {@code bytes}, or why it was refused. */
@@ -377,11 +444,22 @@ final class NodeApi {
     }
 
     private static void writeRefusal(JsonGenerator g, Refusal refusal) throws IOException {
+        writeRefusal(g, refusal, Optional.empty());
+    }
+
+    /** A refusal; with a leader hint, also {@code leader_id} and (when advertised) {@code leader_url}. */
+    private static void writeRefusal(JsonGenerator g, Refusal refusal, Optional<LeaderHint> hint) throws IOException {
         g.writeStartObject();
         g.writeStringField("tx_hash", "");
         g.writeBooleanField("accepted", false);
         g.writeStringField("error", refusal.message());
         g.writeStringField("code", refusal.code().name());
+        if (hint.isPresent()) {
+            g.writeStringField("leader_id", hint.get().leaderId());
+            if (!hint.get().leaderUrl().isEmpty()) {
+                g.writeStringField("leader_url", hint.get().leaderUrl());
+            }
+        }
         g.writeEndObject();
     }
 
@@ -527,6 +605,18 @@ final class NodeApi {
                 .put("term_id", leader.termId())
                 .put("last_heartbeat_ms", leader.lastHeartbeatMs())
                 .put("state", status.state().name().toLowerCase(Locale.ROOT));
+        ObjectNode leaderNode = (ObjectNode) node.get("leader");
+        leaderNode.put("can_shutdown", leader.canShutdown());
+        SequencerStatus.Lease lease = leader.lease();
+        if (lease != null) {
+            leaderNode.putObject("lease")
+                    .put("holder_id", lease.holderId())
+                    .put("holder_url", lease.holderUrl())
+                    .put("expires_at_ms", lease.expiresAtMs())
+                    .put("last_change_ms", lease.lastChangeMs())
+                    .put("last_change", lease.lastChange())
+                    .put("renew_failures", lease.renewFailures());
+        }
         node.putObject("pool").put("pending", status.pool().pending()).put("capacity", status.pool().capacity());
         SequencerStatus.Batches batches = status.batches();
         node.putObject("batches")

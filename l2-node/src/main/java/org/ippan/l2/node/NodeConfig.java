@@ -11,10 +11,14 @@ import org.ippan.l2.node.devnet.DevnetL1Server;
 
 /**
  * The whole configuration of the node, read from environment variables: the node's own
- * ({@code L2_LISTEN_ADDR}, {@code L2_STORAGE_URL}, {@code L2_DEVNET_BLOCK_MS}, {@code L2_DEVNET_CHECK_CONTENTS}), the
- * engine's
- * ({@link SequencerConfig#fromEnvironment}) and, when {@code L1_BASE_URL} is set, the L1 client's
- * ({@link HttpL1Config#fromEnvironment}). Without {@code L1_BASE_URL} the node runs an embedded devnet L1.
+ * ({@code L2_LISTEN_ADDR}, {@code L2_STORAGE_URL}, {@code L2_DEVNET_BLOCK_MS}, {@code L2_DEVNET_CHECK_CONTENTS},
+ * {@code L2_LEASE_URL}, {@code L2_FORWARD_TO_LEADER}), the engine's ({@link SequencerConfig#fromEnvironment}) and,
+ * when {@code L1_BASE_URL} is set, the L1 client's ({@link HttpL1Config#fromEnvironment}). Without
+ * {@code L1_BASE_URL} the node runs an embedded devnet L1.
+ *
+ * <p>The node fills in one engine setting: without {@code L2_ADVERTISED_URL} the engine's advertised URL is
+ * {@code http://} and the listen address (with port 0, the port the server gets), which a leader publishes in the
+ * lease so that followers can point clients at it.
  *
  * @param listenAddress where the HTTP API listens
  * @param storageUrl the storage URL ({@code sqlite:PATH} or {@code jdbc:postgresql://…})
@@ -22,9 +26,13 @@ import org.ippan.l2.node.devnet.DevnetL1Server;
  * @param devnetChecks how deep the embedded devnet L1 checks posted batches ({@link DevnetL1Server.Checks})
  * @param sequencer the engine configuration
  * @param l1 the L1 client configuration, empty to run the embedded devnet
+ * @param leaseUrl lease mode: where the lease lives, empty for the storage database ({@link LeaseStores})
+ * @param forwardToLeader lease mode: a follower relays {@code POST /tx} and {@code POST /txs} to the leader once
+ *     instead of refusing them {@code NOT_LEADER}
  */
 public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, long devnetBlockMs,
-        DevnetL1Server.Checks devnetChecks, SequencerConfig sequencer, Optional<HttpL1Config> l1) {
+        DevnetL1Server.Checks devnetChecks, SequencerConfig sequencer, Optional<HttpL1Config> l1, String leaseUrl,
+        boolean forwardToLeader) {
     /** {@code L2_LISTEN_ADDR}. */
     public static final String LISTEN_ADDR = "L2_LISTEN_ADDR";
     /** {@code L2_STORAGE_URL}. */
@@ -35,6 +43,12 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
     public static final String DEVNET_CHECK_CONTENTS = DevnetL1Server.CHECK_CONTENTS_VARIABLE;
     /** {@code L1_BASE_URL}. */
     public static final String L1_BASE_URL = "L1_BASE_URL";
+    /** {@code L2_LEASE_URL}. */
+    public static final String LEASE_URL = "L2_LEASE_URL";
+    /** {@code L2_FORWARD_TO_LEADER}. */
+    public static final String FORWARD_TO_LEADER = "L2_FORWARD_TO_LEADER";
+    /** {@code L2_ADVERTISED_URL} (an engine setting the node defaults). */
+    public static final String ADVERTISED_URL = "L2_ADVERTISED_URL";
 
     /** The default listen address. */
     public static final String DEFAULT_LISTEN_ADDR = "127.0.0.1:3000";
@@ -50,6 +64,8 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
         Objects.requireNonNull(devnetChecks, "devnetChecks");
         Objects.requireNonNull(sequencer, "sequencer");
         Objects.requireNonNull(l1, "l1");
+        Objects.requireNonNull(leaseUrl, "leaseUrl");
+        LeaseStores.check(leaseUrl);
         if (devnetBlockMs < 1) {
             throw new ConfigException(DEVNET_BLOCK_MS, "must be >= 1", Long.toString(devnetBlockMs));
         }
@@ -80,10 +96,35 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
             throw new ConfigException(DEVNET_CHECK_CONTENTS, "expected true or false", checksText.orElse(""));
         }
         SequencerConfig sequencer = SequencerConfig.fromEnvironment(env);
+        if (sequencer.advertisedUrl().isEmpty()) {
+            sequencer = sequencer.toBuilder().advertisedUrl(defaultAdvertisedUrl(listen)).build();
+        }
         Optional<HttpL1Config> l1 = text(env, L1_BASE_URL).isPresent()
                 ? Optional.of(HttpL1Config.fromEnvironment(env))
                 : Optional.empty();
-        return new NodeConfig(listen, storage, blockMs, checks, sequencer, l1);
+        String lease = text(env, LEASE_URL).orElse("");
+        boolean forward = parseFlag(FORWARD_TO_LEADER, text(env, FORWARD_TO_LEADER).orElse("0"));
+        return new NodeConfig(listen, storage, blockMs, checks, sequencer, l1, lease, forward);
+    }
+
+    /**
+     * @param listen the listen address
+     * @return {@code http://HOST:PORT} of the listen address ({@code [V6]} for an IPv6 literal)
+     */
+    static String defaultAdvertisedUrl(InetSocketAddress listen) {
+        String host = listen.getHostString();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + listen.getPort();
+    }
+
+    private static boolean parseFlag(String variable, String value) {
+        return switch (value) {
+            case "0", "false" -> false;
+            case "1", "true" -> true;
+            default -> throw new ConfigException(variable, "expected 0 or 1", value);
+        };
     }
 
     private static Optional<String> text(Map<String, String> env, String name) {

@@ -19,11 +19,20 @@ import org.ippan.l2.core.engine.SequencerStatus;
  * resubmission a duplicate, so {@code l2_batch_txs_total} may exceed {@code l2_tx_accepted_total}.
  * {@code l2_admission_latency_seconds} observes one value per group storage write (one write may admit many txs);
  * duplicates answered from the engine's cache write nothing and are not observed.
+ *
+ * <p>Leadership: {@code l2_leader_is_leader} is 1 while this node leads; {@code l2_leader_changes_total} counts
+ * this node's own changes (became leader, stopped leading), so over a fleet the sum grows by two per failover;
+ * {@code l2_lease_renew_failures_total} counts renewals that could not reach the lease store (0 in single mode).
  */
 final class PrometheusText {
     private PrometheusText() {}
 
-    static String render(SequencerStatus status, CountingMetrics.Snapshot snapshot) {
+    static String render(SequencerStatus status, NodeMetrics metrics) {
+        return render(status, metrics.counting().snapshot(), metrics.leaderChanges(), metrics.leaseRenewFailures());
+    }
+
+    static String render(SequencerStatus status, CountingMetrics.Snapshot snapshot, long leaderChanges,
+            long leaseRenewFailures) {
         StringBuilder out = new StringBuilder(4096);
         gauge(out, "l2_batches_pending", "Batches cut, not yet accepted by L1.", status.batches().pending());
         gauge(out, "l2_batches_posted", "Batches accepted by L1, not yet confirmed.", status.batches().posted());
@@ -64,6 +73,9 @@ final class PrometheusText {
         counter(out, "l2_batches_confirmed_total", "Batches that reached the confirmed state.", snapshot.confirmed());
         counter(out, "l2_batches_reposted_total", "Batches lost by L1 and queued again.", snapshot.reposted());
         counter(out, "l2_state_changes_total", "Engine state changes.", snapshot.stateChanges());
+        counter(out, "l2_leader_changes_total", "Times this node became leader or stopped leading.", leaderChanges);
+        counter(out, "l2_lease_renew_failures_total", "Lease renewals that could not reach the lease store.",
+                leaseRenewFailures);
         header(out, "l2_loop_errors_total", "Failed loop steps, by loop.", "counter");
         snapshot.loopErrors().forEach((loop, count) -> sample(out, "l2_loop_errors_total", "loop", loop, count));
 
