@@ -246,6 +246,16 @@ public final class JdbcStorage implements Storage {
     }
 
     /**
+     * Checks that {@code url} is a storage URL {@link #open(String)} accepts, without opening anything.
+     *
+     * @param url the URL
+     * @throws IllegalArgumentException naming the problem (and the scheme, never the rest of the URL)
+     */
+    public static void checkUrl(String url) {
+        StorageUrl.parse(url);
+    }
+
+    /**
      * Opens (creating if needed) a SQLite store in {@code file}, creating its parent directories.
      *
      * @param file the database file
