@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ippan.l2.core.crypto.KeyLoadException;
+import org.ippan.l2.core.crypto.SequencerKeys;
+import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.engine.LeaderMode;
+import org.ippan.l2.core.engine.Role;
+import org.ippan.l2.core.engine.SequencerConfig;
 import org.ippan.l2.core.engine.CountingMetrics;
 import org.ippan.l2.core.engine.LeaderMode;
 import org.ippan.l2.core.engine.NanoClock;
@@ -29,6 +35,7 @@ import org.ippan.l2.l1.http.HttpL1Poster;
 import org.ippan.l2.lease.LeaseStore;
 import org.ippan.l2.node.devnet.DevnetL1Server;
 import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.jdbc.IdentityLock;
 import org.ippan.l2.storage.jdbc.JdbcStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,10 +82,13 @@ public final class L2Node implements AutoCloseable {
     private final ExecutorService httpExecutor;
     private final HttpServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** A single-mode leader's identity lock, held until the node is closed; null otherwise. */
+    private final IdentityLock identity;
 
     private L2Node(NodeConfig config, Storage storage, LeaseStore leaseStore, DevnetL1Server devnet, HttpL1Poster l1,
             CountingMetrics metrics, Sequencer sequencer, ScheduledExecutorService loopExecutor,
-            SequencerRunner runner, ExecutorService httpExecutor, HttpServer server) {
+            SequencerRunner runner, ExecutorService httpExecutor, HttpServer server, IdentityLock identity) {
+        this.identity = identity;
         this.config = config;
         this.storage = storage;
         this.leaseStore = leaseStore;
@@ -104,8 +114,33 @@ public final class L2Node implements AutoCloseable {
      *     is not supported by this build
      */
     public static L2Node start(NodeConfig config) throws IOException {
+        return start(config, "quick");
+    }
+
+    /**
+     * Starts a node whose SQLite store gets the integrity check {@code storageCheck} at open. In this order: the
+     * key file is loaded (a bad key opens no storage), a single-mode leader takes the identity lock (a second
+     * process with the same {@code LEADER_ID} on the same store is refused), then storage is opened (a read-only
+     * follower never creates it).
+     */
+    static L2Node start(NodeConfig config, String storageCheck) throws IOException {
         Objects.requireNonNull(config, "config");
-        return start(config, JdbcStorage.open(config.storageUrl()));
+        SequencerConfig engine = config.sequencer();
+        EnvelopeSigner signer = engine.sequencerKeyPath().map(SequencerKeys::load).orElse(null);
+        IdentityLock identity = engine.leaderMode() == LeaderMode.SINGLE && engine.role() == Role.LEADER
+                ? IdentityLock.acquire(config.storageUrl(), engine.leaderId()) : null;
+        Storage storage;
+        try {
+            Properties options = new Properties();
+            options.setProperty(JdbcStorage.INTEGRITY_CHECK_PROPERTY, storageCheck);
+            // a read-only follower reads a leader's store: on a wrong path it must fail, not create an empty one
+            options.setProperty(JdbcStorage.CREATE_IF_MISSING_PROPERTY, Boolean.toString(engine.role() == Role.LEADER));
+            storage = JdbcStorage.open(config.storageUrl(), options);
+        } catch (RuntimeException e) {
+            closeQuietly(identity);
+            throw e;
+        }
+        return start(config, storage, signer, identity);
     }
 
     /** Lease mode: opens the lease store of {@code config}; null in single mode. */
@@ -127,15 +162,21 @@ public final class L2Node implements AutoCloseable {
      * @throws IOException as {@link #start(NodeConfig)}
      */
     static L2Node start(NodeConfig config, Storage storage) throws IOException {
+        return start(config, storage, null, null);
+    }
+
+    private static L2Node start(NodeConfig config, Storage storage, EnvelopeSigner signer, IdentityLock identity)
+            throws IOException {
         Objects.requireNonNull(storage, "storage");
         LeaseStore leaseStore;
         try {
             leaseStore = openLeaseStore(Objects.requireNonNull(config, "config"));
         } catch (RuntimeException e) {
             closeQuietly(storage);
+            closeQuietly(identity);
             throw e;
         }
-        return start(config, storage, leaseStore);
+        return start(config, storage, leaseStore, signer, identity);
     }
 
     /**
@@ -149,6 +190,11 @@ public final class L2Node implements AutoCloseable {
      * @throws IOException as {@link #start(NodeConfig)}
      */
     static L2Node start(NodeConfig config, Storage storage, LeaseStore leaseStore) throws IOException {
+        return start(config, storage, leaseStore, null, null);
+    }
+
+    private static L2Node start(NodeConfig config, Storage storage, LeaseStore leaseStore, EnvelopeSigner signer,
+            IdentityLock identity) throws IOException {
         Objects.requireNonNull(storage, "storage");
         enableTcpNoDelay();
         HttpServer server = null;
@@ -178,7 +224,7 @@ public final class L2Node implements AutoCloseable {
             CountingMetrics metrics = new CountingMetrics();
             NodeMetrics nodeMetrics = new NodeMetrics(metrics);
             Sequencer.Builder builder = Sequencer.builder().config(engineConfig(config, server.getAddress()))
-                    .storage(storage).l1Poster(l1).metrics(nodeMetrics);
+                    .storage(storage).l1Poster(l1).metrics(nodeMetrics).signer(signer);
             if (leaseStore != null) {
                 builder.leaseStore(leaseStore);
             }
@@ -196,7 +242,7 @@ public final class L2Node implements AutoCloseable {
             server.setExecutor(httpExecutor);
             server.start();
             L2Node node = new L2Node(config, storage, leaseStore, devnet, l1, metrics, sequencer, loopExecutor,
-                    runner, httpExecutor, server);
+                    runner, httpExecutor, server, identity);
             if (leaseStore != null) {
                 LOG.info("L2 node listening on {} in lease mode as {} (advertised {}, lease {}, storage {}, L1 {})",
                         node.baseUrl(), config.sequencer().leaderId(), sequencer.config().advertisedUrl(),
@@ -219,6 +265,7 @@ public final class L2Node implements AutoCloseable {
             closeQuietly(l1);
             closeQuietly(leaseStore);
             closeQuietly(storage);
+            closeQuietly(identity);
             closeQuietly(devnet);
             throw e;
         }
@@ -334,6 +381,7 @@ public final class L2Node implements AutoCloseable {
         closeQuietly(l1);
         closeQuietly(leaseStore);
         closeQuietly(storage);
+        closeQuietly(identity);
         closeQuietly(devnet);
         LOG.info("L2 node stopped");
     }
@@ -353,15 +401,17 @@ public final class L2Node implements AutoCloseable {
     /** Starts the node and registers the shutdown hook; returns the exit code when it could not start, else 0. */
     static int run(Map<String, String> env, PrintStream err) {
         NodeConfig config;
+        String storageCheck;
         try {
             config = NodeConfig.fromEnvironment(env);
+            storageCheck = NodeConfig.storageCheck(env);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return EXIT_CONFIG;
         }
         L2Node node;
         try {
-            node = start(config);
+            node = start(config, storageCheck);
         } catch (KeyLoadException e) {
             err.println("L2_SEQUENCER_KEY_PATH: " + e.getMessage());
             return EXIT_CONFIG;

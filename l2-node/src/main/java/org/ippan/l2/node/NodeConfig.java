@@ -8,6 +8,7 @@ import org.ippan.l2.core.engine.ConfigException;
 import org.ippan.l2.core.engine.SequencerConfig;
 import org.ippan.l2.l1.http.HttpL1Config;
 import org.ippan.l2.node.devnet.DevnetL1Server;
+import org.ippan.l2.storage.jdbc.JdbcStorage;
 
 /**
  * The whole configuration of the node, read from environment variables: the node's own
@@ -41,6 +42,8 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
     public static final String DEVNET_BLOCK_MS = "L2_DEVNET_BLOCK_MS";
     /** {@code L2_DEVNET_CHECK_CONTENTS}. */
     public static final String DEVNET_CHECK_CONTENTS = DevnetL1Server.CHECK_CONTENTS_VARIABLE;
+    /** {@code L2_STORAGE_CHECK}: the SQLite integrity check at open, {@code quick} (default), {@code full} or {@code off}. */
+    public static final String STORAGE_CHECK = "L2_STORAGE_CHECK";
     /** {@code L1_BASE_URL}. */
     public static final String L1_BASE_URL = "L1_BASE_URL";
     /** {@code L2_LEASE_URL}. */
@@ -83,6 +86,13 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
         Objects.requireNonNull(env, "env");
         InetSocketAddress listen = parseListenAddress(text(env, LISTEN_ADDR).orElse(DEFAULT_LISTEN_ADDR));
         String storage = text(env, STORAGE_URL).orElse(DEFAULT_STORAGE_URL);
+        try {
+            JdbcStorage.checkUrl(storage);
+        } catch (IllegalArgumentException e) {
+            // the message names the scheme only: the rest of the URL may hold a password
+            throw new ConfigException(STORAGE_URL, e.getMessage(), null, e);
+        }
+        storageCheck(env);
         long blockMs = DEFAULT_DEVNET_BLOCK_MS;
         Optional<String> block = text(env, DEVNET_BLOCK_MS);
         if (block.isPresent()) {
@@ -125,6 +135,20 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
             case "1", "true" -> true;
             default -> throw new ConfigException(variable, "expected 0 or 1", value);
         };
+    }
+
+    /**
+     * Reads {@value #STORAGE_CHECK}.
+     *
+     * @return {@code quick}, {@code full} or {@code off}; {@code quick} when unset
+     * @throws ConfigException naming the variable if it is something else
+     */
+    static String storageCheck(Map<String, String> env) {
+        String value = text(env, STORAGE_CHECK).orElse("quick").toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("quick") && !value.equals("full") && !value.equals("off")) {
+            throw new ConfigException(STORAGE_CHECK, "expected quick, full or off", env.get(STORAGE_CHECK));
+        }
+        return value;
     }
 
     private static Optional<String> text(Map<String, String> env, String name) {

@@ -22,7 +22,9 @@ import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StorageCorruptException;
 import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.StorageFullException;
 import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TxAppend;
 
@@ -42,6 +44,10 @@ import org.ippan.l2.storage.TxAppend;
  */
 final class Admission {
     private static final int RECOVERY_PAGE = 10_000;
+    /** The retry hint when storage is full (or damaged): space does not return in a moment. */
+    static final long STORAGE_FULL_RETRY_MS = 5_000;
+    /** The retry hint when a storage write failed otherwise. */
+    static final long STORAGE_FAILED_RETRY_MS = 1_000;
 
     private final LeaderGate leadership;
     private final Storage storage;
@@ -113,7 +119,6 @@ final class Admission {
             from = page.get(page.size() - 1).seq() + 1;
         }
         pool.reset(sequence, pending);
-        health.storageOk();
         signals.requestPostingRefresh();
     }
 
@@ -411,14 +416,12 @@ final class Admission {
             try {
                 outcome = storage.appendTxs(leadership.term(), group);
             } catch (StorageException e) {
-                health.storageFailed(e);
+                // readiness has seen it: the engine's storage reports every write to Health
                 pool.markInconsistent(); // the write may have applied after all: rebuild the view from storage
                 errorHandler.onError("admission", e);
-                refuseGroup(Refusal.of(RefusalCode.UNAVAILABLE, "storage failed (" + e.getMessage()
-                        + "); the txs may or may not be stored: resubmit them, resubmission is idempotent"));
+                refuseGroup(storageRefusal(e));
                 return;
             }
-            health.storageOk();
             if (outcome instanceof Fenced fenced) {
                 leadership.fenced(fenced.storedTerm(), "admission");
                 refuseGroup(Refusal.of(RefusalCode.NOT_LEADER, leadership.notLeaderMessage()));
@@ -452,6 +455,21 @@ final class Admission {
             Arrays.fill(groupOwners, 0, n, null);
             Arrays.fill(groupTxs, 0, n, null);
         }
+    }
+
+    /** The answer to a group whose write failed: {@code UNAVAILABLE}, with a retry hint. */
+    private static Refusal storageRefusal(StorageException e) {
+        if (e instanceof StorageFullException) {
+            return new Refusal(RefusalCode.UNAVAILABLE, "storage full (" + e.getMessage()
+                    + "); nothing was stored: resubmit later, resubmission is idempotent", STORAGE_FULL_RETRY_MS);
+        }
+        if (e instanceof StorageCorruptException) {
+            return new Refusal(RefusalCode.UNAVAILABLE, "storage corrupt (" + e.getMessage()
+                    + "); the node cannot take txs until its store is restored", STORAGE_FULL_RETRY_MS);
+        }
+        return new Refusal(RefusalCode.UNAVAILABLE, "storage failed (" + e.getMessage()
+                + "); the txs may or may not be stored: resubmit them, resubmission is idempotent",
+                STORAGE_FAILED_RETRY_MS);
     }
 
     /** Refuses every tx of the group that has no answer yet. */

@@ -159,7 +159,6 @@ final class Batcher implements DutyLoop {
     private boolean commit(PlannedBatch planned) {
         NewBatch record = record(planned);
         CommitOutcome outcome = ctx.storage().commitBatch(ledTerm, record);
-        ctx.health().storageOk();
         if (outcome instanceof Fenced fenced) {
             ctx.leadership().fenced(fenced.storedTerm(), "batch commit");
             return false;

@@ -39,7 +39,6 @@ final class Heartbeat implements DutyLoop {
         nextBeatNs = nowNs + intervalNs;
         try {
             WriteOutcome outcome = ctx.storage().heartbeat(term, ctx.wallClock().currentTimeMs());
-            ctx.health().storageOk();
             ctx.errors().ok(NAME);
             if (outcome instanceof Fenced fenced) {
                 ctx.leadership().fenced(fenced.storedTerm(), "heartbeat");

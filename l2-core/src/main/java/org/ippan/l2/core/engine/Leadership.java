@@ -122,7 +122,7 @@ final class Leadership implements LeaderGate {
             try {
                 claim = storage.claimTerm(claimed, leaderId, wallClock.currentTimeMs());
             } catch (StorageException e) {
-                health.storageFailed(e);
+                health.storageWriteFailed(e);
                 throw new SequencerStartException("storage failed while claiming term " + claimed + ": "
                         + e.getMessage(), e);
             }
@@ -134,7 +134,7 @@ final class Leadership implements LeaderGate {
             try {
                 recoverFromStorage.run();
             } catch (StorageException e) {
-                health.storageFailed(e);
+                health.storageReadFailed(e);
                 throw new SequencerStartException("storage failed while recovering state: " + e.getMessage(), e);
             }
             TermGranted granted = (TermGranted) claim;

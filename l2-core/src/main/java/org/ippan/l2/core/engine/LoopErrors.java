@@ -3,8 +3,8 @@ package org.ippan.l2.core.engine;
 import org.ippan.l2.storage.StorageException;
 
 /**
- * The one path of an error inside a loop step: readiness turns red for that loop (and for storage, when storage
- * failed), the loop-error counter moves, and the host's {@link ErrorHandler} is told. Never throws, so a loop step
+ * The one path of an error inside a loop step: readiness turns red for that loop (storage's own health is kept by
+ * {@link HealthCheckedStorage}), the loop-error counter moves, and the host's {@link ErrorHandler} is told. Never throws, so a loop step
  * that catches an error always goes on. A step that succeeds clears its loop's failure with {@link #ok}.
  */
 final class LoopErrors {
@@ -24,10 +24,8 @@ final class LoopErrors {
      * @return true if it was a storage failure (the caller retries after its storage delay)
      */
     boolean failed(String loop, Throwable error) {
+        // a storage failure has reached Health already: the engine's storage reports each call, as read or write
         boolean storage = error instanceof StorageException;
-        if (storage) {
-            health.storageFailed(error);
-        }
         health.loopFailed(loop, String.valueOf(error.getMessage()));
         metrics.recordLoopError(loop);
         try {

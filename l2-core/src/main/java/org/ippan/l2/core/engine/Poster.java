@@ -182,7 +182,6 @@ final class Poster implements DutyLoop {
         }
         committedThrough = committed;
         refreshed = true;
-        ctx.health().storageOk();
     }
 
     private int send(long nowNs) {
@@ -357,7 +356,6 @@ final class Poster implements DutyLoop {
             job.notBeforeNs = nowNs + STORAGE_RETRY_NS;
             return false;
         }
-        ctx.health().storageOk();
         if (outcome instanceof Fenced fenced) {
             ctx.leadership().fenced(fenced.storedTerm(), "poster");
         } else if (outcome instanceof Conflict conflict) {

@@ -122,7 +122,6 @@ final class Reconciler implements DutyLoop {
                 posted.add(batch);
             }
         }
-        ctx.health().storageOk();
         List<CompletableFuture<Optional<L1Inclusion>>> inclusions = new ArrayList<>(posted.size());
         for (StoredBatch batch : posted) {
             inclusions.add(call(() -> l1.getInclusion(batch.batch().idempotencyKey())));
@@ -230,7 +229,6 @@ final class Reconciler implements DutyLoop {
 
     private boolean write(StoredBatch batch, BatchL1State state) {
         WriteOutcome outcome = ctx.storage().updateL1State(ledTerm, batch.batchNumber(), state);
-        ctx.health().storageOk();
         if (outcome instanceof Fenced fenced) {
             ctx.leadership().fenced(fenced.storedTerm(), "reconciler");
             return false;

@@ -60,10 +60,10 @@ public final class Sequencer implements AutoCloseable {
 
     private Sequencer(SequencerSettings<?> b) {
         this.config = b.config;
-        this.storage = b.storage;
+        Health health = new Health(config.l1FailureThreshold());
+        this.storage = new HealthCheckedStorage(b.storage, health);
         this.signer = Optional.ofNullable(b.signer);
         this.wallClock = b.wallClock;
-        Health health = new Health(config.l1FailureThreshold());
         LoopErrors errors = new LoopErrors(health, b.metrics, b.errorHandler);
         this.signals = new Signals(b.errorHandler);
         boolean leaseMode = config.leaderMode() == LeaderMode.LEASE;

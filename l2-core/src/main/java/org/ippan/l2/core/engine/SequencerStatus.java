@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param batches batches by L1 state and the chain head
  * @param l1 what the reconciler last saw of L1
  * @param readiness the readiness verdict
+ * @param storage storage's health as the engine last saw it
  */
 public record SequencerStatus(SequencerState state, Leader leader, Pool pool, Batches batches, L1 l1,
-        Readiness readiness) {
+        Readiness readiness, StorageHealth storage) {
     /** Validates the fields. */
     public SequencerStatus {
         Objects.requireNonNull(state, "state");
@@ -23,6 +24,41 @@ public record SequencerStatus(SequencerState state, Leader leader, Pool pool, Ba
         Objects.requireNonNull(batches, "batches");
         Objects.requireNonNull(l1, "l1");
         Objects.requireNonNull(readiness, "readiness");
+        Objects.requireNonNull(storage, "storage");
+    }
+
+    /**
+     * A status without storage health (storage shown {@link StorageHealth#OK}), as before that field existed.
+     *
+     * @param state this node's state
+     * @param leader the leader block
+     * @param pool the admission pool
+     * @param batches batches by L1 state and the chain head
+     * @param l1 what the reconciler last saw of L1
+     * @param readiness the readiness verdict
+     */
+    public SequencerStatus(SequencerState state, Leader leader, Pool pool, Batches batches, L1 l1,
+            Readiness readiness) {
+        this(state, leader, pool, batches, l1, readiness, StorageHealth.OK);
+    }
+
+    /**
+     * Storage's health: a failed write keeps it failing until a write succeeds, whatever reads do.
+     *
+     * @param state "ok", "failing" (a write or a read failed), "full" (the store is out of space: writes refused
+     *     until space returns) or "corrupt" (the store is damaged: restore it, see the README)
+     * @param lastWriteError the last write failure, null once a write succeeded
+     * @param lastReadError the last read failure, null once a read succeeded
+     * @param corruption the corruption met, null if none; it stays until the node is restarted on a sound store
+     */
+    public record StorageHealth(String state, String lastWriteError, String lastReadError, String corruption) {
+        /** No storage failure. */
+        public static final StorageHealth OK = new StorageHealth("ok", null, null, null);
+
+        /** Validates the fields. */
+        public StorageHealth {
+            Objects.requireNonNull(state, "state");
+        }
     }
 
     /**

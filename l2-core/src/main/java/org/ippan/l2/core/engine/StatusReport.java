@@ -61,9 +61,8 @@ final class StatusReport {
             batches = new SequencerStatus.Batches(counts.committed() + counts.failed(),
                     counts.posted() + counts.included(), counts.confirmed(), counts.failed(), last,
                     last == 0 ? null : Hex.encode(sequence.headBatchHash()));
-            health.storageOk();
         } catch (StorageException e) {
-            health.storageFailed(e);
+            // Health has seen it (the engine's storage reports every call); a read that works never clears a write
             leader = previous != null ? previous.leader() : new SequencerStatus.Leader(mode, false,
                     config.leaderId(), leaderPubkey, leadership.term(), 0, 0, null, !leading, null);
             poolStatus = previous != null ? previous.pool() : new SequencerStatus.Pool(0, config.admissionCap());
@@ -74,7 +73,11 @@ final class StatusReport {
         }
         SequencerStatus.L1 l1Status = new SequencerStatus.L1(l1Height.getAsLong(), l1FinalizedHeight.getAsLong(),
                 health.lastL1Error());
-        SequencerStatus status = new SequencerStatus(current, leader, poolStatus, batches, l1Status, readiness());
+        SequencerStatus.StorageHealth storageHealth = new SequencerStatus.StorageHealth(
+                health.storageKind().wireName(), health.storageWriteError(), health.storageReadError(),
+                health.storageCorruption());
+        SequencerStatus status = new SequencerStatus(current, leader, poolStatus, batches, l1Status, readiness(),
+                storageHealth);
         lastStatus = status;
         return status;
     }

@@ -127,7 +127,7 @@ class LeadershipTest {
                 .hasMessage("storage failed while recovering state: read failed");
         assertThat(leadership.state()).isEqualTo(SequencerState.NEW);
         assertThat(events).isEmpty();
-        assertThat(health.reasons(SequencerState.NEW, "")).contains("storage failing: read failed");
+        assertThat(health.reasons(SequencerState.NEW, "")).contains("storage reads failing: read failed");
     }
 
     @Test

@@ -16,11 +16,10 @@ class LoopErrorsTest {
     private final LoopErrors errors = new LoopErrors(health, metrics, (loop, e) -> handled.add(Map.entry(loop, e)));
 
     @Test
-    void storageFailure_turnsStorageAndTheLoopRed_andSaysSo() {
+    void storageFailure_turnsTheLoopRed_andSaysSo_storageHealthIsLeftToTheStorageView() {
         StorageException failure = new StorageException("disk full");
         assertThat(errors.failed("batcher", failure)).isTrue();
-        assertThat(health.reasons(SequencerState.LEADER, "")).containsExactly("storage failing: disk full",
-                "loop batcher failing: disk full");
+        assertThat(health.reasons(SequencerState.LEADER, "")).containsExactly("loop batcher failing: disk full");
         assertThat(metrics.snapshot().loopErrors().get("batcher")).isEqualTo(1L);
         assertThat(handled).containsExactly(Map.entry("batcher", failure));
     }

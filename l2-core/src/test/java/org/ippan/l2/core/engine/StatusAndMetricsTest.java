@@ -144,7 +144,7 @@ class StatusAndMetricsTest {
         assertThat(failing.pool()).isEqualTo(known.pool());
         assertThat(failing.batches()).isEqualTo(known.batches());
         assertThat(failing.leader()).isEqualTo(known.leader());
-        assertThat(failing.readiness().reasons()).containsExactly("storage failing: injected read failure");
+        assertThat(failing.readiness().reasons()).containsExactly("storage reads failing: injected read failure");
         assertThat(sequencer.status().readiness().ready()).as("the next read works").isTrue();
     }
 

@@ -22,7 +22,7 @@ class StatusReportTest {
                 null, false, null));
         assertThat(status.pool()).isEqualTo(new SequencerStatus.Pool(0, 77));
         assertThat(status.batches()).isEqualTo(new SequencerStatus.Batches(0, 0, 0, 0, 0, null));
-        assertThat(status.readiness().reasons()).containsExactly("storage failing: injected read failure");
+        assertThat(status.readiness().reasons()).containsExactly("storage reads failing: injected read failure");
     }
 
     @Test

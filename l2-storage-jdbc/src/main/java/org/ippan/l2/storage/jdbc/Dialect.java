@@ -111,6 +111,17 @@ enum Dialect {
             return isBusy(e) || isTransientByType(e);
         }
 
+        @Override
+        boolean isFull(SQLException e) {
+            return hasSqliteCode(e, SQLITE_FULL, "[SQLITE_FULL]");
+        }
+
+        @Override
+        boolean isCorrupt(SQLException e) {
+            return hasSqliteCode(e, SQLITE_CORRUPT, "[SQLITE_CORRUPT") || hasSqliteCode(e, SQLITE_NOTADB,
+                    "[SQLITE_NOTADB]");
+        }
+
         private boolean isBusy(SQLException e) {
             // sqlite-jdbc reports the (possibly extended) SQLite result code; the low byte is the primary code.
             int primaryCode = e.getErrorCode() & 0xFF;
@@ -165,6 +176,16 @@ enum Dialect {
         }
 
         @Override
+        boolean isFull(SQLException e) {
+            return hasSqlState(e, Set.of("53100"));
+        }
+
+        @Override
+        boolean isCorrupt(SQLException e) {
+            return hasSqlState(e, Set.of("XX001", "XX002"));
+        }
+
+        @Override
         boolean isTransient(SQLException e) {
             String state = e.getSQLState();
             return state != null && (state.startsWith("08") || TRANSIENT_SQL_STATES.contains(state))
@@ -182,6 +203,9 @@ enum Dialect {
     /** SQLite page cache per connection, KiB; SQLite's default is 2000. */
     static final int SQLITE_CACHE_KIB = 65_536;
     private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_NOTADB = 26;
     private static final int SQLITE_LOCKED = 6;
     private static final long IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
     /** Key of the advisory lock serialising schema creation ("L2SCHEMA" in ASCII). */
@@ -233,6 +257,15 @@ enum Dialect {
     /** True if the failure may clear up on its own: busy, lock timeout, serialization failure, lost connection. */
     abstract boolean isTransient(SQLException e);
 
+    /** True if the store is out of space (SQLite {@code SQLITE_FULL}, PostgreSQL disk_full {@code 53100}). */
+    abstract boolean isFull(SQLException e);
+
+    /**
+     * True if the store is damaged: SQLite {@code SQLITE_CORRUPT}, {@code SQLITE_NOTADB}; PostgreSQL data_corrupted
+     * and index_corrupted ({@code XX001}, {@code XX002}).
+     */
+    abstract boolean isCorrupt(SQLException e);
+
     /** Rolls back after {@code failure}, adding any rollback failure to it as suppressed. */
     final void rollbackAfter(Connection connection, Exception failure) {
         try {
@@ -274,6 +307,41 @@ enum Dialect {
     /** How many WAL pages of {@code pageSize} bytes make {@code bytes}, at least 1. */
     static long walPages(long bytes, int pageSize) {
         return Math.max(1, bytes / pageSize);
+    }
+
+    /**
+     * True if {@code e}, or an exception chained to it, carries SQLite's primary result {@code code} (the low byte
+     * of sqlite-jdbc's error code), or its message {@code tag} (a batch failure's chained errors may carry only that).
+     */
+    static boolean hasSqliteCode(SQLException e, int code, String tag) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 10; t = next(t), depth++) {
+            if (t instanceof SQLException sql && (sql.getErrorCode() & 0xFF) == code && sql.getErrorCode() != 0) {
+                return true;
+            }
+            if (String.valueOf(t.getMessage()).contains(tag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if {@code e}, or an exception chained to it, has one of {@code states} as SQLSTATE. */
+    static boolean hasSqlState(SQLException e, Set<String> states) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 10; t = next(t), depth++) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && states.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable next(Throwable t) {
+        if (t instanceof SQLException sql && sql.getNextException() != null) {
+            return sql.getNextException();
+        }
+        return t.getCause();
     }
 
     private static boolean isTransientByType(SQLException e) {

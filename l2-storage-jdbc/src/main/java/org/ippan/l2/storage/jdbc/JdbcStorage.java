@@ -45,6 +45,8 @@ import org.ippan.l2.storage.TermClaim;
 import org.ippan.l2.storage.TermGranted;
 import org.ippan.l2.storage.TermRefused;
 import org.ippan.l2.storage.TermRules;
+import org.ippan.l2.storage.StorageCorruptException;
+import org.ippan.l2.storage.StorageFullException;
 import org.ippan.l2.storage.TransientStorageException;
 import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
@@ -138,6 +140,32 @@ public final class JdbcStorage implements Storage {
      */
     public static final int DEFAULT_SQLITE_PAGE_SIZE = 2048;
 
+    /**
+     * Property saying whether {@code open} may create the store ({@code true}, the default) or must find one made
+     * before ({@code false}: a read-only follower, which must never create an empty store on a wrong path and report
+     * ready on it). With {@code false}, a missing or empty SQLite file, or a database without our tables, is refused
+     * with a {@link StorageException} naming it, and no file is created.
+     */
+    public static final String CREATE_IF_MISSING_PROPERTY = "l2.createIfMissing";
+
+    /**
+     * Property naming the integrity check of a SQLite database at open: {@code quick} (the default,
+     * {@code PRAGMA quick_check}: every page's b-tree structure; linear in the file's size), {@code full}
+     * ({@code PRAGMA integrity_check}: also that each index matches its table; slower) or {@code off}. A damaged
+     * file is refused with a {@link StorageCorruptException} naming it. Ignored by PostgreSQL.
+     */
+    public static final String INTEGRITY_CHECK_PROPERTY = "l2.integrityCheck";
+
+    /**
+     * Property bounding the integrity check at open, in ms (default {@value #DEFAULT_INTEGRITY_CHECK_TIMEOUT_MS}): a
+     * check not finished by then is cancelled and the store opened with a warning, so a large file still starts in
+     * bounded time (damage met later still turns readiness red, typed as {@link StorageCorruptException}).
+     */
+    public static final String INTEGRITY_CHECK_TIMEOUT_PROPERTY = "l2.integrityCheckTimeoutMs";
+
+    /** Default of {@link #INTEGRITY_CHECK_TIMEOUT_PROPERTY}, in ms. */
+    public static final long DEFAULT_INTEGRITY_CHECK_TIMEOUT_MS = 60_000;
+
     /** Most connections an instance opens to PostgreSQL. */
     public static final int POSTGRES_POOL_SIZE = 4;
 
@@ -218,6 +246,16 @@ public final class JdbcStorage implements Storage {
     }
 
     /**
+     * Checks that {@code url} is a storage URL {@link #open(String)} accepts, without opening anything.
+     *
+     * @param url the URL
+     * @throws IllegalArgumentException naming the problem (and the scheme, never the rest of the URL)
+     */
+    public static void checkUrl(String url) {
+        StorageUrl.parse(url);
+    }
+
+    /**
      * Opens (creating if needed) a SQLite store in {@code file}, creating its parent directories.
      *
      * @param file the database file
@@ -267,8 +305,20 @@ public final class JdbcStorage implements Storage {
         driverProperties.remove(LOCK_TIMEOUT_PROPERTY);
         int pageSize = sqlitePageSize(driverProperties.getProperty(SQLITE_PAGE_SIZE_PROPERTY));
         driverProperties.remove(SQLITE_PAGE_SIZE_PROPERTY);
+        boolean createIfMissing = createIfMissing(driverProperties.getProperty(CREATE_IF_MISSING_PROPERTY));
+        driverProperties.remove(CREATE_IF_MISSING_PROPERTY);
+        OpenChecks.IntegrityCheck integrityCheck =
+                OpenChecks.IntegrityCheck.parse(driverProperties.getProperty(INTEGRITY_CHECK_PROPERTY));
+        driverProperties.remove(INTEGRITY_CHECK_PROPERTY);
+        long integrityCheckTimeoutMs = integrityCheckTimeoutMs(
+                driverProperties.getProperty(INTEGRITY_CHECK_TIMEOUT_PROPERTY));
+        driverProperties.remove(INTEGRITY_CHECK_TIMEOUT_PROPERTY);
         if (url.sqliteFile() != null) {
-            createParentDirectories(url.sqliteFile());
+            if (createIfMissing) {
+                createParentDirectories(url.sqliteFile());
+            } else {
+                OpenChecks.requireExistingFile(url.sqliteFile());
+            }
         }
         ConnectionSource.ConnectionFactory plain = plainConnections(url, driverFor(url), driverProperties);
         ConnectionSource.ConnectionFactory factory = sessions(plain, dialect, lockTimeoutMs, pageSize);
@@ -279,10 +329,16 @@ public final class JdbcStorage implements Storage {
                     ? new SingleConnectionSource(factory)
                     : new PooledConnectionSource(factory, POSTGRES_POOL_SIZE, lockTimeoutMs + 5_000);
         } catch (SQLException e) {
-            throw translate(dialect, operation, e);
+            throw translate(dialect, url.redacted(), operation, e);
         }
         SqliteCheckpointer checkpointer;
         try {
+            if (dialect == Dialect.SQLITE) {
+                connections.use(connection -> {
+                    OpenChecks.checkSqlite(connection, url.redacted(), integrityCheck, integrityCheckTimeoutMs);
+                    return null;
+                });
+            }
             checkpointer = dialect == Dialect.SQLITE && connections.use(JdbcStorage::inWalMode)
                     ? new SqliteCheckpointer(plain, lockTimeoutMs) : null;
         } catch (SQLException | RuntimeException e) {
@@ -291,12 +347,16 @@ public final class JdbcStorage implements Storage {
             } catch (SQLException closing) {
                 e.addSuppressed(closing);
             }
-            throw e instanceof SQLException sql ? translate(dialect, operation, sql) : (RuntimeException) e;
+            throw e instanceof SQLException sql ? translate(dialect, url.redacted(), operation, sql)
+                    : (RuntimeException) e;
         }
         JdbcStorage storage = new JdbcStorage(dialect, connections, url.redacted(), lockTimeoutMs, checkpointer);
         try {
             storage.write(operation, connection -> {
-                Schema.createOrCheck(connection, dialect);
+                Schema.createOrCheck(connection, dialect, createIfMissing, url.redacted());
+                if (dialect == Dialect.SQLITE) {
+                    OpenChecks.markSqlite(connection);
+                }
                 return commit(null);
             });
         } catch (RuntimeException e) {
@@ -359,6 +419,34 @@ public final class JdbcStorage implements Storage {
         }
         throw new IllegalArgumentException(
                 LOCK_TIMEOUT_PROPERTY + " must be a number of ms >= 1, was '" + value + "'");
+    }
+
+    /** The value of {@link #CREATE_IF_MISSING_PROPERTY} (null: true), checked. */
+    static boolean createIfMissing(String value) {
+        if (value == null || value.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(CREATE_IF_MISSING_PROPERTY + " must be true or false, was '" + value + "'");
+    }
+
+    /** The value of {@link #INTEGRITY_CHECK_TIMEOUT_PROPERTY} (null: the default), checked. */
+    static long integrityCheckTimeoutMs(String value) {
+        if (value == null) {
+            return DEFAULT_INTEGRITY_CHECK_TIMEOUT_MS;
+        }
+        try {
+            long ms = Long.parseLong(value.trim());
+            if (ms >= 1) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                INTEGRITY_CHECK_TIMEOUT_PROPERTY + " must be a number of ms >= 1, was '" + value + "'");
     }
 
     /** The value of {@link #SQLITE_PAGE_SIZE_PROPERTY} (null: the default), checked. */
@@ -782,7 +870,7 @@ public final class JdbcStorage implements Storage {
         try {
             return checkpointer.checkpoint(connections);
         } catch (SQLException e) {
-            throw translate(dialect, "checkpointing " + dialect.displayName() + " storage at " + location, e);
+            throw translate("checkpointing " + dialect.displayName() + " storage at " + location, e);
         }
     }
 
@@ -851,12 +939,29 @@ public final class JdbcStorage implements Storage {
         try {
             return connections.use(work);
         } catch (SQLException e) {
-            throw translate(dialect, operation, e);
+            throw translate(operation, e);
         }
     }
 
-    private static StorageException translate(Dialect dialect, String operation, SQLException e) {
+    private StorageException translate(String operation, SQLException e) {
+        return translate(dialect, location, operation, e);
+    }
+
+    /**
+     * The typed storage failure of {@code e}: full, corrupt (naming {@code location}, the file or database),
+     * transient or other.
+     */
+    static StorageException translate(Dialect dialect, String location, String operation, SQLException e) {
         String message = operation + " failed: " + e.getMessage();
+        if (dialect.isCorrupt(e)) {
+            return new StorageCorruptException(location, operation + " failed: " + dialect.displayName()
+                    + " database " + location + " is damaged (restore it from a backup, see the README): "
+                    + e.getMessage(), e);
+        }
+        if (dialect.isFull(e)) {
+            return new StorageFullException(operation + " failed: " + dialect.displayName() + " storage at "
+                    + location + " is full: " + e.getMessage(), e);
+        }
         return dialect.isTransient(e) ? new TransientStorageException(message, e) : new StorageException(message, e);
     }
 

@@ -35,6 +35,15 @@ final class Schema {
      * transaction; throws (so that the caller rolls back) when the version is not one this code knows.
      */
     static void createOrCheck(Connection connection, Dialect dialect) throws SQLException {
+        createOrCheck(connection, dialect, true, "the database");
+    }
+
+    /**
+     * As {@link #createOrCheck(Connection, Dialect)}; with {@code create} false, a database without our tables is
+     * refused (naming {@code location}) instead of being given them.
+     */
+    static void createOrCheck(Connection connection, Dialect dialect, boolean create, String location)
+            throws SQLException {
         dialect.lockSchema(connection);
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS l2_schema ("
@@ -48,6 +57,11 @@ final class Schema {
                 migrateFromVersion1(connection, dialect);
             }
             return;
+        }
+        if (!create) {
+            throw new StorageException(dialect.displayName() + " database " + location + " holds no L2 store (no"
+                    + " l2_schema row), and this node must not create one (a follower reads a leader's store):"
+                    + " check the storage URL");
         }
         try (Statement statement = connection.createStatement()) {
             for (String ddl : tables(dialect)) {
