@@ -14,7 +14,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import java.util.concurrent.ArrayBlockingQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -27,8 +26,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  *       {@link HttpLimits#requestHeaderBytes()} is refused {@code 431}, a connection that sends no complete first
  *       head within {@link HttpLimits#headDeadlineMs()} is closed, and so is any connection idle for
  *       {@link HttpLimits#idleTimeoutMs()}.</li>
- *   <li>A handler runs on a bounded pool ({@link HttpLimits#handlerThreads()}, with at most
- *       {@link HttpLimits#queuedTasks()} tasks queued); bodies are read as they arrive ({@link Exchange#readBody})
+ *   <li>A handler runs on a bounded pool ({@link HttpLimits#handlerThreads()}; at most one task per connection
+ *       waits for it); bodies are read as they arrive ({@link Exchange#readBody})
  *       within {@link HttpLimits#bodyDeadlineMs()}, answers written asynchronously.</li>
  *   <li>At most {@link HttpLimits#maxConnections()} connections are open; beyond that new ones wait in the accept
  *       queue.</li>
@@ -69,8 +68,7 @@ public final class JettyHttpServer implements AutoCloseable {
             boolean daemon) throws IOException {
         // the handler threads, plus Jetty's acceptor and selector and one reserved thread
         int maxThreads = limits.handlerThreads() + 3;
-        QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(4, maxThreads), 60_000, 0,
-                new ArrayBlockingQueue<>(limits.queuedTasks()), null);
+        QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(4, maxThreads), 60_000, 0, null, null);
         threads.setName(threadName);
         threads.setDaemon(daemon);
         Server server = new Server(threads);
