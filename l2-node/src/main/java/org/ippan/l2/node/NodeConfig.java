@@ -116,7 +116,7 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
                 : Optional.empty();
         String lease = text(env, LEASE_URL).orElse("");
         boolean forward = parseFlag(FORWARD_TO_LEADER, text(env, FORWARD_TO_LEADER).orElse("0"));
-        Optional<Path> tokens = text(env, API_TOKENS_FILE).map(Path::of);
+        Optional<Path> tokens = text(env, API_TOKENS_FILE).map(NodeConfig::parsePath);
         List<String> hosts = text(env, ALLOWED_HOSTS).map(v -> ApiAccess.parseHosts(ALLOWED_HOSTS, v))
                 .orElse(List.of());
         return new NodeConfig(listen, storage, blockMs, checks, sequencer, l1, lease, forward, tokens, hosts);
@@ -148,6 +148,14 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
             return Optional.empty();
         }
         return Optional.of(value.trim());
+    }
+
+    private static Path parsePath(String value) {
+        try {
+            return Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(API_TOKENS_FILE, "not a path", value);
+        }
     }
 
     private static long parsePositive(String variable, String value) {
