@@ -20,7 +20,10 @@ module org.ippan.l2.node {
     requires org.ippan.l2.storage.jdbc;
     requires org.ippan.l2.lease.etcd;
     requires com.fasterxml.jackson.databind;
-    requires jdk.httpserver;
+    requires org.eclipse.jetty.server;
+    requires org.eclipse.jetty.http;
+    requires org.eclipse.jetty.io;
+    requires org.eclipse.jetty.util;
     requires org.slf4j;
 
     exports org.ippan.l2.node;

@@ -1,6 +1,5 @@
 package org.ippan.l2.node;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -22,6 +21,7 @@ import org.ippan.l2.core.envelope.EnvelopeSigner;
 import org.ippan.l2.core.engine.LeaderMode;
 import org.ippan.l2.core.engine.Role;
 import org.ippan.l2.core.engine.SequencerConfig;
+import org.ippan.l2.core.engine.ConfigException;
 import org.ippan.l2.core.engine.CountingMetrics;
 import org.ippan.l2.core.engine.LeaderMode;
 import org.ippan.l2.core.engine.NanoClock;
@@ -34,6 +34,8 @@ import org.ippan.l2.l1.http.HttpL1Config;
 import org.ippan.l2.l1.http.HttpL1Poster;
 import org.ippan.l2.lease.LeaseStore;
 import org.ippan.l2.node.devnet.DevnetL1Server;
+import org.ippan.l2.node.http.HttpLimits;
+import org.ippan.l2.node.http.JettyHttpServer;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.jdbc.IdentityLock;
 import org.ippan.l2.storage.jdbc.JdbcStorage;
@@ -47,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start(NodeConfig)} opens storage, starts the embedded devnet L1 when no {@code L1_BASE_URL} is
  * configured, builds and starts the {@link Sequencer} (a leader claims its term; a stored higher term refuses the
  * start), runs its loops with a {@link SequencerRunner} on an executor the node owns, and serves the API on the
- * JDK's {@link HttpServer}. {@link #close()} shuts everything down in reverse, gracefully.
+ * {@link JettyHttpServer} within {@link HttpLimits#NODE}. {@link #close()} shuts everything down in reverse, gracefully.
  *
  * <p>In lease mode ({@code L2_LEADER_MODE=lease}) the node also opens the lease store ({@link LeaseStores}, from
  * {@code L2_LEASE_URL}) and closes it after the engine; {@link #close()} (the SIGTERM shutdown hook) first hands
@@ -61,8 +63,6 @@ public final class L2Node implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(L2Node.class);
     private static final int LOOP_THREADS = 4;
-    private static final int HTTP_THREADS = 16;
-    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
     static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
     private static final long RUNNER_MAX_IDLE_MS = 50;
     /** How often the SQLite write-ahead log is copied into the database, off the admission path. */
@@ -79,15 +79,14 @@ public final class L2Node implements AutoCloseable {
     private final Sequencer sequencer;
     private final ScheduledExecutorService loopExecutor;
     private final SequencerRunner runner;
-    private final ExecutorService httpExecutor;
-    private final HttpServer server;
+    private final JettyHttpServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** A single-mode leader's identity lock, held until the node is closed; null otherwise. */
     private final IdentityLock identity;
 
     private L2Node(NodeConfig config, Storage storage, LeaseStore leaseStore, DevnetL1Server devnet, HttpL1Poster l1,
             CountingMetrics metrics, Sequencer sequencer, ScheduledExecutorService loopExecutor,
-            SequencerRunner runner, ExecutorService httpExecutor, HttpServer server, IdentityLock identity) {
+            SequencerRunner runner, JettyHttpServer server, IdentityLock identity) {
         this.identity = identity;
         this.config = config;
         this.storage = storage;
@@ -98,7 +97,6 @@ public final class L2Node implements AutoCloseable {
         this.sequencer = sequencer;
         this.loopExecutor = loopExecutor;
         this.runner = runner;
-        this.httpExecutor = httpExecutor;
         this.server = server;
     }
 
@@ -196,16 +194,15 @@ public final class L2Node implements AutoCloseable {
     private static L2Node start(NodeConfig config, Storage storage, LeaseStore leaseStore, EnvelopeSigner signer,
             IdentityLock identity) throws IOException {
         Objects.requireNonNull(storage, "storage");
-        enableTcpNoDelay();
-        HttpServer server = null;
+        JettyHttpServer server = null;
         DevnetL1Server devnet = null;
         HttpL1Poster l1 = null;
         Sequencer sequencer = null;
         ScheduledExecutorService loopExecutor = null;
         SequencerRunner runner = null;
-        ExecutorService httpExecutor = null;
         try {
             Objects.requireNonNull(config, "config");
+            ApiAccess access = ApiAccess.load(config.apiTokensFile(), config.allowedHosts(), config.listenAddress());
             HttpL1Config l1Config;
             if (config.l1().isPresent()) {
                 l1Config = config.l1().get();
@@ -220,10 +217,10 @@ public final class L2Node implements AutoCloseable {
                         .build();
             }
             l1 = new HttpL1Poster(l1Config);
-            server = HttpServer.create(config.listenAddress(), 128);
+            server = JettyHttpServer.open(config.listenAddress(), HttpLimits.NODE, "l2-http", false);
             CountingMetrics metrics = new CountingMetrics();
             NodeMetrics nodeMetrics = new NodeMetrics(metrics);
-            Sequencer.Builder builder = Sequencer.builder().config(engineConfig(config, server.getAddress()))
+            Sequencer.Builder builder = Sequencer.builder().config(engineConfig(config, server.address()))
                     .storage(storage).l1Poster(l1).metrics(nodeMetrics).signer(signer);
             if (leaseStore != null) {
                 builder.leaseStore(leaseStore);
@@ -236,13 +233,14 @@ public final class L2Node implements AutoCloseable {
                 loopExecutor.scheduleWithFixedDelay(() -> checkpoint(jdbc), STORAGE_CHECKPOINT_MS,
                         STORAGE_CHECKPOINT_MS, TimeUnit.MILLISECONDS);
             }
-            NodeApi api = new NodeApi(sequencer, nodeMetrics, config.forwardToLeader());
-            httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, threads("l2-http"));
-            server.createContext("/", api::handle);
-            server.setExecutor(httpExecutor);
-            server.start();
+            NodeApi api = new NodeApi(sequencer, nodeMetrics, config.forwardToLeader(), access);
+            server.start(api::handle);
             L2Node node = new L2Node(config, storage, leaseStore, devnet, l1, metrics, sequencer, loopExecutor,
-                    runner, httpExecutor, server, identity);
+                    runner, server, identity);
+            if (!access.tokensRequired() && !ApiAccess.isLoopback(config.listenAddress())) {
+                LOG.warn("the API listens beyond loopback ({}) and {} is not set: anyone who reaches it can write txs",
+                        node.baseUrl(), NodeConfig.API_TOKENS_FILE);
+            }
             if (leaseStore != null) {
                 LOG.info("L2 node listening on {} in lease mode as {} (advertised {}, lease {}, storage {}, L1 {})",
                         node.baseUrl(), config.sequencer().leaderId(), sequencer.config().advertisedUrl(),
@@ -255,13 +253,10 @@ public final class L2Node implements AutoCloseable {
             }
             return node;
         } catch (IOException | RuntimeException | Error e) {
-            if (server != null) {
-                server.stop(0);
-            }
+            closeQuietly(server);
             closeQuietly(runner);
             closeQuietly(sequencer);
             shutdown(loopExecutor);
-            shutdown(httpExecutor);
             closeQuietly(l1);
             closeQuietly(leaseStore);
             closeQuietly(storage);
@@ -282,19 +277,6 @@ public final class L2Node implements AutoCloseable {
             return engine.toBuilder().advertisedUrl(NodeConfig.defaultAdvertisedUrl(bound)).build();
         }
         return engine;
-    }
-
-    /**
-     * Turns on TCP_NODELAY for the JDK HTTP server's connections (its {@value #NODELAY_PROPERTY} property, read once
-     * when the server classes initialise), unless set otherwise on the command line. The server writes a response's
-     * head and body as separate segments; with Nagle's algorithm the second waits for the client's delayed ACK, about
-     * 40 ms on Linux, so every keep-alive request answered in ~40 ms whatever the work: single-tx {@code POST /tx}
-     * went from ~640 to ~1,800 tx/s with 32 clients when this was set.
-     */
-    private static void enableTcpNoDelay() {
-        if (System.getProperty(NODELAY_PROPERTY) == null) {
-            System.setProperty(NODELAY_PROPERTY, "true");
-        }
     }
 
     /**
@@ -320,7 +302,7 @@ public final class L2Node implements AutoCloseable {
 
     /** @return {@code http://host:port} of the HTTP API (the actual port when configured with port 0) */
     public String baseUrl() {
-        InetSocketAddress address = server.getAddress();
+        InetSocketAddress address = server.address();
         return "http://" + address.getHostString() + ":" + address.getPort();
     }
 
@@ -360,8 +342,7 @@ public final class L2Node implements AutoCloseable {
                 LOG.warn("step-down before shutdown failed (the lease expires by itself): {}", e.toString());
             }
         }
-        server.stop(0);
-        shutdown(httpExecutor);
+        server.close();
         try {
             sequencer.flush();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_FLUSH_WAIT_MS);
@@ -414,6 +395,9 @@ public final class L2Node implements AutoCloseable {
             node = start(config, storageCheck);
         } catch (KeyLoadException e) {
             err.println("L2_SEQUENCER_KEY_PATH: " + e.getMessage());
+            return EXIT_CONFIG;
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
             return EXIT_CONFIG;
         } catch (SequencerStartException e) {
             err.println(e.getMessage());

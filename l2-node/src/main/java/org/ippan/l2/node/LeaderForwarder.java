@@ -24,7 +24,8 @@ final class LeaderForwarder {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     /** The leader's answer, relayed as it is. */
-    record Answer(int status, String contentType, Optional<String> retryAfter, byte[] body) {}
+    record Answer(int status, String contentType, Optional<String> retryAfter, Optional<String> wwwAuthenticate,
+            byte[] body) {}
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
             .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
@@ -36,18 +37,24 @@ final class LeaderForwarder {
      * @param path the request path ({@code /tx} or {@code /txs})
      * @param body the request body
      * @param length how many bytes of {@code body} to send
+     * @param authorization the client's {@code Authorization} header, relayed as it is; null for none
      * @return the leader's answer
      * @throws IOException if the leader could not be reached or did not answer in time (the result is unknown: the
      *     leader may have accepted the txs, so a client resubmits them, which is idempotent)
      */
-    Answer relay(String leaderUrl, String path, byte[] body, int length) throws IOException {
+    Answer relay(String leaderUrl, String path, byte[] body, int length, String authorization)
+            throws IOException {
         Objects.requireNonNull(leaderUrl, "leaderUrl");
         HttpRequest request;
         try {
             String base = leaderUrl.endsWith("/") ? leaderUrl.substring(0, leaderUrl.length() - 1) : leaderUrl;
-            request = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
                     .header("Content-Type", "application/json").header(HEADER, "1")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length)).build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
+            if (authorization != null) {
+                builder.header("Authorization", authorization);
+            }
+            request = builder.build();
         } catch (IllegalArgumentException e) {
             throw new IOException("the leader's URL is not usable: " + leaderUrl, e);
         }
@@ -55,7 +62,8 @@ final class LeaderForwarder {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse("application/json"),
-                    response.headers().firstValue("Retry-After"), response.body());
+                    response.headers().firstValue("Retry-After"), response.headers().firstValue("WWW-Authenticate"),
+                    response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while relaying to the leader", e);

@@ -9,10 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,6 +34,7 @@ import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.node.http.Exchange;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.NewBatch;
 import org.ippan.l2.storage.StoredBatch;
@@ -61,11 +59,6 @@ final class NodeApi {
     /** Batches listed when no limit is given. */
     static final int DEFAULT_LIST = 100;
 
-    /**
-     * Largest declared {@code Content-Length} read into an array of that size at once; a longer body is read as it
-     * arrives, so a client cannot make the node allocate its whole limit by announcing it.
-     */
-    private static final long PRESIZED_BODY_LIMIT = 4L << 20;
     /** Most bytes of an over-limit body skipped before the connection is closed instead. */
     private static final long DRAIN_LIMIT = 64L << 20;
 
@@ -82,8 +75,11 @@ final class NodeApi {
     private final int txsBodyLimit;
     private final ObjectMapper json;
     private final TxBodyReader txReader;
+    private final ApiAccess access;
+    private final RepeatedErrorLog errors = new RepeatedErrorLog(LOG, 10_000_000_000L, System::nanoTime);
 
-    NodeApi(Sequencer sequencer, NodeMetrics metrics, boolean forwardToLeader) {
+    NodeApi(Sequencer sequencer, NodeMetrics metrics, boolean forwardToLeader, ApiAccess access) {
+        this.access = access;
         this.sequencer = sequencer;
         this.nodeMetrics = metrics;
         this.metrics = metrics.counting();
@@ -117,33 +113,51 @@ final class NodeApi {
         };
     }
 
-    void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getPath();
+    void handle(Exchange exchange) throws IOException {
+        String method = exchange.method();
+        String path = exchange.path();
+        try {
+            route(exchange, method, path);
+        } catch (RuntimeException e) {
+            failed(exchange, method, path, e);
+        }
+    }
+
+    /** A request that failed inside the node: logged (once per kind and interval), answered 500. */
+    private void failed(Exchange exchange, String method, String path, Throwable e) {
+        errors.log(method + " " + path + " failed", e);
+        if (!exchange.answered()) {
             try {
-                route(exchange, method, path);
-            } catch (RuntimeException e) {
-                LOG.warn("{} {} failed", method, path, e);
                 sendJson(exchange, 500, error("internal error"));
+            } catch (IOException | RuntimeException ignored) {
+                exchange.send(500, JSON_TYPE, new byte[0]);
             }
         }
     }
 
-    private void route(HttpExchange exchange, String method, String path) throws IOException {
+    private void route(Exchange exchange, String method, String path) throws IOException {
+        if (!access.hostAllowed(exchange.header("Host"))) {
+            sendJson(exchange, 421, typedError("this node does not answer the host name " + exchange.header("Host")
+                    + " (L2_ALLOWED_HOSTS)", "MISDIRECTED_HOST"));
+            return;
+        }
         boolean get = method.equals("GET") || method.equals("HEAD");
         boolean post = method.equals("POST");
         if (path.equals("/tx")) {
-            if (post) {
-                postTx(exchange);
-            } else {
+            if (!post) {
                 methodNotAllowed(exchange, "POST");
+            } else if (writeAdmitted(exchange)) {
+                postTx(exchange);
             }
         } else if (path.equals("/txs")) {
-            if (post) {
-                postTxs(exchange);
-            } else {
+            if (!post) {
                 methodNotAllowed(exchange, "POST");
+            } else if (writeAdmitted(exchange)) {
+                postTxs(exchange);
+            }
+        } else if (path.equals("/admin") || path.startsWith("/admin/")) {
+            if (adminAdmitted(exchange)) {
+                sendJson(exchange, 404, error("not found"));
             }
         } else if (path.startsWith("/tx/")) {
             ifGet(exchange, get, () -> getTx(exchange, path.substring("/tx/".length())));
@@ -170,7 +184,7 @@ final class NodeApi {
         void run() throws IOException;
     }
 
-    private void ifGet(HttpExchange exchange, boolean get, Action action) throws IOException {
+    private void ifGet(Exchange exchange, boolean get, Action action) throws IOException {
         if (get) {
             action.run();
         } else {
@@ -178,20 +192,78 @@ final class NodeApi {
         }
     }
 
-    private void methodNotAllowed(HttpExchange exchange, String allowed) throws IOException {
-        exchange.getResponseHeaders().set("Allow", allowed);
+    /**
+     * A write needs a token when tokens are configured ({@code 401 UNAUTHORIZED} otherwise) and a JSON body
+     * ({@code 415 UNSUPPORTED_MEDIA_TYPE} otherwise: a browser page can send {@code text/plain},
+     * {@code application/x-www-form-urlencoded} or {@code multipart/form-data} cross-origin without asking, never
+     * {@code application/json}). Answered before the body is read.
+     *
+     * @return whether the write may proceed; when not, the refusal was sent
+     */
+    private boolean writeAdmitted(Exchange exchange) throws IOException {
+        if (!access.writeAllowed(exchange.header(ApiAccess.AUTHORIZATION))) {
+            unauthorized(exchange);
+            return false;
+        }
+        if (!ApiAccess.isJson(exchange.header("Content-Type"))) {
+            sendJson(exchange, 415, g -> writeTypedRefusal(g, "writes need Content-Type: application/json",
+                    "UNSUPPORTED_MEDIA_TYPE"));
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The check every admin endpoint ({@code /admin/…}) passes first: a configured token, always (without
+     * {@code L2_API_TOKENS_FILE} no request is admitted).
+     *
+     * @return whether the request may proceed; when not, {@code 401} was sent
+     */
+    private boolean adminAdmitted(Exchange exchange) throws IOException {
+        if (!access.adminAllowed(exchange.header(ApiAccess.AUTHORIZATION))) {
+            unauthorized(exchange);
+            return false;
+        }
+        return true;
+    }
+
+    private void unauthorized(Exchange exchange) throws IOException {
+        exchange.setHeader("WWW-Authenticate", "Bearer");
+        sendJson(exchange, 401, g -> writeTypedRefusal(g, "a valid bearer token is required (Authorization: Bearer …)",
+                "UNAUTHORIZED"));
+    }
+
+    /** A refusal outside the engine's codes, in the shape of the write refusals. */
+    private static void writeTypedRefusal(JsonGenerator g, String message, String code) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("tx_hash", "");
+        g.writeBooleanField("accepted", false);
+        g.writeStringField("error", message);
+        g.writeStringField("code", code);
+        g.writeEndObject();
+    }
+
+    private ObjectNode typedError(String message, String code) {
+        return json.createObjectNode().put("error", message).put("code", code);
+    }
+
+    private void methodNotAllowed(Exchange exchange, String allowed) throws IOException {
+        exchange.setHeader("Allow", allowed);
         sendJson(exchange, 405, error("method not allowed"));
     }
 
     // ---- writes -------------------------------------------------------------------------------------------------
 
-    private void postTx(HttpExchange exchange) throws IOException {
+    private void postTx(Exchange exchange) throws IOException {
         Optional<Refusal> notLeader = notLeader();
         if (notLeader.isPresent()) {
             notLeading(exchange, notLeader.get(), "/tx", txBodyLimit);
             return;
         }
-        Body body = readBody(exchange, txBodyLimit);
+        readBody(exchange, txBodyLimit, body -> postTx(exchange, body));
+    }
+
+    private void postTx(Exchange exchange, Body body) throws IOException {
         if (body.refusal != null) {
             refuse(exchange, body.refusal);
             return;
@@ -219,13 +291,16 @@ final class NodeApi {
         }
     }
 
-    private void postTxs(HttpExchange exchange) throws IOException {
+    private void postTxs(Exchange exchange) throws IOException {
         Optional<Refusal> notLeader = notLeader();
         if (notLeader.isPresent()) {
             notLeading(exchange, notLeader.get(), "/txs", txsBodyLimit);
             return;
         }
-        Body body = readBody(exchange, txsBodyLimit);
+        readBody(exchange, txsBodyLimit, body -> postTxs(exchange, body));
+    }
+
+    private void postTxs(Exchange exchange, Body body) throws IOException {
         if (body.refusal != null) {
             refuse(exchange, body.refusal);
             return;
@@ -257,7 +332,7 @@ final class NodeApi {
             }
         }
         if (retryAfterMs > 0) {
-            exchange.getResponseHeaders().set("Retry-After", Long.toString(retryAfterSeconds(retryAfterMs)));
+            exchange.setHeader("Retry-After", Long.toString(retryAfterSeconds(retryAfterMs)));
         }
         sendJson(exchange, 200, g -> {
             g.writeStartArray();
@@ -293,9 +368,9 @@ final class NodeApi {
      * Answers a write this node does not lead for: relayed to the leader once when forwarding is on (and the request
      * was not relayed already), else refused {@code 403 NOT_LEADER} with the leader hint.
      */
-    private void notLeading(HttpExchange exchange, Refusal refusal, String path, int limit) throws IOException {
+    private void notLeading(Exchange exchange, Refusal refusal, String path, int limit) throws IOException {
         Optional<LeaderHint> hint = leaderHint();
-        boolean relayed = exchange.getRequestHeaders().containsKey(LeaderForwarder.HEADER);
+        boolean relayed = exchange.hasHeader(LeaderForwarder.HEADER);
         if (forwarder == null || relayed) {
             metrics.recordRejected(refusal.code(), 1);
             sendJson(exchange, 403, g -> writeRefusal(g, refusal, hint));
@@ -306,27 +381,32 @@ final class NodeApi {
             unavailable(exchange, "no leader is known; retry");
             return;
         }
-        Body body = readBody(exchange, limit);
+        readBody(exchange, limit, body -> relay(exchange, body, leaderUrl.get(), path));
+    }
+
+    private void relay(Exchange exchange, Body body, String leaderUrl, String path) throws IOException {
         if (body.refusal != null) {
             refuse(exchange, body.refusal);
             return;
         }
         LeaderForwarder.Answer answer;
         try {
-            answer = forwarder.relay(leaderUrl.get(), path, body.bytes, body.length);
+            answer = forwarder.relay(leaderUrl, path, body.bytes, body.length,
+                    exchange.header(ApiAccess.AUTHORIZATION));
         } catch (IOException e) {
-            LOG.debug("relaying {} to the leader at {} failed: {}", path, leaderUrl.get(), e.toString());
-            unavailable(exchange, "the leader at " + leaderUrl.get() + " did not answer; retry");
+            LOG.debug("relaying {} to the leader at {} failed: {}", path, leaderUrl, e.toString());
+            unavailable(exchange, "the leader at " + leaderUrl + " did not answer; retry");
             return;
         }
-        answer.retryAfter().ifPresent(value -> exchange.getResponseHeaders().set("Retry-After", value));
+        answer.retryAfter().ifPresent(value -> exchange.setHeader("Retry-After", value));
+        answer.wwwAuthenticate().ifPresent(value -> exchange.setHeader("WWW-Authenticate", value));
         send(exchange, answer.status(), answer.contentType(), answer.body());
     }
 
     /** {@code 503 UNAVAILABLE} with {@code Retry-After: 1}, counted. */
-    private void unavailable(HttpExchange exchange, String message) throws IOException {
+    private void unavailable(Exchange exchange, String message) throws IOException {
         metrics.recordRejected(RefusalCode.UNAVAILABLE, 1);
-        exchange.getResponseHeaders().set("Retry-After", "1");
+        exchange.setHeader("Retry-After", "1");
         Refusal refusal = Refusal.of(RefusalCode.UNAVAILABLE, message);
         sendJson(exchange, 503, g -> writeRefusal(g, refusal));
     }
@@ -340,81 +420,43 @@ final class NodeApi {
     /** A request body: its first {@code length} bytes of {@code bytes}, or why it was refused. */
     private record Body(byte[] bytes, int length, Refusal refusal) {}
 
+    /** What runs once the body has arrived. */
+    @FunctionalInterface
+    private interface BodyAction {
+        void run(Body body) throws IOException;
+    }
+
     /**
-     * Reads at most {@code limit} bytes; a longer body is refused without reading it all. A body with a
-     * {@code Content-Length} of up to {@link #PRESIZED_BODY_LIMIT} is read into an array of that size, without the
-     * copies of an unsized read.
+     * Reads at most {@code limit} bytes as they arrive (no thread waits for a slow client), then runs {@code then};
+     * a longer body is refused {@code BODY_TOO_LARGE}: skipped up to {@link #DRAIN_LIMIT} bytes so the client reads
+     * the 413 instead of a connection reset, the connection closed after the answer beyond that.
      */
-    private Body readBody(HttpExchange exchange, int limit) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
+    private void readBody(Exchange exchange, int limit, BodyAction then) {
+        String method = exchange.method();
+        String path = exchange.path();
+        exchange.readBody(limit, DRAIN_LIMIT, (bytes, length) -> {
             try {
-                if (Long.parseLong(length.trim()) > limit) {
-                    discard(exchange);
+                if (bytes == null) {
                     metrics.recordRejected(RefusalCode.BODY_TOO_LARGE, 1);
-                    return new Body(null, 0, Refusal.of(RefusalCode.BODY_TOO_LARGE,
-                            "the body is over the " + limit + "-byte limit"));
+                    then.run(new Body(null, 0, Refusal.of(RefusalCode.BODY_TOO_LARGE,
+                            "the body is over the " + limit + "-byte limit")));
+                } else {
+                    then.run(new Body(bytes, length, null));
                 }
-            } catch (NumberFormatException e) {
-                // the server checks the framing; fall through to the bounded read
+            } catch (IOException | RuntimeException e) {
+                failed(exchange, method, path, e);
             }
-        }
-        long declared = -1;
-        if (length != null) {
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                declared = -1;
-            }
-        }
-        byte[] bytes;
-        int read;
-        try (InputStream in = exchange.getRequestBody()) {
-            if (declared >= 0 && declared <= PRESIZED_BODY_LIMIT) {
-                bytes = new byte[(int) declared];
-                read = in.readNBytes(bytes, 0, bytes.length);
-            } else {
-                bytes = in.readNBytes(limit + 1);
-                read = bytes.length;
-            }
-        }
-        if (read > limit) {
-            discard(exchange);
-            metrics.recordRejected(RefusalCode.BODY_TOO_LARGE, 1);
-            return new Body(null, 0, Refusal.of(RefusalCode.BODY_TOO_LARGE,
-                    "the body is over the " + limit + "-byte limit"));
-        }
-        return new Body(bytes, read, null);
+        }, e -> failed(exchange, method, path, e));
     }
 
-    /**
-     * Skips what is left of an over-limit body, up to {@link #DRAIN_LIMIT} bytes and without keeping it, so the
-     * client reads the 413 instead of a connection reset; a longer body is cut off by closing the connection.
-     */
-    private static void discard(HttpExchange exchange) {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] buffer = new byte[64 << 10];
-            long skipped = 0;
-            int read;
-            while (skipped < DRAIN_LIMIT && (read = in.read(buffer)) >= 0) {
-                skipped += read;
-            }
-            if (skipped >= DRAIN_LIMIT) {
-                exchange.getResponseHeaders().set("Connection", "close");
-            }
-        } catch (IOException e) {
-            exchange.getResponseHeaders().set("Connection", "close");
-        }
-    }
-
-    private void refuseCounted(HttpExchange exchange, Refusal refusal) throws IOException {
+    private void refuseCounted(Exchange exchange, Refusal refusal) throws IOException {
         metrics.recordRejected(refusal.code(), 1);
         refuse(exchange, refusal);
     }
 
-    private void refuse(HttpExchange exchange, Refusal refusal) throws IOException {
+    private void refuse(Exchange exchange, Refusal refusal) throws IOException {
         if (refusal.code() == RefusalCode.QUEUE_FULL) {
-            exchange.getResponseHeaders().set("Retry-After",
+            exchange.setHeader("Retry-After",
                     Long.toString(retryAfterSeconds(refusal.retryAfterMs())));
         }
         sendJson(exchange, httpStatus(refusal.code()), g -> writeRefusal(g, refusal));
@@ -465,7 +507,7 @@ final class NodeApi {
 
     // ---- reads --------------------------------------------------------------------------------------------------
 
-    private void getTx(HttpExchange exchange, String hashText) throws IOException {
+    private void getTx(Exchange exchange, String hashText) throws IOException {
         Optional<Hash> hash = parseHash(hashText);
         if (hash.isEmpty()) {
             sendJson(exchange, 400, error("malformed tx hash: expected 64 hex characters"));
@@ -492,7 +534,7 @@ final class NodeApi {
         sendJson(exchange, 200, node);
     }
 
-    private void getBatch(HttpExchange exchange, String hashText) throws IOException {
+    private void getBatch(Exchange exchange, String hashText) throws IOException {
         Optional<Hash> hash = parseHash(hashText);
         if (hash.isEmpty()) {
             sendJson(exchange, 400, error("malformed batch hash: expected 64 hex characters"));
@@ -507,8 +549,8 @@ final class NodeApi {
         sendJson(exchange, 200, batchJson(found.get(), true, l1Height));
     }
 
-    private void getBatches(HttpExchange exchange) throws IOException {
-        Map<String, String> query = Query.parse(exchange.getRequestURI().getRawQuery());
+    private void getBatches(Exchange exchange) throws IOException {
+        Map<String, String> query = Query.parse(exchange.rawQuery());
         long from;
         int limit;
         try {
@@ -632,7 +674,7 @@ final class NodeApi {
         return node;
     }
 
-    private void getReady(HttpExchange exchange) throws IOException {
+    private void getReady(Exchange exchange) throws IOException {
         Readiness readiness = sequencer.readiness();
         ObjectNode node = json.createObjectNode().put("ready", readiness.ready());
         if (!readiness.ready()) {
@@ -663,7 +705,7 @@ final class NodeApi {
         return json.createObjectNode().put("error", message);
     }
 
-    private void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    private void sendJson(Exchange exchange, int status, JsonNode body) throws IOException {
         send(exchange, status, JSON_TYPE, json.writeValueAsBytes(body));
     }
 
@@ -673,11 +715,11 @@ final class NodeApi {
         void write(JsonGenerator generator) throws IOException;
     }
 
-    private void sendJson(HttpExchange exchange, int status, JsonWriter body) throws IOException {
+    private void sendJson(Exchange exchange, int status, JsonWriter body) throws IOException {
         sendJson(exchange, status, body, 256);
     }
 
-    private void sendJson(HttpExchange exchange, int status, JsonWriter body, int sizeHint) throws IOException {
+    private void sendJson(Exchange exchange, int status, JsonWriter body, int sizeHint) throws IOException {
         ByteArrayBuilder out = new ByteArrayBuilder(sizeHint);
         try (JsonGenerator g = json.getFactory().createGenerator(out)) {
             body.write(g);
@@ -685,14 +727,7 @@ final class NodeApi {
         send(exchange, status, JSON_TYPE, out.toByteArray());
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : (body.length == 0 ? -1 : body.length));
-        if (!head && body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+    private static void send(Exchange exchange, int status, String contentType, byte[] body) {
+        exchange.send(status, contentType, body);
     }
 }

@@ -1,6 +1,8 @@
 package org.ippan.l2.node;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,10 +32,14 @@ import org.ippan.l2.storage.jdbc.JdbcStorage;
  * @param leaseUrl lease mode: where the lease lives, empty for the storage database ({@link LeaseStores})
  * @param forwardToLeader lease mode: a follower relays {@code POST /tx} and {@code POST /txs} to the leader once
  *     instead of refusing them {@code NOT_LEADER}
+ * @param apiTokensFile {@code L2_API_TOKENS_FILE}: the bearer tokens writes (and admin endpoints) need; empty for
+ *     open writes
+ * @param allowedHosts {@code L2_ALLOWED_HOSTS}: the {@code Host} names answered (lower case, no ports); empty for
+ *     the default (loopback names on a loopback address, any name otherwise)
  */
 public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, long devnetBlockMs,
         DevnetL1Server.Checks devnetChecks, SequencerConfig sequencer, Optional<HttpL1Config> l1, String leaseUrl,
-        boolean forwardToLeader) {
+        boolean forwardToLeader, Optional<Path> apiTokensFile, List<String> allowedHosts) {
     /** {@code L2_LISTEN_ADDR}. */
     public static final String LISTEN_ADDR = "L2_LISTEN_ADDR";
     /** {@code L2_STORAGE_URL}. */
@@ -50,6 +56,10 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
     public static final String LEASE_URL = "L2_LEASE_URL";
     /** {@code L2_FORWARD_TO_LEADER}. */
     public static final String FORWARD_TO_LEADER = "L2_FORWARD_TO_LEADER";
+    /** {@code L2_API_TOKENS_FILE}. */
+    public static final String API_TOKENS_FILE = "L2_API_TOKENS_FILE";
+    /** {@code L2_ALLOWED_HOSTS}. */
+    public static final String ALLOWED_HOSTS = "L2_ALLOWED_HOSTS";
     /** {@code L2_ADVERTISED_URL} (an engine setting the node defaults). */
     public static final String ADVERTISED_URL = "L2_ADVERTISED_URL";
 
@@ -69,6 +79,8 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
         Objects.requireNonNull(l1, "l1");
         Objects.requireNonNull(leaseUrl, "leaseUrl");
         LeaseStores.check(leaseUrl);
+        Objects.requireNonNull(apiTokensFile, "apiTokensFile");
+        allowedHosts = List.copyOf(allowedHosts);
         if (devnetBlockMs < 1) {
             throw new ConfigException(DEVNET_BLOCK_MS, "must be >= 1", Long.toString(devnetBlockMs));
         }
@@ -114,7 +126,10 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
                 : Optional.empty();
         String lease = text(env, LEASE_URL).orElse("");
         boolean forward = parseFlag(FORWARD_TO_LEADER, text(env, FORWARD_TO_LEADER).orElse("0"));
-        return new NodeConfig(listen, storage, blockMs, checks, sequencer, l1, lease, forward);
+        Optional<Path> tokens = text(env, API_TOKENS_FILE).map(NodeConfig::parsePath);
+        List<String> hosts = text(env, ALLOWED_HOSTS).map(v -> ApiAccess.parseHosts(ALLOWED_HOSTS, v))
+                .orElse(List.of());
+        return new NodeConfig(listen, storage, blockMs, checks, sequencer, l1, lease, forward, tokens, hosts);
     }
 
     /**
@@ -157,6 +172,14 @@ public record NodeConfig(InetSocketAddress listenAddress, String storageUrl, lon
             return Optional.empty();
         }
         return Optional.of(value.trim());
+    }
+
+    private static Path parsePath(String value) {
+        try {
+            return Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(API_TOKENS_FILE, "not a path", value);
+        }
     }
 
     private static long parsePositive(String variable, String value) {

@@ -141,6 +141,7 @@ final class TxBodyReader {
         BigInteger chainBig;
         JsonToken fromToken;
         String from;
+        boolean fromNotUtf8;
         JsonToken nonceToken;
         long nonceLong;
         BigInteger nonceBig;
@@ -177,6 +178,7 @@ final class TxBodyReader {
                 }
                 case "from" -> {
                     f.fromToken = value;
+                    f.fromNotUtf8 = value == JsonToken.VALUE_STRING && !strictUtf8String(p, body, end);
                     f.from = value == JsonToken.VALUE_STRING ? p.getText() : null;
                 }
                 case "nonce" -> {
@@ -198,6 +200,73 @@ final class TxBodyReader {
             p.skipChildren(); // past an object or array value; nothing for a scalar
         }
         return check(f);
+    }
+
+    /**
+     * Checks the raw bytes of the string token the parser is on, before the parser decodes it: Jackson decodes
+     * overlong forms ({@code C0 AF} becomes {@code /}), UTF-16 surrogates and code points over U+10FFFF without a
+     * word, so a {@code from} could pass as another one. Strict UTF-8 (RFC 3629) admits none of them. (Bytes that
+     * are no UTF-8 at all, such as a stray continuation byte, Jackson itself refuses, as {@code INVALID_JSON}.)
+     *
+     * @return whether the string is strict UTF-8 (true when its bytes cannot be located, which a byte-array parser
+     *     always can)
+     */
+    private static boolean strictUtf8String(JsonParser p, byte[] body, int end) {
+        long quote = p.currentTokenLocation().getByteOffset();
+        if (quote < 0 || quote >= end || body[(int) quote] != '"') {
+            return true;
+        }
+        int i = (int) quote + 1;
+        while (i < end) {
+            int b = body[i] & 0xff;
+            if (b == '"') {
+                return true;
+            }
+            if (b == '\\') {
+                i += 2; // an escape: ASCII, and the escaped character is never the closing quote
+                continue;
+            }
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int continuation;
+            int lo = 0x80;
+            int hi = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                continuation = 1;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                continuation = 2;
+                if (b == 0xE0) {
+                    lo = 0xA0; // below: overlong
+                } else if (b == 0xED) {
+                    hi = 0x9F; // above: a UTF-16 surrogate
+                }
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                continuation = 3;
+                if (b == 0xF0) {
+                    lo = 0x90; // below: overlong
+                } else if (b == 0xF4) {
+                    hi = 0x8F; // above: over U+10FFFF
+                }
+            } else {
+                return false; // C0, C1 (overlong), F5..FF, or a continuation byte where a character starts
+            }
+            if (i + continuation >= end) {
+                return false;
+            }
+            int second = body[i + 1] & 0xff;
+            if (second < lo || second > hi) {
+                return false;
+            }
+            for (int k = 2; k <= continuation; k++) {
+                if ((body[i + k] & 0xC0) != 0x80) {
+                    return false;
+                }
+            }
+            i += continuation + 1;
+        }
+        return false;
     }
 
     private static boolean fitsLong(JsonParser p) throws IOException {
@@ -326,6 +395,10 @@ final class TxBodyReader {
         }
         if (f.fromToken != JsonToken.VALUE_STRING) {
             return refused(RefusalCode.INVALID_FIELD, "from must be a string");
+        }
+        if (f.fromNotUtf8) {
+            return refused(RefusalCode.INVALID_FIELD,
+                    "from is not valid UTF-8 (an overlong, surrogate or out-of-range sequence)");
         }
         Refusal fromRefusal = fromRefusal(f.from);
         if (fromRefusal != null) {

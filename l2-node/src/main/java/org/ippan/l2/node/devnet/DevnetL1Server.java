@@ -2,18 +2,13 @@ package org.ippan.l2.node.devnet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +25,9 @@ import org.ippan.l2.l1.L1Inclusion;
 import org.ippan.l2.l1.L1Submission;
 import org.ippan.l2.l1.SubmitResult;
 import org.ippan.l2.l1.memory.SimulatedL1;
+import org.ippan.l2.node.http.Exchange;
+import org.ippan.l2.node.http.HttpLimits;
+import org.ippan.l2.node.http.JettyHttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,21 +109,19 @@ public final class DevnetL1Server implements AutoCloseable {
     public static final String CHECK_CONTENTS_VARIABLE = "L2_DEVNET_CHECK_CONTENTS";
 
     private final SimulatedL1 chain;
-    private final HttpServer server;
+    private final JettyHttpServer server;
     private final ScheduledExecutorService miner;
-    private final ExecutorService handlers;
     private final Checks checks;
     private final EnvelopeVerifier verifier;
 
-    private DevnetL1Server(SimulatedL1 chain, HttpServer server, ScheduledExecutorService miner,
-            ExecutorService handlers, Checks checks) {
+    private DevnetL1Server(SimulatedL1 chain, JettyHttpServer server, ScheduledExecutorService miner,
+            Checks checks) {
         this.checks = checks;
         this.verifier = checks == Checks.CONTENTS ? EnvelopeVerifier.standard().checkingBatchContents()
                 : EnvelopeVerifier.standard();
         this.chain = chain;
         this.server = server;
         this.miner = miner;
-        this.handlers = handlers;
     }
 
     /**
@@ -157,13 +153,15 @@ public final class DevnetL1Server implements AutoCloseable {
         }
         SimulatedL1 chain = SimulatedL1.builder().networkId("ippan-devnet").blockIntervalMs(blockMs)
                 .finalityDepth(finalityDepth).genesisTimeMs(System.currentTimeMillis()).build();
-        HttpServer server = HttpServer.create(address, 64);
-        ExecutorService handlers = Executors.newFixedThreadPool(4, daemon("devnet-l1-http"));
+        JettyHttpServer server = JettyHttpServer.open(address, HttpLimits.DEVNET, "devnet-l1-http", true);
         ScheduledExecutorService miner = Executors.newSingleThreadScheduledExecutor(daemon("devnet-l1-miner"));
-        DevnetL1Server devnet = new DevnetL1Server(chain, server, miner, handlers, checks);
-        server.createContext("/", devnet::handle);
-        server.setExecutor(handlers);
-        server.start();
+        DevnetL1Server devnet = new DevnetL1Server(chain, server, miner, checks);
+        try {
+            server.start(devnet::handle);
+        } catch (IOException e) {
+            miner.shutdownNow();
+            throw e;
+        }
         miner.scheduleAtFixedRate(() -> chain.advanceTo(System.currentTimeMillis()), blockMs, blockMs,
                 TimeUnit.MILLISECONDS);
         LOG.info("devnet L1 listening on {} (block {} ms, finality depth {}, checks {})", devnet.baseUrl(), blockMs,
@@ -181,7 +179,7 @@ public final class DevnetL1Server implements AutoCloseable {
 
     /** @return {@code http://host:port} */
     public String baseUrl() {
-        InetSocketAddress address = server.getAddress();
+        InetSocketAddress address = server.address();
         return "http://" + address.getHostString() + ":" + address.getPort();
     }
 
@@ -195,14 +193,22 @@ public final class DevnetL1Server implements AutoCloseable {
         return chain;
     }
 
-    private void handle(HttpExchange exchange) {
+    private void handle(Exchange exchange) {
         try {
-            String path = exchange.getRequestURI().getRawPath();
-            String method = exchange.getRequestMethod();
+            String path = exchange.rawPath();
+            String method = exchange.method();
             if (PATH_STATUS.equals(path) && "GET".equals(method)) {
                 status(exchange);
             } else if (PATH_SUBMIT.equals(path) && "POST".equals(method)) {
-                submit(exchange);
+                exchange.readBody(MAX_BODY_BYTES, MAX_BODY_BYTES, (bytes, length) -> {
+                    try {
+                        submit(exchange, bytes == null ? null : java.util.Arrays.copyOf(bytes, length));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (IOException | ExecutionException | RuntimeException e) {
+                        failed(exchange, e);
+                    }
+                }, e -> failed(exchange, e));
             } else if (path.startsWith("/v1/l2/batches/") && path.endsWith("/inclusion") && "GET".equals(method)) {
                 String id = decode(path.substring("/v1/l2/batches/".length(), path.length() - "/inclusion".length()));
                 inclusion(exchange, id);
@@ -217,18 +223,24 @@ public final class DevnetL1Server implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("devnet L1 client went away", e);
         } catch (ExecutionException | RuntimeException e) {
-            LOG.warn("devnet L1 request failed", e);
-            try {
-                respond(exchange, 500, error("internal", String.valueOf(e.getMessage())));
-            } catch (IOException ignored) {
-                // the client is gone
-            }
+            failed(exchange, e);
         } finally {
-            exchange.close();
+            if (!exchange.answered() && Thread.currentThread().isInterrupted()) {
+                exchange.send(503, "application/json", new byte[0]);
+            }
         }
     }
 
-    private void status(HttpExchange exchange) throws IOException, InterruptedException, ExecutionException {
+    private static void failed(Exchange exchange, Throwable e) {
+        LOG.warn("devnet L1 request failed: {}", e.toString());
+        try {
+            respond(exchange, 500, error("internal", String.valueOf(e.getMessage())));
+        } catch (IOException | RuntimeException ignored) {
+            exchange.send(500, "application/json", new byte[0]);
+        }
+    }
+
+    private void status(Exchange exchange) throws IOException, InterruptedException, ExecutionException {
         L1ChainStatus status = chain.chainStatus().get();
         ObjectNode body = JSON.createObjectNode();
         body.put("network_id", status.networkId());
@@ -238,8 +250,8 @@ public final class DevnetL1Server implements AutoCloseable {
         respond(exchange, 200, body);
     }
 
-    private void submit(HttpExchange exchange) throws IOException, InterruptedException, ExecutionException {
-        byte[] body = readBody(exchange.getRequestBody());
+    private void submit(Exchange exchange, byte[] body) throws IOException, InterruptedException,
+            ExecutionException {
         if (body == null) {
             respond(exchange, 413, error("too_large", "body over " + MAX_BODY_BYTES + " bytes"));
             return;
@@ -315,7 +327,7 @@ public final class DevnetL1Server implements AutoCloseable {
         return null;
     }
 
-    private void inclusion(HttpExchange exchange, String id) throws IOException, InterruptedException,
+    private void inclusion(Exchange exchange, String id) throws IOException, InterruptedException,
             ExecutionException {
         byte[] key;
         try {
@@ -352,12 +364,7 @@ public final class DevnetL1Server implements AutoCloseable {
         return URLDecoder.decode(raw, StandardCharsets.UTF_8);
     }
 
-    private static byte[] readBody(InputStream in) throws IOException {
-        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-        return body.length > MAX_BODY_BYTES ? null : body;
-    }
-
-    private static void respond(HttpExchange exchange, int status, Optional<ObjectNode> body) throws IOException {
+    private static void respond(Exchange exchange, int status, Optional<ObjectNode> body) throws IOException {
         if (body.isPresent()) {
             respond(exchange, status, body.get());
         } else {
@@ -365,21 +372,15 @@ public final class DevnetL1Server implements AutoCloseable {
         }
     }
 
-    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void respond(Exchange exchange, int status, ObjectNode body) throws IOException {
+        exchange.send(status, "application/json", JSON.writeValueAsBytes(body));
     }
 
     /** Stops mining and serving. */
     @Override
     public void close() {
         miner.shutdownNow();
-        server.stop(0);
-        handlers.shutdownNow();
+        server.close();
     }
 
     /**
