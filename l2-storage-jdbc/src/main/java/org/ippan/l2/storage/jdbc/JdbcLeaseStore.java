@@ -1,5 +1,8 @@
 package org.ippan.l2.storage.jdbc;
 
+import static org.ippan.l2.storage.jdbc.WriteTransaction.commit;
+import static org.ippan.l2.storage.jdbc.WriteTransaction.rollBack;
+
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
@@ -21,6 +24,7 @@ import org.ippan.l2.lease.LeaseOutcome;
 import org.ippan.l2.lease.LeaseRefused;
 import org.ippan.l2.lease.LeaseStore;
 import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.jdbc.WriteTransaction.Decision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -459,43 +463,12 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     /** The body of a write transaction: decides its outcome and whether to commit. */
-    @FunctionalInterface
-    private interface WriteBody<T> {
-        Decision<T> run(Connection connection) throws SQLException;
-    }
-
-    /** A call's outcome, and whether its changes are committed or rolled back. */
-    private record Decision<T>(T outcome, boolean commit) {
-    }
-
-    private static <T> Decision<T> commit(T outcome) {
-        return new Decision<>(outcome, true);
-    }
-
-    private static <T> Decision<T> rollBack(T outcome) {
-        return new Decision<>(outcome, false);
-    }
-
     /**
      * Runs {@code body} in one write transaction (SQLite: {@code BEGIN IMMEDIATE}); nothing of it is applied unless
      * it decides to commit. A commit that fails, its acknowledgement lost included, is a {@link LeaseException}.
      */
-    private <T> T write(String call, WriteBody<T> body) {
-        return use(call, connection -> {
-            dialect.begin(connection, lockTimeoutMs);
-            try {
-                Decision<T> decision = body.run(connection);
-                if (decision.commit()) {
-                    dialect.commit(connection);
-                } else {
-                    dialect.rollback(connection);
-                }
-                return decision.outcome();
-            } catch (SQLException | RuntimeException e) {
-                dialect.rollbackAfter(connection, e);
-                throw e;
-            }
-        });
+    private <T> T write(String call, WriteTransaction.Body<T> body) {
+        return use(call, connection -> WriteTransaction.run(dialect, connection, lockTimeoutMs, body));
     }
 
     /** Runs {@code work} on a connection, turning every failure of the database into a {@link LeaseException}. */

@@ -1,5 +1,8 @@
 package org.ippan.l2.storage.jdbc;
 
+import static org.ippan.l2.storage.jdbc.WriteTransaction.commit;
+import static org.ippan.l2.storage.jdbc.WriteTransaction.rollBack;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -51,6 +54,7 @@ import org.ippan.l2.storage.TransientStorageException;
 import org.ippan.l2.storage.TxAppend;
 import org.ippan.l2.storage.WriteOutcome;
 import org.ippan.l2.storage.Written;
+import org.ippan.l2.storage.jdbc.WriteTransaction.Decision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -405,20 +409,24 @@ public final class JdbcStorage implements Storage {
 
     /** The value of {@link #LOCK_TIMEOUT_PROPERTY} (null: the default), checked. */
     static long lockTimeoutMs(String value) {
+        // 0 would mean "fail at once" to SQLite but "wait for ever" to PostgreSQL's lock_timeout: at least 1
+        return positiveMs(value, DEFAULT_LOCK_TIMEOUT_MS, LOCK_TIMEOUT_PROPERTY);
+    }
+
+    /** A property's number of ms, at least 1 ({@code defaultMs} when the property is unset). */
+    private static long positiveMs(String value, long defaultMs, String property) {
         if (value == null) {
-            return DEFAULT_LOCK_TIMEOUT_MS;
+            return defaultMs;
         }
         try {
             long ms = Long.parseLong(value.trim());
-            // 0 would mean "fail at once" to SQLite but "wait for ever" to PostgreSQL's lock_timeout.
             if (ms >= 1) {
                 return ms;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(
-                LOCK_TIMEOUT_PROPERTY + " must be a number of ms >= 1, was '" + value + "'");
+        throw new IllegalArgumentException(property + " must be a number of ms >= 1, was '" + value + "'");
     }
 
     /** The value of {@link #CREATE_IF_MISSING_PROPERTY} (null: true), checked. */
@@ -434,19 +442,7 @@ public final class JdbcStorage implements Storage {
 
     /** The value of {@link #INTEGRITY_CHECK_TIMEOUT_PROPERTY} (null: the default), checked. */
     static long integrityCheckTimeoutMs(String value) {
-        if (value == null) {
-            return DEFAULT_INTEGRITY_CHECK_TIMEOUT_MS;
-        }
-        try {
-            long ms = Long.parseLong(value.trim());
-            if (ms >= 1) {
-                return ms;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(
-                INTEGRITY_CHECK_TIMEOUT_PROPERTY + " must be a number of ms >= 1, was '" + value + "'");
+        return positiveMs(value, DEFAULT_INTEGRITY_CHECK_TIMEOUT_MS, INTEGRITY_CHECK_TIMEOUT_PROPERTY);
     }
 
     /** The value of {@link #SQLITE_PAGE_SIZE_PROPERTY} (null: the default), checked. */
@@ -898,40 +894,9 @@ public final class JdbcStorage implements Storage {
     // ---- transactions ----------------------------------------------------------------------------------------
 
     /** The body of a write transaction: decides its outcome and whether to commit. */
-    @FunctionalInterface
-    private interface WriteBody<T> {
-        Decision<T> run(Connection connection) throws SQLException;
-    }
-
-    /** A write's outcome, and whether its changes are committed or rolled back. */
-    private record Decision<T>(T outcome, boolean commit) {
-    }
-
-    private static <T> Decision<T> commit(T outcome) {
-        return new Decision<>(outcome, true);
-    }
-
-    private static <T> Decision<T> rollBack(T outcome) {
-        return new Decision<>(outcome, false);
-    }
-
     /** Runs {@code body} in one write transaction; nothing of it is applied unless it decides to commit. */
-    private <T> T write(String operation, WriteBody<T> body) {
-        return withConnection(operation, connection -> {
-            dialect.begin(connection, lockTimeoutMs);
-            try {
-                Decision<T> decision = body.run(connection);
-                if (decision.commit()) {
-                    dialect.commit(connection);
-                } else {
-                    dialect.rollback(connection);
-                }
-                return decision.outcome();
-            } catch (SQLException | RuntimeException e) {
-                dialect.rollbackAfter(connection, e);
-                throw e;
-            }
-        });
+    private <T> T write(String operation, WriteTransaction.Body<T> body) {
+        return withConnection(operation, connection -> WriteTransaction.run(dialect, connection, lockTimeoutMs, body));
     }
 
     /** Runs {@code work} on a connection, turning SQL failures into storage exceptions. */
