@@ -23,6 +23,7 @@ import org.ippan.l2.core.engine.Role;
 import org.ippan.l2.core.engine.SequencerConfig;
 import org.ippan.l2.core.engine.ConfigException;
 import org.ippan.l2.core.engine.CountingMetrics;
+import org.ippan.l2.core.engine.ErrorHandler;
 import org.ippan.l2.core.engine.LeaderMode;
 import org.ippan.l2.core.engine.NanoClock;
 import org.ippan.l2.core.engine.Sequencer;
@@ -221,7 +222,8 @@ public final class L2Node implements AutoCloseable {
             CountingMetrics metrics = new CountingMetrics();
             NodeMetrics nodeMetrics = new NodeMetrics(metrics);
             Sequencer.Builder builder = Sequencer.builder().config(engineConfig(config, server.address()))
-                    .storage(storage).l1Poster(l1).metrics(nodeMetrics).signer(signer);
+                    .storage(storage).l1Poster(l1).metrics(nodeMetrics).signer(signer)
+                    .errorHandler(engineErrors());
             if (leaseStore != null) {
                 builder.leaseStore(leaseStore);
             }
@@ -408,6 +410,16 @@ public final class L2Node implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "l2-node-shutdown"));
         return 0;
+    }
+
+    /**
+     * The engine's error handler: each loop's (and admission's) errors logged once per kind and 10 s with a count,
+     * at ERROR, not a stack trace per failed step or request (a full disk failed the heartbeat every
+     * {@code L2_HEARTBEAT_MS} and every write).
+     */
+    static ErrorHandler engineErrors() {
+        RepeatedErrorLog log = new RepeatedErrorLog(LOG, 10_000_000_000L, System::nanoTime, true);
+        return (loop, error) -> log.log("error in " + loop, error);
     }
 
     /** One checkpoint; a failure is logged, not thrown, which would cancel the periodic task for good. */

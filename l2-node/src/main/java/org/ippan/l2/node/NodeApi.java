@@ -37,6 +37,9 @@ import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.node.http.Exchange;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.StorageCorruptException;
+import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.StorageFullException;
 import org.ippan.l2.storage.StoredBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +61,13 @@ final class NodeApi {
     static final int MAX_LIST = 1000;
     /** Batches listed when no limit is given. */
     static final int DEFAULT_LIST = 100;
+
+    /** {@code Retry-After} of a request that met a full store: space has to be freed first. */
+    static final long STORAGE_FULL_RETRY_S = 5;
+    /** {@code Retry-After} of a request that met a damaged store: it has to be restored first. */
+    static final long STORAGE_CORRUPT_RETRY_S = 60;
+    /** {@code Retry-After} of a request that met another storage failure. */
+    static final long STORAGE_FAILING_RETRY_S = 1;
 
     /** Most bytes of an over-limit body skipped before the connection is closed instead. */
     private static final long DRAIN_LIMIT = 64L << 20;
@@ -123,8 +133,16 @@ final class NodeApi {
         }
     }
 
-    /** A request that failed inside the node: logged (once per kind and interval), answered 500. */
+    /**
+     * A request that failed inside the node: logged (once per kind and interval), answered 500; or, when storage
+     * failed (a typed {@link StorageException}: full, corrupt, failing), answered {@code 503 UNAVAILABLE} with
+     * {@code Retry-After}, see {@link #storageFailed}.
+     */
     private void failed(Exchange exchange, String method, String path, Throwable e) {
+        if (e instanceof StorageException storage) {
+            storageFailed(exchange, method, path, storage);
+            return;
+        }
         errors.log(method + " " + path + " failed", e);
         if (!exchange.answered()) {
             try {
@@ -132,6 +150,44 @@ final class NodeApi {
             } catch (IOException | RuntimeException ignored) {
                 exchange.send(500, JSON_TYPE, new byte[0]);
             }
+        }
+    }
+
+    /**
+     * A request that met a storage failure (a read of {@code GET /tx}, {@code /batch…}, or any storage call that
+     * escaped the engine): {@code 503 UNAVAILABLE} with {@code Retry-After} and a typed error naming the problem
+     * ({@code storage corrupt: …} with the file, {@code storage full: …}, {@code storage failing: …}; {@code storage}
+     * says which), in the shape of the write refusals on {@code POST}. Logged once per kind and interval: never a
+     * stack trace per request. Readiness has already seen it (the engine's storage reports every call).
+     */
+    private void storageFailed(Exchange exchange, String method, String path, StorageException e) {
+        String kind;
+        long retryAfterS;
+        if (e instanceof StorageCorruptException) {
+            kind = "corrupt";
+            retryAfterS = STORAGE_CORRUPT_RETRY_S;
+        } else if (e instanceof StorageFullException) {
+            kind = "full";
+            retryAfterS = STORAGE_FULL_RETRY_S;
+        } else {
+            kind = "failing";
+            retryAfterS = STORAGE_FAILING_RETRY_S;
+        }
+        errors.log(method + " " + path + " failed: storage " + kind, e);
+        if (exchange.answered()) {
+            return;
+        }
+        String message = "storage " + kind + ": " + e.getMessage();
+        try {
+            exchange.setHeader("Retry-After", Long.toString(retryAfterS));
+            if (method.equals("POST")) {
+                metrics.recordRejected(RefusalCode.UNAVAILABLE, 1);
+                sendJson(exchange, 503, g -> writeTypedRefusal(g, message, RefusalCode.UNAVAILABLE.name()));
+            } else {
+                sendJson(exchange, 503, typedError(message, RefusalCode.UNAVAILABLE.name()).put("storage", kind));
+            }
+        } catch (IOException | RuntimeException ignored) {
+            exchange.send(503, JSON_TYPE, new byte[0]);
         }
     }
 
@@ -327,7 +383,8 @@ final class NodeApi {
         SubmitResults submitted = sequencer.submitAll(valid, new SubmitResults(valid.size()));
         long retryAfterMs = 0;
         for (int k = 0; k < submitted.size(); k++) {
-            if (!submitted.isAccepted(k) && submitted.refusal(k).code() == RefusalCode.QUEUE_FULL) {
+            if (!submitted.isAccepted(k) && (submitted.refusal(k).code() == RefusalCode.QUEUE_FULL
+                    || submitted.refusal(k).code() == RefusalCode.UNAVAILABLE)) {
                 retryAfterMs = Math.max(retryAfterMs, Math.max(1, submitted.refusal(k).retryAfterMs()));
             }
         }
@@ -455,7 +512,7 @@ final class NodeApi {
     }
 
     private void refuse(Exchange exchange, Refusal refusal) throws IOException {
-        if (refusal.code() == RefusalCode.QUEUE_FULL) {
+        if (refusal.code() == RefusalCode.QUEUE_FULL || refusal.code() == RefusalCode.UNAVAILABLE) {
             exchange.setHeader("Retry-After",
                     Long.toString(retryAfterSeconds(refusal.retryAfterMs())));
         }
@@ -671,6 +728,12 @@ final class NodeApi {
                 .put("height", status.l1().height())
                 .put("finalized_height", status.l1().finalizedHeight())
                 .put("last_error", status.l1().lastError());
+        SequencerStatus.StorageHealth storage = status.storage();
+        node.putObject("storage")
+                .put("state", storage.state())
+                .put("last_write_error", storage.lastWriteError())
+                .put("last_read_error", storage.lastReadError())
+                .put("corruption", storage.corruption());
         return node;
     }
 

@@ -23,8 +23,16 @@ import org.ippan.l2.core.engine.SequencerStatus;
  * <p>Leadership: {@code l2_leader_is_leader} is 1 while this node leads; {@code l2_leader_changes_total} counts
  * this node's own changes (became leader, stopped leading), so over a fleet the sum grows by two per failover;
  * {@code l2_lease_renew_failures_total} counts renewals that could not reach the lease store (0 in single mode).
+ *
+ * <p>Storage: {@code l2_storage_state{state="ok|failing|full|corrupt"}} is 1 for the state of {@code /status}'s
+ * {@code storage.state}, 0 for the three others; {@code l2_storage_write_failing} is 1 from a failed write until a
+ * write succeeds (what keeps {@code l2_ready} at 0), {@code l2_storage_read_failing} 1 from a failed read until a
+ * read succeeds.
  */
 final class PrometheusText {
+    /** The values of {@code l2_storage_state}'s {@code state} label, as {@code SequencerStatus.StorageHealth}. */
+    static final List<String> STORAGE_STATES = List.of("ok", "failing", "full", "corrupt");
+
     private PrometheusText() {}
 
     static String render(SequencerStatus status, NodeMetrics metrics) {
@@ -48,6 +56,15 @@ final class PrometheusText {
         gauge(out, "l2_l1_height", "L1 height last seen.", status.l1().height());
         gauge(out, "l2_l1_finalized_height", "L1 finalized height last seen.", status.l1().finalizedHeight());
         gauge(out, "l2_ready", "1 when the node is ready.", status.readiness().ready() ? 1 : 0);
+        header(out, "l2_storage_state", "Storage health: 1 for the state storage is in (ok, failing, full, corrupt),"
+                + " 0 for the others.", "gauge");
+        for (String state : STORAGE_STATES) {
+            sample(out, "l2_storage_state", "state", state, state.equals(status.storage().state()) ? 1 : 0);
+        }
+        gauge(out, "l2_storage_write_failing", "1 from a failed storage write until a write succeeds.",
+                status.storage().lastWriteError() == null ? 0 : 1);
+        gauge(out, "l2_storage_read_failing", "1 from a failed storage read until a read succeeds.",
+                status.storage().lastReadError() == null ? 0 : 1);
 
         counter(out, "l2_tx_accepted_total", "Txs newly accepted (durably stored); resubmissions are duplicates.",
                 snapshot.accepted());

@@ -18,6 +18,8 @@ final class RepeatedErrorLog {
     private final Logger log;
     private final long intervalNs;
     private final LongSupplier nanoTime;
+    /** Logs at ERROR instead of WARN. */
+    private final boolean error;
     private final ConcurrentHashMap<String, Kind> kinds = new ConcurrentHashMap<>();
 
     private static final class Kind {
@@ -30,6 +32,12 @@ final class RepeatedErrorLog {
     }
 
     RepeatedErrorLog(Logger log, long intervalNs, LongSupplier nanoTime) {
+        this(log, intervalNs, nanoTime, false);
+    }
+
+    /** As the other constructor; with {@code error}, at ERROR level (the engine's loop errors) instead of WARN. */
+    RepeatedErrorLog(Logger log, long intervalNs, LongSupplier nanoTime, boolean error) {
+        this.error = error;
         this.log = log;
         this.intervalNs = intervalNs;
         this.nanoTime = nanoTime;
@@ -51,7 +59,7 @@ final class RepeatedErrorLog {
             Kind fresh = new Kind(now);
             Kind raced = kinds.putIfAbsent(key, fresh);
             if (raced == null) {
-                log.warn("{} (further identical failures are counted, logged at most once per {} s)", context,
+                write("{} (further identical failures are counted, logged at most once per {} s)", context,
                         intervalNs / 1_000_000_000L, failure);
                 return true;
             }
@@ -65,9 +73,17 @@ final class RepeatedErrorLog {
             kind.windowStartNs = now;
         }
         long suppressed = kind.suppressed.getAndSet(0);
-        log.warn("{}: {} (and {} more like it in the last {} s)", context, describe(failure), suppressed,
+        write("{}: {} (and {} more like it in the last {} s)", context, describe(failure), suppressed,
                 intervalNs / 1_000_000_000L);
         return true;
+    }
+
+    private void write(String format, Object... arguments) {
+        if (error) {
+            log.error(format, arguments);
+        } else {
+            log.warn(format, arguments);
+        }
     }
 
     private static String key(Throwable failure) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
@@ -14,6 +15,7 @@ import org.ippan.l2.storage.NewBatch;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.StorageFullException;
 import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TermClaim;
@@ -25,7 +27,10 @@ import org.ippan.l2.storage.WriteOutcome;
  * Test storage: a real storage (e.g. JDBC on SQLite) whose writes fail on demand, the two ways the {@link Storage}
  * contract allows: {@link #failWrites} makes every write throw {@link TransientStorageException} without applying
  * it (the store is down); {@link #loseNextAppendAcks} applies the next tx appends and then throws
- * {@link StorageException} (the commit landed, its acknowledgement was lost). Reads always pass through.
+ * {@link StorageException} (the commit landed, its acknowledgement was lost). {@link #failWritesAsFull} makes every
+ * write throw {@link StorageFullException} without applying it, as the JDBC adapter does on SQLite's
+ * {@code SQLITE_FULL}. {@link #failLookups} makes the API's lookups ({@code findTx}, {@code findBatch},
+ * {@code listBatches}) throw a given storage failure; other reads always pass through.
  */
 final class FaultInjectingStorage implements Storage {
     /** Starts every injected failure's message. */
@@ -33,6 +38,8 @@ final class FaultInjectingStorage implements Storage {
 
     private final Storage delegate;
     private volatile boolean failWrites;
+    private volatile boolean failWritesAsFull;
+    private volatile Supplier<? extends StorageException> lookupFailure;
     private final AtomicInteger appendAcksToLose = new AtomicInteger();
     private final AtomicInteger injectedFailures = new AtomicInteger();
 
@@ -43,6 +50,23 @@ final class FaultInjectingStorage implements Storage {
     /** While {@code fail}, every write throws {@link TransientStorageException} and applies nothing. */
     void failWrites(boolean fail) {
         this.failWrites = fail;
+    }
+
+    /** While {@code full}, every write throws {@link StorageFullException} and applies nothing: a full disk. */
+    void failWritesAsFull(boolean full) {
+        this.failWritesAsFull = full;
+    }
+
+    /** While non-null, {@code findTx}, {@code findBatch} and {@code listBatches} throw what {@code failure} makes. */
+    void failLookups(Supplier<? extends StorageException> failure) {
+        this.lookupFailure = failure;
+    }
+
+    private void beforeLookup() {
+        Supplier<? extends StorageException> failure = lookupFailure;
+        if (failure != null) {
+            throw failure.get();
+        }
     }
 
     /** The next {@code count} tx appends are applied, then throw {@link StorageException}. */
@@ -59,6 +83,11 @@ final class FaultInjectingStorage implements Storage {
         if (failWrites) {
             injectedFailures.incrementAndGet();
             throw new TransientStorageException(INJECTED + ": " + write + " failed, the store is down");
+        }
+        if (failWritesAsFull) {
+            injectedFailures.incrementAndGet();
+            throw new StorageFullException(INJECTED + ": " + write + " failed: SQLite storage is full: "
+                    + "[SQLITE_FULL] Insertion failed because database is full (database or disk is full)", null);
         }
     }
 
@@ -92,6 +121,7 @@ final class FaultInjectingStorage implements Storage {
 
     @Override
     public Optional<StoredTx> findTx(byte[] txHash) {
+        beforeLookup();
         return delegate.findTx(txHash);
     }
 
@@ -119,6 +149,7 @@ final class FaultInjectingStorage implements Storage {
 
     @Override
     public Optional<StoredBatch> findBatch(byte[] batchHash) {
+        beforeLookup();
         return delegate.findBatch(batchHash);
     }
 
@@ -134,6 +165,7 @@ final class FaultInjectingStorage implements Storage {
 
     @Override
     public List<StoredBatch> listBatches(long fromNumber, int maxCount) {
+        beforeLookup();
         return delegate.listBatches(fromNumber, maxCount);
     }
 
