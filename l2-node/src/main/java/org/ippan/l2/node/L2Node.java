@@ -38,6 +38,7 @@ import org.ippan.l2.node.devnet.DevnetL1Server;
 import org.ippan.l2.node.http.HttpLimits;
 import org.ippan.l2.node.http.JettyHttpServer;
 import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.jdbc.IdentityLock;
 import org.ippan.l2.storage.jdbc.JdbcStorage;
 import org.slf4j.Logger;
@@ -403,6 +404,9 @@ public final class L2Node implements AutoCloseable {
             return EXIT_CONFIG;
         } catch (SequencerStartException e) {
             err.println(e.getMessage());
+            return EXIT_START;
+        } catch (StorageException e) {
+            err.println("cannot start the node: storage: " + e.getMessage()); // typed: names the file and the problem
             return EXIT_START;
         } catch (IOException | RuntimeException e) {
             err.println("cannot start the node: " + e);
