@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NodeIdentityProcessTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.]+:[0-9]+)");
     private static final long START_TIMEOUT_MS = 60_000;
 
     @Test
@@ -75,29 +72,10 @@ class NodeIdentityProcessTest {
     }
 
     private static Process start(Map<String, String> env, Path log) throws IOException {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder builder = new ProcessBuilder(javaBin, "-Xmx128m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", classPath, L2Node.class.getName());
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return builder.start();
+        return ChildJvm.launch(L2Node.class.getName(), 128, env, log);
     }
 
     private static String awaitListening(Process process, Path log) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-        while (System.nanoTime() - deadline < 0) {
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            Matcher matcher = LISTENING.matcher(output);
-            if (matcher.find()) {
-                return matcher.group(1);
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("the node exited with " + process.exitValue() + ":\n" + output);
-            }
-            Thread.sleep(10);
-        }
-        process.destroyForcibly();
-        throw new AssertionError("the node did not start in time:\n" + Files.readString(log));
+        return ChildJvm.awaitListening(process, log, START_TIMEOUT_MS);
     }
 }

@@ -10,13 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,8 +25,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
@@ -71,7 +65,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class NodeKillNineCrashTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.]+:[0-9]+)");
     private static final long CHAIN_ID = 1;
     private static final int CLIENTS = 4;
     private static final int BULK = 10;
@@ -100,7 +93,7 @@ class NodeKillNineCrashTest {
         long seed = longSetting("l2.crash.seed", "L2_CRASH_SEED", 20261124L);
         Random random = new Random(seed);
         Path db = dir.resolve("l2.db");
-        Path key = writeKey(dir.resolve("sequencer.key"));
+        Path key = ChildJvm.writeKey(dir.resolve("sequencer.key"));
         long started = System.nanoTime();
         long startupNanos = 0;
         int kills = 0;
@@ -357,27 +350,8 @@ class NodeKillNineCrashTest {
         }
 
         static Node start(Map<String, String> env, Path log) throws IOException, InterruptedException {
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            ProcessBuilder builder = new ProcessBuilder(javaBin, "-Xmx256m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", classPath, L2Node.class.getName());
-            builder.environment().putAll(env);
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
-            Process process = builder.start();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-            while (System.nanoTime() - deadline < 0) {
-                String output = Files.readString(log, StandardCharsets.UTF_8);
-                Matcher matcher = LISTENING.matcher(output);
-                if (matcher.find()) {
-                    return new Node(process, matcher.group(1));
-                }
-                if (!process.isAlive()) {
-                    throw new AssertionError("the node exited with " + process.exitValue() + ":\n" + output);
-                }
-                Thread.sleep(10);
-            }
-            process.destroyForcibly();
-            throw new AssertionError("the node did not start in time:\n" + Files.readString(log));
+            Process process = ChildJvm.launch(L2Node.class.getName(), 256, env, log);
+            return new Node(process, ChildJvm.awaitListening(process, log, START_TIMEOUT_MS));
         }
 
         /** SIGKILL: no shutdown hook runs. */
@@ -419,14 +393,6 @@ class NodeKillNineCrashTest {
         env.put("L1_ENDPOINT_GET_FINALITY", DevnetL1Server.PATH_FINALITY);
         env.put("L1_TIMEOUT_MS", "2000");
         return env;
-    }
-
-    private static Path writeKey(Path file) throws Exception {
-        byte[] pkcs8 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded();
-        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-                + "\n-----END PRIVATE KEY-----\n");
-        return file;
     }
 
     // ---- HTTP ---------------------------------------------------------------------------------------------------

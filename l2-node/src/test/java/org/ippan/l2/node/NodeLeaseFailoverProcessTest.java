@@ -10,13 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,8 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.node.devnet.DevnetL1Server;
@@ -74,7 +68,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class NodeLeaseFailoverProcessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.]+:[0-9]+)");
     private static final long CHAIN_ID = 1;
     private static final int NODES = 3;
     private static final int CLIENTS = 3;
@@ -132,7 +125,7 @@ class NodeLeaseFailoverProcessTest {
         Random random = new Random(Long.getLong("l2.failover.seed", 20261203L));
         long started = System.nanoTime();
         Path db = dir.resolve("l2.db");
-        Path key = writeKey(dir.resolve("sequencer.key"));
+        Path key = ChildJvm.writeKey(dir.resolve("sequencer.key"));
         String l1 = startDevnet();
         for (int i = 0; i < NODES; i++) {
             urls[i] = "http://127.0.0.1:" + freePort();
@@ -461,31 +454,13 @@ class NodeLeaseFailoverProcessTest {
     }
 
     private Process launch(String mainClass, Map<String, String> env, Path log) throws IOException {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder builder = new ProcessBuilder(javaBin, "-Xmx192m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", classPath, mainClass);
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process process = builder.start();
+        Process process = ChildJvm.launch(mainClass, 192, env, log);
         children.add(process);
         return process;
     }
 
     private static String awaitListening(Process process, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-        while (System.nanoTime() - deadline < 0) {
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            Matcher matcher = LISTENING.matcher(output);
-            if (matcher.find()) {
-                return matcher.group(1);
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("the process exited with " + process.exitValue() + ":\n" + output);
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the process did not start in time:\n" + Files.readString(log));
+        return ChildJvm.awaitListening(process, log, START_TIMEOUT_MS);
     }
 
     /** A node running as a child JVM. */
@@ -532,13 +507,5 @@ class NodeLeaseFailoverProcessTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static Path writeKey(Path file) throws Exception {
-        byte[] pkcs8 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded();
-        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-                + "\n-----END PRIVATE KEY-----\n");
-        return file;
     }
 }
