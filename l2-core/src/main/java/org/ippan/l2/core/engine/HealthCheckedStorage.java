@@ -134,8 +134,9 @@ final class HealthCheckedStorage implements Storage {
         return read(delegate::countBatches);
     }
 
+    /** Does nothing: the storage is the host's, which closes it after the engine (the engine never calls this). */
     @Override
     public void close() {
-        delegate.close();
+        // the host owns the delegate
     }
 }

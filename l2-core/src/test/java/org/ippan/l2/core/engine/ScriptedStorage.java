@@ -46,6 +46,7 @@ final class ScriptedStorage implements Storage {
     private final Deque<Scripted<AppendOutcome>> appends = new ArrayDeque<>();
     private final List<BatchL1State> l1StateWrites = new ArrayList<>();
     private volatile Runnable beforeAppend = () -> {};
+    private volatile Runnable beforeClaim = () -> {};
     private boolean landNext;
 
     ScriptedStorage(Storage delegate) {
@@ -91,6 +92,11 @@ final class ScriptedStorage implements Storage {
     /** Runs {@code hook} at the start of every tx append, before anything is written (to hold a writer). */
     void beforeAppend(Runnable hook) {
         this.beforeAppend = hook;
+    }
+
+    /** Runs {@code hook} at the start of every term claim, before anything is written (to race a claimer). */
+    void beforeClaim(Runnable hook) {
+        this.beforeClaim = hook;
     }
 
     /** @return every L1 state the engine asked to write, scripted or not, in order */
@@ -156,6 +162,7 @@ final class ScriptedStorage implements Storage {
 
     @Override
     public TermClaim claimTerm(long term, String leaderId, long nowMs) {
+        beforeClaim.run();
         return delegate.claimTerm(term, leaderId, nowMs);
     }
 
