@@ -58,6 +58,17 @@ class WorkSignalTest {
     }
 
     @Test
+    void batcherStepThatCutsNothing_wakesNoLoop() {
+        sequencer.submit(tx(1));
+        assertThat(Loops.named(sequencer, Batcher.NAME).doWork(f.now())).isEqualTo(1);
+        taken();
+
+        assertThat(Loops.named(sequencer, Batcher.NAME).doWork(f.now())).isZero();
+
+        assertThat(taken()).as("no batch cut: the poster has nothing new").isEmpty();
+    }
+
+    @Test
     void flushAndResume_wakeTheirLoop() {
         taken();
         sequencer.flush();
