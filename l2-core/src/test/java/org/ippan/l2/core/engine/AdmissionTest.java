@@ -264,6 +264,9 @@ class AdmissionTest {
 
         assertThat(f.memory.readSequenceState().pendingCount()).as("every accepted tx is batched").isZero();
         assertThat(f.memory.findBatchContaining(2)).isPresent();
+        assertThat(f.batchCount()).as("one batch, cut at once").isEqualTo(1);
+        assertThat(f.batch(1).batch().txCount()).as("tx 1 and tx 3, each once").isEqualTo(2);
+        assertThat(f.errorsOf(Batcher.NAME)).isEmpty();
     }
 
     @Test
