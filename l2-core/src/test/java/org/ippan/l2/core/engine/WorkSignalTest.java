@@ -69,6 +69,20 @@ class WorkSignalTest {
     }
 
     @Test
+    void aGroupOfOnlyDuplicates_wakesNoLoop() {
+        List<String> wokenWithoutCache = new ArrayList<>();
+        Sequencer noCache = new EngineFixture().builder(EngineFixture.config().dedupCacheSize(0).build()).build();
+        noCache.onWorkAvailable(loop -> wokenWithoutCache.add(loop.name()));
+        noCache.start();
+        noCache.submit(tx(1));
+        wokenWithoutCache.clear();
+
+        assertThat(EngineFixture.accepted(noCache.submit(tx(1))).duplicate()).as("answered by storage").isTrue();
+
+        assertThat(wokenWithoutCache).as("nothing new is pending").isEmpty();
+    }
+
+    @Test
     void flushAndResume_wakeTheirLoop() {
         taken();
         sequencer.flush();
