@@ -23,8 +23,13 @@ final class LeaderTasks implements DutyLoop {
         return NAME;
     }
 
+    /**
+     * Starts the tasks, once, if this node still leads: the engine calls this after the transition to leader, outside
+     * the leadership's lock, so a fencing or a close may have come between (and called {@link #stop} first, with
+     * nothing running yet); the tasks must then not start at all, or they would run on, never stopped.
+     */
     synchronized void start(long term) {
-        if (running) {
+        if (running || !leadership.isLeader()) {
             return;
         }
         running = true;
@@ -37,6 +42,7 @@ final class LeaderTasks implements DutyLoop {
         }
     }
 
+    /** Stops the tasks, once, if they were started. */
     synchronized void stop(String reason) {
         if (!running) {
             return;

@@ -55,7 +55,10 @@ public final class SequencerRunner implements AutoCloseable {
         }
     }
 
-    /** Steps {@code loop} as soon as possible (every loop if it is not one of this runner's). */
+    /**
+     * Steps {@code loop} as soon as possible. The engine signals only its own loops ({@code Signals} is bound to the
+     * loops {@link Sequencer#loops()} lists), and this runner drives every one of those.
+     */
     private void wake(DutyLoop loop) {
         for (Driver driver : drivers) {
             if (driver.loop == loop) {
@@ -63,7 +66,6 @@ public final class SequencerRunner implements AutoCloseable {
                 return;
             }
         }
-        wakeAll();
     }
 
     /** Stops scheduling; a step already running finishes. */

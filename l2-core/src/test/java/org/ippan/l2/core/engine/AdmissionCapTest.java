@@ -7,8 +7,11 @@ import static org.ippan.l2.core.engine.EngineFixture.tx;
 import static org.ippan.l2.core.engine.EngineFixture.txs;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,20 +19,31 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.TxAppend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The admission cap counts pending txs and txs queued for a storage write alike; a fenced admission write refuses
- * whatever was queued behind it. A writer is held inside the storage port (a latch, no sleeps) so that later
+ * whatever was queued behind it; what was queued is written in groups of at most {@code maxAdmissionGroup} txs, and
+ * every waiting submitter returns. A writer is held inside the storage port (a latch, no sleeps) so that later
  * submissions queue behind it in a known order.
  */
 class AdmissionCapTest {
     private static final long WAIT_S = 10;
 
     private final EngineFixture f = new EngineFixture();
-    private final ScriptedStorage storage = new ScriptedStorage(f.memory);
+    /** The size of every group written to storage, in order. */
+    private final List<Integer> groupSizes = new CopyOnWriteArrayList<>();
+    private final ScriptedStorage storage = new ScriptedStorage(new EngineFixture.CountingStorage(f.memory) {
+        @Override
+        public AppendOutcome appendTxs(long term, TxAppend txs) {
+            groupSizes.add(txs.size());
+            return super.appendTxs(term, txs);
+        }
+    });
     private final AtomicBoolean holdNextAppend = new AtomicBoolean();
     private final CountDownLatch writerHeld = new CountDownLatch(1);
     private final CountDownLatch releaseWriter = new CountDownLatch(1);
@@ -66,6 +80,24 @@ class AdmissionCapTest {
         writer.join(TimeUnit.SECONDS.toMillis(WAIT_S));
         assertThat(writer.isAlive()).as("the held writer finished; it is at %s",
                 java.util.Arrays.toString(writer.getStackTrace())).isFalse();
+    }
+
+    /** Starts {@code submit} on a thread of its own and returns once that thread waits (its tx queued). */
+    private static Thread waitingSubmitter(Runnable submit, String name) {
+        Thread thread = new Thread(submit, name);
+        thread.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (thread.getState() != Thread.State.WAITING && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+        assertThat(thread.getState()).as("%s queued its tx and waits", name).isEqualTo(Thread.State.WAITING);
+        return thread;
+    }
+
+    private static void join(Thread thread) throws InterruptedException {
+        thread.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+        assertThat(thread.isAlive()).as("%s returned; it is at %s", thread.getName(),
+                Arrays.toString(thread.getStackTrace())).isFalse();
     }
 
     @AfterEach
@@ -167,5 +199,88 @@ class AdmissionCapTest {
         assertThat(sequencer.state()).isEqualTo(SequencerState.FENCED);
         assertThat(f.memory.readSequenceState().nextSeq()).as("no tx written").isEqualTo(1);
         assertThat(refusalCode(now(sequencer.submitAsync(tx(4))))).isEqualTo(RefusalCode.NOT_LEADER);
+    }
+
+    @Test
+    void queuedSubmissions_areWrittenInGroupsOfAtMostMaxAdmissionGroup() throws Exception {
+        Sequencer sequencer = start(EngineFixture.config().maxAdmissionGroup(3).build());
+        AtomicReference<SubmitResult> held = submitHeld(sequencer, tx(1));
+        List<CompletableFuture<SubmitResult>> queued = new ArrayList<>();
+        for (int n = 2; n <= 8; n++) {
+            queued.add(sequencer.submitAsync(tx(n)));
+        }
+        assertThat(queued).as("queued behind the held writer").noneMatch(CompletableFuture::isDone);
+
+        release();
+
+        assertThat(accepted(held.get()).seq()).isEqualTo(1);
+        for (int i = 0; i < queued.size(); i++) {
+            assertThat(accepted(queued.get(i).get(WAIT_S, TimeUnit.SECONDS)).seq()).isEqualTo(i + 2);
+        }
+        assertThat(groupSizes).containsExactly(1, 3, 3, 1);
+    }
+
+    @Test
+    void submittersWaitingBehindAWriter_areWrittenInOneGroup_andEachOfThemReturns() throws Exception {
+        Sequencer sequencer = start(EngineFixture.config().build());
+        AtomicReference<SubmitResult> held = submitHeld(sequencer, tx(1));
+        AtomicReference<SubmitResult> second = new AtomicReference<>();
+        AtomicReference<SubmitResult> third = new AtomicReference<>();
+        Thread b = waitingSubmitter(() -> second.set(sequencer.submit(tx(2))), "submitter-b");
+        Thread c = waitingSubmitter(() -> third.set(sequencer.submit(tx(3))), "submitter-c");
+
+        release();
+
+        join(b);
+        join(c); // written by b's thread, which must wake c
+        assertThat(accepted(held.get()).seq()).isEqualTo(1);
+        assertThat(accepted(second.get()).seq()).isEqualTo(2);
+        assertThat(accepted(third.get()).seq()).isEqualTo(3);
+        assertThat(groupSizes).containsExactly(1, 2);
+    }
+
+    @Test
+    void submit_interruptedWhileItWaits_stillReturnsItsAnswer_andTheThreadStaysInterrupted() throws Exception {
+        Sequencer sequencer = start(EngineFixture.config().build());
+        AtomicReference<SubmitResult> held = submitHeld(sequencer, tx(1));
+        AtomicReference<SubmitResult> result = new AtomicReference<>();
+        AtomicBoolean interruptedAfter = new AtomicBoolean();
+        Thread b = waitingSubmitter(() -> {
+            result.set(sequencer.submit(tx(2)));
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+        }, "submitter-b");
+
+        b.interrupt();
+        release();
+
+        join(b);
+        assertThat(accepted(held.get()).seq()).isEqualTo(1);
+        assertThat(accepted(result.get()).seq()).as("kept waiting: the tx is durable").isEqualTo(2);
+        assertThat(interruptedAfter).as("the interrupt is kept for the caller").isTrue();
+    }
+
+    @Test
+    void bulkCallWhoseLastTxsWereAnsweredBeforeQueueing_passesTheWorkOnToTheSubmitterBehindIt() throws Exception {
+        Sequencer sequencer = start(EngineFixture.config().maxAdmissionGroup(3).build());
+        AtomicReference<SubmitResult> held = submitHeld(sequencer, tx(1));
+        AtomicReference<List<SubmitResult>> bulk = new AtomicReference<>();
+        AtomicReference<SubmitResult> behind = new AtomicReference<>();
+        Tx invalid = new Tx(EngineFixture.CHAIN_ID, 9, "", new byte[1]); // refused by the rules, never queued
+        Thread a = waitingSubmitter(() -> bulk.set(sequencer.submitAll(List.of(tx(2), tx(3), tx(4), invalid))),
+                "bulk-submitter");
+        Thread b = waitingSubmitter(() -> behind.set(sequencer.submit(tx(5))), "submitter-behind");
+
+        release();
+
+        join(a); // its three queued txs fill one group exactly
+        join(b);
+        assertThat(accepted(held.get()).seq()).isEqualTo(1);
+        assertThat(bulk.get()).hasSize(4);
+        for (int i = 0; i < 3; i++) {
+            assertThat(accepted(bulk.get().get(i)).seq()).isEqualTo(i + 2);
+        }
+        assertThat(refusalCode(bulk.get().get(3))).isEqualTo(RefusalCode.INVALID_FIELD);
+        assertThat(accepted(behind.get()).seq()).isEqualTo(5);
+        assertThat(groupSizes).containsExactly(1, 3, 1);
     }
 }

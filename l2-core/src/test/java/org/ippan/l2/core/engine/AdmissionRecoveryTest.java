@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.ippan.l2.core.engine.EngineFixture.txs;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.l1.memory.SimulatedL1.Call;
+import org.ippan.l2.storage.L1Status;
+import org.ippan.l2.storage.StoredTx;
+import org.ippan.l2.storage.memory.InMemoryStorage.WriteFault;
 import org.junit.jupiter.api.Test;
 
 /** Admission around leadership: a new leader rebuilds its pool from storage; a node that stopped leading admits nothing. */
@@ -20,8 +25,17 @@ class AdmissionRecoveryTest {
         List<Tx> txs = txs(1, 1 + pendingTxs);
         assertThat(first.submitAll(txs)).allMatch(r -> r instanceof SubmitResult.Accepted);
         first.close();
+        AtomicInteger pageReads = new AtomicInteger();
+        EngineFixture.CountingStorage counting = new EngineFixture.CountingStorage(f.memory) {
+            @Override
+            public List<StoredTx> readTxs(long fromSeq, int maxCount) {
+                pageReads.incrementAndGet();
+                return super.readTxs(fromSeq, maxCount);
+            }
+        };
 
-        Sequencer next = f.start(EngineFixture.config().term(1).build());
+        Sequencer next = f.builder(EngineFixture.config().term(1).build(), counting, f.l1).build();
+        next.start();
 
         PendingPool pool = next.admission().pool();
         assertThat(pool.pendingCount()).isEqualTo(pendingTxs);
@@ -34,6 +48,36 @@ class AdmissionRecoveryTest {
             }
         }
         assertThat(view.nextBatchNumber()).isEqualTo(1);
+        assertThat(pageReads.get()).as("one read per page, none past the last pending tx").isEqualTo(2);
+    }
+
+    /**
+     * A batch commit that landed in storage but whose answer was lost: the batcher learns of it through a conflict and
+     * rebuilds its view, and the rebuild tells the poster to look at storage again, so the batch is posted at the
+     * poster's next step rather than at its next periodic refresh (a second later).
+     */
+    @Test
+    void rebuild_afterABatchCommitWhoseAnswerWasLost_hasThePosterPostTheBatchAtItsNextStep() {
+        Sequencer sequencer = f.leader();
+        DutyLoop batcher = Loops.named(sequencer, Batcher.NAME);
+        DutyLoop poster = Loops.named(sequencer, Poster.NAME);
+        poster.doWork(f.now()); // its first look at storage: nothing to post
+        sequencer.submitAll(txs(1, 4));
+        sequencer.flush();
+        f.memory.injectWriteFaults(WriteFault.APPLY_THEN_FAIL, 1);
+
+        batcher.doWork(f.now()); // batch 1 lands, the answer is lost
+        f.advanceMs(100);
+        batcher.doWork(f.now()); // the same cut again: a conflict, the view is stale
+        batcher.doWork(f.now()); // rebuilt from storage: nothing pending
+        assertThat(f.batchCount()).isEqualTo(1);
+        assertThat(f.l1.callCount(Call.SUBMIT)).isZero();
+
+        poster.doWork(f.now());
+
+        assertThat(f.l1.callCount(Call.SUBMIT)).as("batch 1 sent, 100 ms after the poster's last refresh").isEqualTo(1);
+        poster.doWork(f.now());
+        assertThat(f.status(1)).isEqualTo(L1Status.POSTED);
     }
 
     @Test

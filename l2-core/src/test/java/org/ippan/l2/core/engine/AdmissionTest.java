@@ -1,6 +1,7 @@
 package org.ippan.l2.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.ippan.l2.core.engine.EngineFixture.accepted;
 import static org.ippan.l2.core.engine.EngineFixture.refusalCode;
 import static org.ippan.l2.core.engine.EngineFixture.tx;
@@ -264,6 +265,9 @@ class AdmissionTest {
 
         assertThat(f.memory.readSequenceState().pendingCount()).as("every accepted tx is batched").isZero();
         assertThat(f.memory.findBatchContaining(2)).isPresent();
+        assertThat(f.batchCount()).as("one batch, cut at once").isEqualTo(1);
+        assertThat(f.batch(1).batch().txCount()).as("tx 1 and tx 3, each once").isEqualTo(2);
+        assertThat(f.errorsOf(Batcher.NAME)).isEmpty();
     }
 
     @Test
@@ -281,13 +285,40 @@ class AdmissionTest {
 
     @Test
     void submitAll_largerThanTheGroupLimit_isSplitIntoGroups() {
-        Sequencer sequencer = f.start(EngineFixture.config().maxAdmissionGroup(20).build());
-        int appends = f.storage.count(Op.APPEND_TXS);
+        List<Integer> groupSizes = new ArrayList<>();
+        CountingStorage recording = new CountingStorage(f.memory) {
+            @Override
+            public AppendOutcome appendTxs(long term, TxAppend txs) {
+                groupSizes.add(txs.size());
+                return super.appendTxs(term, txs);
+            }
+        };
+        Sequencer sequencer = f.builder(EngineFixture.config().maxAdmissionGroup(20).build(), recording, f.l1).build();
+        sequencer.start();
 
         List<SubmitResult> results = sequencer.submitAll(txs(1, 51));
 
-        assertThat(f.storage.count(Op.APPEND_TXS) - appends).isEqualTo(3);
+        assertThat(groupSizes).containsExactly(20, 20, 10);
         assertThat(accepted(results.get(49)).seq()).isEqualTo(50);
+    }
+
+    @Test
+    void admissionLatency_runsFromTheSubmissionToTheEndOfItsGroupsWrite() {
+        CountingStorage slow = new CountingStorage(f.memory) {
+            @Override
+            public AppendOutcome appendTxs(long term, TxAppend txs) {
+                f.advanceMs(7); // the write takes 7 ms
+                return super.appendTxs(term, txs);
+            }
+        };
+        Sequencer sequencer = f.builder(EngineFixture.config().build(), slow, f.l1).build();
+        sequencer.start();
+
+        accepted(sequencer.submit(tx(1)));
+
+        CountingMetrics.Histogram latency = f.metrics.snapshot().admissionLatency();
+        assertThat(latency.count()).isEqualTo(1);
+        assertThat(latency.sumSeconds()).isCloseTo(0.007, within(1e-9));
     }
 
     @Test

@@ -137,6 +137,37 @@ class BatcherTest {
     }
 
     @Test
+    void backlog_aStepCutsAtMost16Batches_andTheNextStepTheRest() {
+        Sequencer sequencer = f.leader(); // maxTxs 10, at most 64 batches not yet posted
+        sequencer.submitAll(txs(1, 181)); // 18 full batches
+
+        assertThat(cut(sequencer, f)).isEqualTo(16);
+        assertThat(f.batchCount()).isEqualTo(16);
+        assertThat(f.memory.readSequenceState().pendingCount()).isEqualTo(20);
+
+        assertThat(cut(sequencer, f)).isEqualTo(2);
+        assertThat(f.batchCount()).isEqualTo(18);
+        assertThat(f.cut(CutReason.COUNT)).isEqualTo(18);
+    }
+
+    @Test
+    void flush_whoseLastCutIsTheSixteenthOfTheStep_isSpentAllTheSame() {
+        Sequencer sequencer = f.leader();
+        sequencer.submitAll(txs(1, 156)); // 15 full batches and 5 txs
+        sequencer.flush();
+        assertThat(cut(sequencer, f)).isEqualTo(16);
+        assertThat(f.cut(CutReason.FLUSH)).isEqualTo(1);
+        assertThat(f.memory.readSequenceState().pendingCount()).isZero();
+
+        accepted(sequencer.submit(tx(156)));
+
+        assertThat(cut(sequencer, f)).as("the next tx waits for its own deadline").isZero();
+        f.advanceMs(100);
+        assertThat(cut(sequencer, f)).isEqualTo(1);
+        assertThat(f.cut(CutReason.AGE)).isEqualTo(1);
+    }
+
+    @Test
     void flush_withNothingPending_doesNotCutTheNextTxEarly() {
         Sequencer sequencer = f.leader();
         sequencer.flush();

@@ -72,6 +72,42 @@ class BulkSubmissionTest {
     }
 
     @Test
+    void submitAll_countsItsNewTxsDuplicatesAndRefusalsInTheMetrics() {
+        Sequencer sequencer = f.start(EngineFixture.config().maxTxSize(100).build());
+        accepted(sequencer.submit(tx(1))); // now in the duplicate cache
+        Tx tooLarge = new Tx(EngineFixture.CHAIN_ID, 9, "alice", new byte[101]);
+        Tx noSender = new Tx(EngineFixture.CHAIN_ID, 10, "", new byte[1]);
+        List<Tx> txs = List.of(tx(2), tooLarge, tx(1), tx(3), tx(2), noSender, tooLarge);
+
+        sequencer.submitAll(txs);
+
+        CountingMetrics.Snapshot counted = f.metrics.snapshot();
+        assertThat(counted.accepted()).as("tx 1, then tx 2 and tx 3").isEqualTo(3);
+        assertThat(counted.duplicates()).as("tx 1 from the cache, tx 2's second copy from storage").isEqualTo(2);
+        assertThat(counted.rejected()).containsEntry(RefusalCode.TX_TOO_LARGE, 2L)
+                .containsEntry(RefusalCode.INVALID_FIELD, 1L);
+        assertThat(counted.rejectedTotal()).isEqualTo(3);
+
+        sequencer.submitAll(List.of(tx(1), tx(2), tx(3))); // all from the cache
+
+        assertThat(f.metrics.snapshot().accepted()).isEqualTo(3);
+        assertThat(f.metrics.snapshot().duplicates()).isEqualTo(5);
+    }
+
+    @Test
+    void submitAll_ofNoTx_answersNothing_andWritesNothing() {
+        Sequencer sequencer = f.leader();
+        SubmitResults results = new SubmitResults(4);
+        int appends = f.storage.count(Op.APPEND_TXS);
+
+        assertThat(sequencer.submitAll(List.of())).isEmpty();
+        assertThat(sequencer.submitAll(List.of(), results)).isSameAs(results);
+
+        assertThat(results.size()).isZero();
+        assertThat(f.storage.count(Op.APPEND_TXS)).isEqualTo(appends);
+    }
+
+    @Test
     void submitAll_reusedResults_holdOnlyTheLastCallsAnswers() {
         Sequencer sequencer = f.leader();
         SubmitResults results = new SubmitResults(2);
@@ -111,13 +147,15 @@ class BulkSubmissionTest {
     @Test
     void submitAll_whenNotLeading_refusesEveryTx() {
         Sequencer sequencer = f.builder(EngineFixture.config().build()).build(); // not started
+        Tx noSender = new Tx(EngineFixture.CHAIN_ID, 10, "", new byte[1]); // refused NOT_LEADER all the same
 
-        SubmitResults results = sequencer.submitAll(txs(1, 4), new SubmitResults());
+        SubmitResults results = sequencer.submitAll(List.of(tx(1), tx(2), noSender), new SubmitResults());
 
         for (int i = 0; i < 3; i++) {
             assertThat(results.refusal(i).code()).isEqualTo(RefusalCode.NOT_LEADER);
         }
         assertThat(f.metrics.snapshot().rejected()).containsEntry(RefusalCode.NOT_LEADER, 3L);
+        assertThat(f.metrics.snapshot().rejectedTotal()).isEqualTo(3);
         assertThatThrownBy(() -> results.seq(0)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("refused");
     }
@@ -282,10 +320,16 @@ class BulkSubmissionTest {
 
     @Test
     void aFailureAfterTheTxsWereAnswered_doesNotAnswerThemTwice() {
+        CountingMetrics refusals = new CountingMetrics();
         SequencerMetrics failing = new SequencerMetrics() {
             @Override
             public void recordAdmitted(int accepted, int duplicates, long latencyNs) {
                 throw new IllegalStateException("metrics backend down");
+            }
+
+            @Override
+            public void recordRejected(RefusalCode code, int count) {
+                refusals.recordRejected(code, count);
             }
         };
         Sequencer sequencer = f.builder(EngineFixture.config().build()).metrics(failing).build();
@@ -297,6 +341,7 @@ class BulkSubmissionTest {
         assertThat(results.acceptedCount()).as("durable and answered before the failure").isEqualTo(3);
         assertThat(accepted(single).seq()).isEqualTo(4);
         assertThat(f.errorsOf("admission")).hasSize(2);
+        assertThat(refusals.snapshot().rejectedTotal()).as("an answered tx is not counted refused").isZero();
         assertThat(sequencer.admission().queuedCount()).isZero();
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.StoredBatch;
+import org.ippan.l2.storage.StoredTx;
 import org.junit.jupiter.api.Test;
 
 /** What the facade's reads and its single-threaded step answer. */
@@ -32,6 +33,25 @@ class FacadeReadsTest {
         assertThat(sequencer.findBatch(Hash.of(first.batch().batchHash()))).contains(first);
         assertThat(sequencer.listBatches(1, 10)).containsExactly(first, second);
         assertThat(sequencer.findTx(txs.get(12).hash()).orElseThrow().seq()).isEqualTo(13);
+    }
+
+    @Test
+    void batchTxHashes_aStoreAnsweringMoreTxsThanAsked_stillListsOnlyTheBatchsTxs() {
+        EngineFixture.CountingStorage overReading = new EngineFixture.CountingStorage(f.memory) {
+            @Override
+            public List<StoredTx> readTxs(long fromSeq, int maxCount) {
+                return super.readTxs(fromSeq, maxCount + 1); // an adapter off by one
+            }
+        };
+        Sequencer sequencer = f.builder(EngineFixture.config().build(), overReading, f.l1).build();
+        sequencer.start();
+        List<Tx> txs = EngineFixture.txs(1, 13); // a batch of 10, then 2 pending
+        sequencer.submitAll(txs);
+        Loops.named(sequencer, Batcher.NAME).doWork(f.now());
+
+        List<Hash> hashes = sequencer.batchTxHashes(sequencer.findBatchByNumber(1).orElseThrow());
+
+        assertThat(hashes).containsExactlyElementsOf(txs.subList(0, 10).stream().map(Tx::hash).toList());
     }
 
     @Test

@@ -124,6 +124,35 @@ class LeaderTasksTest {
     }
 
     @Test
+    void startAndStop_eachCalledTwice_startAndStopEveryTaskOnce() {
+        LeaderTasks loop = new LeaderTasks(gate, errors, List.of(task("a", 1)));
+        loop.start(1);
+        loop.start(1);
+        loop.stop("fenced by term 2");
+        loop.stop("closed");
+        assertThat(calls).containsExactly("a start 1", "a stop fenced by term 2");
+    }
+
+    /**
+     * The engine starts the tasks after the transition to leader, outside the leadership's lock: a fencing (another
+     * thread's admission write meeting a higher term) or a close may come between, and stop the tasks before they
+     * were started. They must then not start: nothing would ever stop them.
+     */
+    @Test
+    void start_afterTheLeadershipAlreadyEndedAndStoppedTheTasks_startsNoTask() {
+        LeaderTasks loop = new LeaderTasks(gate, errors, List.of(task("a", 1)));
+        leading = false; // fenced between the transition to leader and the start of the tasks
+        loop.stop("fenced by term 2");
+
+        loop.start(1);
+
+        assertThat(calls).as("neither started nor stopped").isEmpty();
+        leading = true;
+        assertThat(loop.doWork(0)).isZero();
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void nextDeadline_isATenthOfASecondAhead() {
         LeaderTasks loop = new LeaderTasks(gate, errors, List.of());
         assertThat(loop.nextDeadlineNs(5_000)).isEqualTo(5_000 + 100_000_000L);

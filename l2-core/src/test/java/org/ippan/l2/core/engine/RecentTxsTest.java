@@ -172,6 +172,49 @@ class RecentTxsTest {
     }
 
     @Test
+    void size_countsTheEntries_andPutsGoOnAfterItWasRead() {
+        RecentTxs recent = new RecentTxs(3);
+        SplittableRandom random = new SplittableRandom(3);
+        recent.put(hash(random), 1);
+        assertThat(recent.size()).isEqualTo(1);
+        recent.put(hash(random), 2);
+        assertThat(recent.size()).isEqualTo(2);
+    }
+
+    /**
+     * The default capacity (100,000) lets the table grow past 65,536 buckets, where the third byte of a hash starts to
+     * choose its bucket: every hash put is still found, with its number.
+     */
+    @Test
+    void atTheDefaultCapacity_findsEveryHashOfMoreThan32768() {
+        RecentTxs recent = new RecentTxs(SequencerConfig.builder().build().dedupCacheSize());
+        SplittableRandom random = new SplittableRandom(5);
+        int count = 40_000;
+        byte[][] hashes = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            hashes[i] = hash(random);
+            recent.put(hashes[i], i + 1);
+        }
+        assertThat(recent.size()).isEqualTo(count);
+        for (int i = 0; i < count; i++) {
+            long seq = recent.seqOf(Hash.of(hashes[i]));
+            if (seq != i + 1) {
+                throw new AssertionError("hash " + i + " answered " + seq + ", put with " + (i + 1));
+            }
+        }
+        assertThat(recent.seqOf(Hash.of(hash(random)))).isEqualTo(RecentTxs.ABSENT);
+    }
+
+    @Test
+    void capacity_atTheBounds_isAccepted() {
+        assertThat(new RecentTxs(1).size()).isZero();
+        RecentTxs largest = new RecentTxs(RecentTxs.MAX_CAPACITY);
+        byte[] hash = hash(new SplittableRandom(6));
+        largest.put(hash, 9);
+        assertThat(largest.seqOf(Hash.of(hash))).isEqualTo(9);
+    }
+
+    @Test
     void capacity_outOfRange_isRefused() {
         assertThatThrownBy(() -> new RecentTxs(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("capacity");

@@ -99,6 +99,16 @@ class SequencerRunnerScheduleTest {
     }
 
     @Test
+    void runner_withTheSmallestMaxIdle_stepsAnIdleLoopAMillisecondLater() {
+        Sequencer follower = f.start(EngineFixture.config().role(Role.FOLLOWER).build());
+        new SequencerRunner(follower, scheduler, f.clock, 1);
+
+        assertThat(scheduler.runDue()).isEqualTo(5);
+
+        assertThat(scheduler.pendingDelaysMs()).containsExactly(1L, 1L, 1L, 1L, 1L);
+    }
+
+    @Test
     void runner_afterAStepThatDidWork_stepsTheLoopAgainAtOnce() {
         Sequencer sequencer = leader(null);
         new SequencerRunner(sequencer, scheduler, f.clock, MAX_IDLE_MS);
@@ -176,6 +186,29 @@ class SequencerRunnerScheduleTest {
         assertThat(sequencer.submit(tx(1))).as("the engine itself runs on").isInstanceOf(SubmitResult.Accepted.class);
         assertThat(scheduler.all()).as("nothing scheduled after close").hasSize(scheduled);
         assertThat(task.steps).as("nothing stepped after close").isEqualTo(steps);
+    }
+
+    /**
+     * The host closes the runner while a loop is being stepped (from that step, here, which orders it: from another
+     * thread, {@code close()} waits for the step's lock the same way): no step follows, not even the one at once that
+     * a step that did work asks for.
+     */
+    @Test
+    void runner_closedDuringAStep_schedulesNothingAfterThatStep() {
+        Sequencer sequencer = leader(null);
+        SequencerRunner runner = new SequencerRunner(sequencer, scheduler, f.clock, MAX_IDLE_MS);
+        scheduler.runUntilQuiet(20);
+        int steps = task.steps;
+        int scheduled = scheduler.all().size();
+        task.work = 1;
+        task.during = runner::close;
+
+        f.advanceMs(100); // only the leader tasks are due
+        assertThat(scheduler.runDue()).isEqualTo(1);
+
+        assertThat(task.steps).isEqualTo(steps + 1);
+        assertThat(scheduler.pending()).isEmpty();
+        assertThat(scheduler.all()).as("nothing scheduled during or after close").hasSize(scheduled);
     }
 
     @Test

@@ -58,6 +58,31 @@ class WorkSignalTest {
     }
 
     @Test
+    void batcherStepThatCutsNothing_wakesNoLoop() {
+        sequencer.submit(tx(1));
+        assertThat(Loops.named(sequencer, Batcher.NAME).doWork(f.now())).isEqualTo(1);
+        taken();
+
+        assertThat(Loops.named(sequencer, Batcher.NAME).doWork(f.now())).isZero();
+
+        assertThat(taken()).as("no batch cut: the poster has nothing new").isEmpty();
+    }
+
+    @Test
+    void aGroupOfOnlyDuplicates_wakesNoLoop() {
+        List<String> wokenWithoutCache = new ArrayList<>();
+        Sequencer noCache = new EngineFixture().builder(EngineFixture.config().dedupCacheSize(0).build()).build();
+        noCache.onWorkAvailable(loop -> wokenWithoutCache.add(loop.name()));
+        noCache.start();
+        noCache.submit(tx(1));
+        wokenWithoutCache.clear();
+
+        assertThat(EngineFixture.accepted(noCache.submit(tx(1))).duplicate()).as("answered by storage").isTrue();
+
+        assertThat(wokenWithoutCache).as("nothing new is pending").isEmpty();
+    }
+
+    @Test
     void flushAndResume_wakeTheirLoop() {
         taken();
         sequencer.flush();
