@@ -86,7 +86,7 @@ class StatusReportTest {
 
         SequencerStatus failing = sequencer.status();
 
-        assertThat(failing.readiness().reasons()).containsExactly("storage failing: injected read failure");
+        assertThat(failing.readiness().reasons()).containsExactly("storage reads failing: injected read failure");
         assertThat(failing.pool()).isEqualTo(known.pool());
         assertThat(failing.batches()).isEqualTo(known.batches());
     }
