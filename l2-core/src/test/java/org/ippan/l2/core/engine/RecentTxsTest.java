@@ -182,27 +182,42 @@ class RecentTxsTest {
     }
 
     /**
-     * The default capacity (100,000) lets the table grow past 65,536 buckets, where the third byte of a hash starts to
-     * choose its bucket: every hash put is still found, with its number.
+     * At the default capacity (100,000) the table grows past 65,536 buckets, where the third byte of a hash starts to
+     * choose its bucket: every hash put is found with its number, first while the arrays grow (40,000 held), then
+     * once full, when the oldest are forgotten (120,000 put: the first 20,000 are gone).
      */
     @Test
-    void atTheDefaultCapacity_findsEveryHashOfMoreThan32768() {
-        RecentTxs recent = new RecentTxs(SequencerConfig.builder().build().dedupCacheSize());
+    void atTheDefaultCapacity_holdsTheLast100000_andForgetsTheOlderOnes() {
+        int capacity = SequencerConfig.builder().build().dedupCacheSize();
+        assertThat(capacity).isEqualTo(100_000);
+        RecentTxs recent = new RecentTxs(capacity);
         SplittableRandom random = new SplittableRandom(5);
-        int count = 40_000;
+        int count = 120_000;
         byte[][] hashes = new byte[count][];
         for (int i = 0; i < count; i++) {
             hashes[i] = hash(random);
             recent.put(hashes[i], i + 1);
+            if (i + 1 == 40_000) {
+                assertThat(recent.size()).isEqualTo(40_000);
+                expectHeld(recent, hashes, 0, 40_000);
+            }
         }
-        assertThat(recent.size()).isEqualTo(count);
-        for (int i = 0; i < count; i++) {
+        assertThat(recent.size()).isEqualTo(capacity);
+        for (int i = 0; i < count - capacity; i++) {
+            assertThat(recent.seqOf(Hash.of(hashes[i]))).as("hash %d, forgotten", i).isEqualTo(RecentTxs.ABSENT);
+        }
+        expectHeld(recent, hashes, count - capacity, count);
+        assertThat(recent.seqOf(Hash.of(hash(random)))).isEqualTo(RecentTxs.ABSENT);
+    }
+
+    /** Every hash {@code from .. to - 1} is held, with its number (index + 1). */
+    private static void expectHeld(RecentTxs recent, byte[][] hashes, int from, int to) {
+        for (int i = from; i < to; i++) {
             long seq = recent.seqOf(Hash.of(hashes[i]));
             if (seq != i + 1) {
                 throw new AssertionError("hash " + i + " answered " + seq + ", put with " + (i + 1));
             }
         }
-        assertThat(recent.seqOf(Hash.of(hash(random)))).isEqualTo(RecentTxs.ABSENT);
     }
 
     @Test
