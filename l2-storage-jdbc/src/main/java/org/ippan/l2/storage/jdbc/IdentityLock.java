@@ -213,6 +213,15 @@ public final class IdentityLock implements AutoCloseable {
             LOG.warn("releasing {}: {}", description, e.toString());
         }
         closeQuietly(channel);
+        if (connection != null) {
+            // released in this session before the connection closes: the backend ends only a moment after the
+            // client hangs up, and a restart must find the lock free at once
+            try (Statement unlock = connection.createStatement()) {
+                unlock.execute("SELECT pg_advisory_unlock_all()");
+            } catch (SQLException e) {
+                LOG.warn("releasing {}: {}", description, e.toString());
+            }
+        }
         closeQuietly(connection);
     }
 
