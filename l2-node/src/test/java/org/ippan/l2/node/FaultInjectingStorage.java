@@ -9,6 +9,7 @@ import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
+import org.ippan.l2.storage.ForwardingStorage;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
@@ -32,11 +33,10 @@ import org.ippan.l2.storage.WriteOutcome;
  * {@code SQLITE_FULL}. {@link #failLookups} makes the API's lookups ({@code findTx}, {@code findBatch},
  * {@code listBatches}) throw a given storage failure; other reads always pass through.
  */
-final class FaultInjectingStorage implements Storage {
+final class FaultInjectingStorage extends ForwardingStorage {
     /** Starts every injected failure's message. */
     static final String INJECTED = "injected";
 
-    private final Storage delegate;
     private volatile boolean failWrites;
     private volatile boolean failWritesAsFull;
     private volatile Supplier<? extends StorageException> lookupFailure;
@@ -44,7 +44,7 @@ final class FaultInjectingStorage implements Storage {
     private final AtomicInteger injectedFailures = new AtomicInteger();
 
     FaultInjectingStorage(Storage delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** While {@code fail}, every write throws {@link TransientStorageException} and applies nothing. */
@@ -94,24 +94,19 @@ final class FaultInjectingStorage implements Storage {
     @Override
     public TermClaim claimTerm(long term, String leaderId, long nowMs) {
         beforeWrite("claimTerm");
-        return delegate.claimTerm(term, leaderId, nowMs);
-    }
-
-    @Override
-    public LeaderRecord readLeader() {
-        return delegate.readLeader();
+        return delegate().claimTerm(term, leaderId, nowMs);
     }
 
     @Override
     public WriteOutcome heartbeat(long term, long nowMs) {
         beforeWrite("heartbeat");
-        return delegate.heartbeat(term, nowMs);
+        return delegate().heartbeat(term, nowMs);
     }
 
     @Override
     public AppendOutcome appendTxs(long term, TxAppend txs) {
         beforeWrite("appendTxs");
-        AppendOutcome outcome = delegate.appendTxs(term, txs);
+        AppendOutcome outcome = delegate().appendTxs(term, txs);
         if (appendAcksToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             injectedFailures.incrementAndGet();
             throw new StorageException(INJECTED + ": appendTxs applied, its commit acknowledgement was lost");
@@ -122,65 +117,31 @@ final class FaultInjectingStorage implements Storage {
     @Override
     public Optional<StoredTx> findTx(byte[] txHash) {
         beforeLookup();
-        return delegate.findTx(txHash);
-    }
-
-    @Override
-    public List<StoredTx> readTxs(long fromSeq, int maxCount) {
-        return delegate.readTxs(fromSeq, maxCount);
-    }
-
-    @Override
-    public SequenceState readSequenceState() {
-        return delegate.readSequenceState();
+        return delegate().findTx(txHash);
     }
 
     @Override
     public CommitOutcome commitBatch(long term, NewBatch batch) {
         beforeWrite("commitBatch");
-        return delegate.commitBatch(term, batch);
+        return delegate().commitBatch(term, batch);
     }
 
     @Override
     public WriteOutcome updateL1State(long term, long batchNumber, BatchL1State state) {
         beforeWrite("updateL1State");
-        return delegate.updateL1State(term, batchNumber, state);
+        return delegate().updateL1State(term, batchNumber, state);
     }
 
     @Override
     public Optional<StoredBatch> findBatch(byte[] batchHash) {
         beforeLookup();
-        return delegate.findBatch(batchHash);
-    }
-
-    @Override
-    public Optional<StoredBatch> findBatchByNumber(long batchNumber) {
-        return delegate.findBatchByNumber(batchNumber);
-    }
-
-    @Override
-    public Optional<StoredBatch> findBatchContaining(long seq) {
-        return delegate.findBatchContaining(seq);
+        return delegate().findBatch(batchHash);
     }
 
     @Override
     public List<StoredBatch> listBatches(long fromNumber, int maxCount) {
         beforeLookup();
-        return delegate.listBatches(fromNumber, maxCount);
+        return delegate().listBatches(fromNumber, maxCount);
     }
 
-    @Override
-    public List<StoredBatch> listBatchesInStatus(Set<L1Status> statuses, int maxCount) {
-        return delegate.listBatchesInStatus(statuses, maxCount);
-    }
-
-    @Override
-    public BatchCounts countBatches() {
-        return delegate.countBatches();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

@@ -68,6 +68,10 @@ public interface Storage extends AutoCloseable {
      * it is a duplicate, nothing is stored for it and its existing number is reported. The results are reported
      * into {@code txs} ({@link TxAppend#stored}, {@link TxAppend#duplicate}), one per tx, so a group makes no
      * object per tx. Once this returns {@link Appended}, the txs are durable and may be acknowledged.
+     * The txs one call stores get consecutive sequence numbers. If {@code txs} carries a {@link GroupSeal} and the
+     * call stores at least one tx, the seal is made inside the write ({@link TxAppend#sealStored}) and stored with
+     * the group in the same atomic write; a seal that throws rolls the write back and its exception reaches the
+     * caller.
      *
      * @param term the caller's term
      * @param txs  the txs to admit, which receive their results; may be empty
@@ -94,6 +98,15 @@ public interface Storage extends AutoCloseable {
      *         {@code fromSeq} is past the last admitted tx
      */
     List<StoredTx> readTxs(long fromSeq, int maxCount);
+
+    /**
+     * Finds the seal stored with the group of txs that holds a tx (see {@link GroupSeal}).
+     *
+     * @param seq the tx's sequence number, at least 1
+     * @return the sealed group whose range holds {@code seq}, or empty if the tx is not admitted or was admitted
+     *         by a call without a seal
+     */
+    Optional<SealedGroup> findSealedGroup(long seq);
 
     /**
      * Reads where admission and batching stand.

@@ -28,6 +28,8 @@ public final class TxAppend {
     /** The result of each tx: its sequence number, negated for a duplicate; 0 while it has none. */
     private long[] results;
     private int size;
+    /** What storage stores with the txs a call stores, or null. */
+    private GroupSeal seal;
 
     /** An empty buffer with room for a few txs; it grows as txs are added. */
     public TxAppend() {
@@ -97,7 +99,41 @@ public final class TxAppend {
         results = Arrays.copyOf(results, capacity);
     }
 
-    /** Empties the buffer, keeping its capacity; it no longer refers to the arrays it held. */
+    /**
+     * Sets what storage calls, inside each {@link Storage#appendTxs} call that stores a tx of this buffer, to make
+     * the bytes it stores with the group (see {@link GroupSeal}). Kept by {@link #clear()}.
+     *
+     * @param seal the seal, or null for none
+     * @return this buffer
+     */
+    public TxAppend sealWith(GroupSeal seal) {
+        this.seal = seal;
+        return this;
+    }
+
+    /**
+     * For storage adapters: seals the txs a call stored, once every result is reported, inside the write.
+     *
+     * @param firstSeq the sequence number of the first tx stored
+     * @param count    how many txs were stored, at least 1
+     * @return the bytes to store with the group, or null if this buffer has no seal
+     * @throws IllegalStateException if the seal answered null or more than {@link GroupSeal#MAX_LENGTH} bytes
+     */
+    public byte[] sealStored(long firstSeq, int count) {
+        StorageArguments.requirePositive(firstSeq, "firstSeq");
+        StorageArguments.requirePositive(count, "count");
+        if (seal == null) {
+            return null;
+        }
+        byte[] bytes = seal.seal(this, firstSeq, count);
+        if (bytes == null || bytes.length > GroupSeal.MAX_LENGTH) {
+            throw new IllegalStateException("the group seal answered " + (bytes == null ? "null"
+                    : bytes.length + " bytes") + "; it must answer at most " + GroupSeal.MAX_LENGTH + " bytes");
+        }
+        return bytes;
+    }
+
+    /** Empties the buffer, keeping its capacity and its seal; it no longer refers to the arrays it held. */
     public void clear() {
         Arrays.fill(txHashes, 0, size, null);
         Arrays.fill(canonicalTxs, 0, size, null);

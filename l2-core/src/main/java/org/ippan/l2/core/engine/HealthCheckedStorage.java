@@ -11,6 +11,7 @@ import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
@@ -82,6 +83,11 @@ final class HealthCheckedStorage implements Storage {
     @Override
     public Optional<StoredTx> findTx(byte[] txHash) {
         return read(() -> delegate.findTx(txHash));
+    }
+
+    @Override
+    public Optional<SealedGroup> findSealedGroup(long seq) {
+        return read(() -> delegate.findSealedGroup(seq));
     }
 
     @Override

@@ -22,6 +22,7 @@ import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StoredBatch;
@@ -215,6 +216,12 @@ final class CrashingStorage implements Storage {
     public Optional<StoredTx> findTx(byte[] txHash) {
         checkAlive();
         return delegate.findTx(txHash);
+    }
+
+    @Override
+    public Optional<SealedGroup> findSealedGroup(long seq) {
+        checkAlive();
+        return delegate.findSealedGroup(seq);
     }
 
     @Override

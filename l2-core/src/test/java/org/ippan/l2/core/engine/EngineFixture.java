@@ -25,6 +25,7 @@ import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
@@ -302,6 +303,12 @@ final class EngineFixture {
         public Optional<StoredTx> findTx(byte[] txHash) {
             read();
             return delegate.findTx(txHash);
+        }
+
+        @Override
+        public Optional<SealedGroup> findSealedGroup(long seq) {
+            read();
+            return delegate.findSealedGroup(seq);
         }
 
         @Override

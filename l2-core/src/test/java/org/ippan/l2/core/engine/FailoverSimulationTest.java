@@ -32,6 +32,7 @@ import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
@@ -355,6 +356,12 @@ class FailoverSimulationTest {
         public Optional<StoredTx> findTx(byte[] txHash) {
             read();
             return delegate.findTx(txHash);
+        }
+
+        @Override
+        public Optional<SealedGroup> findSealedGroup(long seq) {
+            read();
+            return delegate.findSealedGroup(seq);
         }
 
         @Override

@@ -11,6 +11,7 @@ import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
+import org.ippan.l2.storage.ForwardingStorage;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
@@ -26,10 +27,10 @@ import org.ippan.l2.storage.WriteOutcome;
  * A {@link Storage} decorator whose next writes of a kind can be answered from a script instead of the store: the
  * scripted answer is returned and nothing is written (a {@code Fenced} or {@code Conflict} as a real store gives
  * it), or, with {@link #afterWriting}, the write lands and the scripted answer is returned instead of the real one
- * (a store that lies, or an answer lost on the way). Everything else goes to the delegate. It reaches the engine
+ * (a store that lies, or an answer lost on the way). Everything else goes to the delegate(). It reaches the engine
  * only through the storage port, so it pins behaviour whatever the engine's inner classes are called.
  */
-final class ScriptedStorage implements Storage {
+final class ScriptedStorage extends ForwardingStorage {
     /** One scripted answer (an outcome, or a failure to throw) for the next write its filter matches. */
     private record Scripted<T>(Predicate<Object> matches, T outcome, RuntimeException failure, boolean land) {
         T answer() {
@@ -40,7 +41,6 @@ final class ScriptedStorage implements Storage {
         }
     }
 
-    private final Storage delegate;
     private final Deque<Scripted<CommitOutcome>> commits = new ArrayDeque<>();
     private final Deque<Scripted<WriteOutcome>> l1States = new ArrayDeque<>();
     private final Deque<Scripted<AppendOutcome>> appends = new ArrayDeque<>();
@@ -50,7 +50,7 @@ final class ScriptedStorage implements Storage {
     private boolean landNext;
 
     ScriptedStorage(Storage delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** The next batch commit answers {@code outcome}; nothing is written. */
@@ -124,10 +124,10 @@ final class ScriptedStorage implements Storage {
     public CommitOutcome commitBatch(long term, NewBatch batch) {
         Scripted<CommitOutcome> s = take(commits, batch);
         if (s == null) {
-            return delegate.commitBatch(term, batch);
+            return delegate().commitBatch(term, batch);
         }
         if (s.land()) {
-            delegate.commitBatch(term, batch);
+            delegate().commitBatch(term, batch);
         }
         return s.answer();
     }
@@ -139,10 +139,10 @@ final class ScriptedStorage implements Storage {
         }
         Scripted<WriteOutcome> s = take(l1States, state);
         if (s == null) {
-            return delegate.updateL1State(term, batchNumber, state);
+            return delegate().updateL1State(term, batchNumber, state);
         }
         if (s.land()) {
-            delegate.updateL1State(term, batchNumber, state);
+            delegate().updateL1State(term, batchNumber, state);
         }
         return s.answer();
     }
@@ -152,10 +152,10 @@ final class ScriptedStorage implements Storage {
         beforeAppend.run();
         Scripted<AppendOutcome> s = take(appends, txs);
         if (s == null) {
-            return delegate.appendTxs(term, txs);
+            return delegate().appendTxs(term, txs);
         }
         if (s.land()) {
-            delegate.appendTxs(term, txs);
+            delegate().appendTxs(term, txs);
         }
         return s.answer();
     }
@@ -163,66 +163,7 @@ final class ScriptedStorage implements Storage {
     @Override
     public TermClaim claimTerm(long term, String leaderId, long nowMs) {
         beforeClaim.run();
-        return delegate.claimTerm(term, leaderId, nowMs);
+        return delegate().claimTerm(term, leaderId, nowMs);
     }
 
-    @Override
-    public LeaderRecord readLeader() {
-        return delegate.readLeader();
-    }
-
-    @Override
-    public WriteOutcome heartbeat(long term, long nowMs) {
-        return delegate.heartbeat(term, nowMs);
-    }
-
-    @Override
-    public Optional<StoredTx> findTx(byte[] txHash) {
-        return delegate.findTx(txHash);
-    }
-
-    @Override
-    public List<StoredTx> readTxs(long fromSeq, int maxCount) {
-        return delegate.readTxs(fromSeq, maxCount);
-    }
-
-    @Override
-    public SequenceState readSequenceState() {
-        return delegate.readSequenceState();
-    }
-
-    @Override
-    public Optional<StoredBatch> findBatch(byte[] batchHash) {
-        return delegate.findBatch(batchHash);
-    }
-
-    @Override
-    public Optional<StoredBatch> findBatchByNumber(long batchNumber) {
-        return delegate.findBatchByNumber(batchNumber);
-    }
-
-    @Override
-    public Optional<StoredBatch> findBatchContaining(long seq) {
-        return delegate.findBatchContaining(seq);
-    }
-
-    @Override
-    public List<StoredBatch> listBatches(long fromNumber, int maxCount) {
-        return delegate.listBatches(fromNumber, maxCount);
-    }
-
-    @Override
-    public List<StoredBatch> listBatchesInStatus(Set<L1Status> statuses, int maxCount) {
-        return delegate.listBatchesInStatus(statuses, maxCount);
-    }
-
-    @Override
-    public BatchCounts countBatches() {
-        return delegate.countBatches();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

@@ -38,6 +38,7 @@ import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageArguments;
@@ -187,6 +188,7 @@ public final class JdbcStorage implements Storage {
             + "created_ms, term, tx_root, tx_bytes, envelope_hash, sequencer_pubkey, sequencer_sig, "
             + "idempotency_key, l1_status, l1_tx_id, inclusion_height, post_attempts, last_error, l1_updated_ms";
     private static final String INSERT_TX = "INSERT INTO l2_txs (" + TX_COLUMNS + ") VALUES (?, ?, ?, ?)";
+    private static final String INSERT_GROUP = "INSERT INTO l2_tx_groups (first_seq, tx_count, seal) VALUES (?, ?, ?)";
     private static final String INSERT_BATCH = "INSERT INTO l2_batches (" + BATCH_COLUMNS + ") VALUES "
             + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_ENVELOPE =
@@ -587,6 +589,15 @@ public final class JdbcStorage implements Storage {
                 }
                 insert.executeBatch();
             }
+            byte[] seal = txs.sealStored(meta.nextSeq(), Math.toIntExact(nextSeq - meta.nextSeq()));
+            if (seal != null) {
+                try (PreparedStatement group = connection.prepareStatement(INSERT_GROUP)) {
+                    group.setLong(1, meta.nextSeq());
+                    group.setInt(2, Math.toIntExact(nextSeq - meta.nextSeq()));
+                    group.setBytes(3, seal);
+                    group.executeUpdate();
+                }
+            }
             try (PreparedStatement update =
                     connection.prepareStatement("UPDATE l2_meta SET next_seq = ? WHERE id = 1")) {
                 update.setLong(1, nextSeq);
@@ -630,6 +641,24 @@ public final class JdbcStorage implements Storage {
                 select.setBytes(1, txHash);
                 try (ResultSet rows = select.executeQuery()) {
                     return rows.next() ? Optional.of(readTx(rows)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<SealedGroup> findSealedGroup(long seq) {
+        StorageArguments.requirePositive(seq, "seq");
+        return withConnection("findSealedGroup", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT first_seq, tx_count, seal"
+                    + " FROM l2_tx_groups WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1")) {
+                select.setLong(1, seq);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    SealedGroup group = new SealedGroup(rows.getLong(1), rows.getInt(2), rows.getBytes(3));
+                    return group.contains(seq) ? Optional.of(group) : Optional.empty();
                 }
             }
         });

@@ -17,7 +17,9 @@ import org.ippan.l2.storage.StorageException;
  * <p>Version 2 keeps each batch's L1 request body ({@code l1_envelope}, hundreds of KB for a 1,000-tx batch) in
  * its own table, {@code l2_batch_envelopes}, out of the {@code l2_batches} row whose L1 state changes several times
  * per batch: SQLite rewrites a whole row, overflow pages included, on every update, so in version 1 each L1 state
- * change rewrote the envelope too. A version 1 database is migrated on open, in the opening transaction.
+ * change rewrote the envelope too. Version 3 adds {@code l2_tx_groups}, the seal of each admission group (the
+ * signed receipt of its txs, see {@code GroupSeal}). An older database is migrated on open, in the opening
+ * transaction, one version after the other.
  *
  * <p>The lease table a {@link JdbcLeaseStore} may keep in the same database is not part of this schema: it is
  * versioned apart ({@link LeaseSchema}), and this version ignores it.
@@ -25,7 +27,7 @@ import org.ippan.l2.storage.StorageException;
 final class Schema {
 
     /** The schema version this code reads and writes. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private Schema() {
     }
@@ -53,8 +55,18 @@ final class Schema {
         Integer stored = storedVersion(connection);
         if (stored != null) {
             check(stored);
-            if (stored == 1) {
+            if (stored < 2) {
                 migrateFromVersion1(connection, dialect);
+            }
+            if (stored < 3) {
+                migrateFromVersion2(connection, dialect);
+            }
+            if (stored < VERSION) {
+                try (PreparedStatement update =
+                        connection.prepareStatement("UPDATE l2_schema SET version = ? WHERE id = 1")) {
+                    update.setInt(1, VERSION);
+                    update.executeUpdate();
+                }
             }
             return;
         }
@@ -100,10 +112,12 @@ final class Schema {
                     + "SELECT batch_number, l1_envelope FROM l2_batches");
             statement.execute("ALTER TABLE l2_batches DROP COLUMN l1_envelope");
         }
-        try (PreparedStatement update =
-                connection.prepareStatement("UPDATE l2_schema SET version = ? WHERE id = 1")) {
-            update.setInt(1, VERSION);
-            update.executeUpdate();
+    }
+
+    /** Adds {@code l2_tx_groups}: the txs admitted before it have no seal. */
+    private static void migrateFromVersion2(Connection connection, Dialect dialect) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(groupsTable(dialect));
         }
     }
 
@@ -158,7 +172,16 @@ final class Schema {
                         + "last_error TEXT, "
                         + "l1_updated_ms " + integer + " NOT NULL)",
                 envelopesTable(dialect),
+                groupsTable(dialect),
                 "CREATE INDEX IF NOT EXISTS l2_batches_l1_status ON l2_batches (l1_status, batch_number)");
+    }
+
+    /** One row per admission group stored with a seal: its range of seqs and the seal's bytes. */
+    private static String groupsTable(Dialect dialect) {
+        return "CREATE TABLE IF NOT EXISTS l2_tx_groups ("
+                + "first_seq " + dialect.integerType() + " PRIMARY KEY REFERENCES l2_txs (seq), "
+                + "tx_count INTEGER NOT NULL CHECK (tx_count >= 1), "
+                + "seal " + dialect.blobType() + " NOT NULL)";
     }
 
     private static String envelopesTable(Dialect dialect) {

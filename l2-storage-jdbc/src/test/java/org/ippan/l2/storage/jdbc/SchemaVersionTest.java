@@ -12,13 +12,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
+import org.ippan.l2.storage.NewTx;
+import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.TermGranted;
+import org.ippan.l2.storage.TxAppend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -27,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The schema is versioned: a database of a newer version than the library's is refused, and one of version 1 is
- * migrated to version 2 on open, on both databases.
+ * migrated to version 2 and one of version 2 to version 3 on open, on both databases.
  */
 class SchemaVersionTest {
 
@@ -46,10 +50,29 @@ class SchemaVersionTest {
         abstract Dialect dialect();
 
         @Test
-        void open_freshDatabase_recordsSchemaVersionTwo() throws Exception {
+        void open_freshDatabase_recordsTheCurrentSchemaVersion() throws Exception {
             open().close();
 
-            assertThat(storedVersion()).isEqualTo(2);
+            assertThat(storedVersion()).isEqualTo(Schema.VERSION).isEqualTo(3);
+        }
+
+        @Test
+        void open_versionTwoDatabase_addsTheGroupSealTableAndKeepsTheTxs() throws Exception {
+            try (Storage storage = open()) {
+                storage.claimTerm(1, "leader-a", NOW_MS);
+                storage.appendTxs(1, TxAppend.of(List.of(new NewTx(hash(0x01), new byte[] {1}, NOW_MS))));
+            }
+            execute("DROP TABLE l2_tx_groups");
+            execute("UPDATE l2_schema SET version = 2 WHERE id = 1");
+
+            try (Storage storage = open()) {
+                assertThat(storage.findTx(hash(0x01))).isPresent();
+                assertThat(storage.findSealedGroup(1)).isEmpty();
+                storage.appendTxs(1, TxAppend.of(List.of(new NewTx(hash(0x02), new byte[] {2}, NOW_MS)))
+                        .sealWith((txs, first, count) -> new byte[] {9}));
+                assertThat(storage.findSealedGroup(2)).contains(new SealedGroup(2, 1, new byte[] {9}));
+            }
+            assertThat(storedVersion()).isEqualTo(3);
         }
 
         @Test
@@ -68,7 +91,7 @@ class SchemaVersionTest {
                 assertThat(storage.readSequenceState().nextBatchNumber()).isEqualTo(2);
                 assertThat(storage.readLeader()).isEqualTo(new LeaderRecord(3, "leader-a", NOW_MS));
             }
-            assertThat(storedVersion()).isEqualTo(2);
+            assertThat(storedVersion()).isEqualTo(Schema.VERSION);
             try (Connection connection = connect(); Statement statement = connection.createStatement()) {
                 assertThatThrownBy(() -> statement.executeQuery("SELECT l1_envelope FROM l2_batches"))
                         .isInstanceOf(SQLException.class);
@@ -87,7 +110,7 @@ class SchemaVersionTest {
             try (Storage storage = open()) {
                 assertThat(storage.readLeader()).isEqualTo(new LeaderRecord(3, "leader-a", NOW_MS));
             }
-            assertThat(storedVersion()).isEqualTo(2);
+            assertThat(storedVersion()).isEqualTo(Schema.VERSION);
         }
 
         @Test
@@ -95,14 +118,15 @@ class SchemaVersionTest {
             try (Storage storage = open()) {
                 assertThat(storage.claimTerm(3, "leader-a", NOW_MS)).isEqualTo(new TermGranted(0, null));
             }
-            execute("UPDATE l2_schema SET version = 3 WHERE id = 1");
+            int newer = Schema.VERSION + 1;
+            execute("UPDATE l2_schema SET version = " + newer + " WHERE id = 1");
 
             assertThatThrownBy(this::open)
                     .isExactlyInstanceOf(StorageException.class)
-                    .hasMessageContaining("schema version 3 is newer than this library supports (2): "
-                            + "upgrade the library");
+                    .hasMessageContaining("schema version " + newer + " is newer than this library supports ("
+                            + Schema.VERSION + "): upgrade the library");
 
-            assertThat(storedVersion()).isEqualTo(3);
+            assertThat(storedVersion()).isEqualTo(newer);
             try (Connection connection = connect();
                     Statement statement = connection.createStatement();
                     ResultSet row = statement.executeQuery("SELECT term, leader_id FROM l2_meta WHERE id = 1")) {

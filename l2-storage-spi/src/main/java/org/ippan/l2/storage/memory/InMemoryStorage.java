@@ -29,6 +29,7 @@ import org.ippan.l2.storage.Fenced;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageArguments;
@@ -110,6 +111,8 @@ public final class InMemoryStorage implements Storage {
     private final List<StoredBatch> batches = new ArrayList<>();
     private final Map<HashKey, Long> batchNumbersByHash = new HashMap<>();
     private final TreeMap<Long, Long> batchNumbersByFirstSeq = new TreeMap<>();
+    /** The seals of the groups admitted with one, by the group's first seq. */
+    private final TreeMap<Long, SealedGroup> sealedGroups = new TreeMap<>();
     private final Map<L1Status, NavigableSet<Long>> batchNumbersByStatus = new EnumMap<>(L1Status.class);
 
     /** Creates an empty store. */
@@ -202,8 +205,9 @@ public final class InMemoryStorage implements Storage {
             // room for every tx of the call first, as if none were a duplicate: growing is the only step that can
             // fail (out of memory, or full), and it changes nothing the contract can see
             reserveTxs(newTxs.size());
-            // past this point nothing refuses or fails, so the txs are stored as they are checked, and a duplicate
+            // past this point only the seal can fail, so the txs are stored as they are checked, and a duplicate
             // within the call finds the copy stored a moment before: it reports the seq of the first occurrence
+            int before = txCount;
             for (int i = 0; i < newTxs.size(); i++) {
                 byte[] txHash = newTxs.txHash(i);
                 int slot = txSlot(txHash);
@@ -219,7 +223,43 @@ public final class InMemoryStorage implements Storage {
                     newTxs.stored(i, txCount);
                 }
             }
+            if (txCount > before) {
+                byte[] seal;
+                try {
+                    seal = newTxs.sealStored(before + 1L, txCount - before);
+                } catch (RuntimeException e) {
+                    unstoreFrom(before);
+                    throw e;
+                }
+                if (seal != null) {
+                    sealedGroups.put(before + 1L, new SealedGroup(before + 1L, txCount - before, seal));
+                }
+            }
             return endWrite(fault, new Appended());
+        }
+    }
+
+    /**
+     * Takes back the txs stored from index {@code from} on (a seal failed), newest first: with linear probing and
+     * no removals, the slot of the newest tx is one no later tx probed past, so clearing it restores the table.
+     */
+    private void unstoreFrom(int from) {
+        while (txCount > from) {
+            txCount--;
+            txIndex[txSlot(txHashes[txCount])] = 0;
+            txHashes[txCount] = null;
+            canonicalTxs[txCount] = null;
+        }
+    }
+
+    @Override
+    public Optional<SealedGroup> findSealedGroup(long seq) {
+        StorageArguments.requirePositive(seq, "seq");
+        synchronized (lock) {
+            ensureOpen();
+            Map.Entry<Long, SealedGroup> entry = sealedGroups.floorEntry(seq);
+            return entry == null || !entry.getValue().contains(seq) ? Optional.empty()
+                    : Optional.of(entry.getValue());
         }
     }
 

@@ -39,10 +39,12 @@ import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.Committed;
 import org.ippan.l2.storage.Conflict;
 import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.GroupSeal;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
 import org.ippan.l2.storage.NewTx;
+import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
@@ -281,6 +283,105 @@ public abstract class StorageContractTest {
         storage.claimTerm(3, LEADER_A, NOW_MS);
 
         assertThat(storage.appendTxs(2, TxAppend.of(List.of()))).isEqualTo(new Fenced(3));
+    }
+
+    // ---- group seals ----------------------------------------------------------------------------------------
+
+    /** A seal that records its calls and answers the group's range and its stored hashes' first bytes. */
+    private static final class RecordingSeal implements GroupSeal {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public byte[] seal(TxAppend txs, long firstSeq, int count) {
+            StringBuilder seen = new StringBuilder(firstSeq + "+" + count + ":");
+            for (int i = 0; i < txs.size(); i++) {
+                if (!txs.isDuplicate(i)) {
+                    seen.append(' ').append(txs.seq(i)).append('=').append(txs.txHash(i)[11]);
+                }
+            }
+            calls.add(seen.toString());
+            return seen.toString().getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void appendTxs_withSeal_storesItWithTheGroupOfStoredTxsOnly() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1), tx(2))));
+        RecordingSeal seal = new RecordingSeal();
+
+        storage.appendTxs(1, TxAppend.of(List.of(tx(2), tx(3), tx(3), tx(4))).sealWith(seal));
+
+        // every result is reported before the seal is made, and the group is the stored txs only
+        assertThat(seal.calls).containsExactly("3+2: 3=3 4=4");
+        byte[] bytes = "3+2: 3=3 4=4".getBytes(StandardCharsets.UTF_8);
+        assertThat(storage.findSealedGroup(3)).contains(new SealedGroup(3, 2, bytes));
+        assertThat(storage.findSealedGroup(4)).contains(new SealedGroup(3, 2, bytes));
+        assertThat(storage.findSealedGroup(1)).as("admitted without a seal").isEmpty();
+        assertThat(storage.findSealedGroup(5)).as("not admitted").isEmpty();
+    }
+
+    @Test
+    void appendTxs_withSeal_isDurableAndEachGroupKeepsItsOwn() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1), tx(2), tx(3)))
+                .sealWith((txs, first, count) -> new byte[] {1}));
+        storage.appendTxs(1, TxAppend.of(List.of(tx(4))).sealWith((txs, first, count) -> new byte[] {2}));
+        storage = reopen(storage);
+
+        assertThat(storage.findSealedGroup(2)).contains(new SealedGroup(1, 3, new byte[] {1}));
+        assertThat(storage.findSealedGroup(4)).contains(new SealedGroup(4, 1, new byte[] {2}));
+    }
+
+    @Test
+    void appendTxs_withSeal_isNotCalledWhenNothingIsStoredOrTheCallIsFenced() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1))));
+        RecordingSeal seal = new RecordingSeal();
+
+        assertThat(storage.appendTxs(1, TxAppend.of(List.of(tx(1))).sealWith(seal))).isEqualTo(new Appended());
+        assertThat(storage.appendTxs(2, TxAppend.of(List.of(tx(2))).sealWith(seal))).isEqualTo(new Fenced(1));
+
+        assertThat(seal.calls).isEmpty();
+        assertThat(storage.findSealedGroup(1)).isEmpty();
+    }
+
+    @Test
+    void appendTxs_sealThatThrows_rollsTheWriteBackAndReachesTheCaller() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1))));
+        IllegalStateException failure = new IllegalStateException("signer failed");
+
+        assertThatThrownBy(() -> storage.appendTxs(1, TxAppend.of(List.of(tx(2), tx(3)))
+                .sealWith((txs, first, count) -> {
+                    throw failure;
+                }))).isSameAs(failure);
+
+        assertThat(storage.findTx(txHash(2))).isEmpty();
+        assertThat(storage.findTx(txHash(3))).isEmpty();
+        assertThat(storage.readSequenceState().nextSeq()).isEqualTo(2);
+        assertThat(storage.findSealedGroup(2)).isEmpty();
+        // and the store goes on as if the call never happened
+        assertThat(appended(storage, 1, List.of(tx(3), tx(2)))).containsExactly(fresh(2), fresh(3));
+        assertThat(storage.findTx(txHash(1))).contains(StoredTx.of(1, tx(1)));
+    }
+
+    @Test
+    void appendTxs_sealAnsweringTooManyBytes_rollsTheWriteBack() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+
+        assertThatThrownBy(() -> storage.appendTxs(1, TxAppend.of(List.of(tx(1)))
+                .sealWith((txs, first, count) -> new byte[GroupSeal.MAX_LENGTH + 1])))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at most " + GroupSeal.MAX_LENGTH);
+
+        assertThat(storage.findTx(txHash(1))).isEmpty();
+        assertThat(storage.readSequenceState().nextSeq()).isEqualTo(1);
+    }
+
+    @Test
+    void findSealedGroup_seqBelowOne_isRejectedNamingIt() {
+        assertThatThrownBy(() -> storage.findSealedGroup(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seq");
     }
 
     @Test
