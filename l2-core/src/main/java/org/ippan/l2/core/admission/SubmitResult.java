@@ -1,6 +1,7 @@
 package org.ippan.l2.core.admission;
 
 import java.util.Objects;
+import org.ippan.l2.core.receipt.AdmissionReceipt;
 import org.ippan.l2.core.wire.Hash;
 
 /** The answer to a submitted tx: accepted with its admission sequence number, or refused with a typed reason. */
@@ -13,14 +14,31 @@ public sealed interface SubmitResult permits SubmitResult.Accepted, SubmitResult
      * @param seq its admission sequence number
      * @param duplicate true if the same tx had already been accepted: nothing new was stored and {@code seq} is
      *     the first acceptance's
+     * @param receipt the sequencer's signed admission receipt (receipts v1), or null: for a duplicate (the first
+     *     acceptance's receipt is kept: {@code Sequencer.receipt}), or when the node issues none (no signing key,
+     *     or an inclusion deadline of 0)
      */
-    record Accepted(Hash txHash, long seq, boolean duplicate) implements SubmitResult {
+    record Accepted(Hash txHash, long seq, boolean duplicate, AdmissionReceipt receipt) implements SubmitResult {
         /** Validates the fields. */
         public Accepted {
             Objects.requireNonNull(txHash, "txHash");
             if (seq < 1) {
                 throw new IllegalArgumentException("seq must be >= 1, got " + seq);
             }
+            if (receipt != null && receipt.seq() != seq) {
+                throw new IllegalArgumentException("receipt is for seq " + receipt.seq() + ", not " + seq);
+            }
+        }
+
+        /**
+         * An acceptance without a receipt.
+         *
+         * @param txHash its {@code tx_hash}
+         * @param seq its admission sequence number
+         * @param duplicate true if the same tx had already been accepted
+         */
+        public Accepted(Hash txHash, long seq, boolean duplicate) {
+            this(txHash, seq, duplicate, null);
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.ippan.l2.core.receipt.AdmissionReceipt;
+import org.ippan.l2.core.receipt.GroupReceipts;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
 
@@ -25,6 +27,8 @@ public final class SubmitResults {
     /** Per tx: its sequence number if newly accepted, minus it for a duplicate, 0 if refused, or PENDING. */
     private long[] states;
     private Refusal[] refusals;
+    /** Per newly accepted tx: the receipts of its admission group, or null. */
+    private GroupReceipts[] receipts;
     private int size;
 
     /** Empty results, which grow to the size of the submissions they answer. */
@@ -45,6 +49,7 @@ public final class SubmitResults {
         txs = capacity == 0 ? NO_TXS : new Tx[capacity];
         states = new long[capacity];
         refusals = new Refusal[capacity];
+        receipts = new GroupReceipts[capacity];
     }
 
     /**
@@ -63,15 +68,18 @@ public final class SubmitResults {
             txs = new Tx[n];
             states = new long[n];
             refusals = new Refusal[n];
+            receipts = new GroupReceipts[n];
         } else if (size > n) {
             Arrays.fill(txs, n, size, null); // forget what the last call held beyond this one's size
             Arrays.fill(refusals, n, size, null);
+            Arrays.fill(receipts, n, size, null);
         }
         for (int i = 0; i < n; i++) {
             txs[i] = submitted.get(i);
         }
         Arrays.fill(states, 0, n, PENDING);
         Arrays.fill(refusals, 0, n, null);
+        Arrays.fill(receipts, 0, n, null);
         size = n;
     }
 
@@ -92,11 +100,30 @@ public final class SubmitResults {
      * @throws IllegalArgumentException if {@code seq < 1}
      */
     public void accept(int i, long seq, boolean duplicate) {
+        accept(i, seq, duplicate, null);
+    }
+
+    /**
+     * Answers tx {@code i}: accepted with {@code seq}, as a duplicate or not, with the receipts of its admission
+     * group (see {@link #reset}).
+     *
+     * @param i the tx's index in the submission
+     * @param seq its admission sequence number, at least 1
+     * @param duplicate true if it was accepted as a duplicate of an accepted tx
+     * @param groupReceipts the receipts of the group that stored it, or null (always null for a duplicate)
+     * @throws IllegalArgumentException if {@code seq < 1}, or {@code groupReceipts} is given for a duplicate or
+     *     does not hold {@code seq}
+     */
+    public void accept(int i, long seq, boolean duplicate, GroupReceipts groupReceipts) {
         if (seq < 1) {
             throw new IllegalArgumentException("seq must be >= 1, got " + seq);
         }
+        if (groupReceipts != null && (duplicate || !groupReceipts.group().contains(seq))) {
+            throw new IllegalArgumentException("groupReceipts must be the group of a newly stored seq " + seq);
+        }
         states[Objects.checkIndex(i, size)] = duplicate ? -seq : seq;
         refusals[i] = null;
+        receipts[i] = groupReceipts;
     }
 
     /**
@@ -109,6 +136,7 @@ public final class SubmitResults {
         Objects.requireNonNull(refusal, "refusal");
         states[Objects.checkIndex(i, size)] = 0;
         refusals[i] = refusal;
+        receipts[i] = null;
     }
 
     /** @return the number of answers: the number of txs submitted */
@@ -160,6 +188,17 @@ public final class SubmitResults {
 
     /**
      * @param i the tx's index in the submission
+     * @return the signed admission receipt of the newly accepted tx (a new object), or null: refused, a duplicate,
+     *     or no receipts issued (see {@link SubmitResult.Accepted#receipt()})
+     */
+    public AdmissionReceipt receipt(int i) {
+        long state = state(i);
+        GroupReceipts group = receipts[i];
+        return state <= 0 || group == null ? null : group.receipt(state, txs[i].hash().toBytes());
+    }
+
+    /**
+     * @param i the tx's index in the submission
      * @return the tx submitted at that index
      */
     public Tx tx(int i) {
@@ -187,7 +226,7 @@ public final class SubmitResults {
             return new SubmitResult.Refused(refusals[i]);
         }
         Hash hash = txs[i].hash();
-        return new SubmitResult.Accepted(hash, Math.abs(state), state < 0);
+        return new SubmitResult.Accepted(hash, Math.abs(state), state < 0, receipt(i));
     }
 
     /** @return every answer as a {@link SubmitResult}, in submission order (new objects, unmodifiable list) */

@@ -16,6 +16,8 @@ import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.batch.PendingTx;
+import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.receipt.GroupReceipts;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.AppendOutcome;
@@ -75,9 +77,12 @@ final class Admission {
     private int[] groupIndexes = new int[16];
     /** The answer when the admission cap is reached. */
     private final Refusal queueFull;
+    /** Signs each group's receipts inside its write; null when the node issues no receipts. */
+    private final ReceiptSeal receiptSeal;
 
-    Admission(SequencerConfig config, LeaderGate leadership, Storage storage, EpochClock wallClock,
-            NanoClock nanoClock, SequencerMetrics metrics, Health health, ErrorHandler errorHandler, Signals signals) {
+    Admission(SequencerConfig config, LeaderGate leadership, Storage storage, EnvelopeSigner signer,
+            EpochClock wallClock, NanoClock nanoClock, SequencerMetrics metrics, Health health,
+            ErrorHandler errorHandler, Signals signals) {
         this.leadership = leadership;
         this.storage = storage;
         this.rules = new AdmissionRules(config.chainId(), config.maxTxSize(), config.batchLimits());
@@ -91,6 +96,9 @@ final class Admission {
         this.signals = signals;
         // eviction on the writing thread, not later on the common pool: a size of 0 then really disables the cache
         this.recentTxs = config.dedupCacheSize() == 0 ? null : new RecentTxs(config.dedupCacheSize());
+        this.receiptSeal = signer == null || config.inclusionDeadlineMs() == 0 ? null
+                : new ReceiptSeal(signer, config.chainId(), config.inclusionDeadlineMs());
+        group.sealWith(receiptSeal);
         this.queueFull = new Refusal(RefusalCode.QUEUE_FULL, "admission cap of " + config.admissionCap()
                 + " pending txs reached; retry later", Math.max(1, config.batchLimits().maxWaitMs()));
     }
@@ -413,8 +421,12 @@ final class Admission {
                 return;
             }
             AppendOutcome outcome;
+            long term = leadership.term();
+            if (receiptSeal != null) {
+                receiptSeal.prepare(term);
+            }
             try {
-                outcome = storage.appendTxs(leadership.term(), group);
+                outcome = storage.appendTxs(term, group);
             } catch (StorageException e) {
                 // readiness has seen it: the engine's storage reports every write to Health
                 pool.markInconsistent(); // the write may have applied after all: rebuild the view from storage
@@ -428,6 +440,7 @@ final class Admission {
                 return;
             }
             group.requireResults();
+            GroupReceipts receipts = receiptSeal == null ? null : receiptSeal.take();
             pool.appended(group, groupTxs);
             int duplicates = 0;
             for (int k = 0; k < n; k++) {
@@ -439,7 +452,7 @@ final class Admission {
                 if (recentTxs != null) {
                     recentTxs.put(group.txHash(k), seq);
                 }
-                groupOwners[k].accept(groupIndexes[k], seq, duplicate);
+                groupOwners[k].accept(groupIndexes[k], seq, duplicate, duplicate ? null : receipts);
             }
             metrics.recordAdmitted(n - duplicates, duplicates, nanoClock.nanoTime() - groupOwners[0].enqueuedNs);
             if (duplicates < n) {
@@ -526,14 +539,15 @@ final class Admission {
             this.waiter = waiter;
         }
 
-        void accept(int index, long seq, boolean duplicate) {
+        void accept(int index, long seq, boolean duplicate, GroupReceipts receipts) {
             if (tx != null) {
                 if (result == null) {
-                    result = new SubmitResult.Accepted(tx.hash(), seq, duplicate);
+                    result = new SubmitResult.Accepted(tx.hash(), seq, duplicate,
+                            receipts == null ? null : receipts.receipt(seq, tx.hash().toBytes()));
                     answered();
                 }
             } else if (results.isPending(index)) {
-                results.accept(index, seq, duplicate);
+                results.accept(index, seq, duplicate, receipts);
                 answered();
             }
         }

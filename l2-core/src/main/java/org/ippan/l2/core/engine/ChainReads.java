@@ -3,9 +3,16 @@ package org.ippan.l2.core.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ippan.l2.core.receipt.AdmissionReceipt;
+import org.ippan.l2.core.receipt.GroupReceipts;
+import org.ippan.l2.core.receipt.ReceiptFormatException;
+import org.ippan.l2.core.receipt.ReceiptGroup;
+import org.ippan.l2.core.receipt.ReceiptTree;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.Storage;
+import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.StoredTx;
 
@@ -21,6 +28,48 @@ final class ChainReads {
     Optional<TxInfo> findTx(Hash hash) {
         return storage.findTx(hash.toBytes()).map(stored -> new TxInfo(Tx.decode(stored.canonicalTx()), stored.seq(),
                 stored.admittedMs(), storage.findBatchContaining(stored.seq())));
+    }
+
+    /** @return the receipt of the accepted tx with {@code hash}, rebuilt from its stored group; see the facade */
+    Optional<AdmissionReceipt> receipt(Hash hash) {
+        byte[] txHash = hash.toBytes();
+        Optional<StoredTx> tx = storage.findTx(txHash);
+        if (tx.isEmpty()) {
+            return Optional.empty();
+        }
+        long seq = tx.get().seq();
+        Optional<SealedGroup> sealed = storage.findSealedGroup(seq);
+        if (sealed.isEmpty()) {
+            return Optional.empty();
+        }
+        ReceiptGroup group;
+        try {
+            group = ReceiptGroup.decode(sealed.get().seal());
+        } catch (ReceiptFormatException e) {
+            throw new StorageException("the seal stored with the txs " + sealed.get().firstSeq() + "+"
+                    + sealed.get().count() + " is not a receipt group: " + e.getMessage(), e);
+        }
+        if (group.firstSeq() != sealed.get().firstSeq() || group.count() != sealed.get().count()) {
+            throw new StorageException("the receipt group stored with the txs " + sealed.get().firstSeq() + "+"
+                    + sealed.get().count() + " names the txs " + group.firstSeq() + "+" + group.count());
+        }
+        List<StoredTx> txs = storage.readTxs(group.firstSeq(), group.count());
+        if (txs.size() < group.count()) {
+            throw new StorageException("the receipt group of the txs " + group.firstSeq() + "+" + group.count()
+                    + " finds only " + txs.size() + " of them stored");
+        }
+        byte[][] hashes = new byte[group.count()][];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = txs.get(i).txHash();
+        }
+        GroupReceipts receipts;
+        try {
+            receipts = new GroupReceipts(group, ReceiptTree.build(group.firstSeq(), hashes, hashes.length));
+        } catch (IllegalArgumentException e) {
+            throw new StorageException("the txs " + group.firstSeq() + "+" + group.count()
+                    + " stored do not match the root their receipt group signed: " + e.getMessage(), e);
+        }
+        return Optional.of(receipts.receipt(seq, txHash));
     }
 
     /** @return the hashes of the txs with seq in {@code [firstSeq, firstSeq + txCount)}, in seq order */

@@ -9,6 +9,7 @@ import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.batch.BatchCutter;
 import org.ippan.l2.core.batch.BatchPlanner;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.receipt.AdmissionReceipt;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
@@ -69,8 +70,8 @@ public final class Sequencer implements AutoCloseable {
         boolean leaseMode = config.leaderMode() == LeaderMode.LEASE;
         this.leadership = new Leadership(Candidacy.fromConfig(config), leaseMode, config.leaderId(), storage,
                 b.wallClock, b.nanoClock, b.metrics, health);
-        this.admission = new Admission(config, leadership, storage, b.wallClock, b.nanoClock, b.metrics, health,
-                b.errorHandler, signals);
+        this.admission = new Admission(config, leadership, storage, b.signer, b.wallClock, b.nanoClock, b.metrics,
+                health, b.errorHandler, signals);
         LoopContext ctx = new LoopContext(storage, leadership, b.wallClock, health, b.metrics, errors, signals);
         BatchPlanner planner = new BatchPlanner(config.chainId(), new BatchCutter(config.batchLimits()), b.ordering);
         this.batcher = new Batcher(ctx, admission.pool(), admission::recover, planner, b.signer, config);
@@ -308,6 +309,16 @@ public final class Sequencer implements AutoCloseable {
     /** @return the hashes of the txs of {@code batch} (as a read here returned it), in the batch's order */
     public List<Hash> batchTxHashes(StoredBatch batch) {
         return reads.batchTxHashes(batch);
+    }
+
+    /**
+     * @param txHash the tx hash
+     * @return the signed admission receipt of the accepted tx (receipts v1), rebuilt from storage; empty if no tx
+     *         has that hash or it was admitted without one (no key, an inclusion deadline of 0, before receipts)
+     * @throws org.ippan.l2.storage.StorageException if storage fails, or holds a seal that is not a receipt group
+     */
+    public Optional<AdmissionReceipt> receipt(Hash txHash) {
+        return reads.receipt(txHash);
     }
 
     /** @return the public key envelopes are signed with, or empty when they are posted unsigned */

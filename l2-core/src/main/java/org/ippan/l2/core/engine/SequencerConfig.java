@@ -47,6 +47,8 @@ import org.ippan.l2.l1.Backoff;
  *   <tr><td>{@code batchFee}</td><td>{@code L2_BATCH_FEE}</td><td>0</td><td>&gt;= 0</td></tr>
  *   <tr><td>{@code finalityConfirmations}</td><td>{@code L2_FINALITY_CONFIRMATIONS}</td><td>6</td>
  *       <td>&gt;= 0</td></tr>
+ *   <tr><td>{@code inclusionDeadlineMs}</td><td>{@code L2_INCLUSION_DEADLINE_MS}</td><td>60000</td>
+ *       <td>0 .. 86400000; the deadline each signed admission receipt states; 0 issues no receipts</td></tr>
  *   <tr><td>{@code heartbeatIntervalMs}</td><td>{@code L2_HEARTBEAT_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code reconcileIntervalMs}</td><td>{@code L2_RECONCILE_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code maxPostsInFlight}</td><td>{@code L2_MAX_POSTS_IN_FLIGHT}</td><td>1</td><td>1 .. 64</td></tr>
@@ -99,6 +101,7 @@ public final class SequencerConfig {
     private final long batchFee;
     private final int finalityConfirmations;
     private final long heartbeatIntervalMs;
+    private final long inclusionDeadlineMs;
     private final long reconcileIntervalMs;
     private final int maxPostsInFlight;
     private final int maxUnpostedBatches;
@@ -125,6 +128,7 @@ public final class SequencerConfig {
         this.batchFee = builder.batchFee;
         this.finalityConfirmations = builder.finalityConfirmations;
         this.heartbeatIntervalMs = builder.heartbeatIntervalMs;
+        this.inclusionDeadlineMs = builder.inclusionDeadlineMs;
         this.reconcileIntervalMs = builder.reconcileIntervalMs;
         this.maxPostsInFlight = builder.maxPostsInFlight;
         this.maxUnpostedBatches = builder.maxUnpostedBatches;
@@ -159,6 +163,7 @@ public final class SequencerConfig {
         builder.batchFee = batchFee;
         builder.finalityConfirmations = finalityConfirmations;
         builder.heartbeatIntervalMs = heartbeatIntervalMs;
+        builder.inclusionDeadlineMs = inclusionDeadlineMs;
         builder.reconcileIntervalMs = reconcileIntervalMs;
         builder.maxPostsInFlight = maxPostsInFlight;
         builder.maxUnpostedBatches = maxUnpostedBatches;
@@ -209,6 +214,7 @@ public final class SequencerConfig {
         number(env, Setting.BATCH_FEE).ifPresent(builder::batchFee);
         number(env, Setting.FINALITY_CONFIRMATIONS).ifPresent(value -> builder.finalityConfirmations((int) value));
         number(env, Setting.HEARTBEAT_INTERVAL_MS).ifPresent(builder::heartbeatIntervalMs);
+        number(env, Setting.INCLUSION_DEADLINE_MS).ifPresent(builder::inclusionDeadlineMs);
         number(env, Setting.RECONCILE_INTERVAL_MS).ifPresent(builder::reconcileIntervalMs);
         number(env, Setting.MAX_POSTS_IN_FLIGHT).ifPresent(value -> builder.maxPostsInFlight((int) value));
         number(env, Setting.MAX_UNPOSTED_BATCHES).ifPresent(value -> builder.maxUnpostedBatches((int) value));
@@ -313,6 +319,15 @@ public final class SequencerConfig {
         return heartbeatIntervalMs;
     }
 
+    /**
+     * @return how long after its admission a tx is due to be in a batch, ms: the deadline each signed admission
+     *         receipt states (receipts v1); 0 when the node issues no receipts. Receipts are issued only when the
+     *         node has a signing key.
+     */
+    public long inclusionDeadlineMs() {
+        return inclusionDeadlineMs;
+    }
+
     /** @return the time between reconciliations of posted batches with the L1; default 1000 ms */
     public long reconcileIntervalMs() {
         return reconcileIntervalMs;
@@ -390,6 +405,7 @@ public final class SequencerConfig {
                 && batchFee == that.batchFee
                 && finalityConfirmations == that.finalityConfirmations
                 && heartbeatIntervalMs == that.heartbeatIntervalMs
+                && inclusionDeadlineMs == that.inclusionDeadlineMs
                 && reconcileIntervalMs == that.reconcileIntervalMs
                 && maxPostsInFlight == that.maxPostsInFlight
                 && maxUnpostedBatches == that.maxUnpostedBatches
@@ -404,7 +420,7 @@ public final class SequencerConfig {
     @Override
     public int hashCode() {
         return Objects.hash(leaderMode, role, leaderId, term, leaseTtlMs, leaseRenewMs, advertisedUrl, sequencerKeyPath, chainId, maxTxSize, admissionCap,
-                batchLimits, hub, batchFee, finalityConfirmations, heartbeatIntervalMs, reconcileIntervalMs,
+                batchLimits, hub, batchFee, finalityConfirmations, heartbeatIntervalMs, inclusionDeadlineMs, reconcileIntervalMs,
                 maxPostsInFlight, maxUnpostedBatches, postBackoff, l1FailureThreshold, repostAfterMs,
                 maxAdmissionGroup, dedupCacheSize);
     }
@@ -428,6 +444,7 @@ public final class SequencerConfig {
                 + ", batchFee=" + batchFee
                 + ", finalityConfirmations=" + finalityConfirmations
                 + ", heartbeatIntervalMs=" + heartbeatIntervalMs
+                + ", inclusionDeadlineMs=" + inclusionDeadlineMs
                 + ", reconcileIntervalMs=" + reconcileIntervalMs
                 + ", maxPostsInFlight=" + maxPostsInFlight
                 + ", maxUnpostedBatches=" + maxUnpostedBatches
@@ -580,6 +597,7 @@ public final class SequencerConfig {
         BATCH_FEE("batchFee", "L2_BATCH_FEE", 0, Long.MAX_VALUE),
         FINALITY_CONFIRMATIONS("finalityConfirmations", "L2_FINALITY_CONFIRMATIONS", 0, Integer.MAX_VALUE),
         HEARTBEAT_INTERVAL_MS("heartbeatIntervalMs", "L2_HEARTBEAT_MS", 1, Long.MAX_VALUE),
+        INCLUSION_DEADLINE_MS("inclusionDeadlineMs", "L2_INCLUSION_DEADLINE_MS", 0, 86_400_000L),
         RECONCILE_INTERVAL_MS("reconcileIntervalMs", "L2_RECONCILE_MS", 1, Long.MAX_VALUE),
         MAX_POSTS_IN_FLIGHT("maxPostsInFlight", "L2_MAX_POSTS_IN_FLIGHT", 1, MAX_POSTS_IN_FLIGHT_LIMIT),
         MAX_UNPOSTED_BATCHES("maxUnpostedBatches", "L2_MAX_UNPOSTED_BATCHES", 1, Integer.MAX_VALUE),
@@ -650,6 +668,7 @@ public final class SequencerConfig {
         private long batchFee;
         private int finalityConfirmations = 6;
         private long heartbeatIntervalMs = 1000;
+        private long inclusionDeadlineMs = 60_000;
         private long reconcileIntervalMs = 1000;
         private int maxPostsInFlight = 1;
         private int maxUnpostedBatches = 64;
@@ -800,6 +819,16 @@ public final class SequencerConfig {
         }
 
         /**
+         * @param inclusionDeadlineMs how long after its admission a tx is due to be in a batch, the deadline its
+         *                            signed receipt states, 0 .. 86400000 ms; 0 issues no receipts
+         * @return this builder
+         */
+        public Builder inclusionDeadlineMs(long inclusionDeadlineMs) {
+            this.inclusionDeadlineMs = inclusionDeadlineMs;
+            return this;
+        }
+
+        /**
          * @param heartbeatIntervalMs the time between heartbeats of the leader's term, at least 1
          * @return this builder
          */
@@ -926,6 +955,7 @@ public final class SequencerConfig {
             Setting.BATCH_FEE.checkRange(batchFee, fromEnvironment);
             Setting.FINALITY_CONFIRMATIONS.checkRange(finalityConfirmations, fromEnvironment);
             Setting.HEARTBEAT_INTERVAL_MS.checkRange(heartbeatIntervalMs, fromEnvironment);
+            Setting.INCLUSION_DEADLINE_MS.checkRange(inclusionDeadlineMs, fromEnvironment);
             Setting.RECONCILE_INTERVAL_MS.checkRange(reconcileIntervalMs, fromEnvironment);
             Setting.MAX_POSTS_IN_FLIGHT.checkRange(maxPostsInFlight, fromEnvironment);
             Setting.MAX_UNPOSTED_BATCHES.checkRange(maxUnpostedBatches, fromEnvironment);
