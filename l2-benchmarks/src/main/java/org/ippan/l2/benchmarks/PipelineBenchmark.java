@@ -33,6 +33,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -114,7 +115,16 @@ public class PipelineBenchmark {
      * @return the engine configuration of the pipeline
      */
     static SequencerConfig config() {
+        return config(SequencerConfig.builder().build().inclusionDeadlineMs());
+    }
+
+    /**
+     * @param inclusionDeadlineMs the receipts' deadline; 0 issues no receipts
+     * @return the engine configuration of the pipeline, with or without signed admission receipts
+     */
+    static SequencerConfig config(long inclusionDeadlineMs) {
         return SequencerConfig.builder()
+                .inclusionDeadlineMs(inclusionDeadlineMs)
                 .chainId(CHAIN_ID)
                 .batchLimits(new BatchLimits(TXS, 1 << 20, 1000))
                 .maxAdmissionGroup(TXS)
@@ -260,6 +270,12 @@ public class PipelineBenchmark {
     /** An engine on in-memory storage and a simulated L1, replaced every {@value #BATCHES_PER_ENGINE} batches. */
     @State(Scope.Thread)
     public static class Pipeline {
+        /**
+         * The signed admission receipts' deadline: the default (60 s: one receipt group signed per 1,000-tx
+         * admission group, each tx answered with its receipt) or 0 (no receipts), so one run gives their cost.
+         */
+        @Param({"60000", "0"})
+        public long inclusionDeadlineMs;
         final BenchClock clock = new BenchClock(START_MS);
         final Counting metrics = new Counting();
         final List<Tx> txs = new ArrayList<>(TXS);
@@ -278,7 +294,7 @@ public class PipelineBenchmark {
         public void setUp() {
             material = new TxMaterial(7);
             signer = signer();
-            config = config();
+            config = config(inclusionDeadlineMs);
         }
 
         /** Replaces the engine when it has run its batches, and makes the next invocation's 1,000 new txs. */
@@ -323,6 +339,9 @@ public class PipelineBenchmark {
                 if (!results.isAccepted(i) || results.isDuplicate(i)) {
                     throw new IllegalStateException("tx " + i + " was not newly accepted: " + results.get(i));
                 }
+            }
+            if (inclusionDeadlineMs > 0 && results.receipt(TXS - 1).seq() != results.seq(TXS - 1)) {
+                throw new IllegalStateException("the last tx's receipt is not its own");
             }
             long confirmedBefore = metrics.confirmed;
             long cutBefore = metrics.cut;
