@@ -21,6 +21,7 @@ module org.ippan.l2.core {
     exports org.ippan.l2.core.batch;
     exports org.ippan.l2.core.envelope;
     exports org.ippan.l2.core.receipt;
+    exports org.ippan.l2.core.proof;
     exports org.ippan.l2.core.crypto;
     exports org.ippan.l2.core.contract;
     exports org.ippan.l2.core.engine;
