@@ -31,6 +31,10 @@ import org.ippan.l2.core.engine.Sequencer;
 import org.ippan.l2.core.engine.SequencerStatus;
 import org.ippan.l2.core.engine.TxInfo;
 import org.ippan.l2.core.envelope.BatchEnvelope;
+import org.ippan.l2.core.proof.InclusionProof;
+import org.ippan.l2.core.proof.ProofJson;
+import org.ippan.l2.core.receipt.AdmissionReceipt;
+import org.ippan.l2.core.receipt.ReceiptJson;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
@@ -215,6 +219,10 @@ final class NodeApi {
             if (adminAdmitted(exchange)) {
                 sendJson(exchange, 404, error("not found"));
             }
+        } else if (path.startsWith("/tx/") && path.endsWith("/receipt")) {
+            ifGet(exchange, get, () -> getReceipt(exchange, between(path, "/tx/", "/receipt")));
+        } else if (path.startsWith("/tx/") && path.endsWith("/proof")) {
+            ifGet(exchange, get, () -> getProof(exchange, between(path, "/tx/", "/proof")));
         } else if (path.startsWith("/tx/")) {
             ifGet(exchange, get, () -> getTx(exchange, path.substring("/tx/".length())));
         } else if (path.startsWith("/batch/")) {
@@ -343,7 +351,11 @@ final class NodeApi {
                 refuse(exchange, refused.refusal());
             }
         } else {
-            sendJson(exchange, 200, g -> writeResult(g, result));
+            SubmitResult.Accepted accepted = (SubmitResult.Accepted) result;
+            // a duplicate's receipt is its first acceptance's, kept in storage
+            AdmissionReceipt receipt = accepted.receipt() != null || !accepted.duplicate() ? accepted.receipt()
+                    : sequencer.receipt(accepted.txHash()).orElse(null);
+            sendJson(exchange, 200, g -> writeAccepted(g, accepted.txHash(), accepted.duplicate(), receipt));
         }
     }
 
@@ -368,6 +380,7 @@ final class NodeApi {
         }
         List<TxBodyReader.Item> items = many.items();
         int n = items.size();
+        boolean receipts = !"false".equals(Query.parse(exchange.rawQuery()).get("receipts"));
         List<Tx> valid = new ArrayList<>(n);
         int[] submittedAs = new int[n]; // the item's index among the submitted txs, -1 if it did not parse
         for (int i = 0; i < n; i++) {
@@ -398,13 +411,14 @@ final class NodeApi {
                 if (k < 0) {
                     writeRefusal(g, items.get(i).refusal());
                 } else if (submitted.isAccepted(k)) {
-                    writeAccepted(g, submitted.tx(k).hash(), submitted.isDuplicate(k));
+                    writeAccepted(g, submitted.tx(k).hash(), submitted.isDuplicate(k),
+                            receipts ? submitted.receipt(k) : null);
                 } else {
                     writeRefusal(g, submitted.refusal(k));
                 }
             }
             g.writeEndArray();
-        }, 48 + 96 * n);
+        }, 48 + (receipts && sequencer.publicKey().isPresent() ? 1_200 : 96) * n);
     }
 
     /**
@@ -523,21 +537,21 @@ final class NodeApi {
         return Math.max(1, (retryAfterMs + 999) / 1000);
     }
 
-    /** {@code {"tx_hash", "accepted", "duplicate"?}} or, refused, {@code {"tx_hash": "", "accepted": false, …}}. */
-    private static void writeResult(JsonGenerator g, SubmitResult result) throws IOException {
-        if (result instanceof SubmitResult.Accepted accepted) {
-            writeAccepted(g, accepted.txHash(), accepted.duplicate());
-        } else {
-            writeRefusal(g, ((SubmitResult.Refused) result).refusal());
-        }
-    }
-
-    private static void writeAccepted(JsonGenerator g, Hash txHash, boolean duplicate) throws IOException {
+    /**
+     * {@code {"tx_hash", "accepted": true, "duplicate"?, "receipt"?}}: the receipt is the signed admission receipt
+     * (receipts v1, {@code docs/spec/receipts-v1.md}) when the node issues them.
+     */
+    private static void writeAccepted(JsonGenerator g, Hash txHash, boolean duplicate, AdmissionReceipt receipt)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("tx_hash", txHash.toHex());
         g.writeBooleanField("accepted", true);
         if (duplicate) {
             g.writeBooleanField("duplicate", true);
+        }
+        if (receipt != null) {
+            g.writeFieldName("receipt");
+            g.writeRawValue(ReceiptJson.toJson(receipt));
         }
         g.writeEndObject();
     }
@@ -589,6 +603,50 @@ final class NodeApi {
         info.batch().ifPresent(batch -> node.put("batch_hash", Hex.encode(batch.batchHash()))
                 .put("batch_number", batch.batchNumber()));
         sendJson(exchange, 200, node);
+    }
+
+    /** {@code GET /tx/{hash}/receipt}: the tx's signed admission receipt (receipts v1). */
+    private void getReceipt(Exchange exchange, String hashText) throws IOException {
+        Optional<Hash> hash = parseHash(hashText);
+        if (hash.isEmpty()) {
+            sendJson(exchange, 400, error("malformed tx hash: expected 64 hex characters"));
+            return;
+        }
+        Optional<AdmissionReceipt> receipt = sequencer.receipt(hash.get());
+        if (receipt.isPresent()) {
+            send(exchange, 200, JSON_TYPE, ReceiptJson.toJsonBytes(receipt.get()));
+        } else if (sequencer.findTx(hash.get()).isPresent()) {
+            sendJson(exchange, 404, typedError("the tx was accepted without a receipt (no signing key, "
+                    + "L2_INCLUSION_DEADLINE_MS=0, or before receipts)", "NO_RECEIPT"));
+        } else {
+            sendJson(exchange, 404, typedError("transaction not found", "TX_NOT_FOUND"));
+        }
+    }
+
+    /**
+     * {@code GET /tx/{hash}/proof}: the tx's inclusion proof (inclusion proofs v1) once it is in a batch; 404 with
+     * {@code NOT_IN_BATCH} while it is pending.
+     */
+    private void getProof(Exchange exchange, String hashText) throws IOException {
+        Optional<Hash> hash = parseHash(hashText);
+        if (hash.isEmpty()) {
+            sendJson(exchange, 400, error("malformed tx hash: expected 64 hex characters"));
+            return;
+        }
+        Optional<InclusionProof> proof = sequencer.inclusionProof(hash.get());
+        if (proof.isPresent()) {
+            send(exchange, 200, JSON_TYPE, ProofJson.toJsonBytes(proof.get()));
+        } else if (sequencer.findTx(hash.get()).isPresent()) {
+            sendJson(exchange, 404, typedError("the tx is accepted but not in a batch yet", "NOT_IN_BATCH"));
+        } else {
+            sendJson(exchange, 404, typedError("transaction not found", "TX_NOT_FOUND"));
+        }
+    }
+
+    /** @return the part of {@code path} between {@code prefix} and {@code suffix} */
+    private static String between(String path, String prefix, String suffix) {
+        return path.length() < prefix.length() + suffix.length() ? ""
+                : path.substring(prefix.length(), path.length() - suffix.length());
     }
 
     private void getBatch(Exchange exchange, String hashText) throws IOException {

@@ -1,8 +1,10 @@
 package org.ippan.l2.core.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.ippan.l2.core.proof.InclusionProof;
 import org.ippan.l2.core.receipt.AdmissionReceipt;
 import org.ippan.l2.core.receipt.GroupReceipts;
 import org.ippan.l2.core.receipt.ReceiptFormatException;
@@ -70,6 +72,34 @@ final class ChainReads {
                     + " stored do not match the root their receipt group signed: " + e.getMessage(), e);
         }
         return Optional.of(receipts.receipt(seq, txHash));
+    }
+
+    /** @return the inclusion proof of the accepted tx with {@code hash}, once it is in a batch; see the facade */
+    Optional<InclusionProof> inclusionProof(Hash hash) {
+        byte[] txHash = hash.toBytes();
+        Optional<StoredTx> tx = storage.findTx(txHash);
+        if (tx.isEmpty()) {
+            return Optional.empty();
+        }
+        long seq = tx.get().seq();
+        Optional<StoredBatch> batch = storage.findBatchContaining(seq);
+        if (batch.isEmpty()) {
+            return Optional.empty();
+        }
+        long number = batch.get().batchNumber();
+        Optional<StoredBatch> predecessor = number == 1 ? Optional.empty() : storage.findBatchByNumber(number - 1);
+        InclusionProof proof;
+        try {
+            proof = InclusionProof.of(batch.get(), seq, predecessor);
+        } catch (IllegalArgumentException e) {
+            throw new StorageException("cannot prove tx " + hash.toHex() + " (seq " + seq + ") in stored batch "
+                    + number + ": " + e.getMessage(), e);
+        }
+        if (!Arrays.equals(proof.txHash(), txHash)) {
+            throw new StorageException("stored batch " + number + " covers seq " + seq + " of tx " + hash.toHex()
+                    + " but holds tx " + Hash.of(proof.txHash()).toHex() + " there");
+        }
+        return Optional.of(proof);
     }
 
     /** @return the hashes of the txs with seq in {@code [firstSeq, firstSeq + txCount)}, in seq order */

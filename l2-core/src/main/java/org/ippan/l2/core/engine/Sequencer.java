@@ -9,6 +9,7 @@ import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.batch.BatchCutter;
 import org.ippan.l2.core.batch.BatchPlanner;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.proof.InclusionProof;
 import org.ippan.l2.core.receipt.AdmissionReceipt;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
@@ -319,6 +320,16 @@ public final class Sequencer implements AutoCloseable {
      */
     public Optional<AdmissionReceipt> receipt(Hash txHash) {
         return reads.receipt(txHash);
+    }
+
+    /**
+     * @param txHash the tx hash
+     * @return the inclusion proof of the accepted tx (inclusion proofs v1): its batch's signed L1 request, the
+     *         link to the batch before and where L1 has it; empty if no tx has that hash or it is not in a batch yet
+     * @throws org.ippan.l2.storage.StorageException if storage fails, or its batch does not hold the tx
+     */
+    public Optional<InclusionProof> inclusionProof(Hash txHash) {
+        return reads.inclusionProof(txHash);
     }
 
     /** @return the public key envelopes are signed with, or empty when they are posted unsigned */
