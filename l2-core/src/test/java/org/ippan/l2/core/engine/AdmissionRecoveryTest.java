@@ -9,7 +9,9 @@ import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.l1.memory.SimulatedL1.Call;
+import org.ippan.l2.storage.ForwardingStorage;
 import org.ippan.l2.storage.L1Status;
+import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.memory.InMemoryStorage.WriteFault;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,38 @@ class AdmissionRecoveryTest {
         }
         assertThat(view.nextBatchNumber()).isEqualTo(1);
         assertThat(pageReads.get()).as("one read per page, none past the last pending tx").isEqualTo(2);
+    }
+
+    /**
+     * A store whose sequence state runs ahead of the txs it can read (a damaged or lying store): recovery takes the
+     * txs there are and stops at the first empty page, rather than failing on it or reading for ever.
+     */
+    @Test
+    void start_onAStoreWhoseSequenceRunsAheadOfItsTxs_recoversTheTxsThereAre() {
+        Sequencer first = f.leader();
+        first.submitAll(txs(1, 4));
+        first.close();
+        AtomicInteger pageReads = new AtomicInteger();
+        ForwardingStorage ahead = new ForwardingStorage(f.memory) {
+            @Override
+            public SequenceState readSequenceState() {
+                SequenceState real = super.readSequenceState();
+                return new SequenceState(real.nextSeq() + 5, real.nextUnbatchedSeq(), real.nextBatchNumber(),
+                        real.headBatchHash());
+            }
+
+            @Override
+            public List<StoredTx> readTxs(long fromSeq, int maxCount) {
+                pageReads.incrementAndGet();
+                return super.readTxs(fromSeq, maxCount);
+            }
+        };
+
+        Sequencer next = f.builder(EngineFixture.config().term(1).build(), ahead, f.l1).build();
+        next.start();
+
+        assertThat(next.admission().pool().pendingCount()).isEqualTo(3);
+        assertThat(pageReads.get()).as("the page of the 3 txs, then one empty page").isEqualTo(2);
     }
 
     /**

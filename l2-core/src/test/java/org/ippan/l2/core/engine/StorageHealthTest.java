@@ -146,4 +146,22 @@ class StorageHealthTest {
                 + " [SQLITE_CORRUPT] The database disk image is malformed");
         assertThat(status.storage().state()).isEqualTo("corrupt");
     }
+
+    @Test
+    void corruptionMetByAnAdmissionWrite_refusesTheTxNamingIt_withTheLongRetryHint() {
+        Sequencer sequencer = leader();
+        failWrites.set(new StorageCorruptException("/data/l2.db", "append txs failed in /data/l2.db:"
+                + " [SQLITE_CORRUPT] The database disk image is malformed", null));
+
+        SubmitResult refused = sequencer.submit(tx(1));
+
+        assertThat(refused).isInstanceOfSatisfying(SubmitResult.Refused.class, r -> {
+            assertThat(r.refusal().code()).isEqualTo(RefusalCode.UNAVAILABLE);
+            assertThat(r.refusal().message()).startsWith("storage corrupt (")
+                    .contains("the node cannot take txs until its store is restored");
+            assertThat(r.refusal().retryAfterMs()).isEqualTo(Admission.STORAGE_FULL_RETRY_MS);
+        });
+        failWrites.set(null);
+        assertThat(f.memory.findTx(tx(1).hash().toBytes())).as("nothing stored").isEmpty();
+    }
 }
