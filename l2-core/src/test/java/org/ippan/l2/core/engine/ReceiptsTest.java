@@ -16,12 +16,15 @@ import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.crypto.Ed25519Signer;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.proof.InclusionProof;
+import org.ippan.l2.core.proof.ProofVerification;
 import org.ippan.l2.core.receipt.AdmissionReceipt;
 import org.ippan.l2.core.receipt.ReceiptVerification;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.ForwardingStorage;
 import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.StorageException;
+import org.ippan.l2.storage.StoredTx;
 import org.ippan.l2.storage.TxAppend;
 import org.junit.jupiter.api.Test;
 
@@ -175,6 +178,50 @@ class ReceiptsTest {
         assertThat(receipt.group().deadlineMs()).isEqualTo(15);
         assertThat(receipt.verify(signer.publicKey()).isValid()).isTrue();
         assertThat(seal.take()).as("taken once").isNull();
+    }
+
+    @Test
+    void inclusionProof_isEmptyUntilTheTxIsBatched_thenProvesItsBatchAndLink() {
+        Sequencer sequencer = leader(60_000);
+        sequencer.submitAll(EngineFixture.txs(1, 11)); // batch 1: 10 txs, a COUNT cut
+        accepted(sequencer.submit(tx(11)));
+        assertThat(sequencer.inclusionProof(tx(11).hash())).as("pending").isEmpty();
+        assertThat(sequencer.inclusionProof(tx(99).hash())).as("never admitted").isEmpty();
+        sequencer.doWork(f.now());
+        f.advanceMs(100); // the age cut of batch 2
+        sequencer.doWork(f.now());
+
+        InclusionProof first = sequencer.inclusionProof(tx(3).hash()).orElseThrow();
+        InclusionProof second = sequencer.inclusionProof(tx(11).hash()).orElseThrow();
+
+        assertThat(first.batchNumber()).isEqualTo(1);
+        assertThat(first.txIndex()).isEqualTo(2);
+        assertThat(first.verify(signer.publicKey())).isEqualTo(ProofVerification.VALID);
+        assertThat(second.batchNumber()).isEqualTo(2);
+        assertThat(second.prevBatchHash()).isEqualTo(first.batchHash());
+        assertThat(second.verify(signer.publicKey())).isEqualTo(ProofVerification.VALID);
+        assertThat(second.txHash()).isEqualTo(tx(11).hash().toBytes());
+    }
+
+    @Test
+    void inclusionProof_ofABatchThatDoesNotHoldTheTxItsRangeCovers_isAStorageError() {
+        Sequencer sequencer = leader(60_000);
+        sequencer.submitAll(EngineFixture.txs(1, 11));
+        sequencer.doWork(f.now());
+        // a store that answers another tx's seq for tx 3: its batch covers that seq but holds another tx there
+        ForwardingStorage lying = new ForwardingStorage(f.memory) {
+            @Override
+            public Optional<StoredTx> findTx(byte[] txHash) {
+                return delegate().findTx(txHash).map(t -> new StoredTx(t.seq() + 1, t.txHash(), t.canonicalTx(),
+                        t.admittedMs()));
+            }
+        };
+        Sequencer reader = f.builder(EngineFixture.config().role(Role.FOLLOWER).build(), lying, f.l1).build();
+        reader.start();
+
+        assertThatThrownBy(() -> reader.inclusionProof(tx(3).hash())).isInstanceOf(StorageException.class)
+                .hasMessageContaining("stored batch 1 covers seq 4 of tx " + tx(3).hash().toHex())
+                .hasMessageContaining("but holds tx " + tx(4).hash().toHex());
     }
 
     private static byte[] filled(int value) {
