@@ -381,6 +381,7 @@ final class CrashingStorage implements Storage {
                         || after.sequence().nextBatchNumber() != before.sequence().nextBatchNumber();
                 case UPDATE_L1_STATE -> outcome instanceof Written
                         || !Objects.equals(before.batchState(), after.batchState());
+                case SAVE_CURSOR, SAVE_FORCED_TICKET -> outcome instanceof Written;
             };
         }
 

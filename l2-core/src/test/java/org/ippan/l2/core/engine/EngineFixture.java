@@ -183,6 +183,11 @@ final class EngineFixture {
         }
 
         @Override
+        public void recordForcedTxs(int admitted, int skipped) {
+            metrics.recordForcedTxs(admitted, skipped);
+        }
+
+        @Override
         public void recordRejected(RefusalCode code, int count) {
             metrics.recordRejected(code, count);
         }
