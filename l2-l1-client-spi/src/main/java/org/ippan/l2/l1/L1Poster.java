@@ -72,6 +72,72 @@ public interface L1Poster extends AutoCloseable {
     CompletableFuture<L1ChainStatus> chainStatus();
 
     /**
+     * Whether this L1 has a forced-inclusion inbox for the chain (and this poster knows how to reach it). The
+     * engine runs its forced-inclusion watcher only when it does.
+     *
+     * @return true if {@link #submitForced} and {@link #readForcedInbox} are served
+     */
+    boolean supportsForcedInbox();
+
+    /**
+     * Posts a tx to the chain's forced-inclusion inbox. The L1 records it with its height; posting a tx the inbox
+     * already holds answers the existing entry and records nothing. The L1 judges the tx (a decodable v1 tx of the
+     * chain, within the size rules): a refusal fails the future with {@link L1PermanentException} naming the
+     * problem, as does a poster without an inbox ({@link #supportsForcedInbox()} false).
+     *
+     * @param canonicalTx the tx's canonical v1 bytes, not empty; handed over
+     * @return a future of the inbox entry (new or existing), or failed with an {@link L1Exception}
+     * @throws NullPointerException if {@code canonicalTx} is null
+     * @throws IllegalArgumentException if {@code canonicalTx} is empty
+     * @throws IllegalStateException if this poster is closed
+     */
+    CompletableFuture<ForcedInboxEntry> submitForced(byte[] canonicalTx);
+
+    /**
+     * Reads the chain's forced-inclusion inbox from an index on.
+     *
+     * @param fromIndex the first index to read, at least 0
+     * @param maxCount  the most entries to return, at least 1
+     * @return a future of the page (entries from {@code fromIndex}, in index order, and the L1's height), or failed
+     *         with an {@link L1Exception} ({@link L1PermanentException} when there is no inbox)
+     * @throws IllegalArgumentException if {@code fromIndex} is negative or {@code maxCount} below 1
+     * @throws IllegalStateException if this poster is closed
+     */
+    CompletableFuture<ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount);
+
+    /**
+     * Checks the arguments of {@link #readForcedInbox}, for implementations.
+     *
+     * @param fromIndex the first index
+     * @param maxCount  the most entries
+     * @throws IllegalArgumentException naming the argument out of range
+     */
+    static void checkInboxRead(long fromIndex, int maxCount) {
+        if (fromIndex < 0) {
+            throw new IllegalArgumentException("fromIndex must be >= 0, was " + fromIndex);
+        }
+        if (maxCount < 1) {
+            throw new IllegalArgumentException("maxCount must be >= 1, was " + maxCount);
+        }
+    }
+
+    /**
+     * Checks the argument of {@link #submitForced}, for implementations.
+     *
+     * @param canonicalTx the tx bytes
+     * @return {@code canonicalTx}
+     * @throws NullPointerException if it is null
+     * @throws IllegalArgumentException if it is empty
+     */
+    static byte[] checkForcedTx(byte[] canonicalTx) {
+        java.util.Objects.requireNonNull(canonicalTx, "canonicalTx");
+        if (canonicalTx.length == 0) {
+            throw new IllegalArgumentException("canonicalTx must not be empty");
+        }
+        return canonicalTx;
+    }
+
+    /**
      * Releases the resources of this poster. Idempotent. Futures still pending may complete exceptionally; later
      * calls throw {@link IllegalStateException}.
      */

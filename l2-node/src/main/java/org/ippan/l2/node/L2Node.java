@@ -210,12 +210,17 @@ public final class L2Node implements AutoCloseable {
                 l1Config = config.l1().get();
             } else {
                 devnet = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), config.devnetBlockMs(),
-                        config.sequencer().finalityConfirmations(), config.devnetChecks());
+                        config.sequencer().finalityConfirmations(), config.devnetChecks())
+                        .forceInclusionBlocks(config.sequencer().forceInclusionBlocks())
+                        .forcedMaxTxSize(config.sequencer().maxTxSize());
                 l1Config = HttpL1Config.builder().baseUrl(devnet.baseUrl())
                         .chainStatusEndpoint(DevnetL1Server.PATH_STATUS)
                         .submitBatchEndpoint(DevnetL1Server.PATH_SUBMIT)
                         .getInclusionEndpoint(DevnetL1Server.PATH_INCLUSION)
                         .getFinalityEndpoint(DevnetL1Server.PATH_FINALITY)
+                        .forcedSubmitEndpoint(DevnetL1Server.PATH_FORCED_SUBMIT)
+                        .forcedInboxEndpoint(DevnetL1Server.PATH_FORCED_INBOX)
+                        .forcedChainId(config.sequencer().chainId())
                         .build();
             }
             l1 = new HttpL1Poster(l1Config);

@@ -93,4 +93,9 @@ final class NodeMetrics implements SequencerMetrics {
     public void recordLoopError(String loop) {
         counting.recordLoopError(loop);
     }
+
+    @Override
+    public void recordForcedTxs(int admitted, int skipped) {
+        counting.recordForcedTxs(admitted, skipped);
+    }
 }

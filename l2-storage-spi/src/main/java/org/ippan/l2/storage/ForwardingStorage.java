@@ -107,6 +107,31 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public WriteOutcome saveCursor(long term, String name, long value) {
+        return delegate.saveCursor(term, name, value);
+    }
+
+    @Override
+    public long readCursor(String name) {
+        return delegate.readCursor(name);
+    }
+
+    @Override
+    public WriteOutcome saveForcedTicket(long term, ForcedTicket ticket) {
+        return delegate.saveForcedTicket(term, ticket);
+    }
+
+    @Override
+    public Optional<ForcedTicket> findForcedTicket(byte[] txHash) {
+        return delegate.findForcedTicket(txHash);
+    }
+
+    @Override
+    public List<ForcedTicket> listForcedTickets(String account, int maxCount) {
+        return delegate.listForcedTickets(account, maxCount);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -197,6 +197,59 @@ public interface Storage extends AutoCloseable {
      */
     BatchCounts countBatches();
 
+    // ---- forced inclusion ------------------------------------------------------------------------------------
+
+    /** The longest cursor name, in characters ({@link #saveCursor}). */
+    int MAX_CURSOR_NAME_LENGTH = 64;
+
+    /**
+     * Records a named position (for example how far the leader has read the L1 forced-inclusion inbox, named
+     * {@code "forced-inbox"}), as one write conditional on the term, so that a new leader resumes from it. The
+     * value replaces the stored one, whatever it was.
+     *
+     * @param term  the caller's term
+     * @param name  the cursor's name: 1 to {@value #MAX_CURSOR_NAME_LENGTH} characters of {@code [A-Za-z0-9._-]}
+     * @param value the position, at least 0
+     * @return {@link Written}, or {@link Fenced} if the stored term differs (nothing written; never
+     *         {@link Conflict})
+     */
+    WriteOutcome saveCursor(long term, String name, long value);
+
+    /**
+     * Reads a named position.
+     *
+     * @param name the cursor's name (as for {@link #saveCursor})
+     * @return the stored value, 0 when it was never written
+     */
+    long readCursor(String name);
+
+    /**
+     * Stores a forced-inclusion ticket, as one write conditional on the term.
+     *
+     * @param term   the caller's term
+     * @param ticket the ticket
+     * @return {@link Written}; {@link Fenced} if the stored term differs; {@link Conflict} if a ticket for the
+     *         same tx hash is stored (nothing written in either refusal)
+     */
+    WriteOutcome saveForcedTicket(long term, ForcedTicket ticket);
+
+    /**
+     * Finds a forced-inclusion ticket by its tx hash.
+     *
+     * @param txHash the tx hash, 32 bytes
+     * @return the ticket as it was saved, or empty
+     */
+    Optional<ForcedTicket> findForcedTicket(byte[] txHash);
+
+    /**
+     * Lists an account's forced-inclusion tickets, <b>newest first</b> (by descending inbox index).
+     *
+     * @param account  the account (a ticket's {@link ForcedTicket#account()})
+     * @param maxCount the most tickets to return, at least 1
+     * @return the account's tickets with the highest inbox indexes, descending, at most {@code maxCount}
+     */
+    List<ForcedTicket> listForcedTickets(String account, int maxCount);
+
     // ---- lifecycle -------------------------------------------------------------------------------------------
 
     /**

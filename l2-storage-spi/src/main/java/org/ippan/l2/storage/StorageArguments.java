@@ -93,6 +93,33 @@ public final class StorageArguments {
         return batch;
     }
 
+    /**
+     * Checks a cursor name ({@link Storage#saveCursor}).
+     *
+     * @param name the name
+     * @return {@code name}
+     * @throws NullPointerException     if {@code name} is null
+     * @throws IllegalArgumentException if it is empty, longer than {@link Storage#MAX_CURSOR_NAME_LENGTH} or holds a
+     *                                  character other than {@code [A-Za-z0-9._-]}
+     */
+    public static String requireCursorName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.length() > Storage.MAX_CURSOR_NAME_LENGTH) {
+            throw new IllegalArgumentException("name must be 1 to " + Storage.MAX_CURSOR_NAME_LENGTH
+                    + " characters, was " + name.length());
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                throw new IllegalArgumentException("name may hold only [A-Za-z0-9._-], found '" + c
+                        + "' at index " + i);
+            }
+        }
+        return name;
+    }
+
     private static long requireAtLeast(long value, long min, String name) {
         if (value < min) {
             throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);

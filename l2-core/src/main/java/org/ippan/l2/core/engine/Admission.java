@@ -155,6 +155,37 @@ final class Admission {
      * leaves room for only some, the first candidates in list order are queued and the others refused.
      */
     SubmitResults submitAll(List<Tx> txs, SubmitResults results) {
+        return admitAll(txs, results, null);
+    }
+
+    /**
+     * The forced-inclusion path ({@link ForcedInclusionWatcher}): as {@link #submitAll(List, SubmitResults)}, with
+     * the same rules and the same group commit (so a forced tx is durable and pending once answered), but never
+     * refused {@code QUEUE_FULL} (txs from the L1 inbox must be included whatever the backlog), and never waiting for
+     * another thread's write: like {@code submitAsync}, the caller writes the group if the commit lock is free, and
+     * otherwise the lock's holder does. The caller (a leader task, stepped under the leader tasks' lock that fencing
+     * takes) must not park there while a writer that meets a higher term waits for that lock.
+     *
+     * @return a future completed once every queued tx of {@code txs} is answered in {@code results}
+     */
+    CompletableFuture<?> submitForced(List<Tx> txs, SubmitResults results) {
+        CompletableFuture<SubmitResult> answered = new CompletableFuture<>();
+        admitAll(txs, results, answered);
+        return answered;
+    }
+
+    /** Bulk admission; {@code forced} non-null: the forced path, completed when answered (see above). */
+    private SubmitResults admitAll(List<Tx> txs, SubmitResults results, CompletableFuture<SubmitResult> forced) {
+        SubmitResults answered = admitAllUntilQueued(txs, results, forced);
+        if (forced != null && answered != null) {
+            forced.complete(null); // nothing was queued: every tx is answered already
+        }
+        return results;
+    }
+
+    /** @return {@code results} when nothing was queued for a forced submission, else null once queued */
+    private SubmitResults admitAllUntilQueued(List<Tx> txs, SubmitResults results,
+            CompletableFuture<SubmitResult> forced) {
         Objects.requireNonNull(txs, "txs");
         Objects.requireNonNull(results, "results");
         for (int i = 0; i < txs.size(); i++) {
@@ -193,7 +224,7 @@ final class Admission {
             }
         }
         // the cap takes the first candidates in list order; the rest are refused
-        int toQueue = reserve(candidates);
+        int toQueue = forced != null ? reserveBeyondCap(candidates) : reserve(candidates);
         if (toQueue < candidates) {
             int skipped = 0;
             for (int i = 0; i < txs.size(); i++) {
@@ -205,6 +236,12 @@ final class Admission {
         }
         if (fromCache > 0) {
             metrics.recordDuplicatesFromCache(fromCache);
+        }
+        if (toQueue > 0 && forced != null) {
+            Submission submission = new Submission(null, results, toQueue, forced, nanoClock.nanoTime(), null);
+            queue.add(submission);
+            combineUntilDone(submission);
+            return null;
         }
         if (toQueue > 0) {
             Submission submission = new Submission(null, results, toQueue, null, nanoClock.nanoTime(),
@@ -282,6 +319,12 @@ final class Admission {
                 return granted;
             }
         }
+    }
+
+    /** Counts {@code wanted} txs as queued whatever the cap (forced txs): later submissions see less room. */
+    private int reserveBeyondCap(int wanted) {
+        queued.addAndGet(wanted);
+        return wanted;
     }
 
     /*

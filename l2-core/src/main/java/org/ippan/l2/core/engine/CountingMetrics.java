@@ -60,6 +60,8 @@ public final class CountingMetrics implements SequencerMetrics {
     private final LongAdder[] postFailures = adders(POST_FAILURES.length);
     private final LongAdder confirmed = new LongAdder();
     private final LongAdder reposted = new LongAdder();
+    private final LongAdder forcedAdmitted = new LongAdder();
+    private final LongAdder forcedSkipped = new LongAdder();
     private final LongAdder stateChanges = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> loopErrors = new ConcurrentHashMap<>();
     private final LatencyHistogram admissionLatency = new LatencyHistogram();
@@ -120,6 +122,22 @@ public final class CountingMetrics implements SequencerMetrics {
     @Override
     public void recordBatchReposted() {
         reposted.increment();
+    }
+
+    @Override
+    public void recordForcedTxs(int admitted, int skipped) {
+        forcedAdmitted.add(admitted);
+        forcedSkipped.add(skipped);
+    }
+
+    /** @return txs the forced-inclusion watcher admitted from the L1 inbox */
+    public long forcedTxsAdmitted() {
+        return forcedAdmitted.sum();
+    }
+
+    /** @return inbox txs the forced-inclusion watcher could not admit (undecodable, or refused by the rules) */
+    public long forcedTxsSkipped() {
+        return forcedSkipped.sum();
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
+import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
@@ -141,6 +142,31 @@ final class HealthCheckedStorage implements Storage {
     }
 
     /** Does nothing: the storage is the host's, which closes it after the engine (the engine never calls this). */
+    @Override
+    public WriteOutcome saveCursor(long term, String name, long value) {
+        return write(() -> delegate.saveCursor(term, name, value));
+    }
+
+    @Override
+    public long readCursor(String name) {
+        return read(() -> delegate.readCursor(name));
+    }
+
+    @Override
+    public WriteOutcome saveForcedTicket(long term, ForcedTicket ticket) {
+        return write(() -> delegate.saveForcedTicket(term, ticket));
+    }
+
+    @Override
+    public Optional<ForcedTicket> findForcedTicket(byte[] txHash) {
+        return read(() -> delegate.findForcedTicket(txHash));
+    }
+
+    @Override
+    public List<ForcedTicket> listForcedTickets(String account, int maxCount) {
+        return read(() -> delegate.listForcedTickets(account, maxCount));
+    }
+
     @Override
     public void close() {
         // the host owns the delegate

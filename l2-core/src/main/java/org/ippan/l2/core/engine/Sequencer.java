@@ -79,7 +79,8 @@ public final class Sequencer implements AutoCloseable {
         this.poster = new Poster(ctx, b.l1, config.maxPostsInFlight(), config.postBackoff(), b.randomSeed);
         Reconciler reconciler = new Reconciler(ctx, b.l1, config);
         Heartbeat heartbeat = new Heartbeat(ctx, config.heartbeatIntervalMs());
-        LeaderTasks leaderTasks = new LeaderTasks(leadership, errors, b.leaderTasks);
+        LeaderTasks leaderTasks = new LeaderTasks(leadership, errors, ForcedInclusionWatcher.withWatcher(
+                b.leaderTasks, config, b.l1, storage, leadership, admission, b.metrics));
         this.campaign = leaseMode ? new LeaseCampaign(b.leaseStore, leadership, config, b.nanoClock, b.wallClock,
                 b.metrics, errors) : null;
         this.loops = leaseMode ? List.of(campaign, batcher, poster, reconciler, heartbeat, leaderTasks)

@@ -58,6 +58,14 @@ import org.ippan.l2.l1.Backoff;
  *   <tr><td>{@code repostAfterMs}</td><td>{@code L2_REPOST_AFTER_MS}</td><td>60000</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code maxAdmissionGroup}</td><td>(none)</td><td>1000</td><td>1 .. 100000</td></tr>
  *   <tr><td>{@code dedupCacheSize}</td><td>(none)</td><td>100000</td><td>0 .. 67108864 (0 disables the cache)</td></tr>
+ *   <tr><td>{@code forcedInclusion}</td><td>{@code L2_FORCE_INCLUSION}</td><td>{@code true}</td>
+ *       <td>{@code 1}/{@code true}: run the forced-inclusion watcher when the L1 has an inbox; {@code 0}/{@code false}:
+ *       never</td></tr>
+ *   <tr><td>{@code forcePollMs}</td><td>{@code L2_FORCE_POLL_MS}</td><td>500</td><td>&gt;= 1</td></tr>
+ *   <tr><td>{@code forceInclusionBlocks}</td><td>{@code L2_FORCE_INCLUSION_BLOCKS}</td><td>10</td>
+ *       <td>1 .. 1000000: L1 blocks within which an inbox tx must be in a posted batch</td></tr>
+ *   <tr><td>{@code forceMaxPerAccount}</td><td>{@code L2_FORCE_MAX_PER_ACCOUNT}</td><td>16</td>
+ *       <td>1 .. 1000000: forced tickets an account may have queued at once ({@code POST /tx/force})</td></tr>
  * </table>
  */
 public final class SequencerConfig {
@@ -110,6 +118,10 @@ public final class SequencerConfig {
     private final long repostAfterMs;
     private final int maxAdmissionGroup;
     private final int dedupCacheSize;
+    private final boolean forcedInclusion;
+    private final long forcePollMs;
+    private final int forceInclusionBlocks;
+    private final int forceMaxPerAccount;
 
     private SequencerConfig(Builder builder) {
         this.leaderMode = builder.leaderMode;
@@ -137,6 +149,10 @@ public final class SequencerConfig {
         this.repostAfterMs = builder.repostAfterMs;
         this.maxAdmissionGroup = builder.maxAdmissionGroup;
         this.dedupCacheSize = builder.dedupCacheSize;
+        this.forcedInclusion = builder.forcedInclusion;
+        this.forcePollMs = builder.forcePollMs;
+        this.forceInclusionBlocks = builder.forceInclusionBlocks;
+        this.forceMaxPerAccount = builder.forceMaxPerAccount;
     }
 
     /** @return a builder holding the defaults */
@@ -172,6 +188,10 @@ public final class SequencerConfig {
         builder.repostAfterMs = repostAfterMs;
         builder.maxAdmissionGroup = maxAdmissionGroup;
         builder.dedupCacheSize = dedupCacheSize;
+        builder.forcedInclusion = forcedInclusion;
+        builder.forcePollMs = forcePollMs;
+        builder.forceInclusionBlocks = forceInclusionBlocks;
+        builder.forceMaxPerAccount = forceMaxPerAccount;
         return builder;
     }
 
@@ -220,6 +240,10 @@ public final class SequencerConfig {
         number(env, Setting.MAX_UNPOSTED_BATCHES).ifPresent(value -> builder.maxUnpostedBatches((int) value));
         number(env, Setting.L1_FAILURE_THRESHOLD).ifPresent(value -> builder.l1FailureThreshold((int) value));
         number(env, Setting.REPOST_AFTER_MS).ifPresent(builder::repostAfterMs);
+        text(env, Setting.FORCED_INCLUSION).ifPresent(value -> builder.forcedInclusion(parseForcedInclusion(value)));
+        number(env, Setting.FORCE_POLL_MS).ifPresent(builder::forcePollMs);
+        number(env, Setting.FORCE_INCLUSION_BLOCKS).ifPresent(value -> builder.forceInclusionBlocks((int) value));
+        number(env, Setting.FORCE_MAX_PER_ACCOUNT).ifPresent(value -> builder.forceMaxPerAccount((int) value));
         return builder.build(true);
     }
 
@@ -379,6 +403,29 @@ public final class SequencerConfig {
         return dedupCacheSize;
     }
 
+    /**
+     * @return whether the leader runs the forced-inclusion watcher (when the L1 has an inbox,
+     *         {@code L1Poster.supportsForcedInbox()}); default true
+     */
+    public boolean forcedInclusion() {
+        return forcedInclusion;
+    }
+
+    /** @return how often the forced-inclusion watcher reads the L1 inbox, ms; default 500 */
+    public long forcePollMs() {
+        return forcePollMs;
+    }
+
+    /** @return the L1 blocks after its inbox height within which a forced tx must be in a posted batch; default 10 */
+    public int forceInclusionBlocks() {
+        return forceInclusionBlocks;
+    }
+
+    /** @return how many forced tickets one account may have queued at once; default 16 */
+    public int forceMaxPerAccount() {
+        return forceMaxPerAccount;
+    }
+
     /** @return whether {@code other} is a configuration with equal settings */
     @Override
     public boolean equals(Object other) {
@@ -413,7 +460,11 @@ public final class SequencerConfig {
                 && l1FailureThreshold == that.l1FailureThreshold
                 && repostAfterMs == that.repostAfterMs
                 && maxAdmissionGroup == that.maxAdmissionGroup
-                && dedupCacheSize == that.dedupCacheSize;
+                && dedupCacheSize == that.dedupCacheSize
+                && forcedInclusion == that.forcedInclusion
+                && forcePollMs == that.forcePollMs
+                && forceInclusionBlocks == that.forceInclusionBlocks
+                && forceMaxPerAccount == that.forceMaxPerAccount;
     }
 
     /** @return a hash of all settings */
@@ -422,7 +473,8 @@ public final class SequencerConfig {
         return Objects.hash(leaderMode, role, leaderId, term, leaseTtlMs, leaseRenewMs, advertisedUrl, sequencerKeyPath, chainId, maxTxSize, admissionCap,
                 batchLimits, hub, batchFee, finalityConfirmations, heartbeatIntervalMs, inclusionDeadlineMs, reconcileIntervalMs,
                 maxPostsInFlight, maxUnpostedBatches, postBackoff, l1FailureThreshold, repostAfterMs,
-                maxAdmissionGroup, dedupCacheSize);
+                maxAdmissionGroup, dedupCacheSize, forcedInclusion, forcePollMs, forceInclusionBlocks,
+                forceMaxPerAccount);
     }
 
     /** @return every setting, one {@code name=value} each (the key path is shown: it is not secret) */
@@ -453,6 +505,10 @@ public final class SequencerConfig {
                 + ", repostAfterMs=" + repostAfterMs
                 + ", maxAdmissionGroup=" + maxAdmissionGroup
                 + ", dedupCacheSize=" + dedupCacheSize
+                + ", forcedInclusion=" + forcedInclusion
+                + ", forcePollMs=" + forcePollMs
+                + ", forceInclusionBlocks=" + forceInclusionBlocks
+                + ", forceMaxPerAccount=" + forceMaxPerAccount
                 + "}";
     }
 
@@ -505,6 +561,16 @@ public final class SequencerConfig {
         }
         throw new ConfigException(Setting.LEADER_MODE.variable,
                 "must be '" + LeaderMode.SINGLE.wireName() + "' or '" + LeaderMode.LEASE.wireName() + "'", value);
+    }
+
+    private static boolean parseForcedInclusion(String value) {
+        if (value.equals("1") || value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equals("0") || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new ConfigException(Setting.FORCED_INCLUSION.variable, "must be 1 or true, 0 or false", value);
     }
 
     private static Role parseRole(String value) {
@@ -605,7 +671,11 @@ public final class SequencerConfig {
         L1_FAILURE_THRESHOLD("l1FailureThreshold", "L2_L1_FAILURE_THRESHOLD", 1, Integer.MAX_VALUE),
         REPOST_AFTER_MS("repostAfterMs", "L2_REPOST_AFTER_MS", 1, Long.MAX_VALUE),
         MAX_ADMISSION_GROUP("maxAdmissionGroup", null, 1, MAX_ADMISSION_GROUP_LIMIT),
-        DEDUP_CACHE_SIZE("dedupCacheSize", null, 0, RecentTxs.MAX_CAPACITY);
+        DEDUP_CACHE_SIZE("dedupCacheSize", null, 0, RecentTxs.MAX_CAPACITY),
+        FORCED_INCLUSION("forcedInclusion", "L2_FORCE_INCLUSION"),
+        FORCE_POLL_MS("forcePollMs", "L2_FORCE_POLL_MS", 1, Long.MAX_VALUE),
+        FORCE_INCLUSION_BLOCKS("forceInclusionBlocks", "L2_FORCE_INCLUSION_BLOCKS", 1, 1_000_000),
+        FORCE_MAX_PER_ACCOUNT("forceMaxPerAccount", "L2_FORCE_MAX_PER_ACCOUNT", 1, 1_000_000);
 
         private final String field;
         private final String variable;
@@ -677,6 +747,10 @@ public final class SequencerConfig {
         private long repostAfterMs = 60_000;
         private int maxAdmissionGroup = 1000;
         private int dedupCacheSize = 100_000;
+        private boolean forcedInclusion = true;
+        private long forcePollMs = 500;
+        private int forceInclusionBlocks = 10;
+        private int forceMaxPerAccount = 16;
 
         private Builder() {
         }
@@ -914,6 +988,43 @@ public final class SequencerConfig {
         }
 
         /**
+         * @param forcedInclusion whether the leader runs the forced-inclusion watcher when the L1 has an inbox
+         * @return this builder
+         */
+        public Builder forcedInclusion(boolean forcedInclusion) {
+            this.forcedInclusion = forcedInclusion;
+            return this;
+        }
+
+        /**
+         * @param forcePollMs how often the forced-inclusion watcher reads the L1 inbox, ms, at least 1
+         * @return this builder
+         */
+        public Builder forcePollMs(long forcePollMs) {
+            this.forcePollMs = forcePollMs;
+            return this;
+        }
+
+        /**
+         * @param forceInclusionBlocks the L1 blocks after its inbox height within which a forced tx must be in a
+         *     posted batch, 1 to 1,000,000
+         * @return this builder
+         */
+        public Builder forceInclusionBlocks(int forceInclusionBlocks) {
+            this.forceInclusionBlocks = forceInclusionBlocks;
+            return this;
+        }
+
+        /**
+         * @param forceMaxPerAccount forced tickets one account may have queued at once, 1 to 1,000,000
+         * @return this builder
+         */
+        public Builder forceMaxPerAccount(int forceMaxPerAccount) {
+            this.forceMaxPerAccount = forceMaxPerAccount;
+            return this;
+        }
+
+        /**
          * Validates the settings and builds the configuration. The builder stays usable.
          *
          * @return the configuration
@@ -964,6 +1075,9 @@ public final class SequencerConfig {
             Setting.REPOST_AFTER_MS.checkRange(repostAfterMs, fromEnvironment);
             Setting.MAX_ADMISSION_GROUP.checkRange(maxAdmissionGroup, fromEnvironment);
             Setting.DEDUP_CACHE_SIZE.checkRange(dedupCacheSize, fromEnvironment);
+            Setting.FORCE_POLL_MS.checkRange(forcePollMs, fromEnvironment);
+            Setting.FORCE_INCLUSION_BLOCKS.checkRange(forceInclusionBlocks, fromEnvironment);
+            Setting.FORCE_MAX_PER_ACCOUNT.checkRange(forceMaxPerAccount, fromEnvironment);
             return new SequencerConfig(this);
         }
 

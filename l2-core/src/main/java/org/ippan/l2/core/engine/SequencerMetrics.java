@@ -90,6 +90,15 @@ public interface SequencerMetrics {
      */
     default void recordLoopError(String loop) {}
 
+    /**
+     * The forced-inclusion watcher took txs from the L1 inbox.
+     *
+     * @param admitted txs admitted (new or already known)
+     * @param skipped  txs it could not admit: undecodable or refused by the admission rules (logged with their hash;
+     *                 the inbox's own checks should make this 0)
+     */
+    default void recordForcedTxs(int admitted, int skipped) {}
+
     /** The classes of L1 posting failures. */
     enum PostFailure {
         /** Retriable: timeouts before sending, connection errors, 5xx, 408, 425, 429. */

@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import org.ippan.l2.l1.ForcedInboxEntry;
+import org.ippan.l2.l1.ForcedInboxPage;
 import org.ippan.l2.l1.L1ChainStatus;
 import org.ippan.l2.l1.L1Inclusion;
 import org.ippan.l2.l1.L1Poster;
@@ -151,6 +153,23 @@ final class CrashingL1 implements L1Poster {
     public CompletableFuture<L1ChainStatus> chainStatus() {
         checkAlive();
         return delegate.chainStatus();
+    }
+
+    @Override
+    public boolean supportsForcedInbox() {
+        return delegate.supportsForcedInbox();
+    }
+
+    @Override
+    public CompletableFuture<ForcedInboxEntry> submitForced(byte[] canonicalTx) {
+        checkAlive();
+        return delegate.submitForced(canonicalTx);
+    }
+
+    @Override
+    public CompletableFuture<ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
+        checkAlive();
+        return delegate.readForcedInbox(fromIndex, maxCount);
     }
 
     /** The chain belongs to the test: closing an engine's view closes nothing. */

@@ -19,6 +19,7 @@ import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.Committed;
 import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
@@ -41,7 +42,7 @@ import org.ippan.l2.storage.Written;
  */
 final class CrashingStorage implements Storage {
     /** The kinds of writes. */
-    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE }
+    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, SAVE_CURSOR, SAVE_FORCED_TICKET }
 
     /** Where, relative to the delegated write, the process dies. */
     enum When { BEFORE, AFTER }
@@ -143,6 +144,16 @@ final class CrashingStorage implements Storage {
     public WriteOutcome updateL1State(long term, long batchNumber, BatchL1State state) {
         return write(new Call(Op.UPDATE_L1_STATE, term, batchNumber, state.status()),
                 () -> delegate.updateL1State(term, batchNumber, state));
+    }
+
+    @Override
+    public WriteOutcome saveCursor(long term, String name, long value) {
+        return write(new Call(Op.SAVE_CURSOR, term, 0, null), () -> delegate.saveCursor(term, name, value));
+    }
+
+    @Override
+    public WriteOutcome saveForcedTicket(long term, ForcedTicket ticket) {
+        return write(new Call(Op.SAVE_FORCED_TICKET, term, 0, null), () -> delegate.saveForcedTicket(term, ticket));
     }
 
     private <T> T write(Call call, Supplier<T> action) {
@@ -272,6 +283,24 @@ final class CrashingStorage implements Storage {
         return delegate.countBatches();
     }
 
+    @Override
+    public long readCursor(String name) {
+        checkAlive();
+        return delegate.readCursor(name);
+    }
+
+    @Override
+    public Optional<ForcedTicket> findForcedTicket(byte[] txHash) {
+        checkAlive();
+        return delegate.findForcedTicket(txHash);
+    }
+
+    @Override
+    public List<ForcedTicket> listForcedTickets(String account, int maxCount) {
+        checkAlive();
+        return delegate.listForcedTickets(account, maxCount);
+    }
+
     /** The shared store belongs to the test, not to one engine: closing an engine's view closes nothing. */
     @Override
     public void close() {
@@ -352,6 +381,7 @@ final class CrashingStorage implements Storage {
                         || after.sequence().nextBatchNumber() != before.sequence().nextBatchNumber();
                 case UPDATE_L1_STATE -> outcome instanceof Written
                         || !Objects.equals(before.batchState(), after.batchState());
+                case SAVE_CURSOR, SAVE_FORCED_TICKET -> outcome instanceof Written;
             };
         }
 

@@ -22,6 +22,7 @@ import org.ippan.l2.storage.AppendOutcome;
 import org.ippan.l2.storage.BatchCounts;
 import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
+import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
@@ -182,6 +183,11 @@ final class EngineFixture {
         }
 
         @Override
+        public void recordForcedTxs(int admitted, int skipped) {
+            metrics.recordForcedTxs(admitted, skipped);
+        }
+
+        @Override
         public void recordRejected(RefusalCode code, int count) {
             metrics.recordRejected(code, count);
         }
@@ -224,7 +230,7 @@ final class EngineFixture {
     }
 
     /** The kinds of storage calls a {@link CountingStorage} counts. */
-    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, READ }
+    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, SAVE_CURSOR, SAVE_FORCED_TICKET, READ }
 
     /**
      * A {@link Storage} decorator that counts calls per kind, can fail the next reads (the in-memory store only
@@ -251,7 +257,7 @@ final class EngineFixture {
         /** Writes of any kind so far. */
         int writes() {
             return count(Op.CLAIM_TERM) + count(Op.HEARTBEAT) + count(Op.APPEND_TXS) + count(Op.COMMIT_BATCH)
-                    + count(Op.UPDATE_L1_STATE);
+                    + count(Op.UPDATE_L1_STATE) + count(Op.SAVE_CURSOR) + count(Op.SAVE_FORCED_TICKET);
         }
 
         /** The next {@code n} reads throw {@link StorageException}. */
@@ -373,6 +379,36 @@ final class EngineFixture {
         public BatchCounts countBatches() {
             read();
             return delegate.countBatches();
+        }
+
+        @Override
+        public WriteOutcome saveCursor(long term, String name, long value) {
+            write(Op.SAVE_CURSOR);
+            return delegate.saveCursor(term, name, value);
+        }
+
+        @Override
+        public long readCursor(String name) {
+            read();
+            return delegate.readCursor(name);
+        }
+
+        @Override
+        public WriteOutcome saveForcedTicket(long term, ForcedTicket ticket) {
+            write(Op.SAVE_FORCED_TICKET);
+            return delegate.saveForcedTicket(term, ticket);
+        }
+
+        @Override
+        public Optional<ForcedTicket> findForcedTicket(byte[] txHash) {
+            read();
+            return delegate.findForcedTicket(txHash);
+        }
+
+        @Override
+        public List<ForcedTicket> listForcedTickets(String account, int maxCount) {
+            read();
+            return delegate.listForcedTickets(account, maxCount);
         }
 
         @Override

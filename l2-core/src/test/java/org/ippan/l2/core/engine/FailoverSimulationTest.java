@@ -29,6 +29,7 @@ import org.ippan.l2.storage.BatchL1State;
 import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.Committed;
 import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
@@ -410,6 +411,36 @@ class FailoverSimulationTest {
         public BatchCounts countBatches() {
             read();
             return delegate.countBatches();
+        }
+
+        @Override
+        public WriteOutcome saveCursor(long term, String name, long value) {
+            return write("SAVE_CURSOR", term, () -> truth.readCursor(name),
+                    () -> delegate.saveCursor(term, name, value));
+        }
+
+        @Override
+        public long readCursor(String name) {
+            read();
+            return delegate.readCursor(name);
+        }
+
+        @Override
+        public WriteOutcome saveForcedTicket(long term, ForcedTicket ticket) {
+            return write("SAVE_FORCED_TICKET", term, () -> truth.findForcedTicket(ticket.txHash()),
+                    () -> delegate.saveForcedTicket(term, ticket));
+        }
+
+        @Override
+        public Optional<ForcedTicket> findForcedTicket(byte[] txHash) {
+            read();
+            return delegate.findForcedTicket(txHash);
+        }
+
+        @Override
+        public List<ForcedTicket> listForcedTickets(String account, int maxCount) {
+            read();
+            return delegate.listForcedTickets(account, maxCount);
         }
 
         @Override

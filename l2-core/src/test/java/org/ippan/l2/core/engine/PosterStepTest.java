@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.engine.SequencerMetrics.PostFailure;
+import org.ippan.l2.l1.ForcedInboxEntry;
+import org.ippan.l2.l1.ForcedInboxPage;
 import org.ippan.l2.l1.L1ChainStatus;
 import org.ippan.l2.l1.L1Inclusion;
 import org.ippan.l2.l1.L1Poster;
@@ -80,6 +82,21 @@ class PosterStepTest {
         @Override
         public CompletableFuture<L1ChainStatus> chainStatus() {
             return f.l1.chainStatus();
+        }
+
+        @Override
+        public boolean supportsForcedInbox() {
+            return f.l1.supportsForcedInbox();
+        }
+
+        @Override
+        public CompletableFuture<ForcedInboxEntry> submitForced(byte[] canonicalTx) {
+            return f.l1.submitForced(canonicalTx);
+        }
+
+        @Override
+        public CompletableFuture<ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
+            return f.l1.readForcedInbox(fromIndex, maxCount);
         }
 
         @Override

@@ -256,6 +256,21 @@ class ReconcilerRoundTest {
             }
 
             @Override
+            public boolean supportsForcedInbox() {
+                return false; // a fake of the batch calls only
+            }
+
+            @Override
+            public CompletableFuture<org.ippan.l2.l1.ForcedInboxEntry> submitForced(byte[] canonicalTx) {
+                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
+            }
+
+            @Override
+            public CompletableFuture<org.ippan.l2.l1.ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
+                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
+            }
+
+            @Override
             public void close() {}
         };
         Sequencer sequencer = f.builder(oneTxPerBatch().build(), f.storage, throwing).build();
@@ -291,6 +306,21 @@ class ReconcilerRoundTest {
             @Override
             public CompletableFuture<L1ChainStatus> chainStatus() {
                 return f.l1.chainStatus();
+            }
+
+            @Override
+            public boolean supportsForcedInbox() {
+                return false; // a fake of the batch calls only
+            }
+
+            @Override
+            public CompletableFuture<org.ippan.l2.l1.ForcedInboxEntry> submitForced(byte[] canonicalTx) {
+                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
+            }
+
+            @Override
+            public CompletableFuture<org.ippan.l2.l1.ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
+                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
             }
 
             @Override

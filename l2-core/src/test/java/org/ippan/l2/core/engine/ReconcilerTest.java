@@ -282,6 +282,21 @@ class ReconcilerTest {
             }
 
             @Override
+            public boolean supportsForcedInbox() {
+                return false; // a fake of the batch calls only
+            }
+
+            @Override
+            public CompletableFuture<org.ippan.l2.l1.ForcedInboxEntry> submitForced(byte[] canonicalTx) {
+                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
+            }
+
+            @Override
+            public CompletableFuture<org.ippan.l2.l1.ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
+                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
+            }
+
+            @Override
             public void close() {}
         };
         Sequencer sequencer = f.builder(oneTxPerBatch().build(), f.storage, slowStatus).build();

@@ -30,6 +30,14 @@ import java.util.Optional;
  *       <td>a path containing {@code {id}} (the base64url idempotency key)</td></tr>
  *   <tr><td>{@code getFinalityEndpoint}</td><td>{@code L1_ENDPOINT_GET_FINALITY}</td><td>required</td>
  *       <td>a path containing {@code {l1_tx_id}}</td></tr>
+ *   <tr><td>{@code forcedSubmitEndpoint}</td><td>{@code L1_ENDPOINT_FORCED_SUBMIT}</td><td>none</td>
+ *       <td>a path, may contain {@code {chain}}: where a tx is posted to the chain's forced-inclusion inbox
+ *       ({@code POST {"tx": hex}}); set together with the next, or neither (then the L1 has no inbox)</td></tr>
+ *   <tr><td>{@code forcedInboxEndpoint}</td><td>{@code L1_ENDPOINT_FORCED_INBOX}</td><td>none</td>
+ *       <td>a path containing {@code {from}} and {@code {max}}, may contain {@code {chain}}: reads the inbox
+ *       ({@code GET})</td></tr>
+ *   <tr><td>{@code forcedChainId}</td><td>{@code L2_CHAIN_ID}</td><td>1</td>
+ *       <td>unsigned 64-bit; the {@code {chain}} of the inbox endpoints</td></tr>
  *   <tr><td>{@code apiKey}</td><td>{@code L1_API_KEY}</td><td>none</td>
  *       <td>printable ASCII; sent verbatim as the {@code Authorization} header (include the scheme, e.g.
  *       {@code Bearer …}, if CORE wants one)</td></tr>
@@ -61,6 +69,15 @@ public final class HttpL1Config {
     /** The largest accepted {@code maxResponseBytes}: 256 MiB. */
     public static final int MAX_RESPONSE_BYTES_LIMIT = 256 << 20;
 
+    /** The placeholder of the forced-inbox endpoints: the L2 chain id, in decimal. */
+    public static final String CHAIN_PLACEHOLDER = "{chain}";
+
+    /** The placeholder of {@code forcedInboxEndpoint}: the first index to read. */
+    public static final String FROM_PLACEHOLDER = "{from}";
+
+    /** The placeholder of {@code forcedInboxEndpoint}: the most entries to read. */
+    public static final String MAX_PLACEHOLDER = "{max}";
+
     /** The placeholder of {@code getInclusionEndpoint}: the base64url (unpadded) idempotency key. */
     public static final String ID_PLACEHOLDER = "{id}";
 
@@ -74,6 +91,9 @@ public final class HttpL1Config {
         SUBMIT_BATCH("submitBatchEndpoint", "L1_ENDPOINT_SUBMIT_BATCH"),
         GET_INCLUSION("getInclusionEndpoint", "L1_ENDPOINT_GET_INCLUSION"),
         GET_FINALITY("getFinalityEndpoint", "L1_ENDPOINT_GET_FINALITY"),
+        FORCED_SUBMIT("forcedSubmitEndpoint", "L1_ENDPOINT_FORCED_SUBMIT"),
+        FORCED_INBOX("forcedInboxEndpoint", "L1_ENDPOINT_FORCED_INBOX"),
+        FORCED_CHAIN_ID("forcedChainId", "L2_CHAIN_ID"),
         API_KEY("apiKey", "L1_API_KEY"),
         TIMEOUT_MS("timeoutMs", "L1_TIMEOUT_MS"),
         MAX_RESPONSE_BYTES("maxResponseBytes", "L1_MAX_RESPONSE_BYTES");
@@ -96,6 +116,9 @@ public final class HttpL1Config {
     private final String submitBatchEndpoint;
     private final String getInclusionEndpoint;
     private final String getFinalityEndpoint;
+    private final String forcedSubmitEndpoint;
+    private final String forcedInboxEndpoint;
+    private final long forcedChainId;
     private final String apiKey;
     private final long timeoutMs;
     private final int maxResponseBytes;
@@ -111,6 +134,9 @@ public final class HttpL1Config {
         this.submitBatchEndpoint = builder.submitBatchEndpoint;
         this.getInclusionEndpoint = builder.getInclusionEndpoint;
         this.getFinalityEndpoint = builder.getFinalityEndpoint;
+        this.forcedSubmitEndpoint = builder.forcedSubmitEndpoint;
+        this.forcedInboxEndpoint = builder.forcedInboxEndpoint;
+        this.forcedChainId = builder.forcedChainId;
         this.apiKey = builder.apiKey;
         this.timeoutMs = builder.timeoutMs;
         this.maxResponseBytes = builder.maxResponseBytes;
@@ -147,6 +173,16 @@ public final class HttpL1Config {
         text(env, Setting.SUBMIT_BATCH).ifPresent(builder::submitBatchEndpoint);
         text(env, Setting.GET_INCLUSION).ifPresent(builder::getInclusionEndpoint);
         text(env, Setting.GET_FINALITY).ifPresent(builder::getFinalityEndpoint);
+        text(env, Setting.FORCED_SUBMIT).ifPresent(builder::forcedSubmitEndpoint);
+        text(env, Setting.FORCED_INBOX).ifPresent(builder::forcedInboxEndpoint);
+        text(env, Setting.FORCED_CHAIN_ID).ifPresent(value -> {
+            try {
+                builder.forcedChainId(Long.parseUnsignedLong(value));
+            } catch (NumberFormatException e) {
+                throw new HttpL1ConfigException(Setting.FORCED_CHAIN_ID.variable, "not an unsigned 64-bit integer",
+                        value);
+            }
+        });
         text(env, Setting.API_KEY).ifPresent(builder::apiKey);
         text(env, Setting.TIMEOUT_MS).ifPresent(value -> builder.timeoutMs(number(Setting.TIMEOUT_MS, value)));
         text(env, Setting.MAX_RESPONSE_BYTES).ifPresent(value -> {
@@ -242,11 +278,45 @@ public final class HttpL1Config {
     public String toString() {
         return "HttpL1Config[baseUrl=" + baseUrl + ", chainStatusEndpoint=" + chainStatusEndpoint
                 + ", submitBatchEndpoint=" + submitBatchEndpoint + ", getInclusionEndpoint=" + getInclusionEndpoint
-                + ", getFinalityEndpoint=" + getFinalityEndpoint + ", apiKey=" + (apiKey == null ? "<none>" : "<set>")
+                + ", getFinalityEndpoint=" + getFinalityEndpoint + ", forcedSubmitEndpoint=" + forcedSubmitEndpoint
+                + ", forcedInboxEndpoint=" + forcedInboxEndpoint + ", forcedChainId="
+                + Long.toUnsignedString(forcedChainId) + ", apiKey=" + (apiKey == null ? "<none>" : "<set>")
                 + ", timeoutMs=" + timeoutMs + ", maxResponseBytes=" + maxResponseBytes + "]";
     }
 
+    /** @return whether both forced-inclusion inbox endpoints are configured */
+    public boolean hasForcedInbox() {
+        return forcedSubmitEndpoint != null;
+    }
+
+    /** @return the forced-inbox submit endpoint, or null when the inbox is not configured */
+    public String forcedSubmitEndpoint() {
+        return forcedSubmitEndpoint;
+    }
+
+    /** @return the forced-inbox read endpoint with its placeholders, or null when the inbox is not configured */
+    public String forcedInboxEndpoint() {
+        return forcedInboxEndpoint;
+    }
+
+    /** @return the L2 chain id put in the inbox endpoints' {@value #CHAIN_PLACEHOLDER} */
+    public long forcedChainId() {
+        return forcedChainId;
+    }
+
     // ---- for the poster --------------------------------------------------------------------------------------
+
+    URI forcedSubmitUri() {
+        return URI.create(urlPrefix + substitute(forcedSubmitEndpoint, CHAIN_PLACEHOLDER,
+                Long.toUnsignedString(forcedChainId)));
+    }
+
+    URI forcedInboxUri(long fromIndex, int maxCount) {
+        String path = substitute(forcedInboxEndpoint, CHAIN_PLACEHOLDER, Long.toUnsignedString(forcedChainId));
+        path = path.replace(FROM_PLACEHOLDER, Long.toString(fromIndex)).replace(MAX_PLACEHOLDER,
+                Integer.toString(maxCount));
+        return URI.create(urlPrefix + path);
+    }
 
     /** The API key, or null; package-private so that it cannot leak through the public API. */
     String apiKey() {
@@ -340,6 +410,9 @@ public final class HttpL1Config {
         private String submitBatchEndpoint;
         private String getInclusionEndpoint;
         private String getFinalityEndpoint;
+        private String forcedSubmitEndpoint;
+        private String forcedInboxEndpoint;
+        private long forcedChainId = 1;
         private String apiKey;
         private long timeoutMs = DEFAULT_TIMEOUT_MS;
         private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
@@ -388,6 +461,42 @@ public final class HttpL1Config {
          */
         public Builder getInclusionEndpoint(String path) {
             this.getInclusionEndpoint = path;
+            return this;
+        }
+
+        /**
+         * Sets the forced-inclusion inbox's submit endpoint ({@code L1_ENDPOINT_FORCED_SUBMIT}); optional, with
+         * {@link #forcedInboxEndpoint}.
+         *
+         * @param path the path, may contain {@value HttpL1Config#CHAIN_PLACEHOLDER}; null: none
+         * @return this builder
+         */
+        public Builder forcedSubmitEndpoint(String path) {
+            this.forcedSubmitEndpoint = path;
+            return this;
+        }
+
+        /**
+         * Sets the forced-inclusion inbox's read endpoint ({@code L1_ENDPOINT_FORCED_INBOX}); optional, with
+         * {@link #forcedSubmitEndpoint}.
+         *
+         * @param path the path with {@value HttpL1Config#FROM_PLACEHOLDER} and {@value HttpL1Config#MAX_PLACEHOLDER},
+         *     may contain {@value HttpL1Config#CHAIN_PLACEHOLDER}; null: none
+         * @return this builder
+         */
+        public Builder forcedInboxEndpoint(String path) {
+            this.forcedInboxEndpoint = path;
+            return this;
+        }
+
+        /**
+         * Sets the L2 chain id of the inbox endpoints ({@code L2_CHAIN_ID}); default 1.
+         *
+         * @param chainId the chain id (unsigned 64-bit)
+         * @return this builder
+         */
+        public Builder forcedChainId(long chainId) {
+            this.forcedChainId = chainId;
             return this;
         }
 
@@ -456,6 +565,7 @@ public final class HttpL1Config {
             checkEndpoint(Setting.GET_INCLUSION, getInclusionEndpoint, ID_PLACEHOLDER, urlPrefix, fromEnvironment);
             checkEndpoint(Setting.GET_FINALITY, getFinalityEndpoint, L1_TX_ID_PLACEHOLDER, urlPrefix,
                     fromEnvironment);
+            checkForcedInbox(urlPrefix, fromEnvironment);
             if (apiKey != null) {
                 checkApiKey(fromEnvironment);
             }
@@ -528,6 +638,28 @@ public final class HttpL1Config {
                 throw new HttpL1ConfigException(name, "not a valid URL path (characters such as spaces, braces "
                         + "and '%' not followed by two hex digits must be percent-encoded)", path, e);
             }
+        }
+
+        /** Both forced-inbox endpoints or neither; the read endpoint with its placeholders. */
+        private void checkForcedInbox(String urlPrefix, boolean fromEnvironment) {
+            if (forcedSubmitEndpoint == null && forcedInboxEndpoint == null) {
+                return;
+            }
+            if (forcedSubmitEndpoint == null || forcedInboxEndpoint == null) {
+                Setting missing = forcedSubmitEndpoint == null ? Setting.FORCED_SUBMIT : Setting.FORCED_INBOX;
+                Setting set = forcedSubmitEndpoint == null ? Setting.FORCED_INBOX : Setting.FORCED_SUBMIT;
+                throw new HttpL1ConfigException(missing.name(fromEnvironment), "required when "
+                        + set.name(fromEnvironment) + " is set: the forced-inclusion inbox needs both", null);
+            }
+            checkEndpoint(Setting.FORCED_SUBMIT, forcedSubmitEndpoint.replace(CHAIN_PLACEHOLDER, "1"), null,
+                    urlPrefix, fromEnvironment);
+            String read = forcedInboxEndpoint.replace(CHAIN_PLACEHOLDER, "1");
+            if (!read.contains(MAX_PLACEHOLDER)) {
+                throw new HttpL1ConfigException(Setting.FORCED_INBOX.name(fromEnvironment),
+                        "must contain the placeholder " + MAX_PLACEHOLDER, forcedInboxEndpoint);
+            }
+            checkEndpoint(Setting.FORCED_INBOX, read.replace(MAX_PLACEHOLDER, "1"), FROM_PLACEHOLDER, urlPrefix,
+                    fromEnvironment);
         }
 
         private void checkApiKey(boolean fromEnvironment) {

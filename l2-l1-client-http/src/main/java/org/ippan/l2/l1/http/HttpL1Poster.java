@@ -1,5 +1,8 @@
 package org.ippan.l2.l1.http;
 
+import org.ippan.l2.l1.ForcedInboxPage;
+import org.ippan.l2.l1.ForcedInboxEntry;
+import java.util.HexFormat;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -301,6 +304,75 @@ public final class HttpL1Poster implements L1Poster {
         };
         return new Exchange<>(what, mapper, failure -> readFailure(what, failure))
                 .start(http, request(config.chainStatusUri()).GET().build());
+    }
+
+    /** @return whether both forced-inbox endpoints are configured ({@link HttpL1Config#hasForcedInbox()}) */
+    @Override
+    public boolean supportsForcedInbox() {
+        return config.hasForcedInbox();
+    }
+
+    /**
+     * {@code POST}s {@code {"tx": "<hex>"}} to the forced-inbox submit endpoint; a 2xx answer is the entry JSON. The
+     * inbox answers a tx it holds with its existing entry, so the call is safe to repeat: a failure after sending is
+     * transient, not an unknown result. Other statuses map as for the GETs (a 400 refusal of the tx is permanent,
+     * with the L1's message).
+     *
+     * @param canonicalTx the tx's canonical bytes
+     * @return a future of the inbox entry
+     */
+    @Override
+    public CompletableFuture<ForcedInboxEntry> submitForced(byte[] canonicalTx) {
+        L1Poster.checkForcedTx(canonicalTx);
+        HttpClient http = openClient();
+        String what = "forced inclusion of a " + canonicalTx.length + "-byte tx";
+        if (!config.hasForcedInbox()) {
+            return CompletableFuture.failedFuture(new L1PermanentException(what + ": no forced-inclusion inbox is "
+                    + "configured (L1_ENDPOINT_FORCED_SUBMIT, L1_ENDPOINT_FORCED_INBOX)"));
+        }
+        byte[] body = ("{\"tx\":\"" + HexFormat.of().formatHex(canonicalTx) + "\"}")
+                .getBytes(StandardCharsets.US_ASCII);
+        AnswerMapper<ForcedInboxEntry> mapper = response -> {
+            if (isSuccess(response.statusCode())) {
+                return decode(what, () -> json.forcedInboxEntry(response.body().bytes()));
+            }
+            throw statusFailure(what, response);
+        };
+        HttpRequest request = request(config.forcedSubmitUri()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return new Exchange<>(what, mapper, failure -> readFailure(what, failure)).start(http, request);
+    }
+
+    /**
+     * {@code GET}s the forced-inbox read endpoint with {@code {from}} and {@code {max}}; a 2xx answer is the page
+     * JSON, which must start at {@code fromIndex} (else permanent: undecodable).
+     *
+     * @param fromIndex the first index
+     * @param maxCount the most entries
+     * @return a future of the page
+     */
+    @Override
+    public CompletableFuture<ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
+        L1Poster.checkInboxRead(fromIndex, maxCount);
+        HttpClient http = openClient();
+        String what = "read of the forced-inclusion inbox from " + fromIndex;
+        if (!config.hasForcedInbox()) {
+            return CompletableFuture.failedFuture(new L1PermanentException(what + ": no forced-inclusion inbox is "
+                    + "configured (L1_ENDPOINT_FORCED_SUBMIT, L1_ENDPOINT_FORCED_INBOX)"));
+        }
+        AnswerMapper<ForcedInboxPage> mapper = response -> {
+            if (isSuccess(response.statusCode())) {
+                ForcedInboxPage page = decode(what, () -> json.forcedInboxPage(response.body().bytes(), fromIndex));
+                if (page.entries().size() > maxCount) {
+                    throw new L1PermanentException(what + ": the L1 answered " + page.entries().size()
+                            + " entries, more than the " + maxCount + " asked for");
+                }
+                return page;
+            }
+            throw statusFailure(what, response);
+        };
+        return new Exchange<>(what, mapper, failure -> readFailure(what, failure))
+                .start(http, request(config.forcedInboxUri(fromIndex, maxCount)).GET().build());
     }
 
     /**

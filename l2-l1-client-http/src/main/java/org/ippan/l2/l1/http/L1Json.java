@@ -1,5 +1,10 @@
 package org.ippan.l2.l1.http;
 
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.ippan.l2.l1.ForcedInboxEntry;
+import org.ippan.l2.l1.ForcedInboxPage;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -109,6 +114,58 @@ final class L1Json {
             throw new UndecodableAnswerException("field proof is not base64url", e);
         }
         return new L1Inclusion(l1TxId, height, finalized, proof);
+    }
+
+    /** A forced-inclusion inbox entry: {@code {"index", "l1_height", "tx_hash" (hex), "tx" (hex)}}. */
+    ForcedInboxEntry forcedInboxEntry(byte[] body) throws UndecodableAnswerException {
+        return forcedEntry(object(body));
+    }
+
+    /** A page of the inbox: {@code {"entries": [entry…], "l1_height"}}. */
+    ForcedInboxPage forcedInboxPage(byte[] body, long fromIndex) throws UndecodableAnswerException {
+        JsonNode root = object(body);
+        long height = requiredU64(root, "l1_height");
+        JsonNode list = root.get("entries");
+        if (list == null || !list.isArray()) {
+            throw new UndecodableAnswerException("field entries is missing or not an array", null);
+        }
+        List<ForcedInboxEntry> entries = new ArrayList<>(list.size());
+        for (JsonNode item : list) {
+            if (!item.isObject()) {
+                throw new UndecodableAnswerException("an inbox entry is not a JSON object", null);
+            }
+            entries.add(forcedEntry(item));
+        }
+        if (!entries.isEmpty() && entries.get(0).index() != fromIndex) {
+            throw new UndecodableAnswerException("the page starts at index " + entries.get(0).index()
+                    + ", not at the " + fromIndex + " asked for", null);
+        }
+        try {
+            return new ForcedInboxPage(entries, height);
+        } catch (IllegalArgumentException e) {
+            throw new UndecodableAnswerException("inconsistent inbox page: " + e.getMessage(), e);
+        }
+    }
+
+    private static ForcedInboxEntry forcedEntry(JsonNode root) throws UndecodableAnswerException {
+        long index = requiredU64(root, "index");
+        long height = requiredU64(root, "l1_height");
+        byte[] txHash = hex(root, "tx_hash");
+        byte[] tx = hex(root, "tx");
+        try {
+            return new ForcedInboxEntry(index, height, txHash, tx);
+        } catch (IllegalArgumentException e) {
+            throw new UndecodableAnswerException("inconsistent inbox entry: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] hex(JsonNode root, String field) throws UndecodableAnswerException {
+        String text = requiredString(root, field);
+        try {
+            return HexFormat.of().parseHex(text);
+        } catch (IllegalArgumentException e) {
+            throw new UndecodableAnswerException("field " + field + " is not hex", e);
+        }
     }
 
     private JsonNode object(byte[] body) throws UndecodableAnswerException {

@@ -13,6 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import org.ippan.l2.l1.ForcedInboxEntry;
+import org.ippan.l2.l1.ForcedInboxPage;
+import org.ippan.l2.l1.ForcedTxCheck;
 import org.ippan.l2.l1.L1ChainStatus;
 import org.ippan.l2.l1.L1Exception;
 import org.ippan.l2.l1.L1Inclusion;
@@ -49,6 +52,14 @@ import org.ippan.l2.l1.SubmitResult;
  * </ul>
  * A submit is handled in this order: injected failure, already known, rejection, apply, time-out-after-applying.
  *
+ * <p><b>Forced-inclusion inbox.</b> Built with {@link Builder#forcedInbox(ForcedTxCheck)}, the chain keeps one
+ * {@link ForcedInbox}: {@link #submitForced} judges the tx with the check (a refusal fails the future with
+ * {@link L1PermanentException} naming the problem) and records it at the current height, once per tx hash;
+ * {@link #readForcedInbox} pages through it with the current height. Injected failures apply to both calls. Without
+ * a check, {@link #supportsForcedInbox()} is false and both calls fail with {@link L1PermanentException}. The
+ * simulated chain does not enforce the inclusion window on batches (its submissions are opaque to it): the devnet L1
+ * does, over it.
+ *
  * <p>Thread-safe: every method synchronizes on this object.
  */
 public final class SimulatedL1 implements L1Poster {
@@ -62,7 +73,11 @@ public final class SimulatedL1 implements L1Poster {
         /** {@link L1Poster#getFinality(String)}. */
         GET_FINALITY,
         /** {@link L1Poster#chainStatus()}. */
-        CHAIN_STATUS
+        CHAIN_STATUS,
+        /** {@link L1Poster#submitForced(byte[])}. */
+        SUBMIT_FORCED,
+        /** {@link L1Poster#readForcedInbox(long, int)}. */
+        READ_FORCED_INBOX
     }
 
     /** The kinds of injected failures; each completes the future with the matching {@link L1Exception}. */
@@ -134,6 +149,8 @@ public final class SimulatedL1 implements L1Poster {
     }
 
     private final String networkId;
+    private final ForcedTxCheck forcedTxCheck;
+    private final ForcedInbox forcedInbox = new ForcedInbox();
     private final int finalityDepth;
     private final long blockIntervalMs;
 
@@ -158,6 +175,7 @@ public final class SimulatedL1 implements L1Poster {
 
     private SimulatedL1(Builder builder) {
         this.networkId = builder.networkId;
+        this.forcedTxCheck = builder.forcedTxCheck;
         this.finalityDepth = builder.finalityDepth;
         this.blockIntervalMs = builder.blockIntervalMs;
         this.lastBlockTimeMs = builder.genesisTimeMs;
@@ -267,6 +285,80 @@ public final class SimulatedL1 implements L1Poster {
         return CompletableFuture.completedFuture(new L1ChainStatus(networkId, height,
                 finalizedHeight >= 0 ? OptionalLong.of(finalizedHeight) : OptionalLong.empty(),
                 Math.multiplyExact(chainTimeMs, 1000L)));
+    }
+
+    /** @return true if this chain was built with a forced-inclusion inbox */
+    @Override
+    public boolean supportsForcedInbox() {
+        return forcedTxCheck != null;
+    }
+
+    /**
+     * Records a tx in the forced-inclusion inbox at the current height (or answers its existing entry).
+     *
+     * @param canonicalTx the tx's bytes
+     * @return an already completed future: the entry, or failed as the class comment says
+     */
+    @Override
+    public synchronized CompletableFuture<ForcedInboxEntry> submitForced(byte[] canonicalTx) {
+        L1Poster.checkForcedTx(canonicalTx);
+        countCall(Call.SUBMIT_FORCED);
+        CompletableFuture<ForcedInboxEntry> injected = injectedFailure(Call.SUBMIT_FORCED);
+        if (injected != null) {
+            return injected;
+        }
+        if (forcedTxCheck == null) {
+            return noInbox();
+        }
+        byte[] txHash;
+        try {
+            txHash = forcedTxCheck.check(canonicalTx);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new L1PermanentException("forced tx refused: " + e.getMessage()));
+        }
+        return CompletableFuture.completedFuture(forcedInbox.record(canonicalTx, txHash, height));
+    }
+
+    /**
+     * Reads the forced-inclusion inbox.
+     *
+     * @param fromIndex the first index
+     * @param maxCount the most entries
+     * @return an already completed future: the page with the current height, or failed as the class comment says
+     */
+    @Override
+    public synchronized CompletableFuture<ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
+        L1Poster.checkInboxRead(fromIndex, maxCount);
+        countCall(Call.READ_FORCED_INBOX);
+        CompletableFuture<ForcedInboxPage> injected = injectedFailure(Call.READ_FORCED_INBOX);
+        if (injected != null) {
+            return injected;
+        }
+        if (forcedTxCheck == null) {
+            return noInbox();
+        }
+        return CompletableFuture.completedFuture(forcedInbox.read(fromIndex, maxCount, height));
+    }
+
+    private static <T> CompletableFuture<T> noInbox() {
+        return CompletableFuture.failedFuture(new L1PermanentException(
+                "this simulated L1 has no forced-inclusion inbox (build it with forcedInbox(check))"));
+    }
+
+    /** @return the forced-inclusion inbox (empty and unused without a check) */
+    public ForcedInbox forcedInbox() {
+        return forcedInbox;
+    }
+
+    /**
+     * Whether a batch with this idempotency key is in the mempool or the chain.
+     *
+     * @param idempotencyKey the 32-byte key
+     * @return true if a submit of it would answer already known
+     */
+    public synchronized boolean isKnown(byte[] idempotencyKey) {
+        String keyHex = HEX.formatHex(L1Submission.checkIdempotencyKey(idempotencyKey));
+        return mempool.containsKey(keyHex) || chainByKey.containsKey(keyHex);
     }
 
     /** Refuses further {@link L1Poster} calls; the chain, its faults and its observations stay usable. */
@@ -578,6 +670,7 @@ public final class SimulatedL1 implements L1Poster {
     /** Builds a {@link SimulatedL1}; validates once, in {@link #build()}. */
     public static final class Builder {
         private String networkId = "simulated-l1";
+        private ForcedTxCheck forcedTxCheck;
         private int finalityDepth = 2;
         private long blockIntervalMs = 1000;
         private long genesisTimeMs;
@@ -593,6 +686,17 @@ public final class SimulatedL1 implements L1Poster {
          */
         public Builder networkId(String networkId) {
             this.networkId = networkId;
+            return this;
+        }
+
+        /**
+         * Gives the chain a forced-inclusion inbox whose txs are judged and hashed by {@code check}.
+         *
+         * @param check the check of the L2 chain the inbox serves; null: no inbox (the default)
+         * @return this builder
+         */
+        public Builder forcedInbox(ForcedTxCheck check) {
+            this.forcedTxCheck = check;
             return this;
         }
 

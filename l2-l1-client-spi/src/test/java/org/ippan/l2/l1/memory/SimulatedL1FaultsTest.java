@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SimulatedL1FaultsTest {
 
     private final SimulatedL1 chain = SimulatedL1.builder().finalityDepth(2).blockIntervalMs(1000)
-            .genesisTimeMs(10_000).networkId("sim-test").build();
+            .genesisTimeMs(10_000).networkId("sim-test").forcedInbox(SimulatedL1InboxTest::sha256).build();
 
     private static L1Submission batch(long sequence) {
         SplittableRandom random = new SplittableRandom(sequence * 7919);
@@ -71,6 +71,8 @@ class SimulatedL1FaultsTest {
             case GET_INCLUSION -> chain.getInclusion(submission.idempotencyKey());
             case GET_FINALITY -> chain.getFinality("sim-tx-1");
             case CHAIN_STATUS -> chain.chainStatus();
+            case SUBMIT_FORCED -> chain.submitForced(new byte[] {1, 2, 3});
+            case READ_FORCED_INBOX -> chain.readForcedInbox(0, 10);
         };
     }
 

@@ -7,6 +7,21 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ippan.l2.core.admission.AdmissionRules;
+import org.ippan.l2.core.batch.BatchLimits;
+import org.ippan.l2.core.engine.ForcedInboxRules;
+import org.ippan.l2.core.engine.SequencerConfig;
+import org.ippan.l2.core.wire.Tx;
+import org.ippan.l2.l1.ForcedInboxEntry;
+import org.ippan.l2.l1.ForcedInboxPage;
+import org.ippan.l2.l1.memory.ForcedInbox;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -57,6 +72,15 @@ import org.slf4j.LoggerFactory;
  * output use it; it cost about a third of the node's CPU under a {@code POST /txs} load, for checks that belong to
  * an auditor or a follower rather than to the L1.
  *
+ * <h2>Forced inclusion</h2>
+ * Each L2 chain has a forced-inclusion inbox ({@link #PATH_FORCED_SUBMIT}, {@link #PATH_FORCED_INBOX}): anyone posts
+ * {@code {"tx": "<hex>"}}; the devnet records a decodable v1 tx of that chain within the sequencer's size rules
+ * ({@link ForcedInboxRules}; else 400 {@code invalid_forced_tx}) at its current height, answering the entry
+ * {@code {"index", "l1_height", "tx_hash", "tx"}} (the existing entry for a tx it holds). Acting as the L1 contract,
+ * it refuses ({@value #FORCED_INCLUSION_OVERDUE}, naming the tx hash and its inbox height) a batch posted at height
+ * {@code H} that leaves out an entry {@code e} with {@code e.l1Height + L2_FORCE_INCLUSION_BLOCKS < H} that no batch
+ * it accepted holds.
+ *
  * <p>Paths: {@link #PATH_STATUS}, {@link #PATH_SUBMIT}, {@link #PATH_INCLUSION} and {@link #PATH_FINALITY}
  * (the {@code L1_ENDPOINT_*} values to configure a client with). The node runs it in-process when
  * {@code L1_BASE_URL} is empty; {@link #main} runs it as its own process. Listens on loopback unless told otherwise.
@@ -70,6 +94,21 @@ public final class DevnetL1Server implements AutoCloseable {
     public static final String PATH_INCLUSION = "/v1/l2/batches/{id}/inclusion";
     /** Get finality by L1 tx id: {@code GET}, {@code {l1_tx_id}} placeholder. */
     public static final String PATH_FINALITY = "/v1/l1/tx/{l1_tx_id}/finality";
+    /** A chain's forced-inclusion inbox: {@code POST {"tx": hex}} records a tx; {@code {chain}} placeholder. */
+    public static final String PATH_FORCED_SUBMIT = "/v1/l2/chains/{chain}/forced";
+    /** A chain's forced-inclusion inbox: {@code GET} a page; {@code {chain}}, {@code {from}}, {@code {max}}. */
+    public static final String PATH_FORCED_INBOX = "/v1/l2/chains/{chain}/forced?from={from}&max={max}";
+    /** The variable of the inclusion window the devnet enforces, in L1 blocks. */
+    public static final String FORCE_INCLUSION_BLOCKS_VARIABLE = "L2_FORCE_INCLUSION_BLOCKS";
+    /** The default inclusion window, in L1 blocks. */
+    public static final int DEFAULT_FORCE_INCLUSION_BLOCKS = 10;
+    /** The largest tx payload the inbox records by default (the sequencer's default {@code L2_MAX_TX_SIZE}). */
+    public static final int DEFAULT_FORCED_MAX_TX_SIZE = 65_536;
+    /** The error code of a batch refused for leaving an overdue forced tx out. */
+    public static final String FORCED_INCLUSION_OVERDUE = "forced_inclusion_overdue";
+    private static final String FORCED_PREFIX = "/v1/l2/chains/";
+    private static final String FORCED_SUFFIX = "/forced";
+    private static final int MAX_INBOX_PAGE = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(DevnetL1Server.class);
     private static final int MAX_BODY_BYTES = 16 << 20;
@@ -113,6 +152,29 @@ public final class DevnetL1Server implements AutoCloseable {
     private final ScheduledExecutorService miner;
     private final Checks checks;
     private final EnvelopeVerifier verifier;
+    /** The forced-inclusion inboxes by L2 chain id, and what the L1 contract knows of each; guarded by itself. */
+    private final Map<Long, ChainInbox> inboxes = new HashMap<>();
+    private volatile int forceInclusionBlocks = DEFAULT_FORCE_INCLUSION_BLOCKS;
+    private volatile int forcedMaxTxSize = DEFAULT_FORCED_MAX_TX_SIZE;
+
+    /**
+     * One chain's inbox and the L1 contract's view of it. From the chain's first inbox entry on, every batch the devnet
+     * accepts for the chain is decoded and its tx hashes are kept, so an entry is due until a batch holding its tx was
+     * accepted (before or after the entry). Batches accepted before the chain's first inbox entry were not decoded: a
+     * tx forced after it was already in such a batch is never found (a devnet limit; a real contract tracks
+     * positions).
+     */
+    private static final class ChainInbox {
+        final ForcedInbox inbox = new ForcedInbox();
+        final ForcedInboxRules rules;
+        final Set<String> includedTxHashes = new HashSet<>();
+        /** Entries no accepted batch holds yet, by tx hash hex, in inbox order. */
+        final LinkedHashMap<String, ForcedInboxEntry> due = new LinkedHashMap<>();
+
+        ChainInbox(ForcedInboxRules rules) {
+            this.rules = rules;
+        }
+    }
 
     private DevnetL1Server(SimulatedL1 chain, JettyHttpServer server, ScheduledExecutorService miner,
             Checks checks) {
@@ -188,6 +250,39 @@ public final class DevnetL1Server implements AutoCloseable {
         return checks;
     }
 
+    /**
+     * Sets the inclusion window the devnet enforces as the L1 contract: a batch posted at L1 height {@code H} is
+     * refused ({@value #FORCED_INCLUSION_OVERDUE}) while an inbox entry {@code e} of its chain with
+     * {@code e.l1Height + blocks < H} is in no accepted batch and not in it.
+     *
+     * @param blocks the window, 1 to 1,000,000 ({@code L2_FORCE_INCLUSION_BLOCKS}, default 10)
+     * @return this server
+     */
+    public DevnetL1Server forceInclusionBlocks(int blocks) {
+        if (blocks < 1 || blocks > 1_000_000) {
+            throw new IllegalArgumentException(FORCE_INCLUSION_BLOCKS_VARIABLE + " must be within 1..1000000, got "
+                    + blocks);
+        }
+        this.forceInclusionBlocks = blocks;
+        return this;
+    }
+
+    /**
+     * Sets the largest tx payload the inboxes record (the sequencer's {@code L2_MAX_TX_SIZE}); applies to chains whose
+     * inbox is first used afterwards.
+     *
+     * @param bytes 1 to 16 MiB
+     * @return this server
+     */
+    public DevnetL1Server forcedMaxTxSize(int bytes) {
+        if (bytes < 1 || bytes > SequencerConfig.MAX_TX_SIZE_LIMIT) {
+            throw new IllegalArgumentException("forced max tx size must be within 1.." + SequencerConfig.MAX_TX_SIZE_LIMIT
+                    + ", got " + bytes);
+        }
+        this.forcedMaxTxSize = bytes;
+        return this;
+    }
+
     /** @return the simulated chain behind the server (for tests and inspection) */
     public SimulatedL1 chain() {
         return chain;
@@ -209,6 +304,9 @@ public final class DevnetL1Server implements AutoCloseable {
                         failed(exchange, e);
                     }
                 }, e -> failed(exchange, e));
+            } else if (path.startsWith(FORCED_PREFIX) && path.endsWith(FORCED_SUFFIX)) {
+                forced(exchange, path.substring(FORCED_PREFIX.length(), path.length() - FORCED_SUFFIX.length()),
+                        method);
             } else if (path.startsWith("/v1/l2/batches/") && path.endsWith("/inclusion") && "GET".equals(method)) {
                 String id = decode(path.substring("/v1/l2/batches/".length(), path.length() - "/inclusion".length()));
                 inclusion(exchange, id);
@@ -271,8 +369,27 @@ public final class DevnetL1Server implements AutoCloseable {
         // The simulated chain keeps every submission for ever; given the body (hundreds of KB per batch) the
         // process would grow by all the data ever posted. Nothing reads the bodies back (inclusion answers need the
         // key, the tx id and the height), so it keeps the idempotency key, which commits to the contents, instead.
-        SubmitResult result = chain.submit(new L1Submission(envelope.idempotencyKey(), envelope.sequence(),
-                envelope.batchId(), envelope.idempotencyKey())).get();
+        L1Submission submission = new L1Submission(envelope.idempotencyKey(), envelope.sequence(),
+                envelope.batchId(), envelope.idempotencyKey());
+        SubmitResult result;
+        synchronized (inboxes) { // the contract's check and the acceptance are one step
+            // only once some chain's inbox is in use is the envelope decoded again (for its chain id)
+            BatchPayload payload = inboxes.isEmpty() ? null
+                    : BatchEnvelope.decode(envelope.payload().payload()).payload();
+            ChainInbox inbox = payload == null ? null : inboxes.get(payload.l2ChainId());
+            Set<String> batchTxHashes = inbox == null || chain.isKnown(envelope.idempotencyKey()) ? null
+                    : txHashes(payload);
+            String overdue = batchTxHashes == null ? null : overdue(inbox, batchTxHashes);
+            if (overdue != null) {
+                respond(exchange, 200, error(FORCED_INCLUSION_OVERDUE, overdue));
+                return;
+            }
+            result = chain.submit(submission).get();
+            if (batchTxHashes != null && result instanceof SubmitResult.Accepted accepted && !accepted.alreadyKnown()) {
+                inbox.includedTxHashes.addAll(batchTxHashes);
+                inbox.due.keySet().removeAll(batchTxHashes);
+            }
+        }
         ObjectNode answer = JSON.createObjectNode();
         if (result instanceof SubmitResult.Accepted accepted) {
             answer.put("accepted", true);
@@ -325,6 +442,158 @@ public final class DevnetL1Server implements AutoCloseable {
                     + Long.toUnsignedString(batchNumber);
         }
         return null;
+    }
+
+    private static Set<String> txHashes(BatchPayload payload) {
+        Set<String> hashes = new HashSet<>();
+        for (Tx tx : Batch.decode(payload.payload()).txs()) {
+            hashes.add(tx.hash().toHex());
+        }
+        return hashes;
+    }
+
+    /** @return why the batch is refused (the first overdue inbox entry it leaves out), or null */
+    private String overdue(ChainInbox inbox, Set<String> batchTxHashes) {
+        long height = chain.height();
+        int window = forceInclusionBlocks;
+        for (ForcedInboxEntry entry : inbox.due.values()) {
+            if (entry.l1Height() + window >= height) {
+                break; // entries are in inbox order, so heights only grow from here
+            }
+            if (!batchTxHashes.contains(entry.txHashHex())) {
+                return "forced tx " + entry.txHashHex() + " (inbox index " + entry.index() + ", recorded at L1 height "
+                        + entry.l1Height() + ") is overdue at height " + height + ": the window of " + window
+                        + " blocks ended at height " + (entry.l1Height() + window) + " and no batch includes it";
+            }
+        }
+        return null;
+    }
+
+    /** {@code POST} records a tx in the chain's inbox; {@code GET ?from=&max=} reads a page. */
+    private void forced(Exchange exchange, String chainText, String method) throws IOException {
+        long chainId;
+        try {
+            chainId = Long.parseUnsignedLong(decode(chainText));
+        } catch (NumberFormatException e) {
+            respond(exchange, 400, error("bad_chain", "chain id '" + chainText + "' is not an unsigned integer"));
+            return;
+        }
+        if ("GET".equals(method)) {
+            readInbox(exchange, chainId);
+        } else if ("POST".equals(method)) {
+            exchange.readBody(MAX_BODY_BYTES, MAX_BODY_BYTES, (bytes, length) -> {
+                try {
+                    recordForced(exchange, chainId, bytes == null ? null : java.util.Arrays.copyOf(bytes, length));
+                } catch (IOException | RuntimeException e) {
+                    failed(exchange, e);
+                }
+            }, e -> failed(exchange, e));
+        } else {
+            respond(exchange, 405, error("method_not_allowed", method + " on a forced-inclusion inbox"));
+        }
+    }
+
+    private void recordForced(Exchange exchange, long chainId, byte[] body) throws IOException {
+        if (body == null) {
+            respond(exchange, 413, error("too_large", "body over " + MAX_BODY_BYTES + " bytes"));
+            return;
+        }
+        byte[] canonicalTx;
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(body);
+            com.fasterxml.jackson.databind.JsonNode tx = root == null ? null : root.get("tx");
+            if (tx == null || !tx.isTextual()) {
+                respond(exchange, 400, error("invalid_forced_tx", "body must be {\"tx\": \"<hex of the canonical tx>\"}"));
+                return;
+            }
+            canonicalTx = HexFormat.of().parseHex(tx.asText());
+        } catch (IOException | IllegalArgumentException e) {
+            respond(exchange, 400, error("invalid_forced_tx", "body is not {\"tx\": \"<hex>\"}: " + e.getMessage()));
+            return;
+        }
+        ForcedInboxEntry entry;
+        synchronized (inboxes) {
+            ChainInbox inbox = inboxes.get(chainId);
+            ForcedInboxRules rules = inbox != null ? inbox.rules : new ForcedInboxRules(
+                    new AdmissionRules(chainId, forcedMaxTxSize, BatchLimits.DEFAULTS));
+            byte[] txHash;
+            try {
+                txHash = rules.check(canonicalTx);
+            } catch (IllegalArgumentException e) {
+                respond(exchange, 400, error("invalid_forced_tx", "chain " + Long.toUnsignedString(chainId)
+                        + " refuses this tx: " + e.getMessage()));
+                return;
+            }
+            if (inbox == null) {
+                inbox = new ChainInbox(rules);
+                inboxes.put(chainId, inbox);
+            }
+            int before = inbox.inbox.size();
+            entry = inbox.inbox.record(canonicalTx, txHash, chain.height());
+            if (inbox.inbox.size() > before && !inbox.includedTxHashes.contains(entry.txHashHex())) {
+                inbox.due.put(entry.txHashHex(), entry);
+            }
+        }
+        respond(exchange, 200, entryJson(entry));
+    }
+
+    private void readInbox(Exchange exchange, long chainId) throws IOException {
+        Map<String, String> query = queryOf(exchange.rawQuery());
+        long from;
+        int max;
+        try {
+            from = Long.parseLong(query.getOrDefault("from", "0"));
+            max = Integer.parseInt(query.getOrDefault("max", "100"));
+        } catch (NumberFormatException e) {
+            respond(exchange, 400, error("bad_query", "from and max must be integers"));
+            return;
+        }
+        if (from < 0 || max < 1 || max > MAX_INBOX_PAGE) {
+            respond(exchange, 400, error("bad_query", "from must be >= 0 and max within 1.." + MAX_INBOX_PAGE));
+            return;
+        }
+        ForcedInboxPage page;
+        synchronized (inboxes) {
+            ChainInbox inbox = inboxes.get(chainId);
+            page = inbox == null ? new ForcedInboxPage(List.of(), chain.height())
+                    : inbox.inbox.read(from, max, chain.height());
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("l1_height", page.l1Height());
+        com.fasterxml.jackson.databind.node.ArrayNode entries = body.putArray("entries");
+        page.entries().forEach(entry -> entries.add(entryJson(entry)));
+        respond(exchange, 200, body);
+    }
+
+    private static Map<String, String> queryOf(String rawQuery) {
+        Map<String, String> query = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return query;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                query.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+            }
+        }
+        return query;
+    }
+
+    private static ObjectNode entryJson(ForcedInboxEntry entry) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("index", entry.index());
+        body.put("l1_height", entry.l1Height());
+        body.put("tx_hash", entry.txHashHex());
+        body.put("tx", HexFormat.of().formatHex(entry.canonicalTx()));
+        return body;
+    }
+
+    /** @return the entries of a chain's inbox that no accepted batch holds yet (for tests and inspection) */
+    public List<ForcedInboxEntry> dueForcedEntries(long chainId) {
+        synchronized (inboxes) {
+            ChainInbox inbox = inboxes.get(chainId);
+            return inbox == null ? List.of() : List.copyOf(inbox.due.values());
+        }
     }
 
     private void inclusion(Exchange exchange, String id) throws IOException, InterruptedException,
@@ -386,7 +655,8 @@ public final class DevnetL1Server implements AutoCloseable {
     /**
      * Runs the devnet L1 as its own process: {@code L2_DEVNET_LISTEN_ADDR} (default {@code 127.0.0.1:9944}),
      * {@code L2_DEVNET_BLOCK_MS} (default 1000), {@code L2_DEVNET_FINALITY_DEPTH} (default 2),
-     * {@code L2_DEVNET_CHECK_CONTENTS} (default false: {@link Checks#ENVELOPE}).
+     * {@code L2_DEVNET_CHECK_CONTENTS} (default false: {@link Checks#ENVELOPE}), {@code L2_FORCE_INCLUSION_BLOCKS}
+     * (default 10).
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         String listen = envOr("L2_DEVNET_LISTEN_ADDR", "127.0.0.1:9944");
@@ -398,6 +668,7 @@ public final class DevnetL1Server implements AutoCloseable {
         long blockMs;
         int depth;
         int port;
+        int forceBlocks;
         Checks checks;
         try {
             checks = Checks.fromEnvironment(System.getenv(CHECK_CONTENTS_VARIABLE));
@@ -410,6 +681,8 @@ public final class DevnetL1Server implements AutoCloseable {
             port = Integer.parseInt(listen.substring(colon + 1));
             blockMs = Long.parseLong(envOr("L2_DEVNET_BLOCK_MS", "1000"));
             depth = Integer.parseInt(envOr("L2_DEVNET_FINALITY_DEPTH", "2"));
+            forceBlocks = Integer.parseInt(envOr(FORCE_INCLUSION_BLOCKS_VARIABLE,
+                    Integer.toString(DEFAULT_FORCE_INCLUSION_BLOCKS)));
         } catch (NumberFormatException e) {
             System.err.println("devnet: not a number: " + e.getMessage());
             System.exit(2);
@@ -417,6 +690,14 @@ public final class DevnetL1Server implements AutoCloseable {
         }
         DevnetL1Server devnet = start(new InetSocketAddress(listen.substring(0, colon), port), blockMs, depth,
                 checks);
+        try {
+            devnet.forceInclusionBlocks(forceBlocks);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            devnet.close();
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(devnet::close, "devnet-l1-shutdown"));
         Thread.currentThread().join();
     }

@@ -35,6 +35,7 @@ import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.Committed;
 import org.ippan.l2.storage.Conflict;
 import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
@@ -897,6 +898,117 @@ public final class JdbcStorage implements Storage {
         } catch (SQLException e) {
             throw translate("checkpointing " + dialect.displayName() + " storage at " + location, e);
         }
+    }
+
+    // ---- forced inclusion ------------------------------------------------------------------------------------
+
+    private static final String TICKET_COLUMNS =
+            "tx_hash, account, canonical_tx, created_ms, inbox_index, inbox_l1_height";
+
+    @Override
+    public WriteOutcome saveCursor(long term, String name, long value) {
+        StorageArguments.requireTerm(term);
+        StorageArguments.requireCursorName(name);
+        StorageArguments.requireNonNegative(value, "value");
+        return write("saveCursor", connection -> {
+            Meta meta = lockMeta(connection);
+            if (meta.term() != term) {
+                return rollBack(new Fenced(meta.term()));
+            }
+            // both SQLite (3.24+) and PostgreSQL (9.5+) speak this upsert
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO l2_cursors (name, cursor_value)"
+                    + " VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET cursor_value = excluded.cursor_value")) {
+                upsert.setString(1, name);
+                upsert.setLong(2, value);
+                upsert.executeUpdate();
+            }
+            return commit(new Written());
+        });
+    }
+
+    @Override
+    public long readCursor(String name) {
+        StorageArguments.requireCursorName(name);
+        return withConnection("readCursor", connection -> {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT cursor_value FROM l2_cursors WHERE name = ?")) {
+                select.setString(1, name);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? rows.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public WriteOutcome saveForcedTicket(long term, ForcedTicket ticket) {
+        StorageArguments.requireTerm(term);
+        Objects.requireNonNull(ticket, "ticket");
+        return write("saveForcedTicket", connection -> {
+            Meta meta = lockMeta(connection);
+            if (meta.term() != term) {
+                return rollBack(new Fenced(meta.term()));
+            }
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT 1 FROM l2_forced_tickets WHERE tx_hash = ?")) {
+                select.setBytes(1, ticket.txHash());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (rows.next()) {
+                        return rollBack(ForcedTicket.duplicateConflict(ticket.txHash()));
+                    }
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO l2_forced_tickets (" + TICKET_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setBytes(1, ticket.txHash());
+                insert.setString(2, ticket.account());
+                insert.setBytes(3, ticket.canonicalTx());
+                insert.setLong(4, ticket.createdMs());
+                insert.setLong(5, ticket.inboxIndex());
+                insert.setLong(6, ticket.inboxL1Height());
+                expectOneRow(insert.executeUpdate(), "l2_forced_tickets");
+            }
+            return commit(new Written());
+        });
+    }
+
+    @Override
+    public Optional<ForcedTicket> findForcedTicket(byte[] txHash) {
+        StorageArguments.requireHash(txHash, "txHash");
+        return withConnection("findForcedTicket", connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + TICKET_COLUMNS + " FROM l2_forced_tickets WHERE tx_hash = ?")) {
+                select.setBytes(1, txHash);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(readTicket(rows)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<ForcedTicket> listForcedTickets(String account, int maxCount) {
+        Objects.requireNonNull(account, "account");
+        StorageArguments.requireMaxCount(maxCount);
+        return withConnection("listForcedTickets", connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + TICKET_COLUMNS
+                    + " FROM l2_forced_tickets WHERE account = ? ORDER BY inbox_index DESC LIMIT ?")) {
+                select.setString(1, account);
+                select.setInt(2, maxCount);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<ForcedTicket> tickets = new ArrayList<>();
+                    while (rows.next()) {
+                        tickets.add(readTicket(rows));
+                    }
+                    return List.copyOf(tickets);
+                }
+            }
+        });
+    }
+
+    private static ForcedTicket readTicket(ResultSet row) throws SQLException {
+        return new ForcedTicket(row.getBytes(1), row.getString(2), row.getBytes(3), row.getLong(4), row.getLong(5),
+                row.getLong(6));
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ import org.ippan.l2.storage.StorageException;
  * its own table, {@code l2_batch_envelopes}, out of the {@code l2_batches} row whose L1 state changes several times
  * per batch: SQLite rewrites a whole row, overflow pages included, on every update, so in version 1 each L1 state
  * change rewrote the envelope too. Version 3 adds {@code l2_tx_groups}, the seal of each admission group (the
- * signed receipt of its txs, see {@code GroupSeal}). An older database is migrated on open, in the opening
+ * signed receipt of its txs, see {@code GroupSeal}). Version 4 adds {@code l2_cursors} (named positions, such
+ * as how far the leader read the L1 forced-inclusion inbox) and {@code l2_forced_tickets} (the forced-inclusion
+ * tickets of {@code POST /tx/force}, every field in a column of its own). An older database is migrated on open, in the opening
  * transaction, one version after the other.
  *
  * <p>The lease table a {@link JdbcLeaseStore} may keep in the same database is not part of this schema: it is
@@ -27,7 +29,7 @@ import org.ippan.l2.storage.StorageException;
 final class Schema {
 
     /** The schema version this code reads and writes. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     private Schema() {
     }
@@ -61,6 +63,9 @@ final class Schema {
             if (stored < 3) {
                 migrateFromVersion2(connection, dialect);
             }
+            if (stored < 4) {
+                migrateFromVersion3(connection, dialect);
+            }
             if (stored < VERSION) {
                 try (PreparedStatement update =
                         connection.prepareStatement("UPDATE l2_schema SET version = ? WHERE id = 1")) {
@@ -77,6 +82,9 @@ final class Schema {
         }
         try (Statement statement = connection.createStatement()) {
             for (String ddl : tables(dialect)) {
+                statement.execute(ddl);
+            }
+            for (String ddl : forcedInclusionTables(dialect)) {
                 statement.execute(ddl);
             }
         }
@@ -119,6 +127,33 @@ final class Schema {
         try (Statement statement = connection.createStatement()) {
             statement.execute(groupsTable(dialect));
         }
+    }
+
+    /** Adds {@code l2_cursors} and {@code l2_forced_tickets}, empty. */
+    private static void migrateFromVersion3(Connection connection, Dialect dialect) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String ddl : forcedInclusionTables(dialect)) {
+                statement.execute(ddl);
+            }
+        }
+    }
+
+    /** The tables of version 4: named cursors and forced-inclusion tickets, with the index listing them by account. */
+    private static List<String> forcedInclusionTables(Dialect dialect) {
+        String integer = dialect.integerType();
+        String blob = dialect.blobType();
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS l2_cursors ("
+                        + "name TEXT PRIMARY KEY, "
+                        + "cursor_value " + integer + " NOT NULL CHECK (cursor_value >= 0))",
+                "CREATE TABLE IF NOT EXISTS l2_forced_tickets ("
+                        + "tx_hash " + blob + " PRIMARY KEY, "
+                        + "account TEXT NOT NULL, "
+                        + "canonical_tx " + blob + " NOT NULL, "
+                        + "created_ms " + integer + " NOT NULL, "
+                        + "inbox_index " + integer + " NOT NULL, "
+                        + "inbox_l1_height " + integer + " NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS l2_forced_tickets_account ON l2_forced_tickets (account, inbox_index)");
     }
 
     private static void check(int stored) {

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 
+import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewTx;
@@ -23,6 +24,7 @@ import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.TermGranted;
 import org.ippan.l2.storage.TxAppend;
+import org.ippan.l2.storage.Written;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The schema is versioned: a database of a newer version than the library's is refused, and one of version 1 is
- * migrated to version 2 and one of version 2 to version 3 on open, on both databases.
+ * migrated to version 2, one of version 2 to version 3 and one of version 3 to version 4 on open, on both databases.
  */
 class SchemaVersionTest {
 
@@ -53,7 +55,7 @@ class SchemaVersionTest {
         void open_freshDatabase_recordsTheCurrentSchemaVersion() throws Exception {
             open().close();
 
-            assertThat(storedVersion()).isEqualTo(Schema.VERSION).isEqualTo(3);
+            assertThat(storedVersion()).isEqualTo(Schema.VERSION).isEqualTo(4);
         }
 
         @Test
@@ -62,6 +64,8 @@ class SchemaVersionTest {
                 storage.claimTerm(1, "leader-a", NOW_MS);
                 storage.appendTxs(1, TxAppend.of(List.of(new NewTx(hash(0x01), new byte[] {1}, NOW_MS))));
             }
+            execute("DROP TABLE l2_forced_tickets");
+            execute("DROP TABLE l2_cursors");
             execute("DROP TABLE l2_tx_groups");
             execute("UPDATE l2_schema SET version = 2 WHERE id = 1");
 
@@ -71,8 +75,36 @@ class SchemaVersionTest {
                 storage.appendTxs(1, TxAppend.of(List.of(new NewTx(hash(0x02), new byte[] {2}, NOW_MS)))
                         .sealWith((txs, first, count) -> new byte[] {9}));
                 assertThat(storage.findSealedGroup(2)).contains(new SealedGroup(2, 1, new byte[] {9}));
+                assertThat(storage.readCursor("forced-inbox")).isZero();
             }
-            assertThat(storedVersion()).isEqualTo(3);
+            assertThat(storedVersion()).isEqualTo(Schema.VERSION);
+        }
+
+        @Test
+        void open_versionThreeDatabase_addsTheCursorAndTicketTablesAndKeepsTheData() throws Exception {
+            try (Storage storage = open()) {
+                storage.claimTerm(1, "leader-a", NOW_MS);
+                storage.appendTxs(1, TxAppend.of(List.of(new NewTx(hash(0x01), new byte[] {1}, NOW_MS)))
+                        .sealWith((txs, first, count) -> new byte[] {7}));
+            }
+            execute("DROP TABLE l2_forced_tickets");
+            execute("DROP TABLE l2_cursors");
+            execute("UPDATE l2_schema SET version = 3 WHERE id = 1");
+
+            try (Storage storage = open()) {
+                assertThat(storage.findTx(hash(0x01))).isPresent();
+                assertThat(storage.findSealedGroup(1)).contains(new SealedGroup(1, 1, new byte[] {7}));
+                assertThat(storage.readCursor("forced-inbox")).isZero();
+                assertThat(storage.findForcedTicket(hash(0x01))).isEmpty();
+                assertThat(storage.saveCursor(1, "forced-inbox", 5)).isEqualTo(new Written());
+                ForcedTicket ticket = new ForcedTicket(hash(0x01), "alice", new byte[] {1}, NOW_MS, 0, 3);
+                assertThat(storage.saveForcedTicket(1, ticket)).isEqualTo(new Written());
+            }
+            try (Storage storage = open()) {
+                assertThat(storage.readCursor("forced-inbox")).isEqualTo(5);
+                assertThat(storage.listForcedTickets("alice", 5)).hasSize(1);
+            }
+            assertThat(storedVersion()).isEqualTo(4);
         }
 
         @Test

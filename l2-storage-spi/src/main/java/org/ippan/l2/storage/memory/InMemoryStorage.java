@@ -26,6 +26,7 @@ import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.Committed;
 import org.ippan.l2.storage.Conflict;
 import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
@@ -114,6 +115,10 @@ public final class InMemoryStorage implements Storage {
     /** The seals of the groups admitted with one, by the group's first seq. */
     private final TreeMap<Long, SealedGroup> sealedGroups = new TreeMap<>();
     private final Map<L1Status, NavigableSet<Long>> batchNumbersByStatus = new EnumMap<>(L1Status.class);
+    /** The named positions ({@link #saveCursor}). */
+    private final Map<String, Long> cursors = new HashMap<>();
+    /** The forced-inclusion tickets by tx hash. */
+    private final Map<HashKey, ForcedTicket> forcedTickets = new HashMap<>();
 
     /** Creates an empty store. */
     public InMemoryStorage() {
@@ -123,7 +128,7 @@ public final class InMemoryStorage implements Storage {
     }
 
     /**
-     * Test hook: the next {@code count} writes (claim, heartbeat, append, commit, L1 update) fail with
+     * Test hook: the next {@code count} writes (claim, heartbeat, append, commit, L1 update, cursor, forced ticket) fail with
      * {@link StorageException} and apply nothing. Replaces any faults still pending; 0 clears them.
      *
      * @param count how many writes fail, at least 0
@@ -133,7 +138,7 @@ public final class InMemoryStorage implements Storage {
     }
 
     /**
-     * Test hook: the next {@code count} writes (claim, heartbeat, append, commit, L1 update) fail as
+     * Test hook: the next {@code count} writes (claim, heartbeat, append, commit, L1 update, cursor, forced ticket) fail as
      * {@code fault} says, whatever their outcome would have been. Reads are not affected. Replaces any faults
      * still pending; a count of 0 clears them.
      *
@@ -439,6 +444,73 @@ public final class InMemoryStorage implements Storage {
                     batchNumbersByStatus.get(L1Status.INCLUDED).size(),
                     batchNumbersByStatus.get(L1Status.CONFIRMED).size(),
                     batchNumbersByStatus.get(L1Status.FAILED).size());
+        }
+    }
+
+    // ---- forced inclusion ------------------------------------------------------------------------------------
+
+    @Override
+    public WriteOutcome saveCursor(long callerTerm, String name, long value) {
+        StorageArguments.requireTerm(callerTerm);
+        StorageArguments.requireCursorName(name);
+        StorageArguments.requireNonNegative(value, "value");
+        synchronized (lock) {
+            WriteFault fault = beginWrite();
+            if (term != callerTerm) {
+                return endWrite(fault, new Fenced(term));
+            }
+            cursors.put(name, value);
+            return endWrite(fault, new Written());
+        }
+    }
+
+    @Override
+    public long readCursor(String name) {
+        StorageArguments.requireCursorName(name);
+        synchronized (lock) {
+            ensureOpen();
+            return cursors.getOrDefault(name, 0L);
+        }
+    }
+
+    @Override
+    public WriteOutcome saveForcedTicket(long callerTerm, ForcedTicket ticket) {
+        StorageArguments.requireTerm(callerTerm);
+        Objects.requireNonNull(ticket, "ticket");
+        synchronized (lock) {
+            WriteFault fault = beginWrite();
+            if (term != callerTerm) {
+                return endWrite(fault, new Fenced(term));
+            }
+            HashKey key = new HashKey(ticket.txHash());
+            if (forcedTickets.containsKey(key)) {
+                return endWrite(fault, ForcedTicket.duplicateConflict(ticket.txHash()));
+            }
+            forcedTickets.put(key, ticket);
+            return endWrite(fault, new Written());
+        }
+    }
+
+    @Override
+    public Optional<ForcedTicket> findForcedTicket(byte[] txHash) {
+        StorageArguments.requireHash(txHash, "txHash");
+        synchronized (lock) {
+            ensureOpen();
+            return Optional.ofNullable(forcedTickets.get(new HashKey(txHash)));
+        }
+    }
+
+    @Override
+    public List<ForcedTicket> listForcedTickets(String account, int maxCount) {
+        Objects.requireNonNull(account, "account");
+        StorageArguments.requireMaxCount(maxCount);
+        synchronized (lock) {
+            ensureOpen();
+            return forcedTickets.values().stream()
+                    .filter(ticket -> ticket.account().equals(account))
+                    .sorted((a, b) -> Long.compare(b.inboxIndex(), a.inboxIndex()))
+                    .limit(maxCount)
+                    .toList();
         }
     }
 

@@ -39,6 +39,7 @@ import org.ippan.l2.storage.CommitOutcome;
 import org.ippan.l2.storage.Committed;
 import org.ippan.l2.storage.Conflict;
 import org.ippan.l2.storage.Fenced;
+import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.GroupSeal;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
@@ -941,6 +942,160 @@ public abstract class StorageContractTest {
                 () -> storage.listBatchesInStatus(EnumSet.allOf(L1Status.class), 0));
     }
 
+    // ==== forced inclusion: cursors and tickets ===================================================================
+
+    protected static final String INBOX_CURSOR = "forced-inbox";
+
+    @Test
+    void readCursor_neverWritten_isZero() {
+        assertThat(storage.readCursor(INBOX_CURSOR)).isZero();
+    }
+
+    @Test
+    void saveCursor_ownTerm_isWrittenReplacedAndKeptApartByName() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+
+        assertThat(storage.saveCursor(1, INBOX_CURSOR, 7)).isEqualTo(new Written());
+        assertThat(storage.saveCursor(1, "other.cursor_2", Long.MAX_VALUE)).isEqualTo(new Written());
+        assertThat(storage.saveCursor(1, INBOX_CURSOR, 12)).isEqualTo(new Written());
+
+        assertThat(storage.readCursor(INBOX_CURSOR)).isEqualTo(12);
+        assertThat(storage.readCursor("other.cursor_2")).isEqualTo(Long.MAX_VALUE);
+        assertThat(storage.readCursor("never")).isZero();
+    }
+
+    @Test
+    void saveCursor_staleTerm_isFencedAndWritesNothing() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.saveCursor(1, INBOX_CURSOR, 3);
+        storage.claimTerm(2, LEADER_B, NOW_MS + 1);
+
+        assertThat(storage.saveCursor(1, INBOX_CURSOR, 9)).isEqualTo(new Fenced(2));
+        assertThat(storage.saveCursor(3, INBOX_CURSOR, 9)).isEqualTo(new Fenced(2));
+
+        assertThat(storage.readCursor(INBOX_CURSOR)).isEqualTo(3);
+        assertThat(storage.saveCursor(2, INBOX_CURSOR, 4)).isEqualTo(new Written());
+        assertThat(storage.readCursor(INBOX_CURSOR)).isEqualTo(4);
+    }
+
+    @Test
+    void saveForcedTicket_roundTripsEveryField() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        ForcedTicket ticket = ticket(1, "alice ünïcode", 41, 17);
+
+        assertThat(storage.saveForcedTicket(1, ticket)).isEqualTo(new Written());
+
+        ForcedTicket read = storage.findForcedTicket(hash(TX_HASH, 1)).orElseThrow();
+        assertThat(read).isEqualTo(ticket);
+        assertThat(read.txHash()).isEqualTo(hash(TX_HASH, 1));
+        assertThat(read.account()).isEqualTo("alice ünïcode");
+        assertThat(read.canonicalTx()).isEqualTo(tx(1).canonicalTx());
+        assertThat(read.createdMs()).isEqualTo(NOW_MS + 1);
+        assertThat(read.inboxIndex()).isEqualTo(41);
+        assertThat(read.inboxL1Height()).isEqualTo(17);
+        assertThat(storage.findForcedTicket(hash(TX_HASH, 2))).isEmpty();
+    }
+
+    @Test
+    void saveForcedTicket_sameHashTwice_isConflictAndKeepsTheFirst() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        ForcedTicket first = ticket(1, "alice", 0, 5);
+        storage.saveForcedTicket(1, first);
+
+        WriteOutcome second = storage.saveForcedTicket(1, ticket(1, "bob", 9, 6));
+
+        assertThat(second).isEqualTo(ForcedTicket.duplicateConflict(hash(TX_HASH, 1)));
+        assertThat(((Conflict) second).reason()).contains(HexFormat.of().formatHex(hash(TX_HASH, 1)));
+        assertThat(storage.findForcedTicket(hash(TX_HASH, 1))).contains(first);
+        assertThat(storage.listForcedTickets("bob", 10)).isEmpty();
+    }
+
+    @Test
+    void saveForcedTicket_staleTerm_isFencedAndWritesNothing() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.claimTerm(2, LEADER_B, NOW_MS + 1);
+
+        assertThat(storage.saveForcedTicket(1, ticket(1, "alice", 0, 5))).isEqualTo(new Fenced(2));
+
+        assertThat(storage.findForcedTicket(hash(TX_HASH, 1))).isEmpty();
+        assertThat(storage.listForcedTickets("alice", 10)).isEmpty();
+    }
+
+    @Test
+    void listForcedTickets_isNewestFirstPerAccountAndCapped() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.saveForcedTicket(1, ticket(1, "alice", 0, 5));
+        storage.saveForcedTicket(1, ticket(2, "bob", 1, 5));
+        storage.saveForcedTicket(1, ticket(3, "alice", 3, 6));
+        storage.saveForcedTicket(1, ticket(4, "alice", 2, 6));
+
+        assertThat(storage.listForcedTickets("alice", 10)).extracting(ForcedTicket::inboxIndex)
+                .containsExactly(3L, 2L, 0L);
+        assertThat(storage.listForcedTickets("alice", 2)).containsExactly(ticket(3, "alice", 3, 6),
+                ticket(4, "alice", 2, 6));
+        assertThat(storage.listForcedTickets("bob", 10)).containsExactly(ticket(2, "bob", 1, 5));
+        assertThat(storage.listForcedTickets("carol", 10)).isEmpty();
+    }
+
+    @Test
+    void forcedInclusionCalls_invalidArguments_areRejectedNamingTheParameter() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        assertRejected(IllegalArgumentException.class, "term", () -> storage.saveCursor(-1, INBOX_CURSOR, 1));
+        assertRejected(NullPointerException.class, "name", () -> storage.saveCursor(1, null, 1));
+        assertRejected(IllegalArgumentException.class, "name", () -> storage.saveCursor(1, "", 1));
+        assertRejected(IllegalArgumentException.class, "name", () -> storage.saveCursor(1, "a b", 1));
+        assertRejected(IllegalArgumentException.class, "name", () -> storage.saveCursor(1, "x".repeat(65), 1));
+        assertRejected(IllegalArgumentException.class, "value", () -> storage.saveCursor(1, INBOX_CURSOR, -1));
+        assertRejected(IllegalArgumentException.class, "name", () -> storage.readCursor("a/b"));
+        assertRejected(NullPointerException.class, "ticket", () -> storage.saveForcedTicket(1, null));
+        assertRejected(IllegalArgumentException.class, "term",
+                () -> storage.saveForcedTicket(-1, ticket(1, "alice", 0, 0)));
+        assertRejected(IllegalArgumentException.class, "txHash", () -> storage.findForcedTicket(new byte[31]));
+        assertRejected(NullPointerException.class, "account", () -> storage.listForcedTickets(null, 1));
+        assertRejected(IllegalArgumentException.class, "maxCount", () -> storage.listForcedTickets("alice", 0));
+        assertThat(storage.readCursor(INBOX_CURSOR)).isZero();
+    }
+
+    @Test
+    void forcedTicket_invalidFields_areRejectedNamingTheField() {
+        byte[] canonical = tx(1).canonicalTx();
+        assertRejected(IllegalArgumentException.class, "txHash",
+                () -> new ForcedTicket(new byte[3], "a", canonical, 0, 0, 0));
+        assertRejected(IllegalArgumentException.class, "account",
+                () -> new ForcedTicket(hash(TX_HASH, 1), "", canonical, 0, 0, 0));
+        assertRejected(IllegalArgumentException.class, "account",
+                () -> new ForcedTicket(hash(TX_HASH, 1), "x".repeat(257), canonical, 0, 0, 0));
+        assertRejected(IllegalArgumentException.class, "canonicalTx",
+                () -> new ForcedTicket(hash(TX_HASH, 1), "a", new byte[0], 0, 0, 0));
+        assertRejected(IllegalArgumentException.class, "createdMs",
+                () -> new ForcedTicket(hash(TX_HASH, 1), "a", canonical, -1, 0, 0));
+        assertRejected(IllegalArgumentException.class, "inboxIndex",
+                () -> new ForcedTicket(hash(TX_HASH, 1), "a", canonical, 0, -1, 0));
+        assertRejected(IllegalArgumentException.class, "inboxL1Height",
+                () -> new ForcedTicket(hash(TX_HASH, 1), "a", canonical, 0, 0, -1));
+    }
+
+    @Test
+    void reopen_keepsCursorsAndForcedTickets() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.saveCursor(1, INBOX_CURSOR, 42);
+        ForcedTicket ticket = ticket(1, "alice", 7, 99);
+        storage.saveForcedTicket(1, ticket);
+
+        storage = reopen(storage);
+
+        assertThat(storage.readCursor(INBOX_CURSOR)).isEqualTo(42);
+        assertThat(storage.findForcedTicket(hash(TX_HASH, 1))).contains(ticket);
+        assertThat(storage.listForcedTickets("alice", 5)).containsExactly(ticket);
+        assertThat(storage.saveForcedTicket(1, ticket)).isEqualTo(ForcedTicket.duplicateConflict(hash(TX_HASH, 1)));
+    }
+
+    /** A ticket for tx {@code n} ({@link #tx}), with this account, inbox index and height. */
+    protected static ForcedTicket ticket(long n, String account, long inboxIndex, long inboxL1Height) {
+        return new ForcedTicket(hash(TX_HASH, n), account, tx(n).canonicalTx(), NOW_MS + n, inboxIndex,
+                inboxL1Height);
+    }
+
     // ==== lifecycle ===============================================================================================
 
     @Test
@@ -965,7 +1120,12 @@ public abstract class StorageContractTest {
                 s -> s.findBatchContaining(1),
                 s -> s.listBatches(1, 1),
                 s -> s.listBatchesInStatus(EnumSet.allOf(L1Status.class), 1),
-                s -> s.countBatches());
+                s -> s.countBatches(),
+                s -> s.saveCursor(1, INBOX_CURSOR, 1),
+                s -> s.readCursor(INBOX_CURSOR),
+                s -> s.saveForcedTicket(1, ticket(1, "alice", 0, 0)),
+                s -> s.findForcedTicket(txHash(1)),
+                s -> s.listForcedTickets("alice", 1));
         for (Consumer<Storage> call : calls) {
             assertThatThrownBy(() -> call.accept(storage))
                     .isInstanceOf(StorageException.class)
