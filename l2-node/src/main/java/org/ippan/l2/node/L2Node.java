@@ -53,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * start), runs its loops with a {@link SequencerRunner} on an executor the node owns, and serves the API on the
  * {@link JettyHttpServer} within {@link HttpLimits#NODE}. {@link #close()} shuts everything down in reverse, gracefully.
  *
- * <p>In lease and rotating modes ({@code L2_LEADER_MODE=lease} or {@code rotating}) the node also opens the lease store ({@link LeaseStores}, from
- * {@code L2_LEASE_URL}) and closes it after the engine; {@link #close()} (the SIGTERM shutdown hook) first hands
- * leadership over with {@link Sequencer#stepDown()}, so that a standby takes over within about one renew period.
+ * <p>In lease and rotating modes ({@code L2_LEADER_MODE=lease} or {@code rotating}) the node also opens the lease
+ * store ({@link LeaseStores}, from {@code L2_LEASE_URL}) and closes it after the engine; {@link #close()} (the
+ * SIGTERM shutdown hook) first hands leadership over with {@link Sequencer#stepDown()}, so that a standby takes over
+ * within about one renew period.
  */
 public final class L2Node implements AutoCloseable {
     /** Exit code for a malformed configuration. */

@@ -33,7 +33,8 @@ import org.ippan.l2.l1.Backoff;
  *       <td>{@code 1}/{@code true}: leader (in lease mode: a candidate), {@code 0}/{@code false}: follower</td></tr>
  *   <tr><td>{@code leaderId}</td><td>{@code LEADER_ID}</td><td>{@code sequencer-0}</td>
  *       <td>not blank, at most 128 chars, no control characters; unique per node in lease mode</td></tr>
- *   <tr><td>{@code term}</td><td>{@code LEADER_TERM}</td><td>0</td><td>&gt;= 0; not used in lease and rotating modes</td></tr>
+ *   <tr><td>{@code term}</td><td>{@code LEADER_TERM}</td><td>0</td>
+ *       <td>&gt;= 0; not used in lease and rotating modes</td></tr>
  *   <tr><td>{@code leaseTtlMs}</td><td>{@code L2_LEASE_TTL_MS}</td><td>5000</td>
  *       <td>100 .. 86400000, at least twice {@code leaseRenewMs}</td></tr>
  *   <tr><td>{@code leaseRenewMs}</td><td>{@code L2_LEASE_RENEW_MS}</td><td>1000</td><td>&gt;= 10</td></tr>
@@ -1065,8 +1066,8 @@ public final class SequencerConfig {
             String set = Setting.LEADER_SET.name(fromEnvironment);
             String ttl = Setting.LEASE_TTL_MS.name(fromEnvironment);
             if (leaderSet.isEmpty()) {
-                throw new ConfigException(set, "must list at least one Ed25519 public key (" + LeaderSchedule.KEY_HEX_LENGTH
-                        + " hex chars each, comma-separated) in rotating mode", null);
+                throw new ConfigException(set, "must list at least one Ed25519 public key ("
+                        + LeaderSchedule.KEY_HEX_LENGTH + " hex chars each, comma-separated) in rotating mode", null);
             }
             List<String> keys = new ArrayList<>(leaderSet.size());
             for (int i = 0; i < leaderSet.size(); i++) {
@@ -1097,7 +1098,8 @@ public final class SequencerConfig {
             }
             if (rotationGraceMs >= epochMs) {
                 throw new ConfigException(grace, "must be less than " + Setting.EPOCH_MS.name(fromEnvironment) + " ("
-                        + epochMs + "), so that another key may take over within the epoch", Long.toString(rotationGraceMs));
+                        + epochMs + "), so that another key may take over within the epoch",
+                        Long.toString(rotationGraceMs));
             }
         }
 

@@ -59,8 +59,8 @@ public abstract class SequencerSettings<B extends SequencerSettings<B>> {
     }
 
     /**
-     * Required in lease and rotating modes ({@link LeaderMode#usesLease()}), refused otherwise: where the lease lives. The host owns it
-     * and closes it after the engine.
+     * Required in lease and rotating modes ({@link LeaderMode#usesLease()}), refused otherwise: where the lease
+     * lives. The host owns it and closes it after the engine.
      */
     public B leaseStore(LeaseStore value) {
         this.leaseStore = value;
