@@ -53,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * start), runs its loops with a {@link SequencerRunner} on an executor the node owns, and serves the API on the
  * {@link JettyHttpServer} within {@link HttpLimits#NODE}. {@link #close()} shuts everything down in reverse, gracefully.
  *
- * <p>In lease mode ({@code L2_LEADER_MODE=lease}) the node also opens the lease store ({@link LeaseStores}, from
- * {@code L2_LEASE_URL}) and closes it after the engine; {@link #close()} (the SIGTERM shutdown hook) first hands
- * leadership over with {@link Sequencer#stepDown()}, so that a standby takes over within about one renew period.
+ * <p>In lease and rotating modes ({@code L2_LEADER_MODE=lease} or {@code rotating}) the node also opens the lease
+ * store ({@link LeaseStores}, from {@code L2_LEASE_URL}) and closes it after the engine; {@link #close()} (the
+ * SIGTERM shutdown hook) first hands leadership over with {@link Sequencer#stepDown()}, so that a standby takes over
+ * within about one renew period.
  */
 public final class L2Node implements AutoCloseable {
     /** Exit code for a malformed configuration. */
@@ -143,9 +144,9 @@ public final class L2Node implements AutoCloseable {
         return start(config, storage, signer, identity);
     }
 
-    /** Lease mode: opens the lease store of {@code config}; null in single mode. */
+    /** Lease and rotating modes: opens the lease store of {@code config}; null in single mode. */
     private static LeaseStore openLeaseStore(NodeConfig config) {
-        if (config.sequencer().leaderMode() != LeaderMode.LEASE) {
+        if (!config.sequencer().leaderMode().usesLease()) {
             return null;
         }
         return LeaseStores.open(config.leaseUrl(), config.storageUrl(), config.sequencer().chainId());
@@ -250,8 +251,9 @@ public final class L2Node implements AutoCloseable {
                         node.baseUrl(), NodeConfig.API_TOKENS_FILE);
             }
             if (leaseStore != null) {
-                LOG.info("L2 node listening on {} in lease mode as {} (advertised {}, lease {}, storage {}, L1 {})",
-                        node.baseUrl(), config.sequencer().leaderId(), sequencer.config().advertisedUrl(),
+                LOG.info("L2 node listening on {} in {} mode as {} (advertised {}, lease {}, storage {}, L1 {})",
+                        node.baseUrl(), config.sequencer().leaderMode().wireName(), config.sequencer().leaderId(),
+                        sequencer.config().advertisedUrl(),
                         config.leaseUrl().isEmpty() ? "in the storage database" : config.leaseUrl(),
                         config.storageUrl(), l1Config.baseUrl());
             } else {

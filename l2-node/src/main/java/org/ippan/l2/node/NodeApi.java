@@ -25,7 +25,6 @@ import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.engine.CountingMetrics;
 import org.ippan.l2.core.engine.LeaderHint;
-import org.ippan.l2.core.engine.LeaderMode;
 import org.ippan.l2.core.engine.Readiness;
 import org.ippan.l2.core.engine.Sequencer;
 import org.ippan.l2.core.engine.SequencerStatus;
@@ -97,7 +96,7 @@ final class NodeApi {
         this.sequencer = sequencer;
         this.nodeMetrics = metrics;
         this.metrics = metrics.counting();
-        this.forwarder = forwardToLeader && sequencer.config().leaderMode() == LeaderMode.LEASE
+        this.forwarder = forwardToLeader && sequencer.config().leaderMode().usesLease()
                 ? new LeaderForwarder() : null;
         int hexPayload = 2 * sequencer.config().maxTxSize() + 4096;
         this.txBodyLimit = Math.max(1 << 20, hexPayload);
@@ -773,6 +772,17 @@ final class NodeApi {
                     .put("last_change_ms", lease.lastChangeMs())
                     .put("last_change", lease.lastChange())
                     .put("renew_failures", lease.renewFailures());
+        }
+        SequencerStatus.Rotation rotation = leader.rotation();
+        if (rotation != null) {
+            leaderNode.putObject("rotation")
+                    .put("epoch", rotation.epoch())
+                    .put("epoch_end_ms", rotation.epochEndMs())
+                    .put("scheduled_key", rotation.scheduledKey())
+                    .put("candidate_key", rotation.candidateKey())
+                    .put("set_size", rotation.setSize())
+                    .put("epoch_ms", rotation.epochMs())
+                    .put("grace_ms", rotation.graceMs());
         }
         node.putObject("pool").put("pending", status.pool().pending()).put("capacity", status.pool().capacity());
         SequencerStatus.Batches batches = status.batches();

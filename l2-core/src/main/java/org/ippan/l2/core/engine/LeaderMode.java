@@ -8,12 +8,23 @@ public enum LeaderMode {
      * Automatic failover: every candidate ({@code L2_LEADER=1}) campaigns for a lease; its holder claims the next term
      * in storage and leads while it renews the lease; a standby takes over when the lease is released or expires.
      */
-    LEASE("lease");
+    LEASE("lease"),
+    /**
+     * Rotating leaders: the {@link LeaderSchedule} names, for each epoch, the key of the leader set that should lead;
+     * it alone campaigns for the lease (after a grace period, the next key), claims the next term and leads until the
+     * epoch ends, then hands over. Built on the lease machinery: a lease store is required.
+     */
+    ROTATING("rotating");
 
     private final String wireName;
 
     LeaderMode(String wireName) {
         this.wireName = wireName;
+    }
+
+    /** @return whether this mode campaigns for a lease ({@link #LEASE} and {@link #ROTATING}) */
+    public boolean usesLease() {
+        return this != SINGLE;
     }
 
     /** @return the name used in configuration and in {@code /status}, e.g. {@code single} */

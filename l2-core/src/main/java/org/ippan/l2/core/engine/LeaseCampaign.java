@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * <p>The lease never makes a write safe on its own: every write stays conditional on the term in storage, so a
  * leader paused past its lease is refused at its first write and stands by (see {@link Leadership#fenced}).
  *
+ * <p>In rotating mode a {@link Rotation} narrows this down: a candidate campaigns only while the schedule names it,
+ * its write deadline never passes the end of the epoch it won the lease in, and at that end it hands over (as
+ * {@link #handOver}, but without holding off: the next epoch's candidate, maybe this node again, campaigns at once
+ * and claims the next term, so each epoch has a term of its own).
+ *
  * <p>Steps and {@link #handOver} are serialized; the leader hint may be read from any thread.
  */
 final class LeaseCampaign implements DutyLoop {
@@ -44,6 +49,12 @@ final class LeaseCampaign implements DutyLoop {
     private final EpochClock wallClock;
     private final SequencerMetrics metrics;
     private final LoopErrors errors;
+    /** Rotating mode: who may campaign, and until when; null in lease mode. */
+    private final Rotation rotation;
+    /** The last writes of a hand-over at the end of a turn (see {@link #handOver}). */
+    private final java.util.function.LongConsumer lastWrites;
+    /** Rotating mode: the turn this node leads (or last led), null if none. */
+    private Rotation.Turn turn;
 
     /** The lease this node holds (as last granted), or null. */
     private volatile Lease lease;
@@ -57,7 +68,10 @@ final class LeaseCampaign implements DutyLoop {
     private volatile long renewFailures;
 
     LeaseCampaign(LeaseStore store, Leadership leadership, SequencerConfig config, NanoClock nanoClock,
-            EpochClock wallClock, SequencerMetrics metrics, LoopErrors errors) {
+            EpochClock wallClock, SequencerMetrics metrics, LoopErrors errors, Rotation rotation,
+            java.util.function.LongConsumer lastWrites) {
+        this.rotation = rotation;
+        this.lastWrites = lastWrites;
         this.store = store;
         this.leadership = leadership;
         this.candidate = config.role() == Role.LEADER;
@@ -83,6 +97,11 @@ final class LeaseCampaign implements DutyLoop {
         if (state == SequencerState.NEW || state == SequencerState.CLOSED) {
             return 0;
         }
+        if (state == SequencerState.LEADER && lease != null && turn != null && nowNs - turn.endNs() >= 0) {
+            handOver(lastWrites, "epoch " + turn.epoch() + " ended: handed over and released the lease", false);
+            state = leadership.state();
+            nextAttemptNs = Long.MIN_VALUE; // the next epoch's candidate (maybe this node) campaigns at once
+        }
         if (state == SequencerState.LEADER && lease != null && nowNs - leadership.writableUntilNs() >= 0) {
             stepDown("the lease could not be renewed before its safety deadline (" + ttlMs + " ms lease)");
             return 1;
@@ -91,6 +110,10 @@ final class LeaseCampaign implements DutyLoop {
             return 0;
         }
         nextAttemptNs = nowNs + renewNs;
+        if (rotation != null) {
+            long changeNs = rotation.nextChangeNs(nowNs);
+            nextAttemptNs = changeNs - nextAttemptNs < 0 ? changeNs : nextAttemptNs;
+        }
         try {
             int work;
             if (state == SequencerState.LEADER && lease != null) {
@@ -99,7 +122,10 @@ final class LeaseCampaign implements DutyLoop {
                 if (lease != null) {
                     giveUp("no longer leading"); // deposed by a higher term while holding the lease
                 }
-                work = candidate && (holdOffUntilNs == Long.MIN_VALUE || nowNs - holdOffUntilNs >= 0) ? campaign() : watch();
+                Rotation.Turn next = null;
+                boolean mayCampaign = candidate && (holdOffUntilNs == Long.MIN_VALUE || nowNs - holdOffUntilNs >= 0)
+                        && (rotation == null || (next = rotation.turnIfCandidate()) != null);
+                work = mayCampaign ? campaign(next) : watch();
             }
             failing = false;
             errors.ok(NAME);
@@ -123,7 +149,7 @@ final class LeaseCampaign implements DutyLoop {
         LeaseOutcome outcome = store.renew(lease);
         if (outcome instanceof LeaseGranted granted) {
             lease = granted.lease();
-            leadership.writableUntil(sentNs + usableNs);
+            leadership.writableUntil(capped(sentNs + usableNs));
             holder = hintOf(lease.asHolder());
             return 1;
         }
@@ -134,7 +160,12 @@ final class LeaseCampaign implements DutyLoop {
         return 1;
     }
 
-    private int campaign() {
+    /** @return {@code untilNs}, or the end of the turn if that comes first (rotating mode) */
+    private long capped(long untilNs) {
+        return turn != null && turn.endNs() - untilNs < 0 ? turn.endNs() : untilNs;
+    }
+
+    private int campaign(Rotation.Turn next) {
         long sentNs = nanoClock.nanoTime();
         LeaseOutcome outcome = store.acquire(nodeId, advertisedUrl, ttlMs);
         if (outcome instanceof LeaseRefused refused) {
@@ -143,9 +174,11 @@ final class LeaseCampaign implements DutyLoop {
         }
         lease = ((LeaseGranted) outcome).lease();
         holder = hintOf(lease.asHolder());
+        turn = next;
         long term;
         try {
-            term = leadership.leadWithLease(sentNs + usableNs, "won the lease");
+            term = leadership.leadWithLease(capped(sentNs + usableNs), next == null ? "won the lease"
+                    : "won the lease for epoch " + next.epoch());
         } catch (StorageException e) {
             giveUp("storage failed while claiming the term: " + e.getMessage());
             throw e;
@@ -154,7 +187,7 @@ final class LeaseCampaign implements DutyLoop {
             giveUp("could not claim a term");
             return 0;
         }
-        changed("leader " + nodeId + " in term " + term);
+        changed("leader " + nodeId + " in term " + term + (next == null ? "" : ", epoch " + next.epoch()));
         return 1;
     }
 
@@ -185,14 +218,23 @@ final class LeaseCampaign implements DutyLoop {
      * @return true if this node was leading
      */
     synchronized boolean handOver(java.util.function.LongConsumer lastWrites) {
+        return handOver(lastWrites, "handed over: stepped down and released the lease", true);
+    }
+
+    private boolean handOver(java.util.function.LongConsumer writes, String reason, boolean holdOff) {
         long term = leadership.term();
-        boolean led = leadership.stepDown("handed over: stepped down and released the lease");
+        boolean led = leadership.stepDown(reason);
         if (led) {
-            lastWrites.accept(term);
+            writes.accept(term);
         }
-        holdOffUntilNs = nanoClock.nanoTime() + ttlMs * 1_000_000L;
+        if (holdOff) {
+            holdOffUntilNs = nanoClock.nanoTime() + ttlMs * 1_000_000L;
+        }
         if (lease != null) {
             giveUp("handed over");
+        }
+        if (!holdOff) {
+            changed(reason);
         }
         return led;
     }
@@ -209,6 +251,7 @@ final class LeaseCampaign implements DutyLoop {
     private void giveUp(String why) {
         Lease held = lease;
         lease = null;
+        turn = null;
         LeaderHint before = holder;
         if (before != null && before.leaderId().equals(nodeId)) {
             holder = null;

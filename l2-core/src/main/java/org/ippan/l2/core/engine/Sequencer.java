@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *       heartbeat) is conditional on the term claimed at {@link #start()}; a write that meets a higher term makes
  *       this node {@link SequencerState#FENCED} at once, and it writes and posts nothing after that.</li>
  *   <li><b>Lease mode</b> ({@link LeaderMode#LEASE}): a {@link LeaseCampaign} loop decides who should try to lead;
- *       the winner claims the next term, and the term still decides whose writes count.</li>
+ *       the winner claims the next term, and the term still decides whose writes count. <b>Rotating mode</b>
+ *       ({@link LeaderMode#ROTATING}) adds a {@link Rotation}: only the key the {@link LeaderSchedule} names may
+ *       campaign, and it hands over at the end of its epoch.</li>
  * </ul>
  *
  * <p>Thread-safe: submissions may come from any number of threads; each loop must be run by one thread at a time
@@ -68,7 +70,7 @@ public final class Sequencer implements AutoCloseable {
         this.wallClock = b.wallClock;
         LoopErrors errors = new LoopErrors(health, b.metrics, b.errorHandler);
         this.signals = new Signals(b.errorHandler);
-        boolean leaseMode = config.leaderMode() == LeaderMode.LEASE;
+        boolean leaseMode = config.leaderMode().usesLease();
         this.leadership = new Leadership(Candidacy.fromConfig(config), leaseMode, config.leaderId(), storage,
                 b.wallClock, b.nanoClock, b.metrics, health);
         this.admission = new Admission(config, leadership, storage, b.signer, b.wallClock, b.nanoClock, b.metrics,
@@ -81,15 +83,19 @@ public final class Sequencer implements AutoCloseable {
         Heartbeat heartbeat = new Heartbeat(ctx, config.heartbeatIntervalMs());
         LeaderTasks leaderTasks = new LeaderTasks(leadership, errors, ForcedInclusionWatcher.withWatcher(
                 b.leaderTasks, config, b.l1, storage, leadership, admission, b.metrics));
+        Rotation rotation = config.leaderSchedule().map(s -> new Rotation(s, b.signer == null || config.role()
+                != Role.LEADER ? -1 : s.indexOf(Hex.encode(b.signer.publicKey())), config.leaseRenewMs(), b.wallClock,
+                b.nanoClock)).orElse(null);
         this.campaign = leaseMode ? new LeaseCampaign(b.leaseStore, leadership, config, b.nanoClock, b.wallClock,
-                b.metrics, errors) : null;
+                b.metrics, errors, rotation, this::lastWrites) : null;
         this.loops = leaseMode ? List.of(campaign, batcher, poster, reconciler, heartbeat, leaderTasks)
                 : List.of(batcher, poster, reconciler, heartbeat, leaderTasks);
         signals.bind(batcher, poster, reconciler, heartbeat, leaderTasks);
         String leaderPubkey = signer.map(s -> Hex.encode(s.publicKey())).orElse(config.leaderId());
         this.reads = new ChainReads(storage);
         this.statusReport = new StatusReport(config, storage, leadership, health, leaderPubkey,
-                reconciler::l1Height, reconciler::l1FinalizedHeight, campaign == null ? null : campaign::view);
+                reconciler::l1Height, reconciler::l1FinalizedHeight, campaign == null ? null : campaign::view,
+                rotation == null ? null : rotation::view);
         leadership.hooks(admission::recover, term -> {
             leaderTasks.start(term);
             signals.leadershipGained();

@@ -2,6 +2,9 @@ package org.ippan.l2.core.engine;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,15 +28,23 @@ import org.ippan.l2.l1.Backoff;
  *   <caption>Settings, their environment variables and defaults</caption>
  *   <tr><th>field</th><th>variable</th><th>default</th><th>range</th></tr>
  *   <tr><td>{@code leaderMode}</td><td>{@code L2_LEADER_MODE}</td><td>{@code single}</td>
- *       <td>{@code single}, {@code lease}</td></tr>
+ *       <td>{@code single}, {@code lease}, {@code rotating}</td></tr>
  *   <tr><td>{@code role}</td><td>{@code L2_LEADER}</td><td>{@code 1} (leader)</td>
  *       <td>{@code 1}/{@code true}: leader (in lease mode: a candidate), {@code 0}/{@code false}: follower</td></tr>
  *   <tr><td>{@code leaderId}</td><td>{@code LEADER_ID}</td><td>{@code sequencer-0}</td>
  *       <td>not blank, at most 128 chars, no control characters; unique per node in lease mode</td></tr>
- *   <tr><td>{@code term}</td><td>{@code LEADER_TERM}</td><td>0</td><td>&gt;= 0; not used in lease mode</td></tr>
+ *   <tr><td>{@code term}</td><td>{@code LEADER_TERM}</td><td>0</td>
+ *       <td>&gt;= 0; not used in lease and rotating modes</td></tr>
  *   <tr><td>{@code leaseTtlMs}</td><td>{@code L2_LEASE_TTL_MS}</td><td>5000</td>
  *       <td>100 .. 86400000, at least twice {@code leaseRenewMs}</td></tr>
  *   <tr><td>{@code leaseRenewMs}</td><td>{@code L2_LEASE_RENEW_MS}</td><td>1000</td><td>&gt;= 10</td></tr>
+ *   <tr><td>{@code leaderSet}</td><td>{@code L2_LEADER_SET}</td><td>empty</td>
+ *       <td>rotating mode: at least one Ed25519 public key, 64 hex chars each, comma-separated, distinct</td></tr>
+ *   <tr><td>{@code epochMs}</td><td>{@code L2_EPOCH_MS}</td><td>10000</td>
+ *       <td>&gt;= 1; in rotating mode at least twice {@code leaseTtlMs}</td></tr>
+ *   <tr><td>{@code genesisMs}</td><td>{@code L2_GENESIS_MS}</td><td>0</td><td>&gt;= 0 (ms since 1970)</td></tr>
+ *   <tr><td>{@code rotationGraceMs}</td><td>{@code L2_ROTATION_GRACE_MS}</td><td>0: max({@code leaseTtlMs},
+ *       {@code epochMs} / 4)</td><td>0, or {@code leaseTtlMs} .. {@code epochMs - 1}</td></tr>
  *   <tr><td>{@code advertisedUrl}</td><td>{@code L2_ADVERTISED_URL}</td><td>empty (the host sets it)</td>
  *       <td>at most 2048 chars, no control characters</td></tr>
  *   <tr><td>{@code sequencerKeyPath}</td><td>{@code L2_SEQUENCER_KEY_PATH}</td><td>none</td><td>a path</td></tr>
@@ -100,6 +111,11 @@ public final class SequencerConfig {
     private final long leaseTtlMs;
     private final long leaseRenewMs;
     private final String advertisedUrl;
+    private final List<String> leaderSet;
+    private final long epochMs;
+    private final long genesisMs;
+    private final long rotationGraceMs;
+    private final Optional<LeaderSchedule> leaderSchedule;
     private final Optional<Path> sequencerKeyPath;
     private final long chainId;
     private final int maxTxSize;
@@ -131,6 +147,12 @@ public final class SequencerConfig {
         this.leaseTtlMs = builder.leaseTtlMs;
         this.leaseRenewMs = builder.leaseRenewMs;
         this.advertisedUrl = builder.advertisedUrl;
+        this.leaderSet = List.copyOf(builder.leaderSet);
+        this.epochMs = builder.epochMs;
+        this.genesisMs = builder.genesisMs;
+        this.rotationGraceMs = builder.rotationGraceMs;
+        this.leaderSchedule = leaderMode == LeaderMode.ROTATING ? Optional.of(new LeaderSchedule(leaderSet, genesisMs,
+                epochMs, rotationGraceMs())) : Optional.empty();
         this.sequencerKeyPath = builder.sequencerKeyPath;
         this.chainId = builder.chainId;
         this.maxTxSize = builder.maxTxSize;
@@ -170,6 +192,10 @@ public final class SequencerConfig {
         builder.leaseTtlMs = leaseTtlMs;
         builder.leaseRenewMs = leaseRenewMs;
         builder.advertisedUrl = advertisedUrl;
+        builder.leaderSet = leaderSet;
+        builder.epochMs = epochMs;
+        builder.genesisMs = genesisMs;
+        builder.rotationGraceMs = rotationGraceMs;
         builder.sequencerKeyPath = sequencerKeyPath;
         builder.chainId = chainId;
         builder.maxTxSize = maxTxSize;
@@ -217,6 +243,10 @@ public final class SequencerConfig {
         number(env, Setting.LEASE_TTL_MS).ifPresent(builder::leaseTtlMs);
         number(env, Setting.LEASE_RENEW_MS).ifPresent(builder::leaseRenewMs);
         text(env, Setting.ADVERTISED_URL).ifPresent(builder::advertisedUrl);
+        text(env, Setting.LEADER_SET).ifPresent(value -> builder.leaderSet(List.of(value.split(",", -1))));
+        number(env, Setting.EPOCH_MS).ifPresent(builder::epochMs);
+        number(env, Setting.GENESIS_MS).ifPresent(builder::genesisMs);
+        number(env, Setting.ROTATION_GRACE_MS).ifPresent(builder::rotationGraceMs);
         text(env, Setting.SEQUENCER_KEY_PATH)
                 .ifPresent(value -> builder.sequencerKeyPath(Optional.of(parsePath(value))));
         text(env, Setting.CHAIN_ID).ifPresent(value -> builder.chainId(parseChainId(value)));
@@ -273,6 +303,37 @@ public final class SequencerConfig {
      */
     public long leaseSafetyMarginMs() {
         return (leaseTtlMs - leaseRenewMs) / 2;
+    }
+
+    /**
+     * @return in rotating mode, the Ed25519 public keys of the leader set in hex (lower case), in configured order;
+     *     default empty
+     */
+    public List<String> leaderSet() {
+        return leaderSet;
+    }
+
+    /** @return in rotating mode, the length of an epoch, ms; default 10000 */
+    public long epochMs() {
+        return epochMs;
+    }
+
+    /** @return in rotating mode, the wall-clock ms at which epoch 0 starts; default 0 */
+    public long genesisMs() {
+        return genesisMs;
+    }
+
+    /**
+     * @return in rotating mode, how long the scheduled leader has to take the lease before the next key of the set
+     *     may, ms: as configured, or by default {@code max(leaseTtlMs, epochMs / 4)}
+     */
+    public long rotationGraceMs() {
+        return rotationGraceMs > 0 ? rotationGraceMs : Math.max(leaseTtlMs, epochMs / 4);
+    }
+
+    /** @return in rotating mode, the schedule of these settings; empty in the other modes */
+    public Optional<LeaderSchedule> leaderSchedule() {
+        return leaderSchedule;
     }
 
     /** @return where clients reach this node when it leads, shown to followers' clients; default empty */
@@ -443,6 +504,10 @@ public final class SequencerConfig {
                 && leaseTtlMs == that.leaseTtlMs
                 && leaseRenewMs == that.leaseRenewMs
                 && advertisedUrl.equals(that.advertisedUrl)
+                && leaderSet.equals(that.leaderSet)
+                && epochMs == that.epochMs
+                && genesisMs == that.genesisMs
+                && rotationGraceMs == that.rotationGraceMs
                 && sequencerKeyPath.equals(that.sequencerKeyPath)
                 && chainId == that.chainId
                 && maxTxSize == that.maxTxSize
@@ -474,7 +539,7 @@ public final class SequencerConfig {
                 batchLimits, hub, batchFee, finalityConfirmations, heartbeatIntervalMs, inclusionDeadlineMs, reconcileIntervalMs,
                 maxPostsInFlight, maxUnpostedBatches, postBackoff, l1FailureThreshold, repostAfterMs,
                 maxAdmissionGroup, dedupCacheSize, forcedInclusion, forcePollMs, forceInclusionBlocks,
-                forceMaxPerAccount);
+                forceMaxPerAccount, leaderSet, epochMs, genesisMs, rotationGraceMs);
     }
 
     /** @return every setting, one {@code name=value} each (the key path is shown: it is not secret) */
@@ -487,6 +552,10 @@ public final class SequencerConfig {
                 + ", leaseTtlMs=" + leaseTtlMs
                 + ", leaseRenewMs=" + leaseRenewMs
                 + ", advertisedUrl=" + advertisedUrl
+                + ", leaderSet=" + leaderSet
+                + ", epochMs=" + epochMs
+                + ", genesisMs=" + genesisMs
+                + ", rotationGraceMs=" + rotationGraceMs
                 + ", sequencerKeyPath=" + sequencerKeyPath.map(Path::toString).orElse("<none>")
                 + ", chainId=" + Long.toUnsignedString(chainId)
                 + ", maxTxSize=" + maxTxSize
@@ -560,7 +629,8 @@ public final class SequencerConfig {
             }
         }
         throw new ConfigException(Setting.LEADER_MODE.variable,
-                "must be '" + LeaderMode.SINGLE.wireName() + "' or '" + LeaderMode.LEASE.wireName() + "'", value);
+                "must be '" + LeaderMode.SINGLE.wireName() + "', '" + LeaderMode.LEASE.wireName() + "' or '"
+                        + LeaderMode.ROTATING.wireName() + "'", value);
     }
 
     private static boolean parseForcedInclusion(String value) {
@@ -651,6 +721,10 @@ public final class SequencerConfig {
         LEASE_TTL_MS("leaseTtlMs", "L2_LEASE_TTL_MS", MIN_LEASE_TTL_MS, MAX_LEASE_TTL_MS),
         LEASE_RENEW_MS("leaseRenewMs", "L2_LEASE_RENEW_MS", MIN_LEASE_RENEW_MS, MAX_LEASE_TTL_MS),
         ADVERTISED_URL("advertisedUrl", "L2_ADVERTISED_URL"),
+        LEADER_SET("leaderSet", "L2_LEADER_SET"),
+        EPOCH_MS("epochMs", "L2_EPOCH_MS", 1, Long.MAX_VALUE),
+        GENESIS_MS("genesisMs", "L2_GENESIS_MS", 0, Long.MAX_VALUE),
+        ROTATION_GRACE_MS("rotationGraceMs", "L2_ROTATION_GRACE_MS", 0, Long.MAX_VALUE),
         SEQUENCER_KEY_PATH("sequencerKeyPath", "L2_SEQUENCER_KEY_PATH"),
         CHAIN_ID("chainId", "L2_CHAIN_ID"),
         MAX_TX_SIZE("maxTxSize", "L2_MAX_TX_SIZE", 1, MAX_TX_SIZE_LIMIT),
@@ -729,6 +803,10 @@ public final class SequencerConfig {
         private long leaseTtlMs = 5000;
         private long leaseRenewMs = 1000;
         private String advertisedUrl = "";
+        private List<String> leaderSet = List.of();
+        private long epochMs = 10_000;
+        private long genesisMs;
+        private long rotationGraceMs;
         private Optional<Path> sequencerKeyPath = Optional.empty();
         private long chainId = 1;
         private int maxTxSize = 65_536;
@@ -816,6 +894,44 @@ public final class SequencerConfig {
          */
         public Builder advertisedUrl(String advertisedUrl) {
             this.advertisedUrl = advertisedUrl;
+            return this;
+        }
+
+        /**
+         * @param leaderSet in rotating mode, the Ed25519 public keys of the leader set in hex, in the order every node
+         *     of the fleet configures (the election indexes into it); not null
+         * @return this builder
+         */
+        public Builder leaderSet(List<String> leaderSet) {
+            this.leaderSet = leaderSet;
+            return this;
+        }
+
+        /**
+         * @param epochMs in rotating mode, the length of an epoch, ms; at least twice {@code leaseTtlMs}
+         * @return this builder
+         */
+        public Builder epochMs(long epochMs) {
+            this.epochMs = epochMs;
+            return this;
+        }
+
+        /**
+         * @param genesisMs in rotating mode, the wall-clock ms at which epoch 0 starts, at least 0
+         * @return this builder
+         */
+        public Builder genesisMs(long genesisMs) {
+            this.genesisMs = genesisMs;
+            return this;
+        }
+
+        /**
+         * @param rotationGraceMs in rotating mode, the grace period, ms: 0 for the default, else at least
+         *     {@code leaseTtlMs} and less than {@code epochMs}
+         * @return this builder
+         */
+        public Builder rotationGraceMs(long rotationGraceMs) {
+            this.rotationGraceMs = rotationGraceMs;
             return this;
         }
 
@@ -1052,6 +1168,7 @@ public final class SequencerConfig {
                 throw new ConfigException(Setting.ADVERTISED_URL.name(fromEnvironment), "must be at most "
                         + MAX_ADVERTISED_URL_LENGTH + " chars without control characters", null);
             }
+            checkRotation(fromEnvironment);
             Setting.SEQUENCER_KEY_PATH.requireNonNull(sequencerKeyPath, fromEnvironment);
             Setting.MAX_TX_SIZE.checkRange(maxTxSize, fromEnvironment);
             Setting.ADMISSION_CAP.checkRange(admissionCap, fromEnvironment);
@@ -1079,6 +1196,55 @@ public final class SequencerConfig {
             Setting.FORCE_INCLUSION_BLOCKS.checkRange(forceInclusionBlocks, fromEnvironment);
             Setting.FORCE_MAX_PER_ACCOUNT.checkRange(forceMaxPerAccount, fromEnvironment);
             return new SequencerConfig(this);
+        }
+
+        /** The rotation settings, each alone and, in rotating mode, as a whole; normalizes the keys to lower case. */
+        private void checkRotation(boolean fromEnvironment) {
+            Setting.LEADER_SET.requireNonNull(leaderSet, fromEnvironment);
+            Setting.EPOCH_MS.checkRange(epochMs, fromEnvironment);
+            Setting.GENESIS_MS.checkRange(genesisMs, fromEnvironment);
+            Setting.ROTATION_GRACE_MS.checkRange(rotationGraceMs, fromEnvironment);
+            if (leaderMode != LeaderMode.ROTATING) {
+                return;
+            }
+            String set = Setting.LEADER_SET.name(fromEnvironment);
+            String ttl = Setting.LEASE_TTL_MS.name(fromEnvironment);
+            if (leaderSet.isEmpty()) {
+                throw new ConfigException(set, "must list at least one Ed25519 public key ("
+                        + LeaderSchedule.KEY_HEX_LENGTH + " hex chars each, comma-separated) in rotating mode", null);
+            }
+            List<String> keys = new ArrayList<>(leaderSet.size());
+            for (int i = 0; i < leaderSet.size(); i++) {
+                String key = leaderSet.get(i) == null ? "" : leaderSet.get(i).strip();
+                if (!LeaderSchedule.isKeyHex(key)) {
+                    throw new ConfigException(set, "entry " + (i + 1) + " is not a 32-byte Ed25519 public key in hex ("
+                            + LeaderSchedule.KEY_HEX_LENGTH + " hex chars)", key);
+                }
+                String lower = key.toLowerCase(Locale.ROOT);
+                int earlier = keys.indexOf(lower);
+                if (earlier >= 0) {
+                    throw new ConfigException(set, "entry " + (i + 1) + " repeats entry " + (earlier + 1)
+                            + ": each key may lead only once per round", key);
+                }
+                keys.add(lower);
+            }
+            leaderSet = List.copyOf(keys);
+            if (epochMs < 2 * leaseTtlMs) {
+                throw new ConfigException(Setting.EPOCH_MS.name(fromEnvironment), "must be at least twice " + ttl
+                        + " (" + leaseTtlMs + ") in rotating mode, so that a grace period of at least one lease fits"
+                        + " in an epoch", Long.toString(epochMs));
+            }
+            String grace = Setting.ROTATION_GRACE_MS.name(fromEnvironment);
+            if (rotationGraceMs > 0 && rotationGraceMs < leaseTtlMs) {
+                throw new ConfigException(grace, "must be at least " + ttl + " (" + leaseTtlMs + "), so that a"
+                        + " scheduled leader that died holding the lease has lost it before the next one tries (0: the"
+                        + " default)", Long.toString(rotationGraceMs));
+            }
+            if (rotationGraceMs >= epochMs) {
+                throw new ConfigException(grace, "must be less than " + Setting.EPOCH_MS.name(fromEnvironment) + " ("
+                        + epochMs + "), so that another key may take over within the epoch",
+                        Long.toString(rotationGraceMs));
+            }
         }
 
         private void checkLeaderId(boolean fromEnvironment) {

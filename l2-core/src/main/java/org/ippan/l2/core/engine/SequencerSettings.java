@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.ippan.l2.core.batch.OrderingPolicy;
 import org.ippan.l2.core.crypto.SequencerKeys;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
+import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.l1.L1Poster;
 import org.ippan.l2.lease.LeaseStore;
 import org.ippan.l2.storage.Storage;
@@ -58,8 +59,8 @@ public abstract class SequencerSettings<B extends SequencerSettings<B>> {
     }
 
     /**
-     * Required in lease mode ({@link LeaderMode#LEASE}), refused otherwise: where the lease lives. The host owns it
-     * and closes it after the engine.
+     * Required in lease and rotating modes ({@link LeaderMode#usesLease()}), refused otherwise: where the lease
+     * lives. The host owns it and closes it after the engine.
      */
     public B leaseStore(LeaseStore value) {
         this.leaseStore = value;
@@ -129,11 +130,11 @@ public abstract class SequencerSettings<B extends SequencerSettings<B>> {
         require(metrics, "metrics");
         require(errorHandler, "errorHandler");
         require(ordering, "ordering");
-        if (config.leaderMode() == LeaderMode.LEASE) {
-            require(leaseStore, "leaseStore (lease mode)");
+        if (config.leaderMode().usesLease()) {
+            require(leaseStore, "leaseStore (" + config.leaderMode().wireName() + " mode)");
         } else if (leaseStore != null) {
             throw new IllegalArgumentException("leaseStore is set but leaderMode is " + config.leaderMode().wireName()
-                    + ": a lease store is used only in lease mode");
+                    + ": a lease store is used only in lease and rotating modes");
         }
         if (signer == null && config.sequencerKeyPath().isPresent()) {
             signer = SequencerKeys.load(config.sequencerKeyPath().get()); // KeyLoadException names the problem
@@ -142,8 +143,25 @@ public abstract class SequencerSettings<B extends SequencerSettings<B>> {
             throw new IllegalArgumentException("signer: public key must be 32 bytes, got "
                     + signer.publicKey().length);
         }
+        if (config.leaderMode() == LeaderMode.ROTATING && config.role() == Role.LEADER) {
+            checkInLeaderSet();
+        }
         if (signer == null && config.role() == Role.LEADER) {
             LOG.warn("no sequencer key configured (L2_SEQUENCER_KEY_PATH): batch envelopes are posted unsigned");
+        }
+    }
+
+    /** Rotating mode: a candidate's identity in the leader set is its signing key's public key. */
+    private void checkInLeaderSet() {
+        if (signer == null) {
+            throw new ConfigException("L2_SEQUENCER_KEY_PATH", "a candidate (L2_LEADER=1) in rotating mode needs a"
+                    + " sequencer key: its public key is this node's identity in L2_LEADER_SET", null);
+        }
+        String own = Hex.encode(signer.publicKey());
+        if (config.leaderSchedule().orElseThrow().indexOf(own) < 0) {
+            throw new ConfigException("L2_LEADER_SET", "does not hold this node's public key " + own + " (from its"
+                    + " sequencer key): a candidate (L2_LEADER=1) must be in the set; set L2_LEADER=0 for a reader",
+                    null);
         }
     }
 

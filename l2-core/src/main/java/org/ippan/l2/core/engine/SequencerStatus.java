@@ -64,7 +64,7 @@ public record SequencerStatus(SequencerState state, Leader leader, Pool pool, Ba
     /**
      * The seed's leader block.
      *
-     * @param mode the leader mode ("single" or "lease")
+     * @param mode the leader mode ("single", "lease" or "rotating")
      * @param isLeader true only while this node acts as leader (false on a follower and when fenced)
      * @param id this node's {@code LEADER_ID}
      * @param leaderPubkey hex Ed25519 public key of this node, or its id when it has no key
@@ -74,10 +74,47 @@ public record SequencerStatus(SequencerState state, Leader leader, Pool pool, Ba
      * @param storedLeaderId the leader id storage holds, null on a fresh store
      * @param canShutdown true if this node can stop now without a gap in service: it does not lead (a leader should
      *     {@code stepDown()} first)
-     * @param lease in lease mode, the lease as this node last saw it; null in single mode
+     * @param lease in lease and rotating modes, the lease as this node last saw it; null in single mode
+     * @param rotation in rotating mode, the schedule as this node sees it now; null in the other modes
      */
     public record Leader(String mode, boolean isLeader, String id, String leaderPubkey, long termId,
-            long lastHeartbeatMs, long storedTerm, String storedLeaderId, boolean canShutdown, Lease lease) {}
+            long lastHeartbeatMs, long storedTerm, String storedLeaderId, boolean canShutdown, Lease lease,
+            Rotation rotation) {
+        /**
+         * A leader block without a rotation block (single and lease modes), as before that field existed.
+         *
+         * @param mode the leader mode
+         * @param isLeader true only while this node acts as leader
+         * @param id this node's {@code LEADER_ID}
+         * @param leaderPubkey hex Ed25519 public key of this node, or its id when it has no key
+         * @param termId this node's term
+         * @param lastHeartbeatMs wall-clock ms of the leader's last heartbeat, as recorded in storage (0: none)
+         * @param storedTerm the term storage holds
+         * @param storedLeaderId the leader id storage holds, null on a fresh store
+         * @param canShutdown true if this node can stop now without a gap in service
+         * @param lease in lease mode, the lease as this node last saw it; null in single mode
+         */
+        public Leader(String mode, boolean isLeader, String id, String leaderPubkey, long termId,
+                long lastHeartbeatMs, long storedTerm, String storedLeaderId, boolean canShutdown, Lease lease) {
+            this(mode, isLeader, id, leaderPubkey, termId, lastHeartbeatMs, storedTerm, storedLeaderId, canShutdown,
+                    lease, null);
+        }
+    }
+
+    /**
+     * The rotating schedule as this node sees it on its wall clock (rotating mode).
+     *
+     * @param epoch the current epoch, or -1 before genesis (no leader then)
+     * @param epochEndMs wall-clock ms at which the current epoch ends; before genesis, when epoch 0 starts
+     * @param scheduledKey the hex public key the election chose for the epoch; null before genesis
+     * @param candidateKey the hex public key that may take the lease now (the scheduled one in the first grace
+     *     period, then the next ones in configured order); null before genesis
+     * @param setSize the number of keys in the leader set
+     * @param epochMs the length of an epoch, ms
+     * @param graceMs the length of a grace period, ms
+     */
+    public record Rotation(long epoch, long epochEndMs, String scheduledKey, String candidateKey, int setSize,
+            long epochMs, long graceMs) {}
 
     /**
      * The lease as this node last saw it (lease mode).

@@ -24,11 +24,15 @@ final class StatusReport {
     private final LongSupplier l1FinalizedHeight;
     /** Lease mode: the lease as the campaign last saw it; null in single mode. */
     private final Supplier<LeaseCampaign.View> leaseView;
+    /** Rotating mode: the schedule as this node sees it now; null in the other modes. */
+    private final Supplier<SequencerStatus.Rotation> rotationView;
     private volatile SequencerStatus lastStatus;
 
     StatusReport(SequencerConfig config, Storage storage, Leadership leadership, Health health, String leaderPubkey,
-            LongSupplier l1Height, LongSupplier l1FinalizedHeight, Supplier<LeaseCampaign.View> leaseView) {
+            LongSupplier l1Height, LongSupplier l1FinalizedHeight, Supplier<LeaseCampaign.View> leaseView,
+            Supplier<SequencerStatus.Rotation> rotationView) {
         this.leaseView = leaseView;
+        this.rotationView = rotationView;
         this.config = config;
         this.storage = storage;
         this.leadership = leadership;
@@ -55,7 +59,7 @@ final class StatusReport {
             BatchCounts counts = storage.countBatches();
             SequenceState sequence = storage.readSequenceState();
             leader = new SequencerStatus.Leader(mode, leading, config.leaderId(), leaderPubkey, leadership.term(),
-                    record.lastHeartbeatMs(), record.term(), record.leaderId(), !leading, lease());
+                    record.lastHeartbeatMs(), record.term(), record.leaderId(), !leading, lease(), rotation());
             poolStatus = new SequencerStatus.Pool(sequence.pendingCount(), config.admissionCap());
             long last = sequence.nextBatchNumber() - 1;
             batches = new SequencerStatus.Batches(counts.committed() + counts.failed(),
@@ -69,7 +73,7 @@ final class StatusReport {
             batches = previous != null ? previous.batches() : new SequencerStatus.Batches(0, 0, 0, 0, 0, null);
             leader = new SequencerStatus.Leader(leader.mode(), leading, leader.id(), leader.leaderPubkey(),
                     leader.termId(), leader.lastHeartbeatMs(), leader.storedTerm(), leader.storedLeaderId(), !leading,
-                    lease());
+                    lease(), rotation());
         }
         SequencerStatus.L1 l1Status = new SequencerStatus.L1(l1Height.getAsLong(), l1FinalizedHeight.getAsLong(),
                 health.lastL1Error());
@@ -80,6 +84,10 @@ final class StatusReport {
                 storageHealth);
         lastStatus = status;
         return status;
+    }
+
+    private SequencerStatus.Rotation rotation() {
+        return rotationView == null ? null : rotationView.get();
     }
 
     private SequencerStatus.Lease lease() {

@@ -321,7 +321,7 @@ class LeaseModeTest {
         assertThatThrownBy(() -> f.builder(config("a")).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaseStore");
         assertThatThrownBy(() -> f.builder(EngineFixture.config().build()).leaseStore(lease).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only in lease mode");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only in lease and rotating modes");
     }
 
     @Test
@@ -344,6 +344,6 @@ class LeaseModeTest {
         assertThatThrownBy(() -> SequencerConfig.fromEnvironment(Map.of("L2_LEASE_TTL_MS", "99")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("L2_LEASE_TTL_MS");
         assertThatThrownBy(() -> SequencerConfig.fromEnvironment(Map.of("L2_LEADER_MODE", "raft")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("'single' or 'lease'");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'single', 'lease' or 'rotating'");
     }
 }

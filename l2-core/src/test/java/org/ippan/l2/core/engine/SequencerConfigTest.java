@@ -256,7 +256,7 @@ class SequencerConfigTest {
         ConfigException refused = refusal("L2_LEADER_MODE", "raft");
 
         assertThat(refused.setting()).isEqualTo("L2_LEADER_MODE");
-        assertThat(refused).hasMessage("L2_LEADER_MODE: must be 'single' or 'lease' (got 'raft')");
+        assertThat(refused).hasMessage("L2_LEADER_MODE: must be 'single', 'lease' or 'rotating' (got 'raft')");
     }
 
     @ParameterizedTest(name = "L2_LEADER_MODE={0}")
@@ -265,13 +265,14 @@ class SequencerConfigTest {
         ConfigException refused = refusal("L2_LEADER_MODE", value);
 
         assertThat(refused.setting()).isEqualTo("L2_LEADER_MODE");
-        assertThat(refused).hasMessage("L2_LEADER_MODE: must be 'single' or 'lease' (got '" + value + "')");
+        assertThat(refused).hasMessage("L2_LEADER_MODE: must be 'single', 'lease' or 'rotating' (got '" + value + "')");
     }
 
     @Test
     void leaderModeWireName_isSingle() {
         assertThat(LeaderMode.SINGLE.wireName()).isEqualTo("single");
         assertThat(LeaderMode.LEASE.wireName()).isEqualTo("lease");
+        assertThat(LeaderMode.ROTATING.wireName()).isEqualTo("rotating");
     }
 
     @ParameterizedTest(name = "L2_HUB_ID={0}")
