@@ -24,6 +24,8 @@ import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.engine.CountingMetrics;
+import org.ippan.l2.core.engine.ForceOutcome;
+import org.ippan.l2.core.engine.ForcedTicketView;
 import org.ippan.l2.core.engine.LeaderHint;
 import org.ippan.l2.core.engine.Readiness;
 import org.ippan.l2.core.engine.Sequencer;
@@ -38,6 +40,7 @@ import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.node.http.Exchange;
+import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.NewBatch;
 import org.ippan.l2.storage.StorageCorruptException;
@@ -218,6 +221,14 @@ final class NodeApi {
             if (adminAdmitted(exchange)) {
                 sendJson(exchange, 404, error("not found"));
             }
+        } else if (path.equals("/tx/force")) {
+            if (!post) {
+                methodNotAllowed(exchange, "POST");
+            } else if (writeAdmitted(exchange)) {
+                postForce(exchange);
+            }
+        } else if (path.startsWith("/tx/force/")) {
+            ifGet(exchange, get, () -> getForce(exchange, path.substring("/tx/force/".length())));
         } else if (path.startsWith("/tx/") && path.endsWith("/receipt")) {
             ifGet(exchange, get, () -> getReceipt(exchange, between(path, "/tx/", "/receipt")));
         } else if (path.startsWith("/tx/") && path.endsWith("/proof")) {
@@ -602,6 +613,90 @@ final class NodeApi {
         info.batch().ifPresent(batch -> node.put("batch_hash", Hex.encode(batch.batchHash()))
                 .put("batch_number", batch.batchNumber()));
         sendJson(exchange, 200, node);
+    }
+
+    /**
+     * {@code POST /tx/force} (the upstream's API): relays the tx to the chain's L1 forced-inclusion inbox and
+     * answers 202 with its ticket; 409 for a second ticket of a tx, 429 over the account's limit of queued tickets.
+     */
+    private void postForce(Exchange exchange) throws IOException {
+        Optional<Refusal> notLeader = notLeader();
+        if (notLeader.isPresent()) {
+            notLeading(exchange, notLeader.get(), "/tx/force", txBodyLimit);
+            return;
+        }
+        readBody(exchange, txBodyLimit, body -> postForce(exchange, body));
+    }
+
+    private void postForce(Exchange exchange, Body body) throws IOException {
+        if (body.refusal != null) {
+            refuse(exchange, body.refusal);
+            return;
+        }
+        TxBodyReader.One one = txReader.readOne(body.bytes, body.length);
+        if (one.bodyRefusal() != null) {
+            refuseCounted(exchange, one.bodyRefusal());
+            return;
+        }
+        if (one.item().refusal() != null) {
+            refuseCounted(exchange, one.item().refusal());
+            return;
+        }
+        ForceOutcome outcome = sequencer.forceInclusion(one.item().tx());
+        if (outcome instanceof ForceOutcome.Taken taken) {
+            sendJson(exchange, 202, ticketJson(taken.view()));
+            return;
+        }
+        ForceOutcome.Refused refused = (ForceOutcome.Refused) outcome;
+        switch (refused.reason()) {
+            case INVALID_TX -> refuseCounted(exchange, refused.refusal());
+            case NOT_LEADER -> {
+                Optional<LeaderHint> hint = leaderHint();
+                sendJson(exchange, 403, g -> writeRefusal(g, Refusal.of(RefusalCode.NOT_LEADER, refused.message()),
+                        hint));
+            }
+            case DUPLICATE_TICKET -> sendJson(exchange, 409, typedError(refused.message(), refused.reason().name()));
+            case ACCOUNT_LIMIT -> {
+                exchange.setHeader("Retry-After", "10");
+                sendJson(exchange, 429, typedError(refused.message(), refused.reason().name()));
+            }
+            case NO_INBOX -> sendJson(exchange, 501, typedError(refused.message(), refused.reason().name()));
+            case L1_REFUSED -> sendJson(exchange, 400, typedError(refused.message(), refused.reason().name()));
+            case L1_UNAVAILABLE -> {
+                exchange.setHeader("Retry-After", "1");
+                sendJson(exchange, 503, typedError(refused.message(), refused.reason().name()));
+            }
+            default -> throw new IllegalStateException("unhandled reason " + refused.reason());
+        }
+    }
+
+    /** {@code GET /tx/force/{hash}}: the forced-inclusion ticket with its status now. */
+    private void getForce(Exchange exchange, String hashText) throws IOException {
+        Optional<Hash> hash = parseHash(hashText);
+        if (hash.isEmpty()) {
+            sendJson(exchange, 400, error("malformed tx hash: expected 64 hex characters"));
+            return;
+        }
+        Optional<ForcedTicketView> view = sequencer.forcedTicket(hash.get());
+        if (view.isEmpty()) {
+            sendJson(exchange, 404, typedError("no forced ticket for this tx", "TICKET_NOT_FOUND"));
+            return;
+        }
+        sendJson(exchange, 200, ticketJson(view.get()));
+    }
+
+    private ObjectNode ticketJson(ForcedTicketView view) {
+        ForcedTicket ticket = view.ticket();
+        ObjectNode node = json.createObjectNode()
+                .put("tx_hash", Hex.encode(ticket.txHash()))
+                .put("account", ticket.account())
+                .put("status", view.status().wireName())
+                .put("created_ms", ticket.createdMs())
+                .put("inbox_index", ticket.inboxIndex())
+                .put("inbox_l1_height", ticket.inboxL1Height())
+                .put("due_by_l1_height", ticket.inboxL1Height() + sequencer.config().forceInclusionBlocks());
+        view.batchNumber().ifPresent(number -> node.put("batch_number", number));
+        return node;
     }
 
     /** {@code GET /tx/{hash}/receipt}: the tx's signed admission receipt (receipts v1). */

@@ -61,6 +61,7 @@ public final class Sequencer implements AutoCloseable {
     private final LeaseCampaign campaign;
     private final StatusReport statusReport;
     private final ChainReads reads;
+    private final ForcedTickets forcedTickets;
 
     private Sequencer(SequencerSettings<?> b) {
         this.config = b.config;
@@ -93,6 +94,7 @@ public final class Sequencer implements AutoCloseable {
         signals.bind(batcher, poster, reconciler, heartbeat, leaderTasks);
         String leaderPubkey = signer.map(s -> Hex.encode(s.publicKey())).orElse(config.leaderId());
         this.reads = new ChainReads(storage);
+        this.forcedTickets = new ForcedTickets(config, storage, b.l1, leadership, b.wallClock, reconciler::l1Height);
         this.statusReport = new StatusReport(config, storage, leadership, health, leaderPubkey,
                 reconciler::l1Height, reconciler::l1FinalizedHeight, campaign == null ? null : campaign::view,
                 rotation == null ? null : rotation::view);
@@ -337,6 +339,27 @@ public final class Sequencer implements AutoCloseable {
      */
     public Optional<InclusionProof> inclusionProof(Hash txHash) {
         return reads.inclusionProof(txHash);
+    }
+
+    /**
+     * Forces a tx through the chain's L1 inbox (the upstream's {@code POST /tx/force}): the leader relays it to the
+     * inbox, where the L1 contract makes it due within {@code forceInclusionBlocks} blocks, and stores a ticket.
+     * Blocks for the L1's answer (at most 30 s) and one storage write.
+     *
+     * @param tx the tx
+     * @return the ticket taken, or why not (not leading, a broken rule, a duplicate ticket, the account's limit,
+     *         no inbox, the L1 failing or refusing)
+     */
+    public ForceOutcome forceInclusion(Tx tx) {
+        return forcedTickets.force(tx);
+    }
+
+    /**
+     * @param txHash the tx hash
+     * @return its forced-inclusion ticket with the status read now, or empty if none was taken
+     */
+    public Optional<ForcedTicketView> forcedTicket(Hash txHash) {
+        return forcedTickets.find(txHash);
     }
 
     /** @return the public key envelopes are signed with, or empty when they are posted unsigned */

@@ -365,7 +365,9 @@ class BatcherTest {
                 return real.sign(message, offset, length);
             }
         };
-        Sequencer sequencer = f.builder(EngineFixture.config().build()).signer(blocking).build();
+        // no receipts: the signer must block in the batch's signature only
+        Sequencer sequencer = f.builder(EngineFixture.config().inclusionDeadlineMs(0).build()).signer(blocking)
+                .build();
         sequencer.start();
         List<Tx> txs = txs(1, 4);
         sequencer.submitAll(txs);
