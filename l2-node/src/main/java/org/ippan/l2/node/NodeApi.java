@@ -328,31 +328,43 @@ final class NodeApi {
 
     // ---- writes -------------------------------------------------------------------------------------------------
 
-    private void postTx(Exchange exchange) throws IOException {
-        Optional<Refusal> notLeader = notLeader();
-        if (notLeader.isPresent()) {
-            notLeading(exchange, notLeader.get(), "/tx", txBodyLimit);
-            return;
-        }
-        readBody(exchange, txBodyLimit, body -> postTx(exchange, body));
+    /** What a write of one tx does with it once its body is read and the tx parsed and checked. */
+    private interface TxAction {
+        void run(Tx tx) throws IOException;
     }
 
-    private void postTx(Exchange exchange, Body body) throws IOException {
-        if (body.refusal != null) {
-            refuse(exchange, body.refusal);
+    /**
+     * A leader-only write whose body is one tx ({@code POST /tx}, {@code POST /tx/force}): refused (or relayed to
+     * the leader) before its body is read on a node that does not lead, its body and tx refused with their typed
+     * errors, else handed to {@code then}.
+     */
+    private void postOneTx(Exchange exchange, String path, TxAction then) throws IOException {
+        Optional<Refusal> notLeader = notLeader();
+        if (notLeader.isPresent()) {
+            notLeading(exchange, notLeader.get(), path, txBodyLimit);
             return;
         }
-        TxBodyReader.One one = txReader.readOne(body.bytes, body.length);
-        if (one.bodyRefusal() != null) {
-            refuseCounted(exchange, one.bodyRefusal());
-            return;
-        }
-        TxBodyReader.Item parsed = one.item();
-        if (parsed.refusal() != null) {
-            refuseCounted(exchange, parsed.refusal());
-            return;
-        }
-        SubmitResult result = sequencer.submit(parsed.tx());
+        readBody(exchange, txBodyLimit, body -> {
+            if (body.refusal != null) {
+                refuse(exchange, body.refusal);
+                return;
+            }
+            TxBodyReader.One one = txReader.readOne(body.bytes, body.length);
+            Refusal refusal = one.bodyRefusal() != null ? one.bodyRefusal() : one.item().refusal();
+            if (refusal != null) {
+                refuseCounted(exchange, refusal);
+                return;
+            }
+            then.run(one.item().tx());
+        });
+    }
+
+    private void postTx(Exchange exchange) throws IOException {
+        postOneTx(exchange, "/tx", tx -> postTx(exchange, tx));
+    }
+
+    private void postTx(Exchange exchange, Tx tx) throws IOException {
+        SubmitResult result = sequencer.submit(tx);
         if (result instanceof SubmitResult.Refused refused) {
             if (refused.refusal().code() == RefusalCode.NOT_LEADER) {
                 Optional<LeaderHint> hint = leaderHint();
@@ -589,9 +601,8 @@ final class NodeApi {
     // ---- reads --------------------------------------------------------------------------------------------------
 
     private void getTx(Exchange exchange, String hashText) throws IOException {
-        Optional<Hash> hash = parseHash(hashText);
+        Optional<Hash> hash = txHashOr400(exchange, hashText);
         if (hash.isEmpty()) {
-            sendJson(exchange, 400, error("malformed tx hash: expected 64 hex characters"));
             return;
         }
         Optional<TxInfo> found = sequencer.findTx(hash.get());
@@ -620,29 +631,11 @@ final class NodeApi {
      * answers 202 with its ticket; 409 for a second ticket of a tx, 429 over the account's limit of queued tickets.
      */
     private void postForce(Exchange exchange) throws IOException {
-        Optional<Refusal> notLeader = notLeader();
-        if (notLeader.isPresent()) {
-            notLeading(exchange, notLeader.get(), "/tx/force", txBodyLimit);
-            return;
-        }
-        readBody(exchange, txBodyLimit, body -> postForce(exchange, body));
+        postOneTx(exchange, "/tx/force", tx -> postForce(exchange, tx));
     }
 
-    private void postForce(Exchange exchange, Body body) throws IOException {
-        if (body.refusal != null) {
-            refuse(exchange, body.refusal);
-            return;
-        }
-        TxBodyReader.One one = txReader.readOne(body.bytes, body.length);
-        if (one.bodyRefusal() != null) {
-            refuseCounted(exchange, one.bodyRefusal());
-            return;
-        }
-        if (one.item().refusal() != null) {
-            refuseCounted(exchange, one.item().refusal());
-            return;
-        }
-        ForceOutcome outcome = sequencer.forceInclusion(one.item().tx());
+    private void postForce(Exchange exchange, Tx tx) throws IOException {
+        ForceOutcome outcome = sequencer.forceInclusion(tx);
         if (outcome instanceof ForceOutcome.Taken taken) {
             sendJson(exchange, 202, ticketJson(taken.view()));
             return;
@@ -672,9 +665,8 @@ final class NodeApi {
 
     /** {@code GET /tx/force/{hash}}: the forced-inclusion ticket with its status now. */
     private void getForce(Exchange exchange, String hashText) throws IOException {
-        Optional<Hash> hash = parseHash(hashText);
+        Optional<Hash> hash = txHashOr400(exchange, hashText);
         if (hash.isEmpty()) {
-            sendJson(exchange, 400, error("malformed tx hash: expected 64 hex characters"));
             return;
         }
         Optional<ForcedTicketView> view = sequencer.forcedTicket(hash.get());
@@ -701,9 +693,8 @@ final class NodeApi {
 
     /** {@code GET /tx/{hash}/receipt}: the tx's signed admission receipt (receipts v1). */
     private void getReceipt(Exchange exchange, String hashText) throws IOException {
-        Optional<Hash> hash = parseHash(hashText);
+        Optional<Hash> hash = txHashOr400(exchange, hashText);
         if (hash.isEmpty()) {
-            sendJson(exchange, 400, error("malformed tx hash: expected 64 hex characters"));
             return;
         }
         Optional<AdmissionReceipt> receipt = sequencer.receipt(hash.get());
@@ -722,9 +713,8 @@ final class NodeApi {
      * {@code NOT_IN_BATCH} while it is pending.
      */
     private void getProof(Exchange exchange, String hashText) throws IOException {
-        Optional<Hash> hash = parseHash(hashText);
+        Optional<Hash> hash = txHashOr400(exchange, hashText);
         if (hash.isEmpty()) {
-            sendJson(exchange, 400, error("malformed tx hash: expected 64 hex characters"));
             return;
         }
         Optional<InclusionProof> proof = sequencer.inclusionProof(hash.get());
@@ -735,6 +725,15 @@ final class NodeApi {
         } else {
             sendJson(exchange, 404, typedError("transaction not found", "TX_NOT_FOUND"));
         }
+    }
+
+    /** @return the tx hash in {@code hashText}; empty, with a 400 sent, if it is not one */
+    private Optional<Hash> txHashOr400(Exchange exchange, String hashText) throws IOException {
+        Optional<Hash> hash = parseHash(hashText);
+        if (hash.isEmpty()) {
+            sendJson(exchange, 400, error("malformed tx hash: expected 64 hex characters"));
+        }
+        return hash;
     }
 
     /** @return the part of {@code path} between {@code prefix} and {@code suffix} */
