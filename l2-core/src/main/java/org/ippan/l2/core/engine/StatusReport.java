@@ -48,7 +48,9 @@ final class StatusReport {
 
     SequencerStatus status() {
         SequencerState current = leadership.state();
-        boolean leading = current == SequencerState.LEADER;
+        // leading as writes see it: in lease and rotating modes a leader past its write deadline (its lease or its
+        // epoch about to end) already refuses writes, before its next step records the change of state
+        boolean leading = leadership.isLeader();
         String mode = config.leaderMode().wireName();
         SequencerStatus previous = lastStatus;
         SequencerStatus.Leader leader;

@@ -101,6 +101,8 @@ class RotatingModeTest {
         f.advanceMs(1);
 
         assertThat(refusalCode(n2.submit(tx(2)))).isEqualTo(RefusalCode.NOT_LEADER); // before any step notices
+        assertThat(n2.status().leader().isLeader()).as("status says what writes see").isFalse();
+        assertThat(n2.state()).as("the state changes at its next step").isEqualTo(SequencerState.LEADER);
         n0.doWork(f.now()); // the candidate of epoch 1 tries at the boundary: the lease is still held
         assertThat(n0.state()).isEqualTo(SequencerState.FOLLOWER);
         n2.doWork(f.now());
