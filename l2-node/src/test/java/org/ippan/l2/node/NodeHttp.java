@@ -63,6 +63,23 @@ final class NodeHttp {
         return new Answer(response.statusCode(), parse(response), response);
     }
 
+    /**
+     * Any request: {@code headers} as name, value pairs; a null body sends none.
+     *
+     * @return the answer
+     */
+    Answer send(L2Node node, String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), parse(response), response);
+    }
+
     private static JsonNode parse(HttpResponse<String> response) {
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (!type.startsWith("application/json")) {
