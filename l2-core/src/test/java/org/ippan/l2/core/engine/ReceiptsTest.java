@@ -97,6 +97,19 @@ class ReceiptsTest {
     }
 
     @Test
+    void submitAll_aDuplicateWithinTheCall_isAcceptedWithoutAReceipt_itsFirstCopyWithOne() {
+        Sequencer sequencer = leader(60_000);
+
+        SubmitResults results = sequencer.submitAll(List.of(tx(5), tx(6), tx(5)), new SubmitResults());
+
+        assertThat(results.isDuplicate(2)).isTrue();
+        assertThat(results.seq(2)).isEqualTo(1);
+        assertThat(results.receipt(2)).isNull();
+        assertThat(results.receipt(0).verify(signer.publicKey()).isValid()).isTrue();
+        assertThat(results.receipt(0).group().count()).as("the group is the stored txs").isEqualTo(2);
+    }
+
+    @Test
     void receipt_isRebuiltFromStorageByAnyNodeAsIssued() {
         Sequencer sequencer = leader(60_000);
         SubmitResults results = sequencer.submitAll(List.of(tx(1), tx(2), tx(3)), new SubmitResults());
