@@ -37,8 +37,8 @@ import picocli.CommandLine.ParentCommand;
  * canonical bytes must hash to its stored hash; the batch is rebuilt as the batcher builds it (the txs in admission
  * order, the stored created_ms), its payload with the stored prev hash, the envelope with the stored key and
  * signature (a signature cannot be made again without the private key: it is carried over and verified instead,
- * against {@code --key} when given), and the L1 request with the stored request's hub and fee (neither is in the
- * signed envelope). Every byte of the rebuilt request must equal the stored one. Across batches: numbers from 1
+ * against {@code --key} when given), and the L1 request with {@code --hub} and {@code --fee}, or else the stored
+ * request's own (the fee is neither signed nor in the idempotency key, so only {@code --fee} pins it). Every byte of the rebuilt request must equal the stored one. Across batches: numbers from 1
  * without a gap, seq ranges contiguous from 1, each prev hash the previous batch's recomputed hash, and the stored
  * head (next batch number, next unbatched seq, head hash) where the last batch leaves it.
  *
@@ -77,6 +77,14 @@ final class ReplayCommand implements Callable<Integer> {
             + "batch's txs' chain id (admission refuses txs of another chain).")
     String chainIdText;
 
+    @Option(names = "--hub", paramLabel = "HUB", description = "The node's L2_HUB_ID (Fin, Data, M2m, World, Bridge): "
+            + "every stored request must name it. Default: each stored request's own hub.")
+    String hubText;
+
+    @Option(names = "--fee", paramLabel = "N", description = "The node's L2_BATCH_FEE: every stored request must "
+            + "carry it (the fee is not signed). Default: each stored request's own fee.")
+    Long expectedFee;
+
     /** One difference between what was stored and what replay derives. */
     record Mismatch(long batchNumber, String check, String detail) {
     }
@@ -100,6 +108,17 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         byte[] key = Keys.publicKeyOrNull(keyHex);
+        Hub expectedHub = null;
+        if (hubText != null) {
+            try {
+                expectedHub = Hub.parse(hubText.strip());
+            } catch (RuntimeException e) {
+                throw CliException.usage("--hub: " + e.getMessage());
+            }
+        }
+        if (expectedFee != null && expectedFee < 0) {
+            throw CliException.usage("--fee must be >= 0, was " + expectedFee);
+        }
         Long chainId = null;
         if (chainIdText != null) {
             try {
@@ -159,7 +178,7 @@ final class ReplayCommand implements Callable<Integer> {
                                 + "own envelope's key, which proves only that its holder signed");
                         warnedNoKey = true;
                     }
-                    Hash rebuiltHash = replayBatch(storage, cut, chainId, key);
+                    Hash rebuiltHash = replayBatch(storage, cut, chainId, key, expectedHub);
                     previousHash = rebuiltHash != null ? rebuiltHash : Hash.of(cut.batchHash());
                     expectedNumber = n + 1;
                     expectedFirstSeq = cut.endSeq();
@@ -204,7 +223,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** Rebuilds one batch and compares it; returns its recomputed hash, or null if it could not be rebuilt. */
-    private Hash replayBatch(JdbcStorage storage, NewBatch cut, Long chainIdOption, byte[] key) {
+    private Hash replayBatch(JdbcStorage storage, NewBatch cut, Long chainIdOption, byte[] key, Hub expectedHub) {
         long n = cut.batchNumber();
         List<Tx> txs = new ArrayList<>(cut.txCount());
         long seq = cut.firstSeq();
@@ -274,8 +293,21 @@ final class ReplayCommand implements Callable<Integer> {
             hub = storedRequest.hub();
             fee = storedRequest.fee();
         } catch (RuntimeException e) {
-            mismatch(n, "l1_request.parse", "the stored L1 request does not parse (" + e.getMessage()
-                    + "); rebuilt with hub Fin and fee 0");
+            mismatch(n, "l1_request.parse", "the stored L1 request does not parse (" + e.getMessage() + "); "
+                    + "rebuilt with hub " + (expectedHub != null ? expectedHub : hub) + " and fee "
+                    + (expectedFee != null ? expectedFee : fee));
+        }
+        if (expectedHub != null && hub != expectedHub) {
+            mismatch(n, "l1_request.hub", "stored " + hub + ", expected " + expectedHub);
+        }
+        if (expectedFee != null && fee != expectedFee) {
+            mismatch(n, "l1_request.fee", "stored " + fee + ", expected " + expectedFee);
+        }
+        if (expectedHub != null) {
+            hub = expectedHub;
+        }
+        if (expectedFee != null) {
+            fee = expectedFee;
         }
         L2BatchEnvelopeV1.Request rebuilt = L2BatchEnvelopeV1.requestForBatch(batch, envelope, hub, fee);
         compare(n, "l1_request.idempotency_key", cut.idempotencyKey(), rebuilt.idempotencyKey());
