@@ -26,7 +26,8 @@ import org.ippan.l2.core.engine.SequencerState;
  * {@code l2_*} names (dots to underscores, {@code _total} after a counter, {@code _seconds} after a timer), see
  * {@link MeterNames}. Every meter is registered when this object is built, every label value included (each refusal
  * code, cut reason and failure kind at 0), so a scrape shows the full set before the first event and a rate over
- * it never starts from a missing series. Loop error counters are registered per loop name at its first error.
+ * it never starts from a missing series. Loop error counters are registered per loop name at its first error, or
+ * before with {@link #registerLoop}.
  *
  * <p>Both latencies are timers with fixed histogram buckets at {@link CountingMetrics#LATENCY_BUCKET_BOUNDS_SECONDS},
  * the buckets the node has always published. A negative latency is recorded as 0 (as {@link CountingMetrics} does).
@@ -195,15 +196,29 @@ public final class MicrometerSequencerMetrics implements SequencerMetrics {
         leaseRenewFailures.increment();
     }
 
+    /**
+     * Registers a loop's error counter at 0 before its first error (for example each of {@code Sequencer.loops()}),
+     * so that {@code l2_loop_errors_total} shows every loop from the first scrape on. Registering one twice does
+     * nothing.
+     *
+     * @param loop the loop's name
+     */
+    public void registerLoop(String loop) {
+        loopErrorCounter(Objects.requireNonNull(loop, "loop"));
+    }
+
     @Override
     public void recordLoopError(String loop) {
-        String name = loop == null ? CountingMetrics.UNKNOWN_LOOP : loop;
+        loopErrorCounter(loop == null ? CountingMetrics.UNKNOWN_LOOP : loop).increment();
+    }
+
+    private Counter loopErrorCounter(String name) {
         Counter counter = loopErrors.get(name);
         if (counter == null) {
             counter = loopErrors.computeIfAbsent(name,
                     k -> counter(MeterNames.LOOP_ERRORS, "Failed loop steps, by loop.", tags.and("loop", k)));
         }
-        counter.increment();
+        return counter;
     }
 
     @Override

@@ -19,7 +19,8 @@ import org.ippan.l2.core.engine.SequencerStatus;
  * they always agree with storage, as {@code GET /status} does.
  *
  * <p>One scrape reads some twenty gauges, and a status reads storage; so the status is read once and reused by the
- * gauges read within {@code maxStatusAgeNs} of it (by default 250 ms: one scrape, never two). The gauges are those
+ * gauges read within {@code maxStatusAgeNs} of it (by default 250 ms: one scrape, never two; {@link #refresh()} reads
+ * it anew at once, for a scrape that must not see an older status). The gauges are those
  * of {@link MeterNames} marked "Gauge"; {@code l2_rotation_epoch} only in rotating mode.
  *
  * <p>{@code l2_storage_state{state="ok|failing|full|corrupt"}} is 1 for the state of {@code /status}'s
@@ -129,6 +130,18 @@ public final class SequencerStatusMeters implements MeterBinder {
             ToDoubleFunction<SequencerStatus> value) {
         Gauge.builder(name, this, self -> value.applyAsDouble(self.status())).description(description)
                 .tags(gaugeTags).strongReference(true).register(registry);
+    }
+
+    /**
+     * Reads the status now, for the gauges read within the max age from now: a host that renders its registry calls
+     * this first (as the node's {@code GET /metrics} does), so that a scrape never shows a status read before it,
+     * however close together two scrapes come.
+     */
+    public void refresh() {
+        synchronized (lock) {
+            cached = status.get();
+            cachedAtNs = nanoClock.getAsLong();
+        }
     }
 
     /** @return the cached status while it is young enough, a new one otherwise */

@@ -127,6 +127,15 @@ class MicrometerSequencerMetricsTest {
     }
 
     @Test
+    void registerLoop_showsTheLoopAtZero_andKeepsItsCount() {
+        metrics.registerLoop("reconciler");
+        assertThat(count(MeterNames.LOOP_ERRORS, "loop", "reconciler")).isZero();
+        metrics.recordLoopError("reconciler");
+        metrics.registerLoop("reconciler");
+        assertThat(count(MeterNames.LOOP_ERRORS, "loop", "reconciler")).isEqualTo(1);
+    }
+
+    @Test
     void forcedTxs_areCounted() {
         metrics.recordForcedTxs(4, 1);
         assertThat(count(MeterNames.FORCED_TXS_ADMITTED)).isEqualTo(4);

@@ -97,6 +97,24 @@ class SequencerStatusMetersTest {
     }
 
     @Test
+    void refresh_readsTheStatusAtOnce_forTheGaugesThatFollow() {
+        AtomicReference<SequencerStatus> current = new AtomicReference<>(status(true, 1, "ok", null, null));
+        SequencerStatusMeters meters = new SequencerStatusMeters(() -> {
+            reads.incrementAndGet();
+            return current.get();
+        }, false, Tags.empty(), 1_000_000, clockNs::get);
+        meters.bindTo(registry);
+        assertThat(gauge(MeterNames.STORAGE_STATE, "state", "ok")).isEqualTo(1);
+
+        current.set(status(true, 1, "corrupt", null, null));
+        assertThat(gauge(MeterNames.STORAGE_STATE, "state", "ok")).as("within the max age").isEqualTo(1);
+        meters.refresh();
+        assertThat(gauge(MeterNames.STORAGE_STATE, "state", "ok")).isZero();
+        assertThat(gauge(MeterNames.STORAGE_STATE, "state", "corrupt")).isEqualTo(1);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
     void rotatingMode_addsTheEpochGauge() {
         AtomicReference<SequencerStatus> current = new AtomicReference<>(status(true, 0, "ok", null,
                 new SequencerStatus.Rotation(42, 0, "k", "k", 3, 60_000, 5_000)));
