@@ -236,6 +236,7 @@ public final class L2Node implements AutoCloseable {
             }
             sequencer = builder.build();
             nodeMetrics.bindStatus(sequencer);
+            nodeMetrics.bindStorageDisk(config.storageUrl());
             sequencer.start();
             loopExecutor = Executors.newScheduledThreadPool(LOOP_THREADS, threads("l2-loop"));
             runner = new SequencerRunner(sequencer, loopExecutor, NanoClock.SYSTEM, RUNNER_MAX_IDLE_MS);

@@ -5,10 +5,13 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +64,8 @@ final class NodeMetrics implements SequencerMetrics, AutoCloseable {
     private final Duration[] httpBuckets;
     private final ConcurrentHashMap<HttpKey, Timer> httpTimers = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Set once the sequencer is built, before the HTTP server starts. */
+    private volatile SequencerStatusMeters statusMeters;
 
     NodeMetrics(CountingMetrics counting) {
         this.counting = counting;
@@ -77,9 +82,28 @@ final class NodeMetrics implements SequencerMetrics, AutoCloseable {
         }
     }
 
-    /** Adds the status gauges of the sequencer this listener serves (built after it). */
+    /** Adds the status gauges of the sequencer this listener serves (built after it) and its loops' error counters. */
     void bindStatus(Sequencer sequencer) {
-        new SequencerStatusMeters(sequencer).bindTo(registry);
+        sequencer.loops().forEach(loop -> this.meters.registerLoop(loop.name()));
+        SequencerStatusMeters meters = new SequencerStatusMeters(sequencer);
+        meters.bindTo(registry);
+        statusMeters = meters;
+    }
+
+    /**
+     * With SQLite storage, adds {@code disk_free_bytes} and {@code disk_total_bytes} of the file system that holds
+     * the database (the space a full store runs out of); nothing for another store.
+     *
+     * @param storageUrl the node's {@code L2_STORAGE_URL}
+     */
+    void bindStorageDisk(String storageUrl) {
+        if (!storageUrl.startsWith("sqlite:")) {
+            return;
+        }
+        Path dir = Path.of(storageUrl.substring("sqlite:".length())).toAbsolutePath().getParent();
+        if (dir != null && Files.isDirectory(dir)) {
+            new DiskSpaceMetrics(dir.toFile()).bindTo(registry);
+        }
     }
 
     /** @return the counters and histograms of the engine */
@@ -88,13 +112,18 @@ final class NodeMetrics implements SequencerMetrics, AutoCloseable {
     }
 
     /**
-     * Renders every meter as Prometheus text (format 0.0.4), then {@code l2_batches_confirmed_total}: the counter's
+     * Reads the status once (the gauges of this scrape show it), renders every meter as Prometheus text (format
+     * 0.0.4), then {@code l2_batches_confirmed_total}: the counter's
      * name before Micrometer, which Prometheus' 1.x model cannot register beside the gauge
      * {@code l2_batches_confirmed} (the text format can hold both).
      *
      * @return the text of {@code GET /metrics}
      */
     String scrape() {
+        SequencerStatusMeters meters = statusMeters;
+        if (meters != null) {
+            meters.refresh();
+        }
         StringBuilder text = new StringBuilder(registry.scrape());
         text.append("# HELP ").append(CONFIRMED_TOTAL)
                 .append(" Batches that reached the confirmed state (as l2_batches_confirmations_total).\n")
