@@ -470,6 +470,7 @@ final class NodeApi {
         }
         Optional<String> leaderUrl = hint.map(LeaderHint::leaderUrl).filter(url -> !url.isEmpty());
         if (leaderUrl.isEmpty()) {
+            nodeMetrics.recordForwarded(NodeMetrics.Forwarded.NO_LEADER);
             unavailable(exchange, "no leader is known; retry");
             return;
         }
@@ -487,9 +488,11 @@ final class NodeApi {
                     exchange.header(ApiAccess.AUTHORIZATION));
         } catch (IOException e) {
             LOG.debug("relaying {} to the leader at {} failed: {}", path, leaderUrl, e.toString());
+            nodeMetrics.recordForwarded(NodeMetrics.Forwarded.UNREACHABLE);
             unavailable(exchange, "the leader at " + leaderUrl + " did not answer; retry");
             return;
         }
+        nodeMetrics.recordForwarded(NodeMetrics.Forwarded.ANSWERED);
         answer.retryAfter().ifPresent(value -> exchange.setHeader("Retry-After", value));
         answer.wwwAuthenticate().ifPresent(value -> exchange.setHeader("WWW-Authenticate", value));
         send(exchange, answer.status(), answer.contentType(), answer.body());

@@ -13,7 +13,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.ippan.l2.core.admission.RefusalCode;
@@ -43,7 +46,9 @@ import org.ippan.l2.micrometer.SequencerStatusMeters;
  *
  * <p>Leadership: {@code l2_leader_is_leader} is 1 while this node leads; {@code l2_leader_changes_total} counts
  * this node's own changes (became leader, stopped leading), so over a fleet the sum grows by two per failover;
- * {@code l2_lease_renew_failures_total} counts renewals that could not reach the lease store (0 in single mode).
+ * {@code l2_lease_renew_failures_total} counts renewals that could not reach the lease store (0 in single mode);
+ * {@code l2_forwarded_requests_total{outcome="answered|no_leader|unreachable"}} counts the writes a follower relayed
+ * to the leader ({@code L2_FORWARD_TO_LEADER}).
  *
  * <p>HTTP: {@code http_server_requests_seconds{method, route, status, outcome}}, where {@code route} is the
  * endpoint's template ({@code /tx/{hash}}), never the path as sent, and {@code method} one of the standard methods or
@@ -55,12 +60,23 @@ final class NodeMetrics implements SequencerMetrics, AutoCloseable {
     /** The earlier name of {@code l2_batches_confirmations_total}, still written, see {@link #scrape()}. */
     static final String CONFIRMED_TOTAL = "l2_batches_confirmed_total";
 
+    /** The outcomes of a write relayed to the leader, the {@code outcome} of {@code l2_forwarded_requests_total}. */
+    enum Forwarded {
+        /** The leader answered; its answer went back to the client. */
+        ANSWERED,
+        /** No leader was known: answered {@code 503 UNAVAILABLE}. */
+        NO_LEADER,
+        /** The leader did not answer: answered {@code 503 UNAVAILABLE}. */
+        UNREACHABLE
+    }
+
     private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
 
     private final CountingMetrics counting;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final MicrometerSequencerMetrics meters = new MicrometerSequencerMetrics(registry);
     private final Counter confirmations;
+    private final Map<Forwarded, Counter> forwarded = new EnumMap<>(Forwarded.class);
     private final Duration[] httpBuckets;
     private final ConcurrentHashMap<HttpKey, Timer> httpTimers = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -70,6 +86,11 @@ final class NodeMetrics implements SequencerMetrics, AutoCloseable {
     NodeMetrics(CountingMetrics counting) {
         this.counting = counting;
         this.confirmations = registry.get(MeterNames.BATCHES_CONFIRMATIONS).counter();
+        for (Forwarded outcome : Forwarded.values()) {
+            forwarded.put(outcome, Counter.builder("l2.forwarded.requests")
+                    .description("Writes this node relayed to the leader (L2_FORWARD_TO_LEADER), by outcome.")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -136,6 +157,11 @@ final class NodeMetrics implements SequencerMetrics, AutoCloseable {
     @Override
     public void close() {
         gc.close();
+    }
+
+    /** Counts a write relayed to the leader ({@code l2_forwarded_requests_total}). */
+    void recordForwarded(Forwarded outcome) {
+        forwarded.get(outcome).increment();
     }
 
     /**
