@@ -95,8 +95,9 @@ heap_after_gc_mib() {
         sleep 0.1
     done
 }
+# a whole number: the node writes values as doubles, large ones in E notation (1.2345678E7)
 metric() {
-    { curl -sf --max-time 10 "$URL/metrics" || true; } | awk -v name="$1" '$1 == name { print $2; exit }'
+    { curl -sf --max-time 10 "$URL/metrics" || true; } | awk -v name="$1" '$1 == name { printf "%.0f\n", $2; exit }'
 }
 
 echo "saturation: POST /txs, $BATCH txs per request, closed loop, 4 connections, 15 s after 5 s of warm-up"

@@ -78,7 +78,7 @@ public final class L2Node implements AutoCloseable {
     private final LeaseStore leaseStore;
     private final DevnetL1Server devnet;
     private final HttpL1Poster l1;
-    private final CountingMetrics metrics;
+    private final NodeMetrics metrics;
     private final Sequencer sequencer;
     private final ScheduledExecutorService loopExecutor;
     private final SequencerRunner runner;
@@ -88,7 +88,7 @@ public final class L2Node implements AutoCloseable {
     private final IdentityLock identity;
 
     private L2Node(NodeConfig config, Storage storage, LeaseStore leaseStore, DevnetL1Server devnet, HttpL1Poster l1,
-            CountingMetrics metrics, Sequencer sequencer, ScheduledExecutorService loopExecutor,
+            NodeMetrics metrics, Sequencer sequencer, ScheduledExecutorService loopExecutor,
             SequencerRunner runner, JettyHttpServer server, IdentityLock identity) {
         this.identity = identity;
         this.config = config;
@@ -203,6 +203,7 @@ public final class L2Node implements AutoCloseable {
         Sequencer sequencer = null;
         ScheduledExecutorService loopExecutor = null;
         SequencerRunner runner = null;
+        NodeMetrics nodeMetrics = null;
         try {
             Objects.requireNonNull(config, "config");
             ApiAccess access = ApiAccess.load(config.apiTokensFile(), config.allowedHosts(), config.listenAddress());
@@ -226,8 +227,7 @@ public final class L2Node implements AutoCloseable {
             }
             l1 = new HttpL1Poster(l1Config);
             server = JettyHttpServer.open(config.listenAddress(), HttpLimits.NODE, "l2-http", false);
-            CountingMetrics metrics = new CountingMetrics();
-            NodeMetrics nodeMetrics = new NodeMetrics(metrics);
+            nodeMetrics = new NodeMetrics(new CountingMetrics());
             Sequencer.Builder builder = Sequencer.builder().config(engineConfig(config, server.address()))
                     .storage(storage).l1Poster(l1).metrics(nodeMetrics).signer(signer)
                     .errorHandler(engineErrors());
@@ -235,6 +235,8 @@ public final class L2Node implements AutoCloseable {
                 builder.leaseStore(leaseStore);
             }
             sequencer = builder.build();
+            nodeMetrics.bindStatus(sequencer);
+            nodeMetrics.bindStorageDisk(config.storageUrl());
             sequencer.start();
             loopExecutor = Executors.newScheduledThreadPool(LOOP_THREADS, threads("l2-loop"));
             runner = new SequencerRunner(sequencer, loopExecutor, NanoClock.SYSTEM, RUNNER_MAX_IDLE_MS);
@@ -243,8 +245,8 @@ public final class L2Node implements AutoCloseable {
                         STORAGE_CHECKPOINT_MS, TimeUnit.MILLISECONDS);
             }
             NodeApi api = new NodeApi(sequencer, nodeMetrics, config.forwardToLeader(), access);
-            server.start(api::handle);
-            L2Node node = new L2Node(config, storage, leaseStore, devnet, l1, metrics, sequencer, loopExecutor,
+            server.start(api::handle, nodeMetrics::recordHttpRequest);
+            L2Node node = new L2Node(config, storage, leaseStore, devnet, l1, nodeMetrics, sequencer, loopExecutor,
                     runner, server, identity);
             if (!access.tokensRequired() && !ApiAccess.isLoopback(config.listenAddress())) {
                 LOG.warn("the API listens beyond loopback ({}) and {} is not set: anyone who reaches it can write txs",
@@ -272,6 +274,7 @@ public final class L2Node implements AutoCloseable {
             closeQuietly(storage);
             closeQuietly(identity);
             closeQuietly(devnet);
+            closeQuietly(nodeMetrics);
             throw e;
         }
     }
@@ -328,7 +331,7 @@ public final class L2Node implements AutoCloseable {
 
     /** @return the node's metrics */
     public CountingMetrics metrics() {
-        return metrics;
+        return metrics.counting();
     }
 
     /**
@@ -374,6 +377,7 @@ public final class L2Node implements AutoCloseable {
         closeQuietly(storage);
         closeQuietly(identity);
         closeQuietly(devnet);
+        closeQuietly(metrics);
         LOG.info("L2 node stopped");
     }
 

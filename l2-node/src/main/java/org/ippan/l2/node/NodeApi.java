@@ -23,12 +23,12 @@ import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResult;
 import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
-import org.ippan.l2.core.engine.CountingMetrics;
 import org.ippan.l2.core.engine.ForceOutcome;
 import org.ippan.l2.core.engine.ForcedTicketView;
 import org.ippan.l2.core.engine.LeaderHint;
 import org.ippan.l2.core.engine.Readiness;
 import org.ippan.l2.core.engine.Sequencer;
+import org.ippan.l2.core.engine.SequencerMetrics;
 import org.ippan.l2.core.engine.SequencerStatus;
 import org.ippan.l2.core.engine.TxInfo;
 import org.ippan.l2.core.envelope.BatchEnvelope;
@@ -84,7 +84,7 @@ final class NodeApi {
 
     private final Sequencer sequencer;
     private final NodeMetrics nodeMetrics;
-    private final CountingMetrics metrics;
+    private final SequencerMetrics metrics;
     /** Lease mode with forwarding on: relays writes to the leader; null otherwise. */
     private final LeaderForwarder forwarder;
     private final int txBodyLimit;
@@ -98,7 +98,7 @@ final class NodeApi {
         this.access = access;
         this.sequencer = sequencer;
         this.nodeMetrics = metrics;
-        this.metrics = metrics.counting();
+        this.metrics = metrics;
         this.forwarder = forwardToLeader && sequencer.config().leaderMode().usesLease()
                 ? new LeaderForwarder() : null;
         int hexPayload = 2 * sequencer.config().maxTxSize() + 4096;
@@ -247,8 +247,7 @@ final class NodeApi {
             ifGet(exchange, get, () -> sendJson(exchange, 200, json.createObjectNode().put("status", "ok")));
         } else if (path.equals("/metrics")) {
             ifGet(exchange, get, () -> send(exchange, 200, PROMETHEUS_TYPE,
-                    PrometheusText.render(sequencer.status(), nodeMetrics)
-                            .getBytes(StandardCharsets.UTF_8)));
+                    nodeMetrics.scrape().getBytes(StandardCharsets.UTF_8)));
         } else {
             sendJson(exchange, 404, error("not found"));
         }
@@ -471,6 +470,7 @@ final class NodeApi {
         }
         Optional<String> leaderUrl = hint.map(LeaderHint::leaderUrl).filter(url -> !url.isEmpty());
         if (leaderUrl.isEmpty()) {
+            nodeMetrics.recordForwarded(NodeMetrics.Forwarded.NO_LEADER);
             unavailable(exchange, "no leader is known; retry");
             return;
         }
@@ -488,9 +488,11 @@ final class NodeApi {
                     exchange.header(ApiAccess.AUTHORIZATION));
         } catch (IOException e) {
             LOG.debug("relaying {} to the leader at {} failed: {}", path, leaderUrl, e.toString());
+            nodeMetrics.recordForwarded(NodeMetrics.Forwarded.UNREACHABLE);
             unavailable(exchange, "the leader at " + leaderUrl + " did not answer; retry");
             return;
         }
+        nodeMetrics.recordForwarded(NodeMetrics.Forwarded.ANSWERED);
         answer.retryAfter().ifPresent(value -> exchange.setHeader("Retry-After", value));
         answer.wwwAuthenticate().ifPresent(value -> exchange.setHeader("WWW-Authenticate", value));
         send(exchange, answer.status(), answer.contentType(), answer.body());

@@ -116,6 +116,13 @@ class L2NodeLeaseHttpTest {
                 assertThat(twice.statusCode()).isEqualTo(403);
                 assertThat(twice.body()).contains("\"leader_url\":\"" + a.baseUrl() + "\"");
                 assertThat(http.get(a, "/tx/" + one).status()).as("the relayed tx is at the leader").isEqualTo(200);
+                Map<String, Double> relayMetrics = NodeHttp.samples(http.get(relay, "/metrics").text());
+                assertThat(NodeHttp.value(relayMetrics, "l2_forwarded_requests_total{outcome=\"answered\"}"))
+                        .isEqualTo(2);
+                assertThat(NodeHttp.value(relayMetrics, "l2_forwarded_requests_total{outcome=\"no_leader\"}"))
+                        .isEqualTo(1);
+                assertThat(NodeHttp.value(relayMetrics, "l2_forwarded_requests_total{outcome=\"unreachable\"}"))
+                        .isZero();
 
                 Map<String, Double> aMetrics = NodeHttp.samples(http.get(a, "/metrics").text());
                 assertThat(NodeHttp.value(aMetrics, "l2_leader_is_leader")).isEqualTo(1);

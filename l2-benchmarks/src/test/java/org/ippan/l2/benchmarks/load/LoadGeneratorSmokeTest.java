@@ -70,7 +70,8 @@ class LoadGeneratorSmokeTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         return metrics.body().lines().filter(line -> line.startsWith("l2_tx_accepted_total "))
-                .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(' ') + 1).trim()))
+                // the node writes values as doubles ("6.0", "1.2345678E7")
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()))
                 .findFirst().orElseThrow();
     }
 

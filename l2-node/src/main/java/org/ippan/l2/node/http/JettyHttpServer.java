@@ -42,6 +42,20 @@ public final class JettyHttpServer implements AutoCloseable {
         void handle(Exchange exchange) throws Exception;
     }
 
+    /** Told of every answered request, once its answer is written or has failed (for example to time it). */
+    @FunctionalInterface
+    public interface RequestListener {
+        /**
+         * Must be cheap and must not throw; runs on the thread that completes the answer.
+         *
+         * @param method the request's method
+         * @param path the request's decoded path
+         * @param status the answer's status (500 for an exchange that failed before its answer was committed)
+         * @param durationNs from the request's head to the answer written
+         */
+        void completed(String method, String path, int status, long durationNs);
+    }
+
     private final Server server;
     private final ServerConnector connector;
     private final String host;
@@ -102,12 +116,25 @@ public final class JettyHttpServer implements AutoCloseable {
      * @throws IOException if the server cannot start
      */
     public void start(ExchangeHandler handler) throws IOException {
+        start(handler, null);
+    }
+
+    /**
+     * Starts serving, telling {@code listener} of every answered request.
+     *
+     * @param handler what serves the requests
+     * @param listener told of each request once answered; null for none
+     * @throws IOException if the server cannot start
+     */
+    public void start(ExchangeHandler handler, RequestListener listener) throws IOException {
         HttpLimits limits = this.limits;
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 HeadDeadline.headArrived(request.getConnectionMetaData().getConnection());
-                Exchange exchange = new Exchange(request, response, callback, server.getScheduler(),
+                Callback answered = listener == null ? callback
+                        : new ListenedCallback(callback, request, response, listener, System.nanoTime());
+                Exchange exchange = new Exchange(request, response, answered, server.getScheduler(),
                         limits.bodyDeadlineMs());
                 try {
                     handler.handle(exchange);
@@ -149,6 +176,51 @@ public final class JettyHttpServer implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             // stopping: nothing left to do
+        }
+    }
+
+    /** Tells the listener when the answer is written or fails, then completes Jetty's callback as it would. */
+    private static final class ListenedCallback implements Callback {
+        private final Callback delegate;
+        private final Request request;
+        private final Response response;
+        private final RequestListener listener;
+        private final long startNs;
+
+        ListenedCallback(Callback delegate, Request request, Response response, RequestListener listener,
+                long startNs) {
+            this.delegate = delegate;
+            this.request = request;
+            this.response = response;
+            this.listener = listener;
+            this.startNs = startNs;
+        }
+
+        @Override
+        public void succeeded() {
+            tell(response.getStatus());
+            delegate.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            tell(response.isCommitted() ? response.getStatus() : 500);
+            delegate.failed(failure);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return delegate.getInvocationType();
+        }
+
+        private void tell(int status) {
+            try {
+                String path = request.getHttpURI().getDecodedPath();
+                listener.completed(request.getMethod(), path == null ? "/" : path, status,
+                        System.nanoTime() - startNs);
+            } catch (RuntimeException e) {
+                // a listener must not throw; if it does, the answer still completes
+            }
         }
     }
 
