@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       With a named target (lease mode only) the node first stores a hand-over record naming it, valid for one
  *       lease time to live: every other node of this version then does not campaign until it expires, so the target
  *       takes the lease at its next attempt if it is a live candidate that reaches the lease store within that
- *       window. If it does not, any standby may take over after the window. It is a preference, never a safety
+ *       window. If it does not, any standby may take over after the window; once a new term is claimed (the target
+ *       led) the record is spent, so a later plain hand-over is not held up. It is a preference, never a safety
  *       matter: the term in storage still decides whose writes count. The window is judged on each reader's wall
  *       clock against the writer's, so clock skew between nodes lengthens or shortens it.</li>
  * </ul>
@@ -44,7 +45,11 @@ public final class SequencerControl {
     private static final Logger LOG = LoggerFactory.getLogger(SequencerControl.class);
     /** The setting the run-time limits are stored under. */
     static final String LIMITS_SETTING = "runtime-limits";
-    /** The setting a named hand-over is stored under: {@code <target id>;<until wall-clock ms>}. */
+    /**
+     * The setting a named hand-over is stored under: {@code <target id>;<until wall-clock ms>;<term handed over>}. It
+     * holds the other standbys off only while storage still holds the term handed over: once a leader (the target, or
+     * anyone after the window) claims a new term, it is spent.
+     */
     static final String HANDOVER_SETTING = "handover-to";
 
     private final SequencerConfig config;
@@ -178,7 +183,7 @@ public final class SequencerControl {
                     return false;
                 }
                 long untilMs = wallClock.currentTimeMs() + config.leaseTtlMs();
-                write(HANDOVER_SETTING, target + ";" + untilMs, "hand-over write");
+                write(HANDOVER_SETTING, target + ";" + untilMs + ";" + leadership.term(), "hand-over write");
             }
         }
         boolean led = stepDown.getAsBoolean();
@@ -231,15 +236,15 @@ public final class SequencerControl {
         } catch (StorageException e) {
             return false; // a preference only: campaign as usual (the term still fences)
         }
-        if (stored.isEmpty()) {
+        String[] parts = stored.map(v -> v.split(";", -1)).orElse(new String[0]);
+        if (parts.length != 3 || parts[0].equals(config.leaderId())) {
             return false;
         }
-        int sep = stored.get().lastIndexOf(';');
         try {
-            String target = stored.get().substring(0, Math.max(0, sep));
-            long untilMs = Long.parseLong(stored.get().substring(sep + 1));
-            return !target.equals(config.leaderId()) && wallClock.currentTimeMs() < untilMs;
-        } catch (NumberFormatException e) {
+            long untilMs = Long.parseLong(parts[1]);
+            long handedOverTerm = Long.parseLong(parts[2]);
+            return wallClock.currentTimeMs() < untilMs && storage.readLeader().term() == handedOverTerm;
+        } catch (NumberFormatException | StorageException e) {
             return false;
         }
     }

@@ -292,6 +292,26 @@ class SequencerControlTest {
     }
 
     @Test
+    void stepDown_theRecordIsSpentOnceTheTargetLeads_soItsOwnPlainHandOverIsNotHeldUp() {
+        InMemoryLeaseStore lease = new InMemoryLeaseStore(f.clock::currentTimeMs);
+        Sequencer a = leaseNode("a", lease);
+        a.doWork(f.now());
+        Sequencer b = leaseNode("b", lease);
+        Sequencer c = leaseNode("c", lease);
+        a.control().stepDown(OPS, Optional.of("c"));
+        f.advanceMs(400);
+        c.doWork(f.now());
+        assertThat(c.state()).isEqualTo(SequencerState.LEADER);
+
+        assertThat(c.control().stepDown(OPS, Optional.empty())).isTrue(); // well inside the 2 s window
+        f.advanceMs(400);
+        b.doWork(f.now());
+
+        assertThat(b.state()).as("the record named c for the term a handed over; c claimed a newer one")
+                .isEqualTo(SequencerState.LEADER);
+    }
+
+    @Test
     void stepDown_toANamedNodeThatNeverComes_letsAnyStandbyTakeOverAfterOneTtl() {
         InMemoryLeaseStore lease = new InMemoryLeaseStore(f.clock::currentTimeMs);
         Sequencer a = leaseNode("a", lease);
