@@ -3,6 +3,7 @@ package org.ippan.l2.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.ippan.l2.node.devnet.DevnetL1Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,8 +77,10 @@ class L2NodeAdminHttpTest {
             String[][] calls = {{"GET", "/admin/limits"}, {"PUT", "/admin/limits"}, {"POST", "/admin/pause"},
                 {"POST", "/admin/resume"}, {"POST", "/admin/flush"}, {"POST", "/admin/step-down"}};
             for (String[] c : calls) {
-                assertError(call(node, c[0], c[1], "{}", null), 401, "UNAUTHORIZED");
-                assertError(call(node, c[0], c[1], "{}", "wrong"), 401, "UNAUTHORIZED");
+                // no body: a 401 is answered before any body is read, and an unread body may cost the connection,
+                // which the client's pool could then reuse ("header parser received no bytes")
+                assertError(call(node, c[0], c[1], null, null), 401, "UNAUTHORIZED");
+                assertError(call(node, c[0], c[1], null, "wrong"), 401, "UNAUTHORIZED");
             }
             assertThat(http.get(node, "/status").body().get("posting").asText()).as("nothing paused").isEqualTo("running");
             assertThat(http.get(node, "/status").body().get("leader").get("is_leader").asBoolean()).isTrue();
@@ -92,7 +96,10 @@ class L2NodeAdminHttpTest {
             assertThat(paused.body().get("changed").asBoolean()).isTrue();
             assertThat(http.get(node, "/status").body().get("posting").asText()).isEqualTo("paused");
 
-            for (int n = 1; n <= 7; n++) { // 5 per batch: two batches
+            // cut by count only (no age cut however slowly the txs arrive): 4 txs, two batches
+            Reply limits = admin(node, "PUT", "/admin/limits", "{\"max_batch_txs\": 2, \"max_wait_ms\": 600000}");
+            assertThat(limits.status()).as(limits.text()).isEqualTo(200);
+            for (int n = 1; n <= 4; n++) {
                 submit(node, n);
             }
             NodeHttp.Answer committed = http.awaitGet(node, "/status",
@@ -143,7 +150,7 @@ class L2NodeAdminHttpTest {
             assertThat(before.body().get("max_wait_ms").asLong()).isEqualTo(50);
 
             Reply put = admin(node, "PUT", "/admin/limits", "{\"max_batch_txs\": 2, \"max_batch_bytes\": 200000,"
-                    + " \"max_wait_ms\": 50, \"admission_cap\": 40}");
+                    + " \"max_wait_ms\": 600000, \"admission_cap\": 40}");
             assertThat(put.status()).as(put.text()).isEqualTo(200);
             assertThat(put.body().get("max_batch_txs").asInt()).isEqualTo(2);
             assertThat(put.body().get("admission_cap").asInt()).isEqualTo(40);
@@ -187,6 +194,47 @@ class L2NodeAdminHttpTest {
             assertThat(admin(node, "GET", "/admin/limits", null).body()).isEqualTo(before);
             assertThat(admin(node, "DELETE", "/admin/limits", null).status()).isEqualTo(405);
             assertThat(admin(node, "GET", "/admin/nothing", null).status()).isEqualTo(404);
+        }
+    }
+
+    /** A node on {@code db} posting to the shared devnet {@code l1}, with the admin token. */
+    private Map<String, String> sharedEnv(DevnetL1Server l1, String leaderId, long term, boolean leader)
+            throws Exception {
+        Map<String, String> env = env();
+        env.put("L1_BASE_URL", l1.baseUrl());
+        env.put("L1_ENDPOINT_CHAIN_STATUS", DevnetL1Server.PATH_STATUS);
+        env.put("L1_ENDPOINT_SUBMIT_BATCH", DevnetL1Server.PATH_SUBMIT);
+        env.put("L1_ENDPOINT_GET_INCLUSION", DevnetL1Server.PATH_INCLUSION);
+        env.put("L1_ENDPOINT_GET_FINALITY", DevnetL1Server.PATH_FINALITY);
+        env.put("LEADER_ID", leaderId);
+        env.put("LEADER_TERM", Long.toString(term));
+        env.put("L2_LEADER", leader ? "1" : "0");
+        return env;
+    }
+
+    @Test
+    void putLimits_survivesALeaderChange_theDeposedLeaderIsRefused_andAFollowerAnswers403() throws Exception {
+        try (DevnetL1Server l1 = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), 20, 1,
+                DevnetL1Server.Checks.CONTENTS);
+                L2Node a = L2Node.start(NodeConfig.fromEnvironment(sharedEnv(l1, "a", 1, true)))) {
+            Reply put = admin(a, "PUT", "/admin/limits", "{\"max_batch_txs\": 3, \"admission_cap\": 30}");
+            assertThat(put.status()).as(put.text()).isEqualTo(200);
+
+            try (L2Node follower = L2Node.start(NodeConfig.fromEnvironment(sharedEnv(l1, "f", 1, false)))) {
+                Reply paused = admin(follower, "POST", "/admin/pause", null);
+                assertError(paused, 403, "NOT_LEADER");
+                assertError(admin(follower, "PUT", "/admin/limits", "{\"max_batch_txs\": 4}"), 403, "NOT_LEADER");
+            }
+            try (L2Node b = L2Node.start(NodeConfig.fromEnvironment(sharedEnv(l1, "b", 2, true)))) {
+                Reply limits = admin(b, "GET", "/admin/limits", null);
+                assertThat(limits.status()).as(limits.text()).isEqualTo(200);
+                assertThat(limits.body().get("max_batch_txs").asInt()).as("the new leader uses them").isEqualTo(3);
+                assertThat(limits.body().get("admission_cap").asInt()).isEqualTo(30);
+
+                Reply deposed = admin(a, "PUT", "/admin/limits", "{\"max_batch_txs\": 9}");
+                assertError(deposed, 403, "NOT_LEADER");
+                assertThat(admin(b, "GET", "/admin/limits", null).body().get("max_batch_txs").asInt()).isEqualTo(3);
+            }
         }
     }
 
