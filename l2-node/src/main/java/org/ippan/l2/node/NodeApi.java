@@ -92,6 +92,8 @@ final class NodeApi {
     private final ObjectMapper json;
     private final TxBodyReader txReader;
     private final ApiAccess access;
+    /** The {@code /admin/…} endpoints, behind {@link #adminAdmitted}. */
+    private final AdminApi admin;
     private final RepeatedErrorLog errors = new RepeatedErrorLog(LOG, 10_000_000_000L, System::nanoTime);
 
     NodeApi(Sequencer sequencer, NodeMetrics metrics, boolean forwardToLeader, ApiAccess access) {
@@ -116,6 +118,7 @@ final class NodeApi {
                 .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
         this.txReader = new TxBodyReader(json.getFactory(), sequencer.config().chainId(),
                 sequencer.config().maxTxSize());
+        this.admin = new AdminApi(sequencer, json);
     }
 
     /** The HTTP status of a refusal code. */
@@ -219,7 +222,7 @@ final class NodeApi {
             }
         } else if (path.equals("/admin") || path.startsWith("/admin/")) {
             if (adminAdmitted(exchange)) {
-                sendJson(exchange, 404, error("not found"));
+                admin.handle(exchange, method, path, e -> failed(exchange, method, path, e));
             }
         } else if (path.equals("/tx/force")) {
             if (!post) {
@@ -881,6 +884,7 @@ final class NodeApi {
                     .put("grace_ms", rotation.graceMs());
         }
         node.putObject("pool").put("pending", status.pool().pending()).put("capacity", status.pool().capacity());
+        node.put("posting", sequencer.control().postingPaused() ? "paused" : "running");
         SequencerStatus.Batches batches = status.batches();
         node.putObject("batches")
                 .put("pending", batches.pending())

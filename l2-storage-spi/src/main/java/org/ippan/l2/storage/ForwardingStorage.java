@@ -117,6 +117,16 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public WriteOutcome saveSetting(long term, String name, String value) {
+        return delegate.saveSetting(term, name, value);
+    }
+
+    @Override
+    public Optional<String> readSetting(String name) {
+        return delegate.readSetting(name);
+    }
+
+    @Override
     public WriteOutcome saveForcedTicket(long term, ForcedTicket ticket) {
         return delegate.saveForcedTicket(term, ticket);
     }

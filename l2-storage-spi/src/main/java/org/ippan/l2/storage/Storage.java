@@ -223,6 +223,30 @@ public interface Storage extends AutoCloseable {
      */
     long readCursor(String name);
 
+    /** The longest setting value, in characters ({@link #saveSetting}). */
+    int MAX_SETTING_VALUE_LENGTH = 4096;
+
+    /**
+     * Records a named setting (for example the run-time limits an operator set, so that a restarted or new leader
+     * applies them), as one write conditional on the term. The value replaces the stored one, whatever it was; the
+     * format of the value belongs to the caller.
+     *
+     * @param term  the caller's term
+     * @param name  the setting's name: 1 to {@value #MAX_CURSOR_NAME_LENGTH} characters of {@code [A-Za-z0-9._-]}
+     * @param value the value, at most {@value #MAX_SETTING_VALUE_LENGTH} characters
+     * @return {@link Written}, or {@link Fenced} if the stored term differs (nothing written; never
+     *         {@link Conflict})
+     */
+    WriteOutcome saveSetting(long term, String name, String value);
+
+    /**
+     * Reads a named setting.
+     *
+     * @param name the setting's name (as for {@link #saveSetting})
+     * @return the stored value, empty when it was never written
+     */
+    Optional<String> readSetting(String name);
+
     /**
      * Stores a forced-inclusion ticket, as one write conditional on the term.
      *

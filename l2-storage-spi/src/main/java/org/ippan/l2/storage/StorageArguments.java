@@ -120,6 +120,23 @@ public final class StorageArguments {
         return name;
     }
 
+    /**
+     * Checks a setting value ({@link Storage#saveSetting}).
+     *
+     * @param value the value
+     * @return {@code value}
+     * @throws NullPointerException     if {@code value} is null
+     * @throws IllegalArgumentException if it is longer than {@link Storage#MAX_SETTING_VALUE_LENGTH} characters
+     */
+    public static String requireSettingValue(String value) {
+        Objects.requireNonNull(value, "value");
+        if (value.length() > Storage.MAX_SETTING_VALUE_LENGTH) {
+            throw new IllegalArgumentException("value must be at most " + Storage.MAX_SETTING_VALUE_LENGTH
+                    + " characters, was " + value.length());
+        }
+        return value;
+    }
+
     private static long requireAtLeast(long value, long min, String name) {
         if (value < min) {
             throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);

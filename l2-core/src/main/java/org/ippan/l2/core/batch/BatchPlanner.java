@@ -30,6 +30,14 @@ public final class BatchPlanner {
         this.ordering = Objects.requireNonNull(ordering, "ordering");
     }
 
+    /**
+     * @param newCutter the cutting rule to apply instead (run-time limits)
+     * @return a planner like this one (same chain id and ordering) that cuts with {@code newCutter}
+     */
+    public BatchPlanner withCutter(BatchCutter newCutter) {
+        return new BatchPlanner(chainId, newCutter, ordering);
+    }
+
     /** The outcome of planning: a batch to commit, or the decision to wait. */
     public sealed interface Plan permits Plan.Ready, Plan.Waiting {
         /** @param batch the batch to commit */

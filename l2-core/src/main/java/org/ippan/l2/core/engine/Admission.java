@@ -54,7 +54,8 @@ final class Admission {
     private final LeaderGate leadership;
     private final Storage storage;
     private final AdmissionRules rules;
-    private final long admissionCap;
+    /** The admission cap in force is {@code limits.get().admissionCap()}, read once per reservation. */
+    private final LiveLimits limits;
     private final int maxAdmissionGroup;
     private final EpochClock wallClock;
     private final NanoClock nanoClock;
@@ -75,18 +76,20 @@ final class Admission {
     private Tx[] groupTxs = new Tx[16];
     private Submission[] groupOwners = new Submission[16];
     private int[] groupIndexes = new int[16];
-    /** The answer when the admission cap is reached. */
-    private final Refusal queueFull;
+    /** The answer when the admission cap is reached, for the cap it names (rebuilt when the cap changes). */
+    private volatile Refusal queueFull;
+    private volatile int queueFullCap;
+    private final long retryAfterMs;
     /** Signs each group's receipts inside its write; null when the node issues no receipts. */
     private final ReceiptSeal receiptSeal;
 
     Admission(SequencerConfig config, LeaderGate leadership, Storage storage, EnvelopeSigner signer,
             EpochClock wallClock, NanoClock nanoClock, SequencerMetrics metrics, Health health,
-            ErrorHandler errorHandler, Signals signals) {
+            ErrorHandler errorHandler, Signals signals, LiveLimits limits) {
         this.leadership = leadership;
         this.storage = storage;
         this.rules = new AdmissionRules(config.chainId(), config.maxTxSize(), config.batchLimits());
-        this.admissionCap = config.admissionCap();
+        this.limits = limits;
         this.maxAdmissionGroup = config.maxAdmissionGroup();
         this.wallClock = wallClock;
         this.nanoClock = nanoClock;
@@ -99,8 +102,9 @@ final class Admission {
         this.receiptSeal = signer == null || config.inclusionDeadlineMs() == 0 ? null
                 : new ReceiptSeal(signer, config.chainId(), config.inclusionDeadlineMs());
         group.sealWith(receiptSeal);
-        this.queueFull = new Refusal(RefusalCode.QUEUE_FULL, "admission cap of " + config.admissionCap()
-                + " pending txs reached; retry later", Math.max(1, config.batchLimits().maxWaitMs()));
+        this.retryAfterMs = Math.max(1, config.batchLimits().maxWaitMs());
+        this.queueFull = queueFull(config.admissionCap());
+        this.queueFullCap = config.admissionCap();
     }
 
     /** @return the pending pool, which the batcher cuts from */
@@ -229,7 +233,7 @@ final class Admission {
             int skipped = 0;
             for (int i = 0; i < txs.size(); i++) {
                 if (results.isPending(i) && skipped++ >= toQueue) {
-                    results.refuse(i, queueFull);
+                    results.refuse(i, queueFull());
                 }
             }
             metrics.recordRejected(RefusalCode.QUEUE_FULL, candidates - toQueue);
@@ -291,7 +295,7 @@ final class Admission {
         }
         if (reserve(1) == 0) {
             metrics.recordRejected(RefusalCode.QUEUE_FULL, 1);
-            return new SubmitResult.Refused(queueFull);
+            return new SubmitResult.Refused(queueFull());
         }
         return null;
     }
@@ -312,6 +316,7 @@ final class Admission {
             return 0;
         }
         long pending = pool.pendingCount();
+        long admissionCap = limits.get().admissionCap();
         while (true) {
             int alreadyQueued = queued.get();
             int granted = (int) Math.max(0, Math.min(wanted, admissionCap - pending - alreadyQueued));
@@ -319,6 +324,23 @@ final class Admission {
                 return granted;
             }
         }
+    }
+
+    /** @return the refusal naming the cap in force */
+    private Refusal queueFull() {
+        int cap = limits.get().admissionCap();
+        Refusal refusal = queueFull;
+        if (cap != queueFullCap) { // the cap changed: a refusal naming the new one (a benign race rebuilds twice)
+            refusal = queueFull(cap);
+            queueFull = refusal;
+            queueFullCap = cap;
+        }
+        return refusal;
+    }
+
+    private Refusal queueFull(int cap) {
+        return new Refusal(RefusalCode.QUEUE_FULL, "admission cap of " + cap + " pending txs reached; retry later",
+                retryAfterMs);
     }
 
     /** Counts {@code wanted} txs as queued whatever the cap (forced txs): later submissions see less room. */

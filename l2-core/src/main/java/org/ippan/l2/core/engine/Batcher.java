@@ -1,6 +1,11 @@
 package org.ippan.l2.core.engine;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.ippan.l2.core.batch.BatchCutter;
 import org.ippan.l2.core.batch.BatchPlanner;
 import org.ippan.l2.core.batch.CutDecision;
 import org.ippan.l2.core.batch.PlannedBatch;
@@ -18,6 +23,8 @@ import org.ippan.l2.storage.NewBatch;
 /**
  * The batcher loop: asks the cutter, and commits each batch — its txs' range, the cursor, the chain head,
  * {@code created_ms}, the term, the signed envelope and the exact L1 request — in one term-conditional storage write.
+ * The cut limits are read from {@link LiveLimits} once per cut decision, so an operator's change applies whole
+ * between two cuts.
  */
 final class Batcher implements DutyLoop {
     static final String NAME = "batcher";
@@ -30,8 +37,12 @@ final class Batcher implements DutyLoop {
     private final PendingPool pool;
     /** Rebuilds the pool from storage when it may have drifted. */
     private final Runnable recovery;
-    private final BatchPlanner planner;
-    private final int maxTxs;
+    /** The planner for {@link #plannedWith}; replaced when the live limits change. */
+    private BatchPlanner planner;
+    private RuntimeLimits plannedWith;
+    private final LiveLimits limits;
+    /** Flush callers waiting for the step that takes their request. */
+    private final ConcurrentLinkedQueue<CompletableFuture<FlushResult>> flushWaiters = new ConcurrentLinkedQueue<>();
     private final int maxUnpostedBatches;
     private final Hub hub;
     private final long batchFee;
@@ -62,13 +73,14 @@ final class Batcher implements DutyLoop {
      * @param signer the envelope signer, or null for unsigned envelopes
      */
     Batcher(LoopContext ctx, PendingPool pool, Runnable recovery, BatchPlanner planner, EnvelopeSigner signer,
-            SequencerConfig config) {
+            SequencerConfig config, LiveLimits limits) {
         this.ctx = ctx;
         this.pool = pool;
         this.recovery = recovery;
         this.planner = planner;
         this.signer = signer;
-        this.maxTxs = config.batchLimits().maxTxs();
+        this.limits = limits;
+        this.plannedWith = RuntimeLimits.of(config);
         this.maxUnpostedBatches = config.maxUnpostedBatches();
         this.hub = config.hub();
         this.batchFee = config.batchFee();
@@ -83,9 +95,22 @@ final class Batcher implements DutyLoop {
         flushRequested = true;
     }
 
+    /** Asks for a cut now; the future completes at the end of the step that takes the request. */
+    CompletableFuture<FlushResult> requestFlushAndWait() {
+        CompletableFuture<FlushResult> done = new CompletableFuture<>();
+        flushWaiters.add(done);
+        flushRequested = true;
+        return done;
+    }
+
     @Override
     public int doWork(long nowNs) {
-        if (!ctx.leadership().isLeader() || (retryAtNs != Long.MIN_VALUE && nowNs - retryAtNs < 0)) {
+        if (!ctx.leadership().isLeader()) {
+            failFlushWaiters(new NotLeadingException("stopped leading before the flush: "
+                    + ctx.leadership().notLeaderMessage()));
+            return 0;
+        }
+        if ((retryAtNs != Long.MIN_VALUE && nowNs - retryAtNs < 0)) {
             return 0;
         }
         if (!stepping.compareAndSet(false, true)) {
@@ -102,6 +127,10 @@ final class Batcher implements DutyLoop {
 
     private int step(long nowNs) {
         int cut = 0;
+        List<CompletableFuture<FlushResult>> flushers = takeFlushWaiters();
+        boolean nothingPending = false;
+        long lastCut = 0;
+        RuntimeException failure = null;
         long term = ctx.leadership().term();
         if (term != ledTerm) { // leading in a new term (lease mode): nothing of the last one carries over
             ledTerm = term;
@@ -114,7 +143,12 @@ final class Batcher implements DutyLoop {
             }
             while (cut < MAX_CUTS_PER_STEP && ctx.leadership().isLeader()) {
                 long nowMs = ctx.wallClock().currentTimeMs();
-                pool.view(maxTxs, candidates);
+                RuntimeLimits now = limits.get();
+                if (now != plannedWith) { // an operator's change: it applies from this cut on, whole
+                    planner = planner.withCutter(new BatchCutter(now.batchLimits()));
+                    plannedWith = now;
+                }
+                pool.view(now.maxBatchTxs(), candidates);
                 long postedThrough = ctx.signals().postedThrough();
                 if (postedThrough >= 0
                         && candidates.nextBatchNumber() - 1 - postedThrough >= maxUnpostedBatches) {
@@ -127,8 +161,11 @@ final class Batcher implements DutyLoop {
                 BatchPlanner.Plan plan = planner.plan(candidates, candidates.nextBatchNumber(),
                         candidates.head(), nowMs, flush);
                 if (plan instanceof BatchPlanner.Plan.Waiting waiting) {
-                    if (flush && candidates.size() == 0) {
-                        flushRequested = false;
+                    if (candidates.size() == 0) {
+                        nothingPending = true;
+                        if (flush) {
+                            flushRequested = false;
+                        }
                     }
                     CutDecision.Wait wait = waiting.decision();
                     nextDeadlineNs = wait.hasDeadline()
@@ -136,9 +173,11 @@ final class Batcher implements DutyLoop {
                             : nowNs + IDLE_NS;
                     break;
                 }
-                if (!commit(((BatchPlanner.Plan.Ready) plan).batch())) {
+                PlannedBatch ready = ((BatchPlanner.Plan.Ready) plan).batch();
+                if (!commit(ready)) {
                     break;
                 }
+                lastCut = ready.batch().batchNumber();
                 cut++;
             }
             retryAtNs = Long.MIN_VALUE;
@@ -148,11 +187,51 @@ final class Batcher implements DutyLoop {
             // is dropped
             ctx.errors().failed(NAME, e);
             retryAtNs = nowNs + STORAGE_RETRY_NS;
+            failure = e;
         }
+        answerFlushWaiters(flushers, cut > 0 ? new FlushResult(true, lastCut)
+                : nothingPending ? FlushResult.NOTHING_PENDING : null, failure);
         if (cut > 0) {
             ctx.signals().batchesCommitted();
         }
         return cut;
+    }
+
+    private List<CompletableFuture<FlushResult>> takeFlushWaiters() {
+        if (flushWaiters.isEmpty()) {
+            return List.of();
+        }
+        List<CompletableFuture<FlushResult>> taken = new ArrayList<>();
+        for (CompletableFuture<FlushResult> f; (f = flushWaiters.poll()) != null; ) {
+            taken.add(f);
+        }
+        return taken;
+    }
+
+    /**
+     * Answers the flush callers of this step: what it cut, or that nothing was pending, or its failure; when it did
+     * none of these (held back because L1 is behind, fenced, stopped leading), they wait for a later step.
+     */
+    private void answerFlushWaiters(List<CompletableFuture<FlushResult>> waiting, FlushResult result,
+            RuntimeException failure) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        for (CompletableFuture<FlushResult> f : waiting) {
+            if (result != null) {
+                f.complete(result);
+            } else if (failure != null) {
+                f.completeExceptionally(failure);
+            } else {
+                flushWaiters.add(f);
+            }
+        }
+    }
+
+    private void failFlushWaiters(RuntimeException why) {
+        for (CompletableFuture<FlushResult> f : takeFlushWaiters()) {
+            f.completeExceptionally(why);
+        }
     }
 
     /** @return true if the batch was committed */

@@ -153,6 +153,16 @@ final class HealthCheckedStorage implements Storage {
     }
 
     @Override
+    public WriteOutcome saveSetting(long term, String name, String value) {
+        return write(() -> delegate.saveSetting(term, name, value));
+    }
+
+    @Override
+    public Optional<String> readSetting(String name) {
+        return read(() -> delegate.readSetting(name));
+    }
+
+    @Override
     public WriteOutcome saveForcedTicket(long term, ForcedTicket ticket) {
         return write(() -> delegate.saveForcedTicket(term, ticket));
     }

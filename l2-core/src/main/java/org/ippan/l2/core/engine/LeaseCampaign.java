@@ -53,6 +53,11 @@ final class LeaseCampaign implements DutyLoop {
     private final Rotation rotation;
     /** The last writes of a hand-over at the end of a turn (see {@link #handOver}). */
     private final java.util.function.LongConsumer lastWrites;
+    /**
+     * True while a named hand-over to another node holds this one off ({@link SequencerControl#stepDown}); read only
+     * when this node would campaign. Never true by default.
+     */
+    private volatile java.util.function.BooleanSupplier handOverToOther = () -> false;
     /** Rotating mode: the turn this node leads (or last led), null if none. */
     private Rotation.Turn turn;
 
@@ -124,7 +129,8 @@ final class LeaseCampaign implements DutyLoop {
                 }
                 Rotation.Turn next = null;
                 boolean mayCampaign = candidate && (holdOffUntilNs == Long.MIN_VALUE || nowNs - holdOffUntilNs >= 0)
-                        && (rotation == null || (next = rotation.turnIfCandidate()) != null);
+                        && (rotation == null || (next = rotation.turnIfCandidate()) != null)
+                        && !handOverToOther.getAsBoolean();
                 work = mayCampaign ? campaign(next) : watch();
             }
             failing = false;
@@ -270,6 +276,11 @@ final class LeaseCampaign implements DutyLoop {
 
     private static LeaderHint hintOf(LeaseHolder h) {
         return h == null ? null : new LeaderHint(h.holderId(), h.advertisedUrl(), h.expiresAtMs());
+    }
+
+    /** Sets what tells this node that a named hand-over to another node is under way (it then only watches). */
+    void holdOffWhile(java.util.function.BooleanSupplier handOverToOther) {
+        this.handOverToOther = java.util.Objects.requireNonNull(handOverToOther, "handOverToOther");
     }
 
     /** @return the leader as last seen in the lease store, if any */

@@ -72,6 +72,12 @@ final class Poster implements DutyLoop {
     private final SplittableRandom random;
     private final TreeMap<Long, Job> jobs = new TreeMap<>();
     private volatile String haltedReason;
+    /**
+     * Paused by an operator ({@link SequencerControl#pausePosting}): no new post is sent; answers to posts already
+     * sent are still collected and saved. Set and cleared under this loop's lock, so once {@link #pause} returns no
+     * step is sending.
+     */
+    private volatile boolean paused;
     private final AtomicBoolean resumeRequested = new AtomicBoolean();
     private long nextRefreshNs = Long.MIN_VALUE;
     private int inFlight;
@@ -103,6 +109,25 @@ final class Poster implements DutyLoop {
         return true;
     }
 
+    /** @return true if posting was running and is now paused (returns after any step in progress has ended) */
+    synchronized boolean pause() {
+        boolean was = paused;
+        paused = true;
+        return !was;
+    }
+
+    /** @return true if posting was paused and now runs again */
+    synchronized boolean unpause() {
+        boolean was = paused;
+        paused = false;
+        return was;
+    }
+
+    /** @return true while an operator holds posting paused */
+    boolean paused() {
+        return paused;
+    }
+
     @Override
     public synchronized int doWork(long nowNs) {
         if (!ctx.leadership().isLeader()) {
@@ -121,7 +146,7 @@ final class Poster implements DutyLoop {
             if (ctx.signals().takePostingRefresh() || nowNs - nextRefreshNs >= 0 || nextRefreshNs == Long.MIN_VALUE) {
                 refresh(nowNs);
             }
-            if (haltedReason == null) {
+            if (haltedReason == null && !paused) {
                 work += send(nowNs);
             }
             publishPostedThrough();
@@ -411,7 +436,7 @@ final class Poster implements DutyLoop {
             return nowNs + LoopContext.NOT_LEADING_IDLE_NS;
         }
         long next = nextRefreshNs == Long.MIN_VALUE ? nowNs : nextRefreshNs;
-        if (haltedReason != null || inFlight >= maxPostsInFlight) {
+        if (haltedReason != null || paused || inFlight >= maxPostsInFlight) { // resuming wakes the loop
             // at the in-flight limit nothing can be sent before an answer arrives, and an answer wakes the loop
             // (signalWork): without this a backlog of batches behind a post in flight made the loop spin
             return next;

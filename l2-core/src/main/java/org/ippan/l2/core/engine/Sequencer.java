@@ -62,6 +62,7 @@ public final class Sequencer implements AutoCloseable {
     private final StatusReport statusReport;
     private final ChainReads reads;
     private final ForcedTickets forcedTickets;
+    private final SequencerControl control;
 
     private Sequencer(SequencerSettings<?> b) {
         this.config = b.config;
@@ -74,11 +75,12 @@ public final class Sequencer implements AutoCloseable {
         boolean leaseMode = config.leaderMode().usesLease();
         this.leadership = new Leadership(Candidacy.fromConfig(config), leaseMode, config.leaderId(), storage,
                 b.wallClock, b.nanoClock, b.metrics, health);
+        LiveLimits limits = new LiveLimits(RuntimeLimits.of(config));
         this.admission = new Admission(config, leadership, storage, b.signer, b.wallClock, b.nanoClock, b.metrics,
-                health, b.errorHandler, signals);
+                health, b.errorHandler, signals, limits);
         LoopContext ctx = new LoopContext(storage, leadership, b.wallClock, health, b.metrics, errors, signals);
         BatchPlanner planner = new BatchPlanner(config.chainId(), new BatchCutter(config.batchLimits()), b.ordering);
-        this.batcher = new Batcher(ctx, admission.pool(), admission::recover, planner, b.signer, config);
+        this.batcher = new Batcher(ctx, admission.pool(), admission::recover, planner, b.signer, config, limits);
         this.poster = new Poster(ctx, b.l1, config.maxPostsInFlight(), config.postBackoff(), b.randomSeed);
         Reconciler reconciler = new Reconciler(ctx, b.l1, config);
         Heartbeat heartbeat = new Heartbeat(ctx, config.heartbeatIntervalMs());
@@ -97,8 +99,9 @@ public final class Sequencer implements AutoCloseable {
         this.forcedTickets = new ForcedTickets(config, storage, b.l1, leadership, b.wallClock, reconciler::l1Height);
         this.statusReport = new StatusReport(config, storage, leadership, health, leaderPubkey,
                 reconciler::l1Height, reconciler::l1FinalizedHeight, campaign == null ? null : campaign::view,
-                rotation == null ? null : rotation::view);
-        leadership.hooks(admission::recover, term -> {
+                rotation == null ? null : rotation::view, limits);
+        this.control = new SequencerControl(ctx, config, admission, batcher, poster, limits, campaign, this::stepDown);
+        leadership.hooks(control::recover, term -> {
             leaderTasks.start(term);
             signals.leadershipGained();
         }, leaderTasks::stop, admission::failQueued);
@@ -246,6 +249,11 @@ public final class Sequencer implements AutoCloseable {
      */
     public CompletableFuture<SubmitResult> submitAsync(Tx tx) {
         return admission.submitAsync(tx);
+    }
+
+    /** @return the control room: pause / resume posting, flush, step down, run-time limits, each with who asked */
+    public SequencerControl control() {
+        return control;
     }
 
     /** Asks the batcher to cut whatever is pending at its next step, without waiting for the limits. */

@@ -63,6 +63,11 @@ final class Signals {
         wake(batcher);
     }
 
+    /** An operator changed the run-time limits: the batcher recomputes its deadline with them at its next step. */
+    void limitsChanged() {
+        wake(batcher);
+    }
+
     /** The host asked to resume a halted poster ({@code Sequencer.resumePosting}). */
     void postingResumed() {
         wake(poster);

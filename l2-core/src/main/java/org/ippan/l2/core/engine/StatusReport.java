@@ -28,9 +28,13 @@ final class StatusReport {
     private final Supplier<SequencerStatus.Rotation> rotationView;
     private volatile SequencerStatus lastStatus;
 
+    /** The pool's capacity shown is the admission cap in force. */
+    private final LiveLimits limits;
+
     StatusReport(SequencerConfig config, Storage storage, Leadership leadership, Health health, String leaderPubkey,
             LongSupplier l1Height, LongSupplier l1FinalizedHeight, Supplier<LeaseCampaign.View> leaseView,
-            Supplier<SequencerStatus.Rotation> rotationView) {
+            Supplier<SequencerStatus.Rotation> rotationView, LiveLimits limits) {
+        this.limits = limits;
         this.leaseView = leaseView;
         this.rotationView = rotationView;
         this.config = config;
@@ -62,7 +66,7 @@ final class StatusReport {
             SequenceState sequence = storage.readSequenceState();
             leader = new SequencerStatus.Leader(mode, leading, config.leaderId(), leaderPubkey, leadership.term(),
                     record.lastHeartbeatMs(), record.term(), record.leaderId(), !leading, lease(), rotation());
-            poolStatus = new SequencerStatus.Pool(sequence.pendingCount(), config.admissionCap());
+            poolStatus = new SequencerStatus.Pool(sequence.pendingCount(), limits.get().admissionCap());
             long last = sequence.nextBatchNumber() - 1;
             batches = new SequencerStatus.Batches(counts.committed() + counts.failed(),
                     counts.posted() + counts.included(), counts.confirmed(), counts.failed(), last,
@@ -71,7 +75,7 @@ final class StatusReport {
             // Health has seen it (the engine's storage reports every call); a read that works never clears a write
             leader = previous != null ? previous.leader() : new SequencerStatus.Leader(mode, false,
                     config.leaderId(), leaderPubkey, leadership.term(), 0, 0, null, !leading, null);
-            poolStatus = previous != null ? previous.pool() : new SequencerStatus.Pool(0, config.admissionCap());
+            poolStatus = previous != null ? previous.pool() : new SequencerStatus.Pool(0, limits.get().admissionCap());
             batches = previous != null ? previous.batches() : new SequencerStatus.Batches(0, 0, 0, 0, 0, null);
             leader = new SequencerStatus.Leader(leader.mode(), leading, leader.id(), leader.leaderPubkey(),
                     leader.termId(), leader.lastHeartbeatMs(), leader.storedTerm(), leader.storedLeaderId(), !leading,

@@ -42,7 +42,7 @@ import org.ippan.l2.storage.Written;
  */
 final class CrashingStorage implements Storage {
     /** The kinds of writes. */
-    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, SAVE_CURSOR, SAVE_FORCED_TICKET }
+    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING }
 
     /** Where, relative to the delegated write, the process dies. */
     enum When { BEFORE, AFTER }
@@ -149,6 +149,11 @@ final class CrashingStorage implements Storage {
     @Override
     public WriteOutcome saveCursor(long term, String name, long value) {
         return write(new Call(Op.SAVE_CURSOR, term, 0, null), () -> delegate.saveCursor(term, name, value));
+    }
+
+    @Override
+    public WriteOutcome saveSetting(long term, String name, String value) {
+        return write(new Call(Op.SAVE_SETTING, term, 0, null), () -> delegate.saveSetting(term, name, value));
     }
 
     @Override
@@ -290,6 +295,12 @@ final class CrashingStorage implements Storage {
     }
 
     @Override
+    public Optional<String> readSetting(String name) {
+        checkAlive();
+        return delegate.readSetting(name);
+    }
+
+    @Override
     public Optional<ForcedTicket> findForcedTicket(byte[] txHash) {
         checkAlive();
         return delegate.findForcedTicket(txHash);
@@ -381,7 +392,7 @@ final class CrashingStorage implements Storage {
                         || after.sequence().nextBatchNumber() != before.sequence().nextBatchNumber();
                 case UPDATE_L1_STATE -> outcome instanceof Written
                         || !Objects.equals(before.batchState(), after.batchState());
-                case SAVE_CURSOR, SAVE_FORCED_TICKET -> outcome instanceof Written;
+                case SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING -> outcome instanceof Written;
             };
         }
 

@@ -230,7 +230,7 @@ final class EngineFixture {
     }
 
     /** The kinds of storage calls a {@link CountingStorage} counts. */
-    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, SAVE_CURSOR, SAVE_FORCED_TICKET, READ }
+    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING, READ }
 
     /**
      * A {@link Storage} decorator that counts calls per kind, can fail the next reads (the in-memory store only
@@ -257,7 +257,8 @@ final class EngineFixture {
         /** Writes of any kind so far. */
         int writes() {
             return count(Op.CLAIM_TERM) + count(Op.HEARTBEAT) + count(Op.APPEND_TXS) + count(Op.COMMIT_BATCH)
-                    + count(Op.UPDATE_L1_STATE) + count(Op.SAVE_CURSOR) + count(Op.SAVE_FORCED_TICKET);
+                    + count(Op.UPDATE_L1_STATE) + count(Op.SAVE_CURSOR) + count(Op.SAVE_FORCED_TICKET)
+                    + count(Op.SAVE_SETTING);
         }
 
         /** The next {@code n} reads throw {@link StorageException}. */
@@ -391,6 +392,18 @@ final class EngineFixture {
         public long readCursor(String name) {
             read();
             return delegate.readCursor(name);
+        }
+
+        @Override
+        public WriteOutcome saveSetting(long term, String name, String value) {
+            write(Op.SAVE_SETTING);
+            return delegate.saveSetting(term, name, value);
+        }
+
+        @Override
+        public Optional<String> readSetting(String name) {
+            read();
+            return delegate.readSetting(name);
         }
 
         @Override

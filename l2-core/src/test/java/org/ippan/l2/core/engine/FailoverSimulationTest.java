@@ -426,6 +426,18 @@ class FailoverSimulationTest {
         }
 
         @Override
+        public WriteOutcome saveSetting(long term, String name, String value) {
+            return write("SAVE_SETTING", term, () -> truth.readSetting(name),
+                    () -> delegate.saveSetting(term, name, value));
+        }
+
+        @Override
+        public Optional<String> readSetting(String name) {
+            read();
+            return delegate.readSetting(name);
+        }
+
+        @Override
         public WriteOutcome saveForcedTicket(long term, ForcedTicket ticket) {
             return write("SAVE_FORCED_TICKET", term, () -> truth.findForcedTicket(ticket.txHash()),
                     () -> delegate.saveForcedTicket(term, ticket));

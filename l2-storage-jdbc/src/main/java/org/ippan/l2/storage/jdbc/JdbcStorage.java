@@ -941,6 +941,40 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public WriteOutcome saveSetting(long term, String name, String value) {
+        StorageArguments.requireTerm(term);
+        StorageArguments.requireCursorName(name);
+        StorageArguments.requireSettingValue(value);
+        return write("saveSetting", connection -> {
+            Meta meta = lockMeta(connection);
+            if (meta.term() != term) {
+                return rollBack(new Fenced(meta.term()));
+            }
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO l2_settings (name, setting_value)"
+                    + " VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET setting_value = excluded.setting_value")) {
+                upsert.setString(1, name);
+                upsert.setString(2, value);
+                upsert.executeUpdate();
+            }
+            return commit(new Written());
+        });
+    }
+
+    @Override
+    public Optional<String> readSetting(String name) {
+        StorageArguments.requireCursorName(name);
+        return withConnection("readSetting", connection -> {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT setting_value FROM l2_settings WHERE name = ?")) {
+                select.setString(1, name);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public WriteOutcome saveForcedTicket(long term, ForcedTicket ticket) {
         StorageArguments.requireTerm(term);
         Objects.requireNonNull(ticket, "ticket");

@@ -20,7 +20,8 @@ import org.ippan.l2.storage.StorageException;
  * change rewrote the envelope too. Version 3 adds {@code l2_tx_groups}, the seal of each admission group (the
  * signed receipt of its txs, see {@code GroupSeal}). Version 4 adds {@code l2_cursors} (named positions, such
  * as how far the leader read the L1 forced-inclusion inbox) and {@code l2_forced_tickets} (the forced-inclusion
- * tickets of {@code POST /tx/force}, every field in a column of its own). An older database is migrated on open, in the opening
+ * tickets of {@code POST /tx/force}, every field in a column of its own). Version 5 adds {@code l2_settings}
+ * (named settings, such as the run-time limits an operator set). An older database is migrated on open, in the opening
  * transaction, one version after the other.
  *
  * <p>The lease table a {@link JdbcLeaseStore} may keep in the same database is not part of this schema: it is
@@ -29,7 +30,7 @@ import org.ippan.l2.storage.StorageException;
 final class Schema {
 
     /** The schema version this code reads and writes. */
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     private Schema() {
     }
@@ -66,6 +67,9 @@ final class Schema {
             if (stored < 4) {
                 migrateFromVersion3(connection, dialect);
             }
+            if (stored < 5) {
+                migrateFromVersion4(connection);
+            }
             if (stored < VERSION) {
                 try (PreparedStatement update =
                         connection.prepareStatement("UPDATE l2_schema SET version = ? WHERE id = 1")) {
@@ -87,6 +91,7 @@ final class Schema {
             for (String ddl : forcedInclusionTables(dialect)) {
                 statement.execute(ddl);
             }
+            statement.execute(settingsTable());
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO l2_meta (id, term, leader_id, "
                 + "last_heartbeat_ms, next_seq, next_unbatched_seq, next_batch_number, head_batch_hash) "
@@ -136,6 +141,18 @@ final class Schema {
                 statement.execute(ddl);
             }
         }
+    }
+
+    /** Adds {@code l2_settings}, empty. */
+    private static void migrateFromVersion4(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(settingsTable());
+        }
+    }
+
+    /** The table of version 5: named settings ({@code Storage.saveSetting}). */
+    private static String settingsTable() {
+        return "CREATE TABLE IF NOT EXISTS l2_settings (name TEXT PRIMARY KEY, setting_value TEXT NOT NULL)";
     }
 
     /** The tables of version 4: named cursors and forced-inclusion tickets, with the index listing them by account. */

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The schema is versioned: a database of a newer version than the library's is refused, and one of version 1 is
- * migrated to version 2, one of version 2 to version 3 and one of version 3 to version 4 on open, on both databases.
+ * migrated to version 2, one of version 2 to version 3 and one of version 3 to version 4 and one of version 4 to version 5 on open, on both databases.
  */
 class SchemaVersionTest {
 
@@ -55,7 +55,7 @@ class SchemaVersionTest {
         void open_freshDatabase_recordsTheCurrentSchemaVersion() throws Exception {
             open().close();
 
-            assertThat(storedVersion()).isEqualTo(Schema.VERSION).isEqualTo(4);
+            assertThat(storedVersion()).isEqualTo(Schema.VERSION).isEqualTo(5);
         }
 
         @Test
@@ -64,6 +64,7 @@ class SchemaVersionTest {
                 storage.claimTerm(1, "leader-a", NOW_MS);
                 storage.appendTxs(1, TxAppend.of(List.of(new NewTx(hash(0x01), new byte[] {1}, NOW_MS))));
             }
+            execute("DROP TABLE l2_settings");
             execute("DROP TABLE l2_forced_tickets");
             execute("DROP TABLE l2_cursors");
             execute("DROP TABLE l2_tx_groups");
@@ -87,6 +88,7 @@ class SchemaVersionTest {
                 storage.appendTxs(1, TxAppend.of(List.of(new NewTx(hash(0x01), new byte[] {1}, NOW_MS)))
                         .sealWith((txs, first, count) -> new byte[] {7}));
             }
+            execute("DROP TABLE l2_settings");
             execute("DROP TABLE l2_forced_tickets");
             execute("DROP TABLE l2_cursors");
             execute("UPDATE l2_schema SET version = 3 WHERE id = 1");
@@ -104,7 +106,29 @@ class SchemaVersionTest {
                 assertThat(storage.readCursor("forced-inbox")).isEqualTo(5);
                 assertThat(storage.listForcedTickets("alice", 5)).hasSize(1);
             }
-            assertThat(storedVersion()).isEqualTo(4);
+            assertThat(storedVersion()).isEqualTo(Schema.VERSION);
+        }
+
+        @Test
+        void open_versionFourDatabase_addsTheSettingsTableAndKeepsTheData() throws Exception {
+            try (Storage storage = open()) {
+                storage.claimTerm(1, "leader-a", NOW_MS);
+                storage.appendTxs(1, TxAppend.of(List.of(new NewTx(hash(0x01), new byte[] {1}, NOW_MS))));
+                storage.saveCursor(1, "forced-inbox", 4);
+            }
+            execute("DROP TABLE l2_settings");
+            execute("UPDATE l2_schema SET version = 4 WHERE id = 1");
+
+            try (Storage storage = open()) {
+                assertThat(storage.findTx(hash(0x01))).isPresent();
+                assertThat(storage.readCursor("forced-inbox")).isEqualTo(4);
+                assertThat(storage.readSetting("limits")).isEmpty();
+                assertThat(storage.saveSetting(1, "limits", "max_batch_txs=3")).isEqualTo(new Written());
+            }
+            try (Storage storage = open()) {
+                assertThat(storage.readSetting("limits")).contains("max_batch_txs=3");
+            }
+            assertThat(storedVersion()).isEqualTo(5);
         }
 
         @Test

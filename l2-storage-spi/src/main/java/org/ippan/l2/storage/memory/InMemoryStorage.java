@@ -117,6 +117,8 @@ public final class InMemoryStorage implements Storage {
     private final Map<L1Status, NavigableSet<Long>> batchNumbersByStatus = new EnumMap<>(L1Status.class);
     /** The named positions ({@link #saveCursor}). */
     private final Map<String, Long> cursors = new HashMap<>();
+    /** The named settings ({@link #saveSetting}). */
+    private final Map<String, String> settings = new HashMap<>();
     /** The forced-inclusion tickets by tx hash. */
     private final Map<HashKey, ForcedTicket> forcedTickets = new HashMap<>();
 
@@ -470,6 +472,30 @@ public final class InMemoryStorage implements Storage {
         synchronized (lock) {
             ensureOpen();
             return cursors.getOrDefault(name, 0L);
+        }
+    }
+
+    @Override
+    public WriteOutcome saveSetting(long callerTerm, String name, String value) {
+        StorageArguments.requireTerm(callerTerm);
+        StorageArguments.requireCursorName(name);
+        StorageArguments.requireSettingValue(value);
+        synchronized (lock) {
+            WriteFault fault = beginWrite();
+            if (term != callerTerm) {
+                return endWrite(fault, new Fenced(term));
+            }
+            settings.put(name, value);
+            return endWrite(fault, new Written());
+        }
+    }
+
+    @Override
+    public Optional<String> readSetting(String name) {
+        StorageArguments.requireCursorName(name);
+        synchronized (lock) {
+            ensureOpen();
+            return Optional.ofNullable(settings.get(name));
         }
     }
 

@@ -979,6 +979,55 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void readSetting_neverWritten_isEmpty() {
+        assertThat(storage.readSetting("limits")).isEmpty();
+    }
+
+    @Test
+    void saveSetting_ownTerm_isWrittenReplacedAndKeptApartByName() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        String longValue = "x".repeat(Storage.MAX_SETTING_VALUE_LENGTH);
+
+        assertThat(storage.saveSetting(1, "limits", "max_batch_txs=5")).isEqualTo(new Written());
+        assertThat(storage.saveSetting(1, "other.setting_2", longValue)).isEqualTo(new Written());
+        assertThat(storage.saveSetting(1, "limits", "max_batch_txs=7 ünïcode")).isEqualTo(new Written());
+        assertThat(storage.saveSetting(1, "empty", "")).isEqualTo(new Written());
+
+        assertThat(storage.readSetting("limits")).contains("max_batch_txs=7 ünïcode");
+        assertThat(storage.readSetting("other.setting_2")).contains(longValue);
+        assertThat(storage.readSetting("empty")).contains("");
+        assertThat(storage.readSetting("never")).isEmpty();
+        assertThat(storage.readCursor("limits")).as("settings and cursors are apart").isZero();
+    }
+
+    @Test
+    void saveSetting_staleTerm_isFencedAndWritesNothing() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.saveSetting(1, "limits", "a");
+        storage.claimTerm(2, LEADER_B, NOW_MS + 1);
+
+        assertThat(storage.saveSetting(1, "limits", "b")).isEqualTo(new Fenced(2));
+        assertThat(storage.saveSetting(3, "limits", "b")).isEqualTo(new Fenced(2));
+
+        assertThat(storage.readSetting("limits")).contains("a");
+        assertThat(storage.saveSetting(2, "limits", "c")).isEqualTo(new Written());
+        assertThat(storage.readSetting("limits")).contains("c");
+    }
+
+    @Test
+    void saveSetting_badNameOrValue_isRefusedBeforeWriting() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+
+        assertThatThrownBy(() -> storage.saveSetting(1, "bad name", "v"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+        assertThatThrownBy(() -> storage.saveSetting(1, "limits",
+                "x".repeat(Storage.MAX_SETTING_VALUE_LENGTH + 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("value");
+        assertThatThrownBy(() -> storage.saveSetting(1, "limits", null)).isInstanceOf(NullPointerException.class);
+        assertThat(storage.readSetting("limits")).isEmpty();
+    }
+
+    @Test
     void saveForcedTicket_roundTripsEveryField() {
         storage.claimTerm(1, LEADER_A, NOW_MS);
         ForcedTicket ticket = ticket(1, "alice ünïcode", 41, 17);
