@@ -46,7 +46,8 @@ class L2NodeOpenApiTest {
             "POST /tx/force 501", // NO_INBOX: an L1 without a forced-inclusion inbox
             "POST /tx/force 503", // L1_UNAVAILABLE: an L1 inbox that does not answer
             "POST /txs 503", // a follower relaying to a leader it does not know (lease mode with forwarding)
-            "GET /tx/force/{hash} 503"); // the fault-injecting store fails tx and batch lookups, not ticket ones
+            "GET /tx/force/{hash} 503", // the fault-injecting store fails tx and batch lookups, not ticket ones
+            "POST /admin/flush 503"); // a batcher holding back for 10 s (L1 far behind)
 
     @TempDir
     static Path dir;
@@ -77,14 +78,15 @@ class L2NodeOpenApiTest {
         Map<String, String> env = NodeHttp.env(dir.resolve("l2.db"));
         env.put("L2_SEQUENCER_KEY_PATH", key.toString());
         leader = L2Node.start(NodeConfig.fromEnvironment(env));
-        Map<String, String> followerEnv = NodeHttp.env(dir.resolve("l2.db"));
-        followerEnv.put("L2_LEADER", "0");
-        follower = L2Node.start(NodeConfig.fromEnvironment(followerEnv));
-
-        // a node with tokens, a cap of one pending tx, batches that wait, no forced-inclusion watcher, faults
         token = "openapi-test-token";
         Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, token + "\n");
+        Map<String, String> followerEnv = NodeHttp.env(dir.resolve("l2.db"));
+        followerEnv.put("L2_LEADER", "0");
+        followerEnv.put("L2_API_TOKENS_FILE", tokens.toString());
+        follower = L2Node.start(NodeConfig.fromEnvironment(followerEnv));
+
+        // a node with tokens, a cap of one pending tx, batches that wait, no forced-inclusion watcher, faults
         Map<String, String> smallEnv = NodeHttp.env(dir.resolve("small.db"));
         smallEnv.put("L2_API_TOKENS_FILE", tokens.toString());
         smallEnv.put("L2_ADMISSION_CAP", "1");
@@ -223,9 +225,9 @@ class L2NodeOpenApiTest {
         post(leader, "/tx", "/tx", tx("oa-dave", 1, "zz"));                                // INVALID_PAYLOAD
         post(leader, "/tx", "/tx", tx("oa-dave", 2, "00".repeat(2048)));                   // TX_TOO_LARGE
         post(leader, "/tx", "/tx", "{\"chain_id\":1,\"from\":\"\",\"nonce\":1,\"payload\":\"00\"}"); // INVALID_FIELD
-        post(follower, "/tx", "/tx", tx("oa-dave", 3, "00"));                              // NOT_LEADER
-        post(follower, "/txs", "/txs", "[" + tx("oa-dave", 4, "00") + "]");
-        post(follower, "/tx/force", "/tx/force", tx("oa-dave", 5, "00"));
+        post(follower, "/tx", "/tx", tx("oa-dave", 3, "00"), "Authorization", bearer());   // NOT_LEADER
+        post(follower, "/txs", "/txs", "[" + tx("oa-dave", 4, "00") + "]", "Authorization", bearer());
+        post(follower, "/tx/force", "/tx/force", tx("oa-dave", 5, "00"), "Authorization", bearer());
         post(small, "/tx", "/tx", tx("oa-erin", 1, "02"), "Authorization", bearer());      // QUEUE_FULL
         post(small, "/tx", "/tx", tx("oa-erin", 2, "02"));                                 // UNAUTHORIZED
         post(small, "/txs", "/txs", "[]");
@@ -255,6 +257,37 @@ class L2NodeOpenApiTest {
         get(small, "/batch/{hash}", "/batch/" + batchHash);
         get(small, "/batches", "/batches");
         smallStorage.failLookups(null);
+
+        // the admin endpoints: on the small node (it has tokens), without a token, and on the follower
+        String auth = bearer();
+        check("GET", "/admin/limits", http.send(small, "GET", "/admin/limits", null, "Authorization", auth));
+        check("GET", "/admin/limits", http.send(small, "GET", "/admin/limits", null));                  // 401
+        check("GET", "/admin/limits", http.send(follower, "GET", "/admin/limits", null, "Authorization", auth));
+        check("PUT", "/admin/limits", http.send(small, "PUT", "/admin/limits", "{\"max_wait_ms\": 600001}",
+                "Content-Type", "application/json", "Authorization", auth));
+        check("PUT", "/admin/limits", http.send(small, "PUT", "/admin/limits", "{\"max_batch_txs\": 0}",
+                "Content-Type", "application/json", "Authorization", auth));                              // 400
+        check("PUT", "/admin/limits", http.send(small, "PUT", "/admin/limits", "{\"x\": \"" + "a".repeat(70_000)
+                + "\"}", "Content-Type", "application/json", "Authorization", auth));                      // 413
+        check("PUT", "/admin/limits", http.send(small, "PUT", "/admin/limits", "{}",
+                "Content-Type", "application/json"));                                                     // 401
+        check("PUT", "/admin/limits", http.send(follower, "PUT", "/admin/limits", "{\"max_wait_ms\": 5}",
+                "Content-Type", "application/json", "Authorization", auth));                              // 403
+        for (String action : List.of("/admin/pause", "/admin/resume")) {
+            check("POST", action, http.send(small, "POST", action, null, "Authorization", auth));
+            check("POST", action, http.send(small, "POST", action, null));
+            check("POST", action, http.send(follower, "POST", action, null, "Authorization", auth));
+        }
+        check("POST", "/admin/flush", http.send(small, "POST", "/admin/flush", null, "Authorization", auth));
+        check("POST", "/admin/flush", http.send(small, "POST", "/admin/flush", null));
+        check("POST", "/admin/flush", http.send(follower, "POST", "/admin/flush", null, "Authorization", auth));
+        check("POST", "/admin/step-down", http.send(follower, "POST", "/admin/step-down", null,
+                "Authorization", auth));
+        check("POST", "/admin/step-down", http.send(small, "POST", "/admin/step-down", "[1]",
+                "Content-Type", "application/json", "Authorization", auth));                              // 400
+        check("POST", "/admin/step-down", http.send(small, "POST", "/admin/step-down", "{\"to\": \""
+                + "a".repeat(70_000) + "\"}", "Content-Type", "application/json", "Authorization", auth)); // 413
+        check("POST", "/admin/step-down", http.send(small, "POST", "/admin/step-down", null));
 
         // every refusal code was met, and every documented answer (but the named ones) provoked
         Set<String> refusalCodes = new TreeSet<>();
