@@ -38,6 +38,7 @@ import org.ippan.l2.storage.WriteOutcome;
 final class ForcedTickets {
     /** The longest wait for the L1 inbox's answer. */
     static final long L1_TIMEOUT_MS = 30_000;
+    private final long l1TimeoutMs;
 
     private final Storage storage;
     private final L1Poster l1;
@@ -50,6 +51,13 @@ final class ForcedTickets {
 
     ForcedTickets(SequencerConfig config, Storage storage, L1Poster l1, LeaderGate leadership, EpochClock wallClock,
             LongSupplier l1Height) {
+        this(config, storage, l1, leadership, wallClock, l1Height, L1_TIMEOUT_MS);
+    }
+
+    /** As above, waiting at most {@code l1TimeoutMs} for the L1 inbox (tests). */
+    ForcedTickets(SequencerConfig config, Storage storage, L1Poster l1, LeaderGate leadership, EpochClock wallClock,
+            LongSupplier l1Height, long l1TimeoutMs) {
+        this.l1TimeoutMs = l1TimeoutMs;
         this.storage = storage;
         this.l1 = l1;
         this.leadership = leadership;
@@ -87,12 +95,12 @@ final class ForcedTickets {
         long term = leadership.term();
         ForcedInboxEntry entry;
         try {
-            entry = l1.submitForced(tx.encode()).get(L1_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            entry = l1.submitForced(tx.encode()).get(l1TimeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return refused(Reason.L1_UNAVAILABLE, "interrupted while the L1 inbox answered");
         } catch (TimeoutException e) {
-            return refused(Reason.L1_UNAVAILABLE, "the L1 inbox did not answer within " + L1_TIMEOUT_MS
+            return refused(Reason.L1_UNAVAILABLE, "the L1 inbox did not answer within " + l1TimeoutMs
                     + " ms; resubmit, the inbox records a tx once");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import org.ippan.l2.core.wire.Hash;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +85,33 @@ class RecentTxsTest {
         checkAgainstModel(1500, 8_000, true, 4);
     }
 
+    /**
+     * Clusters of colliding hashes whose home buckets lie around the end of the table, so that probing wraps past
+     * its last slot and a removal shifts entries back across it: the cases the deletion's cyclic test decides.
+     * {@code mask} is the table's (a capacity of 7 gets 16 slots, of 64 gets 128).
+     */
+    @Test
+    void matchesTheModel_withClustersThatWrapAroundTheTableEnd() {
+        checkAgainstModel(7, 20_000, 15, 5);
+        checkAgainstModel(64, 20_000, 127, 6);
+    }
+
+    private static void checkAgainstModel(int capacity, int operations, int wrapMask, long seed) {
+        int[] homes = {wrapMask - 2, wrapMask - 1, wrapMask, 0, 1};
+        SplittableRandom hashes = new SplittableRandom(seed * 31);
+        checkAgainstModel(capacity, operations, n -> {
+            int home = homes[hashes.nextInt(homes.length)] + (wrapMask + 1) * hashes.nextInt(1 << 16);
+            return ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putInt(home).putInt(n).array();
+        }, seed);
+    }
+
     private static void checkAgainstModel(int capacity, int operations, boolean colliding, long seed) {
+        SplittableRandom hashes = new SplittableRandom(seed * 17);
+        checkAgainstModel(capacity, operations, n -> colliding ? collidingHash(n) : hash(hashes), seed);
+    }
+
+    private static void checkAgainstModel(int capacity, int operations, IntFunction<byte[]> newHash,
+            long seed) {
         RecentTxs recent = new RecentTxs(capacity);
         Map<ByteBuffer, Long> model = new LinkedHashMap<>();
         List<byte[]> seen = new ArrayList<>();
@@ -93,7 +121,7 @@ class RecentTxsTest {
             int kind = random.nextInt(10);
             byte[] hash;
             if (kind < 6 || seen.isEmpty()) {
-                hash = colliding ? collidingHash(seen.size()) : hash(random);
+                hash = newHash.apply(seen.size());
                 seen.add(hash);
             } else {
                 hash = seen.get(random.nextInt(seen.size())); // held or forgotten
