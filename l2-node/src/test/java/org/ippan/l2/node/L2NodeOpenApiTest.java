@@ -10,12 +10,9 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -70,11 +67,7 @@ class L2NodeOpenApiTest {
         registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                 builder -> builder.schemas(Map.of(SPEC_IRI, specJson)));
 
-        byte[] pkcs8 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded();
-        Path key = dir.resolve("sequencer.key");
-        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-                + "\n-----END PRIVATE KEY-----\n");
+        Path key = ChildJvm.writeKey(dir.resolve("sequencer.key"));
         Map<String, String> env = NodeHttp.env(dir.resolve("l2.db"));
         env.put("L2_SEQUENCER_KEY_PATH", key.toString());
         leader = L2Node.start(NodeConfig.fromEnvironment(env));

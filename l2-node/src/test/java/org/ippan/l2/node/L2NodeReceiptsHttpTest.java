@@ -2,11 +2,7 @@ package org.ippan.l2.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +37,7 @@ class L2NodeReceiptsHttpTest {
 
     @BeforeAll
     void startLeader() throws Exception {
-        byte[] pkcs8 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded();
-        Path keyFile = dir.resolve("sequencer.key");
-        Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-                + "\n-----END PRIVATE KEY-----\n");
+        Path keyFile = ChildJvm.writeKey(dir.resolve("sequencer.key"));
         Map<String, String> env = NodeHttp.env(dir.resolve("l2.db"));
         env.put("L2_SEQUENCER_KEY_PATH", keyFile.toString());
         env.put("L2_INCLUSION_DEADLINE_MS", "45000");
