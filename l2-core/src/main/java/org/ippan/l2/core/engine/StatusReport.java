@@ -73,8 +73,9 @@ final class StatusReport {
                     last == 0 ? null : Hex.encode(sequence.headBatchHash()));
         } catch (StorageException e) {
             // Health has seen it (the engine's storage reports every call); a read that works never clears a write
+            // the last record read, or the node's own facts; whether it leads is set below, from now
             leader = previous != null ? previous.leader() : new SequencerStatus.Leader(mode, false,
-                    config.leaderId(), leaderPubkey, leadership.term(), 0, 0, null, !leading, null);
+                    config.leaderId(), leaderPubkey, leadership.term(), 0, 0, null, false, null);
             poolStatus = previous != null ? previous.pool() : new SequencerStatus.Pool(0, limits.get().admissionCap());
             batches = previous != null ? previous.batches() : new SequencerStatus.Batches(0, 0, 0, 0, 0, null);
             leader = new SequencerStatus.Leader(leader.mode(), leading, leader.id(), leader.leaderPubkey(),

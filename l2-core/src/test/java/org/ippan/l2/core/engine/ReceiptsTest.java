@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.ippan.l2.core.admission.SubmitResult;
+import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.crypto.Ed25519Signer;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
@@ -107,6 +108,21 @@ class ReceiptsTest {
         assertThat(results.receipt(2)).isNull();
         assertThat(results.receipt(0).verify(signer.publicKey()).isValid()).isTrue();
         assertThat(results.receipt(0).group().count()).as("the group is the stored txs").isEqualTo(2);
+    }
+
+    @Test
+    void submitAll_aGroupLargerThanTheSealsFirstBuffer_getsAReceiptForEveryTx() {
+        Sequencer sequencer = f.builder(EngineFixture.config().batchLimits(new BatchLimits(100, 1 << 20, 100))
+                .build()).signer(signer).build();
+        sequencer.start();
+
+        SubmitResults results = sequencer.submitAll(EngineFixture.txs(1, 41), new SubmitResults());
+
+        for (int i = 0; i < 40; i++) {
+            assertThat(results.receipt(i).verify(signer.publicKey()).isValid()).as("tx %d", i).isTrue();
+            assertThat(results.receipt(i).group().count()).isEqualTo(40);
+        }
+        assertThat(sequencer.receipt(EngineFixture.tx(40).hash())).contains(results.receipt(39));
     }
 
     @Test

@@ -109,7 +109,8 @@ class SignalsTest {
     void hostRequests_wakeTheLoopThatActsOnThem() {
         signals.cutRequested();
         signals.postingResumed();
-        assertThat(woken).containsExactly("batcher", "poster");
+        signals.limitsChanged();
+        assertThat(woken).containsExactly("batcher", "poster", "batcher");
         assertThat(signals.takePostingRefresh()).isFalse();
     }
 

@@ -68,6 +68,8 @@ class StatusReportTest {
 
         assertThat(failing.state()).isEqualTo(SequencerState.CLOSED);
         assertThat(failing.leader().isLeader()).isFalse();
+        assertThat(failing.leader().canShutdown()).as("no longer leading: safe to shut down").isTrue();
+        assertThat(known.leader().canShutdown()).isFalse();
         assertThat(failing.leader().id()).isEqualTo(known.leader().id());
         assertThat(failing.leader().lastHeartbeatMs()).isEqualTo(known.leader().lastHeartbeatMs());
         assertThat(failing.leader().storedTerm()).isEqualTo(known.leader().storedTerm());
