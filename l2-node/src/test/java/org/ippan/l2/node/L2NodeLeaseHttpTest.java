@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -176,6 +177,38 @@ class L2NodeLeaseHttpTest {
         assertThat(LeaseStores.leaseName(-1)).isEqualTo("l2-leader-18446744073709551615");
         try (var etcd = LeaseStores.open("etcd://127.0.0.1:2379", "sqlite:unused.db", 1)) {
             assertThat(etcd).as("an etcd client, nothing sent yet").isInstanceOf(EtcdLeaseStore.class);
+        }
+    }
+
+    @Test
+    void stepDownToANamedNode_handsTheLeaseToThatNode_notToAnotherStandby(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("shared.db");
+        Path tokens = dir.resolve("tokens");
+        Files.writeString(tokens, "handover-token\n");
+        InMemoryLeaseStore lease = new InMemoryLeaseStore(System::currentTimeMillis);
+        try (DevnetL1Server l1 = DevnetL1Server.start(new InetSocketAddress("127.0.0.1", 0), 20, 1,
+                DevnetL1Server.Checks.CONTENTS)) {
+            Map<String, String> envA = env(db, l1, "a", true, false);
+            envA.put("L2_API_TOKENS_FILE", tokens.toString());
+            try (L2Node a = start(envA, lease)) {
+                http.awaitGet(a, "/status", s -> s.body().at("/leader/is_leader").asBoolean());
+                try (L2Node b = start(env(db, l1, "b", true, false), lease);
+                        L2Node c = start(env(db, l1, "c", true, false), lease)) {
+                    long termBefore = http.get(a, "/status").body().at("/leader/term_id").asLong();
+
+                    Answer stepped = http.send(a, "POST", "/admin/step-down", "{\"to\": \"c\"}",
+                            "Content-Type", "application/json", "Authorization", "Bearer handover-token");
+
+                    assertThat(stepped.status()).as(stepped.text()).isEqualTo(200);
+                    assertThat(stepped.body().get("stepped_down").asBoolean()).isTrue();
+                    Answer cLeads = http.awaitGet(c, "/status", st -> st.body().at("/leader/is_leader").asBoolean());
+                    assertThat(cLeads.body().at("/leader/is_leader").asBoolean()).as("c took over").isTrue();
+                    assertThat(cLeads.body().at("/leader/term_id").asLong()).isGreaterThan(termBefore);
+                    assertThat(http.get(b, "/status").body().at("/leader/is_leader").asBoolean())
+                            .as("the other standby held off").isFalse();
+                    assertThat(http.submitNew(c, tx("h", 1))).hasSize(64);
+                }
+            }
         }
     }
 }
