@@ -278,15 +278,32 @@ final class NodeApi {
      */
     private boolean writeAdmitted(Exchange exchange) throws IOException {
         if (!access.writeAllowed(exchange.header(ApiAccess.AUTHORIZATION))) {
-            unauthorized(exchange);
+            afterBody(exchange, () -> unauthorized(exchange));
             return false;
         }
         if (!ApiAccess.isJson(exchange.header("Content-Type"))) {
-            sendJson(exchange, 415, g -> writeTypedRefusal(g, "writes need Content-Type: application/json",
-                    "UNSUPPORTED_MEDIA_TYPE"));
+            afterBody(exchange, () -> sendJson(exchange, 415, g -> writeTypedRefusal(g,
+                    "writes need Content-Type: application/json", "UNSUPPORTED_MEDIA_TYPE")));
             return false;
         }
         return true;
+    }
+
+    /**
+     * Answers a request refused before its body was read, once the body is read and dropped (up to
+     * {@link #DRAIN_LIMIT} bytes, the connection closed after the answer beyond that): a client still sending its
+     * body then reads the answer, where an answer sent first could reach it as a connection reset.
+     */
+    private void afterBody(Exchange exchange, Action answer) {
+        String method = exchange.method();
+        String path = exchange.path();
+        exchange.readBody(0, DRAIN_LIMIT, (bytes, length) -> {
+            try {
+                answer.run();
+            } catch (IOException | RuntimeException e) {
+                failed(exchange, method, path, e);
+            }
+        }, e -> failed(exchange, method, path, e));
     }
 
     /**
@@ -297,7 +314,7 @@ final class NodeApi {
      */
     private boolean adminAdmitted(Exchange exchange) throws IOException {
         if (!access.adminAllowed(exchange.header(ApiAccess.AUTHORIZATION))) {
-            unauthorized(exchange);
+            afterBody(exchange, () -> unauthorized(exchange));
             return false;
         }
         return true;
@@ -468,13 +485,13 @@ final class NodeApi {
         boolean relayed = exchange.hasHeader(LeaderForwarder.HEADER);
         if (forwarder == null || relayed) {
             metrics.recordRejected(refusal.code(), 1);
-            sendJson(exchange, 403, g -> writeRefusal(g, refusal, hint));
+            afterBody(exchange, () -> sendJson(exchange, 403, g -> writeRefusal(g, refusal, hint)));
             return;
         }
         Optional<String> leaderUrl = hint.map(LeaderHint::leaderUrl).filter(url -> !url.isEmpty());
         if (leaderUrl.isEmpty()) {
             nodeMetrics.recordForwarded(NodeMetrics.Forwarded.NO_LEADER);
-            unavailable(exchange, "no leader is known; retry");
+            afterBody(exchange, () -> unavailable(exchange, "no leader is known; retry"));
             return;
         }
         readBody(exchange, limit, body -> relay(exchange, body, leaderUrl.get(), path));
