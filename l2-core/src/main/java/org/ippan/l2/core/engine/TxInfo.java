@@ -15,14 +15,15 @@ import org.ippan.l2.storage.StoredBatch;
  */
 public record TxInfo(Tx tx, long seq, long admittedMs, Optional<StoredBatch> batch) {
     /**
-     * Validates the fields.
+     * Validates the fields. A null {@code tx} needs a batch, but not one that reads as pruned: a reader whose batch
+     * came from a cache filled before the prune may still see the batch unpruned.
      *
-     * @throws IllegalArgumentException if {@code tx} is null but {@code batch} is not a pruned batch
+     * @throws IllegalArgumentException if {@code tx} is null (pruned) but {@code batch} is empty (pending)
      */
     public TxInfo {
         Objects.requireNonNull(batch, "batch");
-        if (tx == null && !batch.map(StoredBatch::pruned).orElse(false)) {
-            throw new IllegalArgumentException("tx is null but its batch is not pruned");
+        if (tx == null && batch.isEmpty()) {
+            throw new IllegalArgumentException("tx is null (pruned) but it is in no batch");
         }
     }
 
