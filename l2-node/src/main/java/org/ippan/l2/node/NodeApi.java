@@ -633,6 +633,10 @@ final class NodeApi {
             return;
         }
         TxInfo info = found.get();
+        if (info.pruned()) {
+            sendPruned(exchange, info);
+            return;
+        }
         Tx tx = info.tx();
         ObjectNode node = json.createObjectNode()
                 .put("tx_hash", tx.hash().toHex())
@@ -740,13 +744,24 @@ final class NodeApi {
             return;
         }
         Optional<InclusionProof> proof = sequencer.inclusionProof(hash.get());
+        Optional<TxInfo> found = proof.isPresent() ? Optional.empty() : sequencer.findTx(hash.get());
         if (proof.isPresent()) {
             send(exchange, 200, JSON_TYPE, ProofJson.toJsonBytes(proof.get()));
-        } else if (sequencer.findTx(hash.get()).isPresent()) {
+        } else if (found.isPresent() && found.get().pruned()) {
+            sendPruned(exchange, found.get());
+        } else if (found.isPresent()) {
             sendJson(exchange, 404, typedError("the tx is accepted but not in a batch yet", "NOT_IN_BATCH"));
         } else {
             sendJson(exchange, 404, typedError("transaction not found", "TX_NOT_FOUND"));
         }
+    }
+
+    /** Answers 410 {@code PRUNED} for a tx whose confirmed batch was pruned (retention), naming the batch. */
+    private void sendPruned(Exchange exchange, TxInfo info) throws IOException {
+        StoredBatch batch = info.batch().orElseThrow();
+        sendJson(exchange, 410, typedError("the tx's body and proof were pruned with its confirmed batch "
+                + batch.batchNumber() + " (L2_RETAIN_CONFIRMED)", "PRUNED")
+                .put("batch_number", batch.batchNumber()).put("batch_hash", Hex.encode(batch.batchHash())));
     }
 
     /** @return the tx hash in {@code hashText}; empty, with a 400 sent, if it is not one */
@@ -809,10 +824,12 @@ final class NodeApi {
         String version = BatchEnvelope.VERSION;
         long chainId = sequencer.config().chainId();
         try {
-            BatchEnvelope envelope = BatchEnvelope.decode(
-                    L2BatchEnvelopeV1.fromJson(batch.l1Envelope()).payload().payload());
-            version = envelope.version();
-            chainId = envelope.payload().l2ChainId();
+            if (!stored.pruned()) { // a pruned batch's L1 request is gone: this node's version and chain stand
+                BatchEnvelope envelope = BatchEnvelope.decode(
+                        L2BatchEnvelopeV1.fromJson(batch.l1Envelope()).payload().payload());
+                version = envelope.version();
+                chainId = envelope.payload().l2ChainId();
+            }
         } catch (RuntimeException e) {
             LOG.warn("batch {}: stored L1 envelope does not decode: {}", batch.batchNumber(), e.toString());
         }

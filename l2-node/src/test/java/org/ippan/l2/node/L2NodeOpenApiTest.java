@@ -57,6 +57,7 @@ class L2NodeOpenApiTest {
     private L2Node leader;
     private L2Node follower;
     private L2Node small;
+    private L2Node pruning;
     private FaultInjectingStorage smallStorage;
     private String token;
 
@@ -89,11 +90,16 @@ class L2NodeOpenApiTest {
         smallEnv.put("L2_FORCE_MAX_PER_ACCOUNT", "1");
         smallStorage = new FaultInjectingStorage(JdbcStorage.openSqlite(dir.resolve("small.db")));
         small = L2Node.start(NodeConfig.fromEnvironment(smallEnv), smallStorage);
+
+        // a node that keeps the bodies of its last confirmed batch only (retention)
+        Map<String, String> pruningEnv = NodeHttp.env(dir.resolve("pruning.db"));
+        pruningEnv.put("L2_RETAIN_CONFIRMED", "1");
+        pruning = L2Node.start(NodeConfig.fromEnvironment(pruningEnv));
     }
 
     @AfterAll
     void stop() {
-        for (L2Node node : new L2Node[] {small, follower, leader}) {
+        for (L2Node node : new L2Node[] {pruning, small, follower, leader}) {
             if (node != null) {
                 node.close();
             }
@@ -199,6 +205,15 @@ class L2NodeOpenApiTest {
         }
         get(leader, "/batches", "/batches?from=0");
 
+        // a tx whose confirmed batch was pruned, once a later batch is confirmed: 410 PRUNED
+        String old = post(pruning, "/tx", "/tx", tx("oa-ivy", 1, "07")).body().get("tx_hash").asText();
+        http.awaitConfirmed(pruning, old);
+        String later = post(pruning, "/tx", "/tx", tx("oa-ivy", 2, "07")).body().get("tx_hash").asText();
+        http.awaitConfirmed(pruning, later);
+        http.awaitGet(pruning, "/tx/" + old, a -> a.status() == 410);
+        get(pruning, "/tx/{hash}", "/tx/" + old);
+        get(pruning, "/tx/{hash}/proof", "/tx/" + old + "/proof");
+
         // storage failing on the small node while its pool is empty: writes refused UNAVAILABLE
         smallStorage.failWrites(true);
         post(small, "/tx", "/tx", tx("oa-gus", 1, "06"), "Authorization", bearer());
@@ -288,6 +303,7 @@ class L2NodeOpenApiTest {
             refusalCodes.add(code.name());
         }
         assertThat(codesSeen).containsAll(refusalCodes);
+        assertThat(codesSeen).contains("PRUNED");
         assertThat(codesSeen).contains("UNAUTHORIZED", "UNSUPPORTED_MEDIA_TYPE", "TX_NOT_FOUND", "NOT_IN_BATCH",
                 "TICKET_NOT_FOUND", "DUPLICATE_TICKET", "ACCOUNT_LIMIT");
         List<String> documented = new ArrayList<>();

@@ -6,7 +6,7 @@ package org.ippan.l2.storage;
  *
  * @param storedTerm the term the store holds
  */
-public record Fenced(long storedTerm) implements AppendOutcome, CommitOutcome, WriteOutcome {
+public record Fenced(long storedTerm) implements AppendOutcome, CommitOutcome, WriteOutcome, PruneOutcome {
 
     /**
      * Validates the components.

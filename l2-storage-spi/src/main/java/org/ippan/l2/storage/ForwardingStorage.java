@@ -77,6 +77,11 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public PruneOutcome pruneConfirmed(long term, long throughBatchNumber, int maxBatches) {
+        return delegate.pruneConfirmed(term, throughBatchNumber, maxBatches);
+    }
+
+    @Override
     public Optional<StoredBatch> findBatch(byte[] batchHash) {
         return delegate.findBatch(batchHash);
     }

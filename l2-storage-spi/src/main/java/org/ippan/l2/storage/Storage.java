@@ -10,7 +10,7 @@ import java.util.Set;
  *
  * <h2>Writes</h2>
  * Leader writes ({@link #claimTerm}, {@link #heartbeat}, {@link #appendTxs}, {@link #commitBatch},
- * {@link #updateL1State}) are each one atomic write: the condition is checked and the change applied together,
+ * {@link #updateL1State}, {@link #pruneConfirmed}) are each one atomic write: the condition is checked and the change applied together,
  * all or nothing, and the change is durable when the method returns. A write whose term differs from the stored
  * term answers {@link Fenced} and writes nothing. Implementations are thread-safe; writes are linearizable.
  *
@@ -196,6 +196,24 @@ public interface Storage extends AutoCloseable {
      * @return the number of batches in each status
      */
     BatchCounts countBatches();
+
+    /**
+     * Prunes the bulky data of confirmed batches (retention), as one atomic write conditional on the term: of the
+     * batches in status {@link L1Status#CONFIRMED} numbered at most {@code throughBatchNumber} and not yet pruned,
+     * the lowest-numbered, at most {@code maxBatches}, lose their L1 request body ({@link NewBatch#l1Envelope()}
+     * reads as empty) and the canonical encodings of their txs ({@link StoredTx#canonicalTx()} reads as empty).
+     * Everything else stays: each tx's seq, hash and admission time (so a re-sent tx is still a duplicate and
+     * {@link #findTx} still finds it), each batch's hashes, number, range and L1 state. A batch in any other
+     * status is never pruned; pruning cannot be undone. See {@link StoredBatch#pruned()} and
+     * {@link StoredTx#bodyPruned()}.
+     *
+     * @param term               the caller's term
+     * @param throughBatchNumber the highest batch number that may be pruned, at least 0 (0 prunes nothing)
+     * @param maxBatches         the most batches to prune in this call, at least 1
+     * @return {@link Pruned} with how many batches were pruned (0 when none was due), or {@link Fenced} if the
+     *         stored term differs (nothing written)
+     */
+    PruneOutcome pruneConfirmed(long term, long throughBatchNumber, int maxBatches);
 
     // ---- forced inclusion ------------------------------------------------------------------------------------
 

@@ -38,6 +38,16 @@ public record StoredBatch(NewBatch batch, BatchL1State l1State) {
     }
 
     /**
+     * Whether the batch was pruned ({@link Storage#pruneConfirmed}): its L1 request body and its txs' encodings
+     * are gone, everything else remains. Cut batches have non-empty request bodies, so an empty one means pruned.
+     *
+     * @return true if the batch's {@link NewBatch#l1Envelope()} is empty
+     */
+    public boolean pruned() {
+        return batch.l1Envelope().length == 0;
+    }
+
+    /**
      * @param newState the new L1 state
      * @return this batch with {@code newState}
      */

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param seq         its admission sequence number (from 1, contiguous)
  * @param txHash      the tx hash (32 bytes)
- * @param canonicalTx the tx's canonical encoding as admitted
+ * @param canonicalTx the tx's canonical encoding as admitted; empty once its batch was pruned
+ *                    ({@link #bodyPruned()})
  * @param admittedMs  wall-clock ms at which the tx was accepted
  */
 public record StoredTx(long seq, byte[] txHash, byte[] canonicalTx, long admittedMs) {
@@ -36,6 +37,16 @@ public record StoredTx(long seq, byte[] txHash, byte[] canonicalTx, long admitte
      */
     public static StoredTx of(long seq, NewTx tx) {
         return new StoredTx(seq, tx.txHash(), tx.canonicalTx(), tx.admittedMs());
+    }
+
+    /**
+     * Whether the tx's body was pruned ({@link Storage#pruneConfirmed}): its encoding is gone, its seq, hash and
+     * admission time remain. Admitted txs have non-empty encodings, so an empty one means pruned.
+     *
+     * @return true if {@link #canonicalTx()} is empty
+     */
+    public boolean bodyPruned() {
+        return canonicalTx.length == 0;
     }
 
     /** Equal if every field is equal, arrays by content. */

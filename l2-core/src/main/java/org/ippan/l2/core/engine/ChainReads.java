@@ -26,10 +26,11 @@ final class ChainReads {
         this.storage = storage;
     }
 
-    /** @return the accepted tx with {@code hash}, decoded, with its batch if it has one */
+    /** @return the accepted tx with {@code hash}, decoded unless pruned, with its batch if it has one */
     Optional<TxInfo> findTx(Hash hash) {
-        return storage.findTx(hash.toBytes()).map(stored -> new TxInfo(Tx.decode(stored.canonicalTx()), stored.seq(),
-                stored.admittedMs(), storage.findBatchContaining(stored.seq())));
+        return storage.findTx(hash.toBytes()).map(stored -> new TxInfo(
+                stored.bodyPruned() ? null : Tx.decode(stored.canonicalTx()), stored.seq(), stored.admittedMs(),
+                storage.findBatchContaining(stored.seq())));
     }
 
     /** @return the receipt of the accepted tx with {@code hash}, rebuilt from its stored group; see the facade */
@@ -85,6 +86,9 @@ final class ChainReads {
         Optional<StoredBatch> batch = storage.findBatchContaining(seq);
         if (batch.isEmpty()) {
             return Optional.empty();
+        }
+        if (batch.get().pruned()) {
+            return Optional.empty(); // its L1 request is gone (retention): findTx says the tx is pruned
         }
         long number = batch.get().batchNumber();
         Optional<StoredBatch> predecessor = number == 1 ? Optional.empty() : storage.findBatchByNumber(number - 1);

@@ -12,6 +12,7 @@ import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.PruneOutcome;
 import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
@@ -109,6 +110,11 @@ final class HealthCheckedStorage implements Storage {
     @Override
     public WriteOutcome updateL1State(long term, long batchNumber, BatchL1State state) {
         return write(() -> delegate.updateL1State(term, batchNumber, state));
+    }
+
+    @Override
+    public PruneOutcome pruneConfirmed(long term, long throughBatchNumber, int maxBatches) {
+        return write(() -> delegate.pruneConfirmed(term, throughBatchNumber, maxBatches));
     }
 
     @Override

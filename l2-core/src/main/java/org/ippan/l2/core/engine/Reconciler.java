@@ -20,6 +20,7 @@ import org.ippan.l2.storage.WriteOutcome;
  * ({@code finalityConfirmations} blocks deep, or L1's finalized flag), strictly in batch order: a batch is confirmed
  * only after every batch before it. A batch L1 no longer knows (it was included and is gone, or it was posted and is
  * still unknown after {@code repostAfterMs}) goes back to committed, and the poster posts it again with the same key.
+ * Each round, once its questions are out, also takes a step of {@link Retention} ({@code L2_RETAIN_CONFIRMED}).
  */
 final class Reconciler implements DutyLoop {
     static final String NAME = "reconciler";
@@ -48,6 +49,7 @@ final class Reconciler implements DutyLoop {
     private final long intervalNs;
     private final long finalityConfirmations;
     private final long repostAfterMs;
+    private final Retention retention;
     private long nextRoundNs = Long.MIN_VALUE;
     private Round round;
     /** The term this loop writes with, set at the first step of each term it leads in. */
@@ -61,6 +63,7 @@ final class Reconciler implements DutyLoop {
         this.intervalNs = config.reconcileIntervalMs() * 1_000_000L;
         this.finalityConfirmations = config.finalityConfirmations();
         this.repostAfterMs = config.repostAfterMs();
+        this.retention = new Retention(ctx, config);
     }
 
     @Override
@@ -91,6 +94,7 @@ final class Reconciler implements DutyLoop {
             ledTerm = term;
             round = null;
             nextRoundNs = Long.MIN_VALUE;
+            retention.reset();
         }
         try {
             if (round != null) {
@@ -106,7 +110,7 @@ final class Reconciler implements DutyLoop {
             boolean requested = ctx.signals().takeReconcileRound();
             if (requested || nextRoundNs == Long.MIN_VALUE || nowNs - nextRoundNs >= 0) {
                 nextRoundNs = nowNs + intervalNs;
-                return startRound();
+                return startRound(nowNs);
             }
             return 0;
         } catch (RuntimeException e) {
@@ -115,9 +119,10 @@ final class Reconciler implements DutyLoop {
         }
     }
 
-    private int startRound() {
+    private int startRound(long nowNs) {
         List<StoredBatch> posted = new ArrayList<>();
-        for (StoredBatch batch : ctx.storage().listBatchesInStatus(UNCONFIRMED, WINDOW)) {
+        List<StoredBatch> unconfirmed = ctx.storage().listBatchesInStatus(UNCONFIRMED, WINDOW);
+        for (StoredBatch batch : unconfirmed) {
             if (batch.status() == L1Status.POSTED || batch.status() == L1Status.INCLUDED) {
                 posted.add(batch);
             }
@@ -130,7 +135,7 @@ final class Reconciler implements DutyLoop {
         CompletableFuture.allOf(round.inclusions().toArray(new CompletableFuture<?>[0]))
                 .thenCombine(round.status(), (a, b) -> b)
                 .whenComplete((r, e) -> ctx.signals().answerArrived(this));
-        return 1;
+        return 1 + retention.step(nowNs, ledTerm, unconfirmed);
     }
 
     private static <T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<T>> request) {

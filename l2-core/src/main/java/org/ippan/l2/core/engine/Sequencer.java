@@ -341,8 +341,8 @@ public final class Sequencer implements AutoCloseable {
 
     /**
      * @param txHash the tx hash
-     * @return the inclusion proof of the accepted tx (inclusion proofs v1): its batch's signed L1 request, the
-     *         link to the batch before and where L1 has it; empty if no tx has that hash or it is not in a batch yet
+     * @return the inclusion proof of the accepted tx (inclusion proofs v1): its batch's signed L1 request, the link
+     *         before and where L1 has it; empty if no tx has that hash, not in a batch yet, or pruned (see findTx)
      * @throws org.ippan.l2.storage.StorageException if storage fails, or its batch does not hold the tx
      */
     public Optional<InclusionProof> inclusionProof(Hash txHash) {

@@ -67,6 +67,8 @@ import org.ippan.l2.l1.Backoff;
  *   <tr><td>{@code postBackoff}</td><td>(none)</td><td>{@link Backoff#DEFAULT}</td><td>see {@link Backoff}</td></tr>
  *   <tr><td>{@code l1FailureThreshold}</td><td>{@code L2_L1_FAILURE_THRESHOLD}</td><td>5</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code repostAfterMs}</td><td>{@code L2_REPOST_AFTER_MS}</td><td>60000</td><td>&gt;= 1</td></tr>
+ *   <tr><td>{@code retainConfirmed}</td><td>{@code L2_RETAIN_CONFIRMED}</td><td>0</td>
+ *       <td>&gt;= 0: how many of the last confirmed batches keep their bodies; 0 keeps every body</td></tr>
  *   <tr><td>{@code maxAdmissionGroup}</td><td>(none)</td><td>1000</td><td>1 .. 100000</td></tr>
  *   <tr><td>{@code dedupCacheSize}</td><td>(none)</td><td>100000</td><td>0 .. 67108864 (0 disables the cache)</td></tr>
  *   <tr><td>{@code forcedInclusion}</td><td>{@code L2_FORCE_INCLUSION}</td><td>{@code true}</td>
@@ -132,6 +134,7 @@ public final class SequencerConfig {
     private final Backoff postBackoff;
     private final int l1FailureThreshold;
     private final long repostAfterMs;
+    private final long retainConfirmed;
     private final int maxAdmissionGroup;
     private final int dedupCacheSize;
     private final boolean forcedInclusion;
@@ -169,6 +172,7 @@ public final class SequencerConfig {
         this.postBackoff = builder.postBackoff;
         this.l1FailureThreshold = builder.l1FailureThreshold;
         this.repostAfterMs = builder.repostAfterMs;
+        this.retainConfirmed = builder.retainConfirmed;
         this.maxAdmissionGroup = builder.maxAdmissionGroup;
         this.dedupCacheSize = builder.dedupCacheSize;
         this.forcedInclusion = builder.forcedInclusion;
@@ -212,6 +216,7 @@ public final class SequencerConfig {
         builder.postBackoff = postBackoff;
         builder.l1FailureThreshold = l1FailureThreshold;
         builder.repostAfterMs = repostAfterMs;
+        builder.retainConfirmed = retainConfirmed;
         builder.maxAdmissionGroup = maxAdmissionGroup;
         builder.dedupCacheSize = dedupCacheSize;
         builder.forcedInclusion = forcedInclusion;
@@ -225,7 +230,8 @@ public final class SequencerConfig {
      * Reads the configuration from environment variables (see the table above). Missing and empty variables take
      * the defaults; values are trimmed; variables this class does not know are ignored, so the whole process
      * environment can be passed. The engine tunables {@code L2_HEARTBEAT_MS}, {@code L2_RECONCILE_MS},
-     * {@code L2_MAX_POSTS_IN_FLIGHT}, {@code L2_MAX_UNPOSTED_BATCHES}, {@code L2_L1_FAILURE_THRESHOLD} and {@code L2_REPOST_AFTER_MS} are optional.
+     * {@code L2_MAX_POSTS_IN_FLIGHT}, {@code L2_MAX_UNPOSTED_BATCHES}, {@code L2_L1_FAILURE_THRESHOLD},
+     * {@code L2_REPOST_AFTER_MS} and {@code L2_RETAIN_CONFIRMED} are optional.
      * Numbers are decimal digits only; {@code L2_CHAIN_ID} is unsigned 64-bit, and values above
      * {@link Long#MAX_VALUE} are carried as their two's complement {@code long}.
      *
@@ -270,6 +276,7 @@ public final class SequencerConfig {
         number(env, Setting.MAX_UNPOSTED_BATCHES).ifPresent(value -> builder.maxUnpostedBatches((int) value));
         number(env, Setting.L1_FAILURE_THRESHOLD).ifPresent(value -> builder.l1FailureThreshold((int) value));
         number(env, Setting.REPOST_AFTER_MS).ifPresent(builder::repostAfterMs);
+        number(env, Setting.RETAIN_CONFIRMED).ifPresent(builder::retainConfirmed);
         text(env, Setting.FORCED_INCLUSION).ifPresent(value -> builder.forcedInclusion(parseForcedInclusion(value)));
         number(env, Setting.FORCE_POLL_MS).ifPresent(builder::forcePollMs);
         number(env, Setting.FORCE_INCLUSION_BLOCKS).ifPresent(value -> builder.forceInclusionBlocks((int) value));
@@ -454,6 +461,14 @@ public final class SequencerConfig {
         return repostAfterMs;
     }
 
+    /**
+     * @return how many of the last confirmed batches keep their L1 request bodies and tx encodings; older confirmed
+     *     batches are pruned by the leader (their tx hashes and seqs stay); default 0, which prunes nothing
+     */
+    public long retainConfirmed() {
+        return retainConfirmed;
+    }
+
     /** @return the most txs admitted in one storage write; default 1000 */
     public int maxAdmissionGroup() {
         return maxAdmissionGroup;
@@ -524,6 +539,7 @@ public final class SequencerConfig {
                 && postBackoff.equals(that.postBackoff)
                 && l1FailureThreshold == that.l1FailureThreshold
                 && repostAfterMs == that.repostAfterMs
+                && retainConfirmed == that.retainConfirmed
                 && maxAdmissionGroup == that.maxAdmissionGroup
                 && dedupCacheSize == that.dedupCacheSize
                 && forcedInclusion == that.forcedInclusion
@@ -538,7 +554,7 @@ public final class SequencerConfig {
         return Objects.hash(leaderMode, role, leaderId, term, leaseTtlMs, leaseRenewMs, advertisedUrl, sequencerKeyPath, chainId, maxTxSize, admissionCap,
                 batchLimits, hub, batchFee, finalityConfirmations, heartbeatIntervalMs, inclusionDeadlineMs, reconcileIntervalMs,
                 maxPostsInFlight, maxUnpostedBatches, postBackoff, l1FailureThreshold, repostAfterMs,
-                maxAdmissionGroup, dedupCacheSize, forcedInclusion, forcePollMs, forceInclusionBlocks,
+                retainConfirmed, maxAdmissionGroup, dedupCacheSize, forcedInclusion, forcePollMs, forceInclusionBlocks,
                 forceMaxPerAccount, leaderSet, epochMs, genesisMs, rotationGraceMs);
     }
 
@@ -572,6 +588,7 @@ public final class SequencerConfig {
                 + ", postBackoff=" + postBackoff
                 + ", l1FailureThreshold=" + l1FailureThreshold
                 + ", repostAfterMs=" + repostAfterMs
+                + ", retainConfirmed=" + retainConfirmed
                 + ", maxAdmissionGroup=" + maxAdmissionGroup
                 + ", dedupCacheSize=" + dedupCacheSize
                 + ", forcedInclusion=" + forcedInclusion
@@ -744,6 +761,7 @@ public final class SequencerConfig {
         POST_BACKOFF("postBackoff", null),
         L1_FAILURE_THRESHOLD("l1FailureThreshold", "L2_L1_FAILURE_THRESHOLD", 1, Integer.MAX_VALUE),
         REPOST_AFTER_MS("repostAfterMs", "L2_REPOST_AFTER_MS", 1, Long.MAX_VALUE),
+        RETAIN_CONFIRMED("retainConfirmed", "L2_RETAIN_CONFIRMED", 0, Long.MAX_VALUE),
         MAX_ADMISSION_GROUP("maxAdmissionGroup", null, 1, MAX_ADMISSION_GROUP_LIMIT),
         DEDUP_CACHE_SIZE("dedupCacheSize", null, 0, RecentTxs.MAX_CAPACITY),
         FORCED_INCLUSION("forcedInclusion", "L2_FORCE_INCLUSION"),
@@ -823,6 +841,7 @@ public final class SequencerConfig {
         private Backoff postBackoff = Backoff.DEFAULT;
         private int l1FailureThreshold = 5;
         private long repostAfterMs = 60_000;
+        private long retainConfirmed;
         private int maxAdmissionGroup = 1000;
         private int dedupCacheSize = 100_000;
         private boolean forcedInclusion = true;
@@ -1084,6 +1103,16 @@ public final class SequencerConfig {
         }
 
         /**
+         * @param retainConfirmed how many of the last confirmed batches keep their bodies, at least 0; 0 (the
+         *     default) keeps every body
+         * @return this builder
+         */
+        public Builder retainConfirmed(long retainConfirmed) {
+            this.retainConfirmed = retainConfirmed;
+            return this;
+        }
+
+        /**
          * @param maxAdmissionGroup the most txs in one storage write, within 1 ..
          *     {@value SequencerConfig#MAX_ADMISSION_GROUP_LIMIT}
          * @return this builder
@@ -1190,6 +1219,7 @@ public final class SequencerConfig {
             Setting.POST_BACKOFF.requireNonNull(postBackoff, fromEnvironment);
             Setting.L1_FAILURE_THRESHOLD.checkRange(l1FailureThreshold, fromEnvironment);
             Setting.REPOST_AFTER_MS.checkRange(repostAfterMs, fromEnvironment);
+            Setting.RETAIN_CONFIRMED.checkRange(retainConfirmed, fromEnvironment);
             Setting.MAX_ADMISSION_GROUP.checkRange(maxAdmissionGroup, fromEnvironment);
             Setting.DEDUP_CACHE_SIZE.checkRange(dedupCacheSize, fromEnvironment);
             Setting.FORCE_POLL_MS.checkRange(forcePollMs, fromEnvironment);

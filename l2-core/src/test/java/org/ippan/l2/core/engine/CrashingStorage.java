@@ -23,6 +23,8 @@ import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.PruneOutcome;
+import org.ippan.l2.storage.Pruned;
 import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
@@ -42,7 +44,7 @@ import org.ippan.l2.storage.Written;
  */
 final class CrashingStorage implements Storage {
     /** The kinds of writes. */
-    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING }
+    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, PRUNE_CONFIRMED, SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING }
 
     /** Where, relative to the delegated write, the process dies. */
     enum When { BEFORE, AFTER }
@@ -144,6 +146,12 @@ final class CrashingStorage implements Storage {
     public WriteOutcome updateL1State(long term, long batchNumber, BatchL1State state) {
         return write(new Call(Op.UPDATE_L1_STATE, term, batchNumber, state.status()),
                 () -> delegate.updateL1State(term, batchNumber, state));
+    }
+
+    @Override
+    public PruneOutcome pruneConfirmed(long term, long throughBatchNumber, int maxBatches) {
+        return write(new Call(Op.PRUNE_CONFIRMED, term, 0, null),
+                () -> delegate.pruneConfirmed(term, throughBatchNumber, maxBatches));
     }
 
     @Override
@@ -392,6 +400,7 @@ final class CrashingStorage implements Storage {
                         || after.sequence().nextBatchNumber() != before.sequence().nextBatchNumber();
                 case UPDATE_L1_STATE -> outcome instanceof Written
                         || !Objects.equals(before.batchState(), after.batchState());
+                case PRUNE_CONFIRMED -> outcome instanceof Pruned;
                 case SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING -> outcome instanceof Written;
             };
         }

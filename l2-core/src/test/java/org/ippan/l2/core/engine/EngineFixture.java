@@ -26,6 +26,7 @@ import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.PruneOutcome;
 import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
@@ -230,7 +231,7 @@ final class EngineFixture {
     }
 
     /** The kinds of storage calls a {@link CountingStorage} counts. */
-    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING, READ }
+    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, PRUNE_CONFIRMED, SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING, READ }
 
     /**
      * A {@link Storage} decorator that counts calls per kind, can fail the next reads (the in-memory store only
@@ -257,7 +258,8 @@ final class EngineFixture {
         /** Writes of any kind so far. */
         int writes() {
             return count(Op.CLAIM_TERM) + count(Op.HEARTBEAT) + count(Op.APPEND_TXS) + count(Op.COMMIT_BATCH)
-                    + count(Op.UPDATE_L1_STATE) + count(Op.SAVE_CURSOR) + count(Op.SAVE_FORCED_TICKET)
+                    + count(Op.UPDATE_L1_STATE) + count(Op.PRUNE_CONFIRMED) + count(Op.SAVE_CURSOR)
+                    + count(Op.SAVE_FORCED_TICKET)
                     + count(Op.SAVE_SETTING);
         }
 
@@ -344,6 +346,12 @@ final class EngineFixture {
         public WriteOutcome updateL1State(long term, long batchNumber, BatchL1State state) {
             write(Op.UPDATE_L1_STATE);
             return delegate.updateL1State(term, batchNumber, state);
+        }
+
+        @Override
+        public PruneOutcome pruneConfirmed(long term, long throughBatchNumber, int maxBatches) {
+            write(Op.PRUNE_CONFIRMED);
+            return delegate.pruneConfirmed(term, throughBatchNumber, maxBatches);
         }
 
         @Override

@@ -33,6 +33,8 @@ import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.PruneOutcome;
+import org.ippan.l2.storage.Pruned;
 import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
@@ -301,7 +303,7 @@ class FailoverSimulationTest {
                 throw e;
             }
             if (outcome instanceof Written || outcome instanceof Appended || outcome instanceof Committed
-                    || outcome instanceof TermGranted) {
+                    || outcome instanceof Pruned || outcome instanceof TermGranted) {
                 log.landed(writer, op, term, storedBefore);
             } else if (outcome instanceof Fenced) {
                 log.refused(term, storedBefore);
@@ -338,6 +340,13 @@ class FailoverSimulationTest {
             return write("UPDATE_L1_STATE", term, () -> truth.findBatchByNumber(batchNumber)
                     .map(b -> (Object) b.l1State()).orElse("none"), () -> delegate.updateL1State(term, batchNumber,
                     state));
+        }
+
+        @Override
+        public PruneOutcome pruneConfirmed(long term, long throughBatchNumber, int maxBatches) {
+            return write("PRUNE_CONFIRMED", term, () -> truth.findBatchByNumber(throughBatchNumber)
+                    .map(b -> (Object) b.pruned()).orElse("none"),
+                    () -> delegate.pruneConfirmed(term, throughBatchNumber, maxBatches));
         }
 
         private void read() {

@@ -39,6 +39,8 @@ import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.PruneOutcome;
+import org.ippan.l2.storage.Pruned;
 import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
@@ -184,6 +186,8 @@ public final class JdbcStorage implements Storage {
 
     private static final String META_COLUMNS = "term, leader_id, last_heartbeat_ms, next_seq, next_unbatched_seq, "
             + "next_batch_number, head_batch_hash";
+    /** What a pruned envelope or tx encoding reads as ({@link #pruneConfirmed}). */
+    private static final byte[] PRUNED = new byte[0];
     private static final String TX_COLUMNS = "seq, tx_hash, canonical_tx, admitted_ms";
     private static final String BATCH_COLUMNS = "batch_number, batch_hash, prev_batch_hash, first_seq, tx_count, "
             + "created_ms, term, tx_root, tx_bytes, envelope_hash, sequencer_pubkey, sequencer_sig, "
@@ -778,6 +782,56 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public PruneOutcome pruneConfirmed(long term, long throughBatchNumber, int maxBatches) {
+        StorageArguments.requireTerm(term);
+        StorageArguments.requireNonNegative(throughBatchNumber, "throughBatchNumber");
+        StorageArguments.requirePositive(maxBatches, "maxBatches");
+        List<Long> pruned = new ArrayList<>();
+        try {
+            return write("pruneConfirmed", connection -> {
+                pruned.clear();
+                Meta meta = lockMeta(connection);
+                if (meta.term() != term) {
+                    return rollBack(new Fenced(meta.term()));
+                }
+                // driven by the envelope rows, which only unpruned batches have: lowest first, no pruned rows read
+                List<long[]> due = new ArrayList<>();
+                try (PreparedStatement select = connection.prepareStatement("SELECT b.batch_number, b.first_seq, "
+                        + "b.tx_count FROM l2_batch_envelopes e JOIN l2_batches b ON b.batch_number = e.batch_number"
+                        + " WHERE e.batch_number <= ? AND b.l1_status = ? ORDER BY e.batch_number LIMIT ?")) {
+                    select.setLong(1, throughBatchNumber);
+                    select.setString(2, L1Status.CONFIRMED.name());
+                    select.setInt(3, maxBatches);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            due.add(new long[] {rows.getLong(1), rows.getLong(2), rows.getLong(3)});
+                        }
+                    }
+                }
+                for (long[] batch : due) {
+                    try (PreparedStatement delete =
+                            connection.prepareStatement("DELETE FROM l2_batch_envelopes WHERE batch_number = ?")) {
+                        delete.setLong(1, batch[0]);
+                        expectOneRow(delete.executeUpdate(), "l2_batch_envelopes");
+                    }
+                    try (PreparedStatement update = connection.prepareStatement(
+                            "UPDATE l2_txs SET canonical_tx = ? WHERE seq >= ? AND seq < ?")) {
+                        update.setBytes(1, PRUNED);
+                        update.setLong(2, batch[1]);
+                        update.setLong(3, batch[1] + batch[2]);
+                        update.executeUpdate();
+                    }
+                    pruned.add(batch[0]);
+                }
+                return commit(new Pruned(due.size()));
+            });
+        } finally {
+            // whatever the outcome, even an unknown one: a dropped envelope is read again if it is still stored
+            envelopes.drop(pruned);
+        }
+    }
+
+    @Override
     public Optional<StoredBatch> findBatch(byte[] batchHash) {
         StorageArguments.requireHash(batchHash, "batchHash");
         return withConnection("findBatch", connection -> {
@@ -1148,6 +1202,7 @@ public final class JdbcStorage implements Storage {
                 rows.add(readBatchRow(result));
             }
         }
+        long epoch = envelopes.epoch();
         Map<Long, byte[]> found = new HashMap<>();
         List<Long> missing = new ArrayList<>();
         for (BatchRow row : rows) {
@@ -1169,7 +1224,7 @@ public final class JdbcStorage implements Storage {
                     while (result.next()) {
                         long number = result.getLong(1);
                         byte[] envelope = blob(result, 2);
-                        envelopes.put(number, envelope);
+                        envelopes.put(number, envelope, epoch);
                         found.put(number, envelope);
                     }
                 }
@@ -1177,11 +1232,9 @@ public final class JdbcStorage implements Storage {
         }
         List<StoredBatch> batches = new ArrayList<>(rows.size());
         for (BatchRow row : rows) {
+            // a batch without an envelope row was pruned (pruneConfirmed): its envelope reads as empty
             byte[] envelope = found.get(row.batchNumber());
-            if (envelope == null) {
-                throw new SQLException("batch " + row.batchNumber() + " has no row in l2_batch_envelopes");
-            }
-            batches.add(row.withEnvelope(envelope));
+            batches.add(row.withEnvelope(envelope == null ? PRUNED : envelope));
         }
         return List.copyOf(batches);
     }

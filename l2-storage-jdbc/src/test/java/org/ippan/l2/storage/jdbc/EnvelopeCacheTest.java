@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The envelope cache: bounded by bytes, lowest batch numbers dropped first, a copy of what it is given. */
+/**
+ * The envelope cache: bounded by bytes, lowest batch numbers dropped first, a copy of what it is given, pruned
+ * envelopes forgotten.
+ */
 class EnvelopeCacheTest {
 
     @Test
@@ -37,5 +40,22 @@ class EnvelopeCacheTest {
         envelope[0] = 9;
 
         assertThat(cache.get(7)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void drop_forgetsPrunedEnvelopes_andAReadFromBeforeTheDropIsNotCached() {
+        EnvelopeCache cache = new EnvelopeCache(1000);
+        cache.put(1, new byte[100]);
+        cache.put(2, new byte[50]);
+        long readEpoch = cache.epoch();
+
+        cache.drop(java.util.List.of(1L));
+        cache.put(1, new byte[100], readEpoch);
+
+        assertThat(cache.get(1)).isNull();
+        assertThat(cache.get(2)).hasSize(50);
+        assertThat(cache.bytes()).isEqualTo(50);
+        cache.put(3, new byte[10], cache.epoch());
+        assertThat(cache.get(3)).hasSize(10);
     }
 }

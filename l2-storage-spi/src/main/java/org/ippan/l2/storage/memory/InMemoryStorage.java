@@ -30,6 +30,8 @@ import org.ippan.l2.storage.ForcedTicket;
 import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
+import org.ippan.l2.storage.PruneOutcome;
+import org.ippan.l2.storage.Pruned;
 import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
@@ -115,6 +117,9 @@ public final class InMemoryStorage implements Storage {
     /** The seals of the groups admitted with one, by the group's first seq. */
     private final TreeMap<Long, SealedGroup> sealedGroups = new TreeMap<>();
     private final Map<L1Status, NavigableSet<Long>> batchNumbersByStatus = new EnumMap<>(L1Status.class);
+    /** The numbers of the batches not pruned ({@link #pruneConfirmed}), so pruning starts at the lowest. */
+    private final TreeSet<Long> unprunedBatchNumbers = new TreeSet<>();
+    private static final byte[] PRUNED = new byte[0];
     /** The named positions ({@link #saveCursor}). */
     private final Map<String, Long> cursors = new HashMap<>();
     /** The named settings ({@link #saveSetting}). */
@@ -130,7 +135,7 @@ public final class InMemoryStorage implements Storage {
     }
 
     /**
-     * Test hook: the next {@code count} writes (claim, heartbeat, append, commit, L1 update, cursor, forced ticket) fail with
+     * Test hook: the next {@code count} writes (claim, heartbeat, append, commit, L1 update, prune, cursor, forced ticket) fail with
      * {@link StorageException} and apply nothing. Replaces any faults still pending; 0 clears them.
      *
      * @param count how many writes fail, at least 0
@@ -140,7 +145,7 @@ public final class InMemoryStorage implements Storage {
     }
 
     /**
-     * Test hook: the next {@code count} writes (claim, heartbeat, append, commit, L1 update, cursor, forced ticket) fail as
+     * Test hook: the next {@code count} writes (claim, heartbeat, append, commit, L1 update, prune, cursor, forced ticket) fail as
      * {@code fault} says, whatever their outcome would have been. Reads are not affected. Replaces any faults
      * still pending; a count of 0 clears them.
      *
@@ -330,6 +335,7 @@ public final class InMemoryStorage implements Storage {
             batchNumbersByHash.put(new HashKey(batch.batchHash()), batch.batchNumber());
             batchNumbersByFirstSeq.put(batch.firstSeq(), batch.batchNumber());
             batchNumbersByStatus.get(L1Status.COMMITTED).add(batch.batchNumber());
+            unprunedBatchNumbers.add(batch.batchNumber());
             nextUnbatchedSeq = next.nextUnbatchedSeq();
             headBatchHash = next.headBatchHash();
             return endWrite(fault, new Committed(next));
@@ -362,6 +368,42 @@ public final class InMemoryStorage implements Storage {
             batchNumbersByStatus.get(state.status()).add(batchNumber);
             batches.set(index, old.withL1State(state));
             return endWrite(fault, new Written());
+        }
+    }
+
+    @Override
+    public PruneOutcome pruneConfirmed(long callerTerm, long throughBatchNumber, int maxBatches) {
+        StorageArguments.requireTerm(callerTerm);
+        StorageArguments.requireNonNegative(throughBatchNumber, "throughBatchNumber");
+        StorageArguments.requirePositive(maxBatches, "maxBatches");
+        synchronized (lock) {
+            WriteFault fault = beginWrite();
+            if (term != callerTerm) {
+                return endWrite(fault, new Fenced(term));
+            }
+            List<Long> due = new ArrayList<>();
+            for (long number : unprunedBatchNumbers.headSet(throughBatchNumber, true)) {
+                if (due.size() == maxBatches) {
+                    break;
+                }
+                if (batches.get((int) (number - 1)).status() == L1Status.CONFIRMED) {
+                    due.add(number);
+                }
+            }
+            for (long number : due) {
+                int index = (int) (number - 1);
+                StoredBatch old = batches.get(index);
+                NewBatch b = old.batch();
+                batches.set(index, new StoredBatch(new NewBatch(b.batchNumber(), b.batchHash(), b.prevBatchHash(),
+                        b.firstSeq(), b.txCount(), b.createdMs(), b.term(), b.txRoot(), b.txBytes(),
+                        b.envelopeHash(), b.sequencerPubkey(), b.sequencerSig(), b.idempotencyKey(), PRUNED),
+                        old.l1State()));
+                for (long seq = b.firstSeq(); seq < b.endSeq(); seq++) {
+                    canonicalTxs[(int) (seq - 1)] = PRUNED;
+                }
+                unprunedBatchNumbers.remove(number);
+            }
+            return endWrite(fault, new Pruned(due.size()));
         }
     }
 

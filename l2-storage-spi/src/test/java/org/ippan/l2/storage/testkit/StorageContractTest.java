@@ -45,6 +45,7 @@ import org.ippan.l2.storage.L1Status;
 import org.ippan.l2.storage.LeaderRecord;
 import org.ippan.l2.storage.NewBatch;
 import org.ippan.l2.storage.NewTx;
+import org.ippan.l2.storage.Pruned;
 import org.ippan.l2.storage.SealedGroup;
 import org.ippan.l2.storage.SequenceState;
 import org.ippan.l2.storage.Storage;
@@ -1219,6 +1220,104 @@ public abstract class StorageContractTest {
         assertThat(storage.countBatches()).isEqualTo(new BatchCounts(1, 1, 0, 0, 0));
         assertThat(storage.appendTxs(1, TxAppend.of(List.of(tx(7))))).isEqualTo(new Fenced(2));
         assertThat(appended(storage, 2, List.of(tx(6), tx(7)))).containsExactly(duplicate(6), fresh(7));
+    }
+
+    // ==== retention ===============================================================================================
+
+    /** Commits 5 batches of 2 txs in term 1 and confirms batches 1, 2, 4 and 5 (batch 3 stays included). */
+    private void fiveBatchesWithThirdUnconfirmed() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        commitBatches(1, 5);
+        for (long number : new long[] {1, 2, 4, 5}) {
+            assertThat(storage.updateL1State(1, number, state(L1Status.CONFIRMED))).isEqualTo(new Written());
+        }
+        assertThat(storage.updateL1State(1, 3, state(L1Status.INCLUDED))).isEqualTo(new Written());
+    }
+
+    private List<Long> prunedBatchNumbers() {
+        return storage.listBatches(1, 100).stream().filter(StoredBatch::pruned).map(StoredBatch::batchNumber)
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void pruneConfirmed_prunesOnlyConfirmedBatchesUpToTheBoundLowestFirstAndAtMostMaxBatches() {
+        fiveBatchesWithThirdUnconfirmed();
+
+        assertThat(storage.pruneConfirmed(1, 4, 1)).isEqualTo(new Pruned(1));
+        assertThat(prunedBatchNumbers()).containsExactly(1L);
+        assertThat(storage.pruneConfirmed(1, 4, 10)).isEqualTo(new Pruned(2));
+        assertThat(prunedBatchNumbers()).containsExactly(1L, 2L, 4L);
+        assertThat(storage.pruneConfirmed(1, 4, 10)).isEqualTo(new Pruned(0));
+        assertThat(storage.pruneConfirmed(1, 0, 10)).isEqualTo(new Pruned(0));
+
+        // batch 3 (included) and batch 5 (past the bound) keep their bodies
+        assertThat(storage.readTxs(5, 2)).noneMatch(StoredTx::bodyPruned);
+        assertThat(storage.readTxs(9, 2)).noneMatch(StoredTx::bodyPruned);
+        assertThat(storage.findBatchByNumber(5).orElseThrow().batch().l1Envelope()).isNotEmpty();
+        assertThat(storage.readTxs(1, 4)).allMatch(StoredTx::bodyPruned);
+        assertThat(storage.readTxs(7, 2)).allMatch(StoredTx::bodyPruned);
+    }
+
+    @Test
+    void pruneConfirmed_keepsHashesNumbersStatesAndDuplicateDetection() {
+        fiveBatchesWithThirdUnconfirmed();
+        NewBatch first = storage.findBatchByNumber(1).orElseThrow().batch();
+        SequenceState before = storage.readSequenceState();
+
+        assertThat(storage.pruneConfirmed(1, 1, 16)).isEqualTo(new Pruned(1));
+
+        StoredBatch pruned = storage.findBatch(batchHash(1)).orElseThrow();
+        assertThat(pruned.pruned()).isTrue();
+        assertThat(pruned.batch().l1Envelope()).isEmpty();
+        assertThat(pruned.batchNumber()).isEqualTo(1);
+        assertThat(pruned.batch().prevBatchHash()).isEqualTo(first.prevBatchHash());
+        assertThat(pruned.batch().txRoot()).isEqualTo(first.txRoot());
+        assertThat(pruned.batch().envelopeHash()).isEqualTo(first.envelopeHash());
+        assertThat(pruned.batch().firstSeq()).isEqualTo(first.firstSeq());
+        assertThat(pruned.batch().txCount()).isEqualTo(first.txCount());
+        assertThat(pruned.l1State()).isEqualTo(state(L1Status.CONFIRMED));
+        assertThat(storage.findBatchContaining(2).orElseThrow().pruned()).isTrue();
+        assertThat(storage.readSequenceState()).isEqualTo(before);
+        assertThat(storage.countBatches()).isEqualTo(new BatchCounts(0, 0, 1, 4, 0));
+
+        StoredTx tx = storage.findTx(txHash(2)).orElseThrow();
+        assertThat(tx.seq()).isEqualTo(2);
+        assertThat(tx.admittedMs()).isEqualTo(tx(2).admittedMs());
+        assertThat(tx.bodyPruned()).isTrue();
+        assertThat(appended(storage, 1, List.of(tx(1), tx(2)))).containsExactly(duplicate(1), duplicate(2));
+        assertThat(storage.readSequenceState()).isEqualTo(before);
+    }
+
+    @Test
+    void pruneConfirmed_staleTermPrunesNothing() {
+        fiveBatchesWithThirdUnconfirmed();
+        storage.claimTerm(2, LEADER_B, NOW_MS + 1);
+
+        assertThat(storage.pruneConfirmed(1, 5, 16)).isEqualTo(new Fenced(2));
+        assertThat(prunedBatchNumbers()).isEmpty();
+        assertThat(storage.readTxs(1, 100)).noneMatch(StoredTx::bodyPruned);
+        assertThat(storage.pruneConfirmed(2, 5, 16)).isEqualTo(new Pruned(4));
+    }
+
+    @Test
+    void pruneConfirmed_invalidArguments_areRejected() {
+        assertRejected(IllegalArgumentException.class, "throughBatchNumber", () -> storage.pruneConfirmed(1, -1, 1));
+        assertRejected(IllegalArgumentException.class, "maxBatches", () -> storage.pruneConfirmed(1, 1, 0));
+    }
+
+    @Test
+    void reopen_keepsPrunedBatchesPruned() {
+        fiveBatchesWithThirdUnconfirmed();
+        assertThat(storage.pruneConfirmed(1, 2, 16)).isEqualTo(new Pruned(2));
+
+        storage = reopen(storage);
+
+        assertThat(prunedBatchNumbers()).containsExactly(1L, 2L);
+        assertThat(storage.findTx(txHash(3)).orElseThrow().bodyPruned()).isTrue();
+        assertThat(storage.findTx(txHash(5)).orElseThrow().canonicalTx()).isEqualTo(tx(5).canonicalTx());
+        assertThat(appended(storage, 1, List.of(tx(4)))).containsExactly(duplicate(4));
+        assertThat(storage.pruneConfirmed(1, 5, 16)).isEqualTo(new Pruned(2));
+        assertThat(prunedBatchNumbers()).containsExactly(1L, 2L, 4L, 5L);
     }
 
     // ==== concurrency and fencing races ===========================================================================
