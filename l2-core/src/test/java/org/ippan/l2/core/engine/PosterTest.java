@@ -12,12 +12,8 @@ import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.engine.SequencerMetrics.PostFailure;
 import org.ippan.l2.core.wire.Hex;
 import org.ippan.l2.l1.Backoff;
-import org.ippan.l2.l1.ForcedInboxEntry;
-import org.ippan.l2.l1.ForcedInboxPage;
 import org.ippan.l2.l1.L1ChainStatus;
 import org.ippan.l2.l1.L1Inclusion;
-import org.ippan.l2.l1.L1PermanentException;
-import org.ippan.l2.l1.L1Poster;
 import org.ippan.l2.l1.L1Submission;
 import org.ippan.l2.l1.SubmitResult;
 import org.ippan.l2.l1.memory.SimulatedL1.Call;
@@ -372,7 +368,7 @@ class PosterTest {
     // ---- the window -------------------------------------------------------------------------------------------------
 
     /** An L1 whose submits are answered by the test (or never); everything else answers "nothing" at once. */
-    private static class ScriptedL1 implements L1Poster {
+    private static class ScriptedL1 implements BatchOnlyL1 {
         final List<L1Submission> submitted = new ArrayList<>();
         final List<CompletableFuture<SubmitResult>> answers;
         int inclusionQueries;
@@ -411,22 +407,6 @@ class PosterTest {
         @Override
         public CompletableFuture<L1ChainStatus> chainStatus() {
             return CompletableFuture.completedFuture(new L1ChainStatus("scripted", 0, OptionalLong.empty(), 0));
-        }
-
-        /** A scripted L1 of batches only: it has no forced-inclusion inbox. */
-        @Override
-        public boolean supportsForcedInbox() {
-            return false;
-        }
-
-        @Override
-        public CompletableFuture<ForcedInboxEntry> submitForced(byte[] canonicalTx) {
-            return CompletableFuture.failedFuture(new L1PermanentException("the scripted L1 has no forced inbox"));
-        }
-
-        @Override
-        public CompletableFuture<ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
-            return CompletableFuture.failedFuture(new L1PermanentException("the scripted L1 has no forced inbox"));
         }
 
         @Override

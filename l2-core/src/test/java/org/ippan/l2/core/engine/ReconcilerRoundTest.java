@@ -234,7 +234,7 @@ class ReconcilerRoundTest {
 
     @Test
     void l1ClientThrowingInsteadOfAnswering_isAFailedRound_notALoopError() {
-        L1Poster throwing = new L1Poster() {
+        L1Poster throwing = new BatchOnlyL1() {
             @Override
             public CompletableFuture<SubmitResult> submit(L1Submission submission) {
                 return f.l1.submit(submission);
@@ -256,21 +256,6 @@ class ReconcilerRoundTest {
             }
 
             @Override
-            public boolean supportsForcedInbox() {
-                return false; // a fake of the batch calls only
-            }
-
-            @Override
-            public CompletableFuture<org.ippan.l2.l1.ForcedInboxEntry> submitForced(byte[] canonicalTx) {
-                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
-            }
-
-            @Override
-            public CompletableFuture<org.ippan.l2.l1.ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
-                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
-            }
-
-            @Override
             public void close() {}
         };
         Sequencer sequencer = f.builder(oneTxPerBatch().build(), f.storage, throwing).build();
@@ -287,7 +272,7 @@ class ReconcilerRoundTest {
     @Test
     void roundWithAnInclusionAnswerOutstanding_waitsForIt() {
         CompletableFuture<Optional<L1Inclusion>> held = new CompletableFuture<>();
-        L1Poster slowInclusion = new L1Poster() {
+        L1Poster slowInclusion = new BatchOnlyL1() {
             @Override
             public CompletableFuture<SubmitResult> submit(L1Submission submission) {
                 return f.l1.submit(submission);
@@ -306,21 +291,6 @@ class ReconcilerRoundTest {
             @Override
             public CompletableFuture<L1ChainStatus> chainStatus() {
                 return f.l1.chainStatus();
-            }
-
-            @Override
-            public boolean supportsForcedInbox() {
-                return false; // a fake of the batch calls only
-            }
-
-            @Override
-            public CompletableFuture<org.ippan.l2.l1.ForcedInboxEntry> submitForced(byte[] canonicalTx) {
-                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
-            }
-
-            @Override
-            public CompletableFuture<org.ippan.l2.l1.ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
-                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
             }
 
             @Override

@@ -258,7 +258,7 @@ class ReconcilerTest {
         // L1's answers wake the loop (signalWork); a deadline of "now" while they were out made a runner step the
         // reconciler in a busy loop, ~100,000 empty steps a second under load.
         List<CompletableFuture<L1ChainStatus>> held = new ArrayList<>();
-        L1Poster slowStatus = new L1Poster() {
+        L1Poster slowStatus = new BatchOnlyL1() {
             @Override
             public CompletableFuture<SubmitResult> submit(L1Submission submission) {
                 return f.l1.submit(submission);
@@ -279,21 +279,6 @@ class ReconcilerTest {
                 CompletableFuture<L1ChainStatus> answer = new CompletableFuture<>();
                 held.add(answer);
                 return answer;
-            }
-
-            @Override
-            public boolean supportsForcedInbox() {
-                return false; // a fake of the batch calls only
-            }
-
-            @Override
-            public CompletableFuture<org.ippan.l2.l1.ForcedInboxEntry> submitForced(byte[] canonicalTx) {
-                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
-            }
-
-            @Override
-            public CompletableFuture<org.ippan.l2.l1.ForcedInboxPage> readForcedInbox(long fromIndex, int maxCount) {
-                return CompletableFuture.failedFuture(new org.ippan.l2.l1.L1PermanentException("no forced inbox"));
             }
 
             @Override
