@@ -20,6 +20,7 @@ import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.NewBatch;
 import org.ippan.l2.storage.SequenceState;
+import org.ippan.l2.storage.Storage;
 import org.ippan.l2.storage.StorageException;
 import org.ippan.l2.storage.StoredBatch;
 import org.ippan.l2.storage.StoredTx;
@@ -41,6 +42,11 @@ import picocli.CommandLine.ParentCommand;
  * request's own (the fee is neither signed nor in the idempotency key, so only {@code --fee} pins it). Every byte of the rebuilt request must equal the stored one. Across batches: numbers from 1
  * without a gap, seq ranges contiguous from 1, each prev hash the previous batch's recomputed hash, and the stored
  * head (next batch number, next unbatched seq, head hash) where the last batch leaves it.
+ *
+ * <p>Retention: a batch pruned by {@code L2_RETAIN_CONFIRMED} has neither its txs' bytes nor its L1 request any
+ * more, so only its place in the chain is checked (number, seq range, the link to its predecessor), and its stored
+ * hash carries the chain on; batches forgotten by {@code L2_FORGET_CONFIRMED} are gone, so the check starts at the
+ * first batch still stored, from its own stored link. Both counts are reported.
  *
  * <p>The store is opened with {@code l2.createIfMissing=false}: a wrong path is an error, never a new empty store.
  */
@@ -147,12 +153,26 @@ final class ReplayCommand implements Callable<Integer> {
         long batches = 0;
         long txs = 0;
         long bytesCompared = 0;
+        long pruned = 0;
+        long forgotten = 0;
         boolean warnedNoKey = false;
         try (JdbcStorage storage = JdbcStorage.open(storageUrl, properties)) {
             SequenceState head = storage.readSequenceState();
             long expectedNumber = 1;
             long expectedFirstSeq = 1;
             Hash previousHash = Hash.ZERO;
+            forgotten = storage.readCursor(Storage.FORGOTTEN_THROUGH_CURSOR);
+            if (forgotten > 0) { // the chain before is gone: start from the first stored batch's own link
+                expectedNumber = forgotten + 1;
+                List<StoredBatch> first = storage.listBatches(expectedNumber, 1);
+                if (!first.isEmpty()) {
+                    expectedFirstSeq = first.get(0).batch().firstSeq();
+                    previousHash = Hash.of(first.get(0).batch().prevBatchHash());
+                } else {
+                    expectedFirstSeq = head.nextUnbatchedSeq();
+                    previousHash = Hash.of(head.headBatchHash());
+                }
+            }
             while (true) {
                 List<StoredBatch> page = storage.listBatches(expectedNumber, BATCH_PAGE);
                 if (page.isEmpty()) {
@@ -178,12 +198,17 @@ final class ReplayCommand implements Callable<Integer> {
                                 + "own envelope's key, which proves only that its holder signed");
                         warnedNoKey = true;
                     }
-                    Hash rebuiltHash = replayBatch(storage, cut, chainId, key, expectedHub);
+                    Hash rebuiltHash = null;
+                    if (stored.pruned()) {
+                        pruned++;
+                    } else {
+                        rebuiltHash = replayBatch(storage, cut, chainId, key, expectedHub);
+                    }
                     previousHash = rebuiltHash != null ? rebuiltHash : Hash.of(cut.batchHash());
                     expectedNumber = n + 1;
                     expectedFirstSeq = cut.endSeq();
                     batches++;
-                    txs += cut.txCount();
+                    txs += stored.pruned() ? 0 : cut.txCount();
                     bytesCompared += cut.l1Envelope().length;
                 }
             }
@@ -205,7 +230,8 @@ final class ReplayCommand implements Callable<Integer> {
         boolean ok = mismatchCount == 0;
         if (root.json()) {
             ObjectNode out = L2Ctl.JSON.createObjectNode().put("valid", ok).put("batches_checked", batches)
-                    .put("txs_checked", txs).put("bytes_compared", bytesCompared).put("mismatches", mismatchCount);
+                    .put("txs_checked", txs).put("bytes_compared", bytesCompared).put("batches_pruned", pruned)
+                    .put("batches_forgotten", forgotten).put("mismatches", mismatchCount);
             ArrayNode list = out.putArray("mismatch_list");
             for (Mismatch m : mismatches) {
                 list.addObject().put("batch_number", m.batchNumber()).put("check", m.check())
@@ -218,6 +244,10 @@ final class ReplayCommand implements Callable<Integer> {
             }
             root.out().printf("%s: %d batches, %d txs, %d L1 request bytes compared, %d mismatch(es)%n",
                     ok ? "MATCH" : "MISMATCH", batches, txs, bytesCompared, mismatchCount);
+            if (pruned > 0 || forgotten > 0) {
+                root.out().printf("retention: %d pruned batch(es) checked by their chain links only, %d forgotten "
+                        + "batch(es) before the first stored one%n", pruned, forgotten);
+            }
         }
         return ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }

@@ -35,6 +35,10 @@ public final class MeterNames {
     public static final String BATCHES_CONFIRMATIONS = "l2.batches.confirmations";
     /** Counter, {@code l2_batches_reposted_total}. */
     public static final String BATCHES_REPOSTED = "l2.batches.reposted";
+    /** Counter, {@code l2_batches_pruned_total}: confirmed batches whose bodies retention pruned. */
+    public static final String BATCHES_PRUNED = "l2.batches.pruned";
+    /** Counter, {@code l2_batches_forgotten_total}: confirmed batches retention forgot whole. */
+    public static final String BATCHES_FORGOTTEN = "l2.batches.forgotten";
     /** Counter, {@code l2_state_changes_total}. */
     public static final String STATE_CHANGES = "l2.state.changes";
     /** Counter, {@code l2_leader_changes_total}. */

@@ -51,6 +51,8 @@ public final class MicrometerSequencerMetrics implements SequencerMetrics {
     private final Map<PostFailure, Counter> postFailuresByKind = new EnumMap<>(PostFailure.class);
     private final Counter confirmed;
     private final Counter reposted;
+    private final Counter pruned;
+    private final Counter forgotten;
     private final Counter stateChanges;
     private final Counter leaderChanges;
     private final Counter leaseRenewFailures;
@@ -101,6 +103,10 @@ public final class MicrometerSequencerMetrics implements SequencerMetrics {
         }
         confirmed = counter(MeterNames.BATCHES_CONFIRMATIONS, "Batches that reached the confirmed state.", tags);
         reposted = counter(MeterNames.BATCHES_REPOSTED, "Batches lost by L1 and queued again.", tags);
+        pruned = counter(MeterNames.BATCHES_PRUNED,
+                "Confirmed batches whose L1 request bodies and tx encodings retention pruned.", tags);
+        forgotten = counter(MeterNames.BATCHES_FORGOTTEN,
+                "Confirmed batches retention forgot whole (batch, tx hashes, receipt seals).", tags);
         stateChanges = counter(MeterNames.STATE_CHANGES, "Engine state changes.", tags);
         leaderChanges = counter(MeterNames.LEADER_CHANGES, "Times this node became leader or stopped leading.", tags);
         leaseRenewFailures = counter(MeterNames.LEASE_RENEW_FAILURES,
@@ -181,6 +187,16 @@ public final class MicrometerSequencerMetrics implements SequencerMetrics {
     @Override
     public void recordBatchReposted() {
         reposted.increment();
+    }
+
+    @Override
+    public void recordBatchesPruned(int count) {
+        pruned.increment(count);
+    }
+
+    @Override
+    public void recordBatchesForgotten(int count) {
+        forgotten.increment(count);
     }
 
     @Override

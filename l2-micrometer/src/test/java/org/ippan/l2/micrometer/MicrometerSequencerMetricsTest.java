@@ -86,6 +86,9 @@ class MicrometerSequencerMetricsTest {
         metrics.recordPostFailed(null, 2_000L);
         metrics.recordBatchConfirmed();
         metrics.recordBatchReposted();
+        metrics.recordBatchesPruned(16);
+        metrics.recordBatchesPruned(0);
+        metrics.recordBatchesForgotten(3);
 
         assertThat(count(MeterNames.TX_REJECTED, "code", "QUEUE_FULL")).isEqualTo(3);
         assertThat(registry.get(MeterNames.TX_REJECTED).counters().stream().mapToDouble(Counter::count).sum())
@@ -102,6 +105,8 @@ class MicrometerSequencerMetricsTest {
         assertThat(registry.get(MeterNames.POST_LATENCY).timer().count()).isEqualTo(3);
         assertThat(count(MeterNames.BATCHES_CONFIRMATIONS)).isEqualTo(1);
         assertThat(count(MeterNames.BATCHES_REPOSTED)).isEqualTo(1);
+        assertThat(count(MeterNames.BATCHES_PRUNED)).isEqualTo(16);
+        assertThat(count(MeterNames.BATCHES_FORGOTTEN)).isEqualTo(3);
     }
 
     @Test

@@ -32,7 +32,8 @@ class PrometheusNamesTest {
 
     static final Set<String> ADDED_NAMES = Set.of(
             "l2_batches_confirmations_total", "l2_forced_txs_admitted_total", "l2_forced_txs_skipped_total",
-            "l2_leader_stored_term", "l2_l1_failing", "l2_rotation_epoch",
+            "l2_leader_stored_term", "l2_l1_failing", "l2_rotation_epoch", "l2_batches_pruned_total",
+            "l2_batches_forgotten_total",
             "l2_admission_latency_seconds_max", "l2_post_latency_seconds_max");
 
     static Set<String> seriesNames(String text) {

@@ -848,7 +848,7 @@ final class NodeApi {
                 hashes.add(txHash.toHex());
             }
         }
-        node.put("term", batch.term()).put("status", batchStatus(stored.status()));
+        node.put("term", batch.term()).put("status", batchStatus(stored.status())).put("pruned", stored.pruned());
         node.putObject("envelope")
                 .put("version", version)
                 .put("envelope_hash", Hex.encode(batch.envelopeHash()))

@@ -292,6 +292,16 @@ final class NodeMetrics implements SequencerMetrics, AutoCloseable {
     }
 
     @Override
+    public void recordBatchesPruned(int count) {
+        meters.recordBatchesPruned(count);
+    }
+
+    @Override
+    public void recordBatchesForgotten(int count) {
+        meters.recordBatchesForgotten(count);
+    }
+
+    @Override
     public void recordLoopError(String loop) {
         counting.recordLoopError(loop);
         meters.recordLoopError(loop);

@@ -213,6 +213,9 @@ class L2NodeOpenApiTest {
         http.awaitGet(pruning, "/tx/" + old, a -> a.status() == 410);
         get(pruning, "/tx/{hash}", "/tx/" + old);
         get(pruning, "/tx/{hash}/proof", "/tx/" + old + "/proof");
+        JsonNode prunedBatch = get(pruning, "/batches", "/batches").body().get("batches").get(0);
+        assertThat(prunedBatch.get("pruned").asBoolean()).as("batch 1 is pruned").isTrue();
+        get(pruning, "/batch/{hash}", "/batch/" + prunedBatch.get("batch_hash").asText());
 
         // storage failing on the small node while its pool is empty: writes refused UNAVAILABLE
         smallStorage.failWrites(true);

@@ -82,6 +82,11 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public PruneOutcome forgetConfirmed(long term, long throughBatchNumber, int maxBatches) {
+        return delegate.forgetConfirmed(term, throughBatchNumber, maxBatches);
+    }
+
+    @Override
     public Optional<StoredBatch> findBatch(byte[] batchHash) {
         return delegate.findBatch(batchHash);
     }

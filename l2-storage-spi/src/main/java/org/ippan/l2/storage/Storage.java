@@ -215,6 +215,32 @@ public interface Storage extends AutoCloseable {
      */
     PruneOutcome pruneConfirmed(long term, long throughBatchNumber, int maxBatches);
 
+    /**
+     * The cursor ({@link #readCursor}) holding the number of the last forgotten batch ({@link #forgetConfirmed}), 0
+     * when none was; only {@code forgetConfirmed} writes it ({@link #saveCursor} refuses the name), in the same
+     * atomic write that forgets the batches.
+     */
+    String FORGOTTEN_THROUGH_CURSOR = "retention.forgotten-through";
+
+    /**
+     * Forgets confirmed batches whole (the duplicate window of retention), as one atomic write conditional on the
+     * term: the batches numbered from the one after {@link #FORGOTTEN_THROUGH_CURSOR} upwards, in order, at most
+     * {@code maxBatches}, up to {@code throughBatchNumber} and stopping before the first one not in
+     * {@link L1Status#CONFIRMED}, are removed with everything of theirs: the batch (no {@code findBatch*} or listing
+     * returns it), its txs (no {@link #findTx} or {@link #readTxs} returns them, and a tx with the same hash is new
+     * again to {@link #appendTxs}), and every group seal ({@link #findSealedGroup}) whose range starts in or below
+     * them, even one reaching into a later batch. The cursor moves to the last forgotten batch in the same write.
+     * The chain itself ({@link #readSequenceState}) is unchanged: the head, the next numbers and every later batch's
+     * link stay as they are. Forgetting cannot be undone.
+     *
+     * @param term               the caller's term
+     * @param throughBatchNumber the highest batch number that may be forgotten, at least 0 (0 forgets nothing)
+     * @param maxBatches         the most batches to forget in this call, at least 1
+     * @return {@link Pruned} with how many batches were forgotten (0 when none was due), or {@link Fenced} if the
+     *         stored term differs (nothing written)
+     */
+    PruneOutcome forgetConfirmed(long term, long throughBatchNumber, int maxBatches);
+
     // ---- forced inclusion ------------------------------------------------------------------------------------
 
     /** The longest cursor name, in characters ({@link #saveCursor}). */

@@ -121,6 +121,23 @@ public final class StorageArguments {
     }
 
     /**
+     * Checks the name of a cursor a caller writes ({@link Storage#saveCursor}): a valid name, not one the store
+     * keeps itself ({@link Storage#FORGOTTEN_THROUGH_CURSOR}).
+     *
+     * @param name the name
+     * @return {@code name}
+     * @throws NullPointerException     if {@code name} is null
+     * @throws IllegalArgumentException as {@link #requireCursorName}, or if the store keeps that cursor itself
+     */
+    public static String requireWritableCursorName(String name) {
+        requireCursorName(name);
+        if (name.equals(Storage.FORGOTTEN_THROUGH_CURSOR)) {
+            throw new IllegalArgumentException("the cursor " + name + " is written only by forgetConfirmed");
+        }
+        return name;
+    }
+
+    /**
      * Checks a setting value ({@link Storage#saveSetting}).
      *
      * @param value the value

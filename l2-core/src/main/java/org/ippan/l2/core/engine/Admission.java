@@ -300,10 +300,14 @@ final class Admission {
         return null;
     }
 
-    /** Hashes the tx (before the commit lock, so the writer does not) and looks it up in the duplicate cache. */
+    /**
+     * Hashes the tx (before the commit lock, so the writer does not) and looks it up in the duplicate cache; a seq
+     * that retention has since forgotten is not a duplicate any more ({@code L2_FORGET_CONFIRMED}).
+     */
     private long cachedSeq(Tx tx) {
         Hash hash = tx.hash();
-        return recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(hash);
+        long seq = recentTxs == null ? RecentTxs.ABSENT : recentTxs.seqOf(hash);
+        return seq != RecentTxs.ABSENT && seq < signals.forgottenBelowSeq() ? RecentTxs.ABSENT : seq;
     }
 
     /**

@@ -118,6 +118,11 @@ final class HealthCheckedStorage implements Storage {
     }
 
     @Override
+    public PruneOutcome forgetConfirmed(long term, long throughBatchNumber, int maxBatches) {
+        return write(() -> delegate.forgetConfirmed(term, throughBatchNumber, maxBatches));
+    }
+
+    @Override
     public Optional<StoredBatch> findBatch(byte[] batchHash) {
         return read(() -> delegate.findBatch(batchHash));
     }

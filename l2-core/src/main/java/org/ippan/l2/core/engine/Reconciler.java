@@ -20,12 +20,11 @@ import org.ippan.l2.storage.WriteOutcome;
  * ({@code finalityConfirmations} blocks deep, or L1's finalized flag), strictly in batch order: a batch is confirmed
  * only after every batch before it. A batch L1 no longer knows (it was included and is gone, or it was posted and is
  * still unknown after {@code repostAfterMs}) goes back to committed, and the poster posts it again with the same key.
- * Each round, once its questions are out, also takes a step of {@link Retention} ({@code L2_RETAIN_CONFIRMED}).
  */
 final class Reconciler implements DutyLoop {
     static final String NAME = "reconciler";
     private static final int WINDOW = 256;
-    private static final EnumSet<L1Status> UNCONFIRMED =
+    static final EnumSet<L1Status> UNCONFIRMED =
             EnumSet.of(L1Status.COMMITTED, L1Status.POSTED, L1Status.INCLUDED, L1Status.FAILED);
 
     /** One round of questions to L1. */
@@ -49,7 +48,6 @@ final class Reconciler implements DutyLoop {
     private final long intervalNs;
     private final long finalityConfirmations;
     private final long repostAfterMs;
-    private final Retention retention;
     private long nextRoundNs = Long.MIN_VALUE;
     private Round round;
     /** The term this loop writes with, set at the first step of each term it leads in. */
@@ -63,7 +61,6 @@ final class Reconciler implements DutyLoop {
         this.intervalNs = config.reconcileIntervalMs() * 1_000_000L;
         this.finalityConfirmations = config.finalityConfirmations();
         this.repostAfterMs = config.repostAfterMs();
-        this.retention = new Retention(ctx, config);
     }
 
     @Override
@@ -94,7 +91,6 @@ final class Reconciler implements DutyLoop {
             ledTerm = term;
             round = null;
             nextRoundNs = Long.MIN_VALUE;
-            retention.reset();
         }
         try {
             if (round != null) {
@@ -135,7 +131,7 @@ final class Reconciler implements DutyLoop {
         CompletableFuture.allOf(round.inclusions().toArray(new CompletableFuture<?>[0]))
                 .thenCombine(round.status(), (a, b) -> b)
                 .whenComplete((r, e) -> ctx.signals().answerArrived(this));
-        return 1 + retention.step(nowNs, ledTerm, unconfirmed);
+        return 1;
     }
 
     private static <T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<T>> request) {

@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  *       Time comes from the injected {@link EpochClock} and {@link NanoClock}.</li>
  *   <li><b>Rooms.</b> This class only wires and delegates. {@link Leadership} holds the state machine, the term
  *       claim and fencing; {@link Admission} the rules, duplicate cache, cap, flat-combining group commit and
- *       pending pool; each loop ({@link Batcher}, {@link Poster}, {@link Reconciler}, {@link Heartbeat},
- *       {@link LeaderTasks}) gets a {@link LoopContext} with the narrow things it uses and wakes the others through
- *       {@link Signals}; no loop names another or this class.</li>
+ *       pending pool; each loop ({@link Batcher}, {@link Poster}, {@link Reconciler}, {@link Retention},
+ *       {@link Heartbeat}, {@link LeaderTasks}) gets a {@link LoopContext} with the narrow things it uses and wakes
+ *       the others through {@link Signals}; no loop names another or this class.</li>
  *   <li><b>Storage is the truth; the term is the fencing token.</b> Every write (admission, batch commit, L1 state,
  *       heartbeat) is conditional on the term claimed at {@link #start()}; a write that meets a higher term makes
  *       this node {@link SequencerState#FENCED} at once, and it writes and posts nothing after that.</li>
@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *       campaign, and it hands over at the end of its epoch.</li>
  * </ul>
  *
- * <p>Thread-safe: submissions may come from any number of threads; each loop must be run by one thread at a time
- * (different loops may run in parallel).
+ * <p>Thread-safe: submissions may come from any number of threads; each loop must be run by one thread at a time,
+ * different loops may run in parallel.
  */
 public final class Sequencer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
@@ -57,8 +57,7 @@ public final class Sequencer implements AutoCloseable {
     private final Batcher batcher;
     private final Poster poster;
     private final List<DutyLoop> loops;
-    /** Lease mode: who should try to lead; null in single mode. */
-    private final LeaseCampaign campaign;
+    private final LeaseCampaign campaign; // lease mode: who should try to lead; null in single mode
     private final StatusReport statusReport;
     private final ChainReads reads;
     private final ForcedTickets forcedTickets;
@@ -84,6 +83,7 @@ public final class Sequencer implements AutoCloseable {
         this.poster = new Poster(ctx, b.l1, config.maxPostsInFlight(), config.postBackoff(), b.randomSeed);
         Reconciler reconciler = new Reconciler(ctx, b.l1, config);
         Heartbeat heartbeat = new Heartbeat(ctx, config.heartbeatIntervalMs());
+        Retention retention = new Retention(ctx, config);
         LeaderTasks leaderTasks = new LeaderTasks(leadership, errors, ForcedInclusionWatcher.withWatcher(
                 b.leaderTasks, config, b.l1, storage, leadership, admission, b.metrics));
         Rotation rotation = config.leaderSchedule().map(s -> new Rotation(s, b.signer == null || config.role()
@@ -91,8 +91,8 @@ public final class Sequencer implements AutoCloseable {
                 b.nanoClock)).orElse(null);
         this.campaign = leaseMode ? new LeaseCampaign(b.leaseStore, leadership, config, b.nanoClock, b.wallClock,
                 b.metrics, errors, rotation, this::lastWrites) : null;
-        this.loops = leaseMode ? List.of(campaign, batcher, poster, reconciler, heartbeat, leaderTasks)
-                : List.of(batcher, poster, reconciler, heartbeat, leaderTasks);
+        this.loops = leaseMode ? List.of(campaign, batcher, poster, reconciler, retention, heartbeat, leaderTasks)
+                : List.of(batcher, poster, reconciler, retention, heartbeat, leaderTasks);
         signals.bind(batcher, poster, reconciler, heartbeat, leaderTasks);
         String leaderPubkey = signer.map(s -> Hex.encode(s.publicKey())).orElse(config.leaderId());
         this.reads = new ChainReads(storage);

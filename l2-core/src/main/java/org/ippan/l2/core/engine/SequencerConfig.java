@@ -68,7 +68,11 @@ import org.ippan.l2.l1.Backoff;
  *   <tr><td>{@code l1FailureThreshold}</td><td>{@code L2_L1_FAILURE_THRESHOLD}</td><td>5</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code repostAfterMs}</td><td>{@code L2_REPOST_AFTER_MS}</td><td>60000</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code retainConfirmed}</td><td>{@code L2_RETAIN_CONFIRMED}</td><td>0</td>
- *       <td>&gt;= 0: how many of the last confirmed batches keep their bodies; 0 keeps every body</td></tr>
+ *       <td>a {@link Horizon}: a count of the last confirmed batches, or an age such as {@code 7d}, that keep
+ *       their bodies (L1 request bodies, tx encodings); older confirmed batches are pruned; 0 keeps every body</td></tr>
+ *   <tr><td>{@code forgetConfirmed}</td><td>{@code L2_FORGET_CONFIRMED}</td><td>0</td>
+ *       <td>a {@link Horizon}: confirmed batches past it are forgotten whole (batch row, tx hashes, receipt seals):
+ *       the duplicate window; 0 forgets nothing</td></tr>
  *   <tr><td>{@code maxAdmissionGroup}</td><td>(none)</td><td>1000</td><td>1 .. 100000</td></tr>
  *   <tr><td>{@code dedupCacheSize}</td><td>(none)</td><td>100000</td><td>0 .. 67108864 (0 disables the cache)</td></tr>
  *   <tr><td>{@code forcedInclusion}</td><td>{@code L2_FORCE_INCLUSION}</td><td>{@code true}</td>
@@ -134,7 +138,8 @@ public final class SequencerConfig {
     private final Backoff postBackoff;
     private final int l1FailureThreshold;
     private final long repostAfterMs;
-    private final long retainConfirmed;
+    private final Horizon retainConfirmed;
+    private final Horizon forgetConfirmed;
     private final int maxAdmissionGroup;
     private final int dedupCacheSize;
     private final boolean forcedInclusion;
@@ -173,6 +178,7 @@ public final class SequencerConfig {
         this.l1FailureThreshold = builder.l1FailureThreshold;
         this.repostAfterMs = builder.repostAfterMs;
         this.retainConfirmed = builder.retainConfirmed;
+        this.forgetConfirmed = builder.forgetConfirmed;
         this.maxAdmissionGroup = builder.maxAdmissionGroup;
         this.dedupCacheSize = builder.dedupCacheSize;
         this.forcedInclusion = builder.forcedInclusion;
@@ -217,6 +223,7 @@ public final class SequencerConfig {
         builder.l1FailureThreshold = l1FailureThreshold;
         builder.repostAfterMs = repostAfterMs;
         builder.retainConfirmed = retainConfirmed;
+        builder.forgetConfirmed = forgetConfirmed;
         builder.maxAdmissionGroup = maxAdmissionGroup;
         builder.dedupCacheSize = dedupCacheSize;
         builder.forcedInclusion = forcedInclusion;
@@ -231,7 +238,7 @@ public final class SequencerConfig {
      * the defaults; values are trimmed; variables this class does not know are ignored, so the whole process
      * environment can be passed. The engine tunables {@code L2_HEARTBEAT_MS}, {@code L2_RECONCILE_MS},
      * {@code L2_MAX_POSTS_IN_FLIGHT}, {@code L2_MAX_UNPOSTED_BATCHES}, {@code L2_L1_FAILURE_THRESHOLD},
-     * {@code L2_REPOST_AFTER_MS} and {@code L2_RETAIN_CONFIRMED} are optional.
+     * {@code L2_REPOST_AFTER_MS}, {@code L2_RETAIN_CONFIRMED} and {@code L2_FORGET_CONFIRMED} are optional.
      * Numbers are decimal digits only; {@code L2_CHAIN_ID} is unsigned 64-bit, and values above
      * {@link Long#MAX_VALUE} are carried as their two's complement {@code long}.
      *
@@ -276,7 +283,8 @@ public final class SequencerConfig {
         number(env, Setting.MAX_UNPOSTED_BATCHES).ifPresent(value -> builder.maxUnpostedBatches((int) value));
         number(env, Setting.L1_FAILURE_THRESHOLD).ifPresent(value -> builder.l1FailureThreshold((int) value));
         number(env, Setting.REPOST_AFTER_MS).ifPresent(builder::repostAfterMs);
-        number(env, Setting.RETAIN_CONFIRMED).ifPresent(builder::retainConfirmed);
+        horizon(env, Setting.RETAIN_CONFIRMED).ifPresent(builder::retainConfirmed);
+        horizon(env, Setting.FORGET_CONFIRMED).ifPresent(builder::forgetConfirmed);
         text(env, Setting.FORCED_INCLUSION).ifPresent(value -> builder.forcedInclusion(parseForcedInclusion(value)));
         number(env, Setting.FORCE_POLL_MS).ifPresent(builder::forcePollMs);
         number(env, Setting.FORCE_INCLUSION_BLOCKS).ifPresent(value -> builder.forceInclusionBlocks((int) value));
@@ -462,11 +470,21 @@ public final class SequencerConfig {
     }
 
     /**
-     * @return how many of the last confirmed batches keep their L1 request bodies and tx encodings; older confirmed
-     *     batches are pruned by the leader (their tx hashes and seqs stay); default 0, which prunes nothing
+     * @return the horizon of the confirmed batches that keep their L1 request bodies and tx encodings: a count of
+     *     the last ones or an age; the leader prunes older confirmed batches (their tx hashes and seqs stay); default
+     *     {@link Horizon#KEEP}, which prunes nothing
      */
-    public long retainConfirmed() {
+    public Horizon retainConfirmed() {
         return retainConfirmed;
+    }
+
+    /**
+     * @return the horizon past which the leader forgets confirmed batches whole (batch row, tx hashes and seqs,
+     *     receipt seals): the duplicate window, past which a re-sent tx is admitted again; default
+     *     {@link Horizon#KEEP}, which forgets nothing
+     */
+    public Horizon forgetConfirmed() {
+        return forgetConfirmed;
     }
 
     /** @return the most txs admitted in one storage write; default 1000 */
@@ -539,7 +557,8 @@ public final class SequencerConfig {
                 && postBackoff.equals(that.postBackoff)
                 && l1FailureThreshold == that.l1FailureThreshold
                 && repostAfterMs == that.repostAfterMs
-                && retainConfirmed == that.retainConfirmed
+                && retainConfirmed.equals(that.retainConfirmed)
+                && forgetConfirmed.equals(that.forgetConfirmed)
                 && maxAdmissionGroup == that.maxAdmissionGroup
                 && dedupCacheSize == that.dedupCacheSize
                 && forcedInclusion == that.forcedInclusion
@@ -554,7 +573,7 @@ public final class SequencerConfig {
         return Objects.hash(leaderMode, role, leaderId, term, leaseTtlMs, leaseRenewMs, advertisedUrl, sequencerKeyPath, chainId, maxTxSize, admissionCap,
                 batchLimits, hub, batchFee, finalityConfirmations, heartbeatIntervalMs, inclusionDeadlineMs, reconcileIntervalMs,
                 maxPostsInFlight, maxUnpostedBatches, postBackoff, l1FailureThreshold, repostAfterMs,
-                retainConfirmed, maxAdmissionGroup, dedupCacheSize, forcedInclusion, forcePollMs, forceInclusionBlocks,
+                retainConfirmed, forgetConfirmed, maxAdmissionGroup, dedupCacheSize, forcedInclusion, forcePollMs, forceInclusionBlocks,
                 forceMaxPerAccount, leaderSet, epochMs, genesisMs, rotationGraceMs);
     }
 
@@ -589,6 +608,7 @@ public final class SequencerConfig {
                 + ", l1FailureThreshold=" + l1FailureThreshold
                 + ", repostAfterMs=" + repostAfterMs
                 + ", retainConfirmed=" + retainConfirmed
+                + ", forgetConfirmed=" + forgetConfirmed
                 + ", maxAdmissionGroup=" + maxAdmissionGroup
                 + ", dedupCacheSize=" + dedupCacheSize
                 + ", forcedInclusion=" + forcedInclusion
@@ -627,6 +647,19 @@ public final class SequencerConfig {
         }
         setting.checkRange(parsed, value, true);
         return OptionalLong.of(parsed);
+    }
+
+    /** The setting's variable as a {@link Horizon} (a count of batches or a duration), or empty if unset. */
+    private static Optional<Horizon> horizon(Map<String, String> env, Setting setting) {
+        Optional<String> text = text(env, setting);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Horizon.parse(text.get()));
+        } catch (IllegalArgumentException malformed) {
+            throw new ConfigException(setting.variable, malformed.getMessage(), text.get(), malformed);
+        }
     }
 
     private static boolean isDecimalDigits(String value) {
@@ -761,7 +794,8 @@ public final class SequencerConfig {
         POST_BACKOFF("postBackoff", null),
         L1_FAILURE_THRESHOLD("l1FailureThreshold", "L2_L1_FAILURE_THRESHOLD", 1, Integer.MAX_VALUE),
         REPOST_AFTER_MS("repostAfterMs", "L2_REPOST_AFTER_MS", 1, Long.MAX_VALUE),
-        RETAIN_CONFIRMED("retainConfirmed", "L2_RETAIN_CONFIRMED", 0, Long.MAX_VALUE),
+        RETAIN_CONFIRMED("retainConfirmed", "L2_RETAIN_CONFIRMED"),
+        FORGET_CONFIRMED("forgetConfirmed", "L2_FORGET_CONFIRMED"),
         MAX_ADMISSION_GROUP("maxAdmissionGroup", null, 1, MAX_ADMISSION_GROUP_LIMIT),
         DEDUP_CACHE_SIZE("dedupCacheSize", null, 0, RecentTxs.MAX_CAPACITY),
         FORCED_INCLUSION("forcedInclusion", "L2_FORCE_INCLUSION"),
@@ -841,7 +875,8 @@ public final class SequencerConfig {
         private Backoff postBackoff = Backoff.DEFAULT;
         private int l1FailureThreshold = 5;
         private long repostAfterMs = 60_000;
-        private long retainConfirmed;
+        private Horizon retainConfirmed = Horizon.KEEP;
+        private Horizon forgetConfirmed = Horizon.KEEP;
         private int maxAdmissionGroup = 1000;
         private int dedupCacheSize = 100_000;
         private boolean forcedInclusion = true;
@@ -1103,12 +1138,23 @@ public final class SequencerConfig {
         }
 
         /**
-         * @param retainConfirmed how many of the last confirmed batches keep their bodies, at least 0; 0 (the
+         * @param retainConfirmed the horizon of the confirmed batches that keep their bodies: the last N
+         *     ({@link Horizon#batches}) or those cut within an age ({@link Horizon#age}); {@link Horizon#KEEP} (the
          *     default) keeps every body
          * @return this builder
          */
-        public Builder retainConfirmed(long retainConfirmed) {
+        public Builder retainConfirmed(Horizon retainConfirmed) {
             this.retainConfirmed = retainConfirmed;
+            return this;
+        }
+
+        /**
+         * @param forgetConfirmed the horizon past which confirmed batches are forgotten whole (the duplicate
+         *     window); {@link Horizon#KEEP} (the default) forgets nothing
+         * @return this builder
+         */
+        public Builder forgetConfirmed(Horizon forgetConfirmed) {
+            this.forgetConfirmed = forgetConfirmed;
             return this;
         }
 
@@ -1219,7 +1265,8 @@ public final class SequencerConfig {
             Setting.POST_BACKOFF.requireNonNull(postBackoff, fromEnvironment);
             Setting.L1_FAILURE_THRESHOLD.checkRange(l1FailureThreshold, fromEnvironment);
             Setting.REPOST_AFTER_MS.checkRange(repostAfterMs, fromEnvironment);
-            Setting.RETAIN_CONFIRMED.checkRange(retainConfirmed, fromEnvironment);
+            Setting.RETAIN_CONFIRMED.requireNonNull(retainConfirmed, fromEnvironment);
+            Setting.FORGET_CONFIRMED.requireNonNull(forgetConfirmed, fromEnvironment);
             Setting.MAX_ADMISSION_GROUP.checkRange(maxAdmissionGroup, fromEnvironment);
             Setting.DEDUP_CACHE_SIZE.checkRange(dedupCacheSize, fromEnvironment);
             Setting.FORCE_POLL_MS.checkRange(forcePollMs, fromEnvironment);

@@ -73,6 +73,20 @@ public interface SequencerMetrics {
     default void recordBatchReposted() {}
 
     /**
+     * Retention pruned confirmed batches ({@code L2_RETAIN_CONFIRMED}): their L1 request bodies and tx encodings.
+     *
+     * @param count how many batches, at least 0
+     */
+    default void recordBatchesPruned(int count) {}
+
+    /**
+     * Retention forgot confirmed batches whole ({@code L2_FORGET_CONFIRMED}): batch, tx hashes, receipt seals.
+     *
+     * @param count how many batches, at least 0
+     */
+    default void recordBatchesForgotten(int count) {}
+
+    /**
      * The engine changed state.
      *
      * @param from the previous state

@@ -28,6 +28,8 @@ final class Signals {
     private final AtomicBoolean reconcileRound = new AtomicBoolean();
     /** Every batch numbered up to this is accepted by L1, as the poster last knew; -1 before it read storage. */
     private volatile long postedThrough = -1;
+    /** Txs with a seq below this were forgotten by retention: a cached duplicate below it is new again. */
+    private volatile long forgottenBelowSeq = 1;
 
     Signals(ErrorHandler errorHandler) {
         this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
@@ -101,6 +103,21 @@ final class Signals {
             wake(batcher);
             wake(reconciler);
         }
+    }
+
+    /**
+     * Retention forgot every tx below {@code seq} ({@code L2_FORGET_CONFIRMED}): admission's duplicate cache must
+     * not answer for them any more. Only ever raised.
+     */
+    void forgottenBelow(long seq) {
+        if (seq > forgottenBelowSeq) {
+            forgottenBelowSeq = seq;
+        }
+    }
+
+    /** @return the lowest seq not forgotten, as retention last said (1 until it forgets anything) */
+    long forgottenBelowSeq() {
+        return forgottenBelowSeq;
     }
 
     /** An answer the loop asked for arrived (from an L1 client's thread). */

@@ -64,12 +64,13 @@ final class StatusReport {
             LeaderRecord record = storage.readLeader();
             BatchCounts counts = storage.countBatches();
             SequenceState sequence = storage.readSequenceState();
+            long forgotten = storage.readCursor(Storage.FORGOTTEN_THROUGH_CURSOR); // all were confirmed
             leader = new SequencerStatus.Leader(mode, leading, config.leaderId(), leaderPubkey, leadership.term(),
                     record.lastHeartbeatMs(), record.term(), record.leaderId(), !leading, lease(), rotation());
             poolStatus = new SequencerStatus.Pool(sequence.pendingCount(), limits.get().admissionCap());
             long last = sequence.nextBatchNumber() - 1;
             batches = new SequencerStatus.Batches(counts.committed() + counts.failed(),
-                    counts.posted() + counts.included(), counts.confirmed(), counts.failed(), last,
+                    counts.posted() + counts.included(), counts.confirmed() + forgotten, counts.failed(), last,
                     last == 0 ? null : Hex.encode(sequence.headBatchHash()));
         } catch (StorageException e) {
             // Health has seen it (the engine's storage reports every call); a read that works never clears a write

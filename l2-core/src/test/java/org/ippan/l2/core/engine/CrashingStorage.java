@@ -44,7 +44,7 @@ import org.ippan.l2.storage.Written;
  */
 final class CrashingStorage implements Storage {
     /** The kinds of writes. */
-    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, PRUNE_CONFIRMED, SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING }
+    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, PRUNE_CONFIRMED, FORGET_CONFIRMED, SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING }
 
     /** Where, relative to the delegated write, the process dies. */
     enum When { BEFORE, AFTER }
@@ -152,6 +152,12 @@ final class CrashingStorage implements Storage {
     public PruneOutcome pruneConfirmed(long term, long throughBatchNumber, int maxBatches) {
         return write(new Call(Op.PRUNE_CONFIRMED, term, 0, null),
                 () -> delegate.pruneConfirmed(term, throughBatchNumber, maxBatches));
+    }
+
+    @Override
+    public PruneOutcome forgetConfirmed(long term, long throughBatchNumber, int maxBatches) {
+        return write(new Call(Op.FORGET_CONFIRMED, term, 0, null),
+                () -> delegate.forgetConfirmed(term, throughBatchNumber, maxBatches));
     }
 
     @Override
@@ -400,7 +406,7 @@ final class CrashingStorage implements Storage {
                         || after.sequence().nextBatchNumber() != before.sequence().nextBatchNumber();
                 case UPDATE_L1_STATE -> outcome instanceof Written
                         || !Objects.equals(before.batchState(), after.batchState());
-                case PRUNE_CONFIRMED -> outcome instanceof Pruned;
+                case PRUNE_CONFIRMED, FORGET_CONFIRMED -> outcome instanceof Pruned;
                 case SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING -> outcome instanceof Written;
             };
         }

@@ -231,7 +231,7 @@ final class EngineFixture {
     }
 
     /** The kinds of storage calls a {@link CountingStorage} counts. */
-    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, PRUNE_CONFIRMED, SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING, READ }
+    enum Op { CLAIM_TERM, HEARTBEAT, APPEND_TXS, COMMIT_BATCH, UPDATE_L1_STATE, PRUNE_CONFIRMED, FORGET_CONFIRMED, SAVE_CURSOR, SAVE_FORCED_TICKET, SAVE_SETTING, READ }
 
     /**
      * A {@link Storage} decorator that counts calls per kind, can fail the next reads (the in-memory store only
@@ -258,7 +258,8 @@ final class EngineFixture {
         /** Writes of any kind so far. */
         int writes() {
             return count(Op.CLAIM_TERM) + count(Op.HEARTBEAT) + count(Op.APPEND_TXS) + count(Op.COMMIT_BATCH)
-                    + count(Op.UPDATE_L1_STATE) + count(Op.PRUNE_CONFIRMED) + count(Op.SAVE_CURSOR)
+                    + count(Op.UPDATE_L1_STATE) + count(Op.PRUNE_CONFIRMED) + count(Op.FORGET_CONFIRMED)
+                    + count(Op.SAVE_CURSOR)
                     + count(Op.SAVE_FORCED_TICKET)
                     + count(Op.SAVE_SETTING);
         }
@@ -352,6 +353,12 @@ final class EngineFixture {
         public PruneOutcome pruneConfirmed(long term, long throughBatchNumber, int maxBatches) {
             write(Op.PRUNE_CONFIRMED);
             return delegate.pruneConfirmed(term, throughBatchNumber, maxBatches);
+        }
+
+        @Override
+        public PruneOutcome forgetConfirmed(long term, long throughBatchNumber, int maxBatches) {
+            write(Op.FORGET_CONFIRMED);
+            return delegate.forgetConfirmed(term, throughBatchNumber, maxBatches);
         }
 
         @Override

@@ -349,6 +349,12 @@ class FailoverSimulationTest {
                     () -> delegate.pruneConfirmed(term, throughBatchNumber, maxBatches));
         }
 
+        @Override
+        public PruneOutcome forgetConfirmed(long term, long throughBatchNumber, int maxBatches) {
+            return write("FORGET_CONFIRMED", term, () -> truth.readCursor(FORGOTTEN_THROUGH_CURSOR),
+                    () -> delegate.forgetConfirmed(term, throughBatchNumber, maxBatches));
+        }
+
         private void read() {
             if (log.failReads > 0) {
                 log.failReads--;

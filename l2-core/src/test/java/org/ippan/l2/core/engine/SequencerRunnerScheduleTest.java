@@ -78,7 +78,7 @@ class SequencerRunnerScheduleTest {
 
         new SequencerRunner(sequencer, scheduler, f.clock, MAX_IDLE_MS);
 
-        assertThat(scheduler.pendingDelaysMs()).containsExactly(0L, 0L, 0L, 0L, 0L);
+        assertThat(scheduler.pendingDelaysMs()).containsExactly(0L, 0L, 0L, 0L, 0L, 0L);
         assertThat(task.steps).as("nothing stepped before the executor runs it").isZero();
     }
 
@@ -87,15 +87,15 @@ class SequencerRunnerScheduleTest {
         Sequencer follower = f.start(EngineFixture.config().role(Role.FOLLOWER).build());
         new SequencerRunner(follower, scheduler, f.clock, MAX_IDLE_MS);
 
-        assertThat(scheduler.runDue()).isEqualTo(5);
+        assertThat(scheduler.runDue()).isEqualTo(6);
 
         assertThat(scheduler.pendingDelaysMs()).as("leader tasks 100 ms, the others a second while not leading")
-                .containsExactly(100L, 1_000L, 1_000L, 1_000L, 1_000L);
+                .containsExactly(100L, 1_000L, 1_000L, 1_000L, 1_000L, 1_000L);
 
         ManualScheduler capped = new ManualScheduler(f.clock);
         new SequencerRunner(f.start(EngineFixture.config().role(Role.FOLLOWER).build()), capped, f.clock, 250);
         capped.runDue();
-        assertThat(capped.pendingDelaysMs()).containsExactly(100L, 250L, 250L, 250L, 250L);
+        assertThat(capped.pendingDelaysMs()).containsExactly(100L, 250L, 250L, 250L, 250L, 250L);
     }
 
     @Test
@@ -103,9 +103,9 @@ class SequencerRunnerScheduleTest {
         Sequencer follower = f.start(EngineFixture.config().role(Role.FOLLOWER).build());
         new SequencerRunner(follower, scheduler, f.clock, 1);
 
-        assertThat(scheduler.runDue()).isEqualTo(5);
+        assertThat(scheduler.runDue()).isEqualTo(6);
 
-        assertThat(scheduler.pendingDelaysMs()).containsExactly(1L, 1L, 1L, 1L, 1L);
+        assertThat(scheduler.pendingDelaysMs()).containsExactly(1L, 1L, 1L, 1L, 1L, 1L);
     }
 
     @Test
@@ -136,7 +136,7 @@ class SequencerRunnerScheduleTest {
 
         List<ManualScheduler.Task> woken = scheduler.all().subList(scheduledBefore, scheduler.all().size());
         assertThat(woken).singleElement().extracting(SequencerRunnerScheduleTest::delayMs).isEqualTo(0L);
-        assertThat(scheduler.pending()).as("the later step it replaces is cancelled").hasSize(5);
+        assertThat(scheduler.pending()).as("the later step it replaces is cancelled").hasSize(6);
         scheduler.run(woken.get(0));
         assertThat(f.cut(CutReason.FLUSH)).as("the batcher was the loop stepped").isEqualTo(1);
         assertThat(task.steps).isEqualTo(stepsBefore);
@@ -148,12 +148,12 @@ class SequencerRunnerScheduleTest {
         SequencerRunner runner = new SequencerRunner(sequencer, scheduler, f.clock, MAX_IDLE_MS);
         scheduler.runUntilQuiet(20);
         List<ManualScheduler.Task> later = scheduler.pending();
-        assertThat(later).hasSize(5).allSatisfy(t -> assertThat(t.delayNs).isPositive());
+        assertThat(later).hasSize(6).allSatisfy(t -> assertThat(t.delayNs).isPositive());
 
         runner.wakeAll();
 
         assertThat(later).allSatisfy(t -> assertThat(t.isCancelled()).isTrue());
-        assertThat(scheduler.pendingDelaysMs()).containsExactly(0L, 0L, 0L, 0L, 0L);
+        assertThat(scheduler.pendingDelaysMs()).containsExactly(0L, 0L, 0L, 0L, 0L, 0L);
         int scheduled = scheduler.all().size();
         runner.wakeAll();
         assertThat(scheduler.all()).as("already due at once: nothing more scheduled").hasSize(scheduled);
@@ -261,6 +261,6 @@ class SequencerRunnerScheduleTest {
 
         assertThat(failure.get()).isNull();
         assertThat(scheduler.pendingDelaysMs()).as("the stepping loop too, not at its 100 ms deadline")
-                .containsExactly(0L, 0L, 0L, 0L, 0L);
+                .containsExactly(0L, 0L, 0L, 0L, 0L, 0L);
     }
 }

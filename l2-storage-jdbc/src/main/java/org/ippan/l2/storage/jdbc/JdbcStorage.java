@@ -832,6 +832,61 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public PruneOutcome forgetConfirmed(long term, long throughBatchNumber, int maxBatches) {
+        StorageArguments.requireTerm(term);
+        StorageArguments.requireNonNegative(throughBatchNumber, "throughBatchNumber");
+        StorageArguments.requirePositive(maxBatches, "maxBatches");
+        List<Long> forgotten = new ArrayList<>();
+        try {
+            return write("forgetConfirmed", connection -> {
+                forgotten.clear();
+                Meta meta = lockMeta(connection);
+                if (meta.term() != term) {
+                    return rollBack(new Fenced(meta.term()));
+                }
+                long last = cursorValue(connection, Storage.FORGOTTEN_THROUGH_CURSOR);
+                long endSeq = 0;
+                // in order from the first batch still known, stopping before the first one not confirmed
+                try (PreparedStatement select = connection.prepareStatement("SELECT batch_number, first_seq, "
+                        + "tx_count, l1_status FROM l2_batches WHERE batch_number > ? AND batch_number <= ? "
+                        + "ORDER BY batch_number LIMIT ?")) {
+                    select.setLong(1, last);
+                    select.setLong(2, throughBatchNumber);
+                    select.setInt(3, maxBatches);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next() && rows.getLong(1) == last + 1
+                                && L1Status.CONFIRMED.name().equals(rows.getString(4))) {
+                            last = rows.getLong(1);
+                            endSeq = rows.getLong(2) + rows.getLong(3);
+                            forgotten.add(last);
+                        }
+                    }
+                }
+                if (forgotten.isEmpty()) {
+                    return rollBack(new Pruned(0));
+                }
+                // children before parents (foreign keys): envelopes and group seals, then batches, then txs
+                deleteBelow(connection, "DELETE FROM l2_batch_envelopes WHERE batch_number <= ?", last);
+                deleteBelow(connection, "DELETE FROM l2_tx_groups WHERE first_seq < ?", endSeq);
+                deleteBelow(connection, "DELETE FROM l2_batches WHERE batch_number <= ?", last);
+                deleteBelow(connection, "DELETE FROM l2_txs WHERE seq < ?", endSeq);
+                upsertCursor(connection, Storage.FORGOTTEN_THROUGH_CURSOR, last);
+                return commit(new Pruned(forgotten.size()));
+            });
+        } finally {
+            // whatever the outcome, even an unknown one: a dropped envelope is read again if it is still stored
+            envelopes.drop(forgotten);
+        }
+    }
+
+    private static void deleteBelow(Connection connection, String sql, long bound) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+            delete.setLong(1, bound);
+            delete.executeUpdate();
+        }
+    }
+
+    @Override
     public Optional<StoredBatch> findBatch(byte[] batchHash) {
         StorageArguments.requireHash(batchHash, "batchHash");
         return withConnection("findBatch", connection -> {
@@ -962,20 +1017,14 @@ public final class JdbcStorage implements Storage {
     @Override
     public WriteOutcome saveCursor(long term, String name, long value) {
         StorageArguments.requireTerm(term);
-        StorageArguments.requireCursorName(name);
+        StorageArguments.requireWritableCursorName(name);
         StorageArguments.requireNonNegative(value, "value");
         return write("saveCursor", connection -> {
             Meta meta = lockMeta(connection);
             if (meta.term() != term) {
                 return rollBack(new Fenced(meta.term()));
             }
-            // both SQLite (3.24+) and PostgreSQL (9.5+) speak this upsert
-            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO l2_cursors (name, cursor_value)"
-                    + " VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET cursor_value = excluded.cursor_value")) {
-                upsert.setString(1, name);
-                upsert.setLong(2, value);
-                upsert.executeUpdate();
-            }
+            upsertCursor(connection, name, value);
             return commit(new Written());
         });
     }
@@ -983,15 +1032,27 @@ public final class JdbcStorage implements Storage {
     @Override
     public long readCursor(String name) {
         StorageArguments.requireCursorName(name);
-        return withConnection("readCursor", connection -> {
-            try (PreparedStatement select =
-                    connection.prepareStatement("SELECT cursor_value FROM l2_cursors WHERE name = ?")) {
-                select.setString(1, name);
-                try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? rows.getLong(1) : 0L;
-                }
+        return withConnection("readCursor", connection -> cursorValue(connection, name));
+    }
+
+    private static long cursorValue(Connection connection, String name) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT cursor_value FROM l2_cursors WHERE name = ?")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0L;
             }
-        });
+        }
+    }
+
+    private static void upsertCursor(Connection connection, String name, long value) throws SQLException {
+        // both SQLite (3.24+) and PostgreSQL (9.5+) speak this upsert
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO l2_cursors (name, cursor_value)"
+                + " VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET cursor_value = excluded.cursor_value")) {
+            upsert.setString(1, name);
+            upsert.setLong(2, value);
+            upsert.executeUpdate();
+        }
     }
 
     @Override

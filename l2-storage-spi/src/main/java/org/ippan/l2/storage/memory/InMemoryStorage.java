@@ -104,7 +104,8 @@ public final class InMemoryStorage implements Storage {
     /**
      * The txs by hash: an open-addressing table with linear probing (see {@link #txSlot}) whose slots hold seq
      * numbers, 0 for an empty slot. Its length is a power of two and it is at most half full, so a probe always
-     * ends at an empty slot, after few steps. Txs are never removed, so a slot is never emptied again.
+     * ends at an empty slot, after few steps. A slot is never emptied again (but by taking back the txs of a failed
+     * write, newest first): a forgotten tx keeps its slot, reads as absent, and passes it to a later tx with its hash.
      */
     private int[] txIndex = new int[2 * INITIAL_TX_CAPACITY];
 
@@ -120,6 +121,13 @@ public final class InMemoryStorage implements Storage {
     /** The numbers of the batches not pruned ({@link #pruneConfirmed}), so pruning starts at the lowest. */
     private final TreeSet<Long> unprunedBatchNumbers = new TreeSet<>();
     private static final byte[] PRUNED = new byte[0];
+    /** The last forgotten batch ({@link #forgetConfirmed}), 0 if none: batches up to it read as absent. */
+    private long forgottenThroughBatch;
+    /**
+     * The lowest seq not forgotten: a tx below it reads as absent, and its index slot, which stays in the table so
+     * that probes still pass it, is taken over by a later tx with the same hash.
+     */
+    private int firstKeptSeq = 1;
     /** The named positions ({@link #saveCursor}). */
     private final Map<String, Long> cursors = new HashMap<>();
     /** The named settings ({@link #saveSetting}). */
@@ -220,13 +228,18 @@ public final class InMemoryStorage implements Storage {
             // past this point only the seal can fail, so the txs are stored as they are checked, and a duplicate
             // within the call finds the copy stored a moment before: it reports the seq of the first occurrence
             int before = txCount;
+            List<int[]> takenOver = null;
             for (int i = 0; i < newTxs.size(); i++) {
                 byte[] txHash = newTxs.txHash(i);
                 int slot = txSlot(txHash);
                 int existing = txIndex[slot];
-                if (existing != 0) {
+                if (existing >= firstKeptSeq) {
                     newTxs.duplicate(i, existing);
                 } else {
+                    if (existing != 0) { // a forgotten tx's hash: new again, and its slot passes to the new tx
+                        takenOver = takenOver == null ? new ArrayList<>() : takenOver;
+                        takenOver.add(new int[] {slot, existing});
+                    }
                     txHashes[txCount] = txHash;
                     canonicalTxs[txCount] = newTxs.canonicalTx(i);
                     admittedMs[txCount] = newTxs.admittedMs(i);
@@ -241,6 +254,9 @@ public final class InMemoryStorage implements Storage {
                     seal = newTxs.sealStored(before + 1L, txCount - before);
                 } catch (RuntimeException e) {
                     unstoreFrom(before);
+                    for (int k = takenOver == null ? -1 : takenOver.size() - 1; k >= 0; k--) {
+                        txIndex[takenOver.get(k)[0]] = takenOver.get(k)[1];
+                    }
                     throw e;
                 }
                 if (seal != null) {
@@ -269,6 +285,7 @@ public final class InMemoryStorage implements Storage {
         StorageArguments.requirePositive(seq, "seq");
         synchronized (lock) {
             ensureOpen();
+            // the seals of forgotten groups are removed with them, so a floor below the kept seqs finds none
             Map.Entry<Long, SealedGroup> entry = sealedGroups.floorEntry(seq);
             return entry == null || !entry.getValue().contains(seq) ? Optional.empty()
                     : Optional.of(entry.getValue());
@@ -281,7 +298,7 @@ public final class InMemoryStorage implements Storage {
         synchronized (lock) {
             ensureOpen();
             int seq = txIndex[txSlot(txHash)];
-            return seq == 0 ? Optional.empty() : Optional.of(storedTx(seq));
+            return seq < firstKeptSeq ? Optional.empty() : Optional.of(storedTx(seq));
         }
     }
 
@@ -291,11 +308,12 @@ public final class InMemoryStorage implements Storage {
         StorageArguments.requireMaxCount(maxCount);
         synchronized (lock) {
             ensureOpen();
-            if (fromSeq > txCount) {
+            long from = Math.max(fromSeq, firstKeptSeq);
+            if (from > txCount) {
                 return List.of();
             }
-            int start = (int) fromSeq;
-            int end = (int) Math.min(txCount, fromSeq + maxCount - 1);
+            int start = (int) from;
+            int end = (int) Math.min(txCount, from + maxCount - 1);
             StoredTx[] read = new StoredTx[end - start + 1];
             for (int seq = start; seq <= end; seq++) {
                 read[seq - start] = storedTx(seq);
@@ -408,6 +426,40 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public PruneOutcome forgetConfirmed(long callerTerm, long throughBatchNumber, int maxBatches) {
+        StorageArguments.requireTerm(callerTerm);
+        StorageArguments.requireNonNegative(throughBatchNumber, "throughBatchNumber");
+        StorageArguments.requirePositive(maxBatches, "maxBatches");
+        synchronized (lock) {
+            WriteFault fault = beginWrite();
+            if (term != callerTerm) {
+                return endWrite(fault, new Fenced(term));
+            }
+            int count = 0;
+            long last = forgottenThroughBatch;
+            while (count < maxBatches && last < Math.min(throughBatchNumber, batches.size())
+                    && batches.get((int) last).status() == L1Status.CONFIRMED) {
+                StoredBatch batch = batches.set((int) last, null);
+                last++;
+                count++;
+                batchNumbersByHash.remove(new HashKey(batch.batch().batchHash()));
+                batchNumbersByFirstSeq.remove(batch.batch().firstSeq());
+                batchNumbersByStatus.get(L1Status.CONFIRMED).remove(last);
+                unprunedBatchNumbers.remove(last);
+                int endSeq = (int) batch.batch().endSeq();
+                for (int seq = firstKeptSeq; seq < endSeq; seq++) {
+                    canonicalTxs[seq - 1] = PRUNED; // the hash stays, for the index's probes
+                }
+                firstKeptSeq = endSeq;
+            }
+            sealedGroups.headMap((long) firstKeptSeq).clear();
+            forgottenThroughBatch = last;
+            cursors.put(FORGOTTEN_THROUGH_CURSOR, last);
+            return endWrite(fault, new Pruned(count));
+        }
+    }
+
+    @Override
     public Optional<StoredBatch> findBatch(byte[] batchHash) {
         StorageArguments.requireHash(batchHash, "batchHash");
         synchronized (lock) {
@@ -424,7 +476,7 @@ public final class InMemoryStorage implements Storage {
             ensureOpen();
             return batchNumber > batches.size()
                     ? Optional.empty()
-                    : Optional.of(batches.get((int) (batchNumber - 1)));
+                    : Optional.ofNullable(batches.get((int) (batchNumber - 1))); // null: forgotten
         }
     }
 
@@ -448,7 +500,7 @@ public final class InMemoryStorage implements Storage {
         StorageArguments.requireMaxCount(maxCount);
         synchronized (lock) {
             ensureOpen();
-            return List.copyOf(slice(batches, fromNumber, maxCount));
+            return List.copyOf(slice(batches, Math.max(fromNumber, forgottenThroughBatch + 1), maxCount));
         }
     }
 
@@ -496,7 +548,7 @@ public final class InMemoryStorage implements Storage {
     @Override
     public WriteOutcome saveCursor(long callerTerm, String name, long value) {
         StorageArguments.requireTerm(callerTerm);
-        StorageArguments.requireCursorName(name);
+        StorageArguments.requireWritableCursorName(name);
         StorageArguments.requireNonNegative(value, "value");
         synchronized (lock) {
             WriteFault fault = beginWrite();

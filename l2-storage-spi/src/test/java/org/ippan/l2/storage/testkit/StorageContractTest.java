@@ -1320,6 +1320,105 @@ public abstract class StorageContractTest {
         assertThat(prunedBatchNumbers()).containsExactly(1L, 2L, 4L, 5L);
     }
 
+    private List<Long> storedBatchNumbers() {
+        return storage.listBatches(1, 100).stream().map(StoredBatch::batchNumber).collect(Collectors.toList());
+    }
+
+    @Test
+    void forgetConfirmed_forgetsWholeConfirmedBatchesInOrderStoppingAtTheFirstUnconfirmed() {
+        fiveBatchesWithThirdUnconfirmed();
+        SequenceState before = storage.readSequenceState();
+
+        assertThat(storage.forgetConfirmed(1, 5, 16)).isEqualTo(new Pruned(2)); // batch 3 is only included
+
+        assertThat(storedBatchNumbers()).containsExactly(3L, 4L, 5L);
+        assertThat(storage.findBatchByNumber(1)).isEmpty();
+        assertThat(storage.findBatchByNumber(2)).isEmpty();
+        assertThat(storage.findBatch(batchHash(1))).isEmpty();
+        assertThat(storage.findBatchContaining(3)).isEmpty();
+        assertThat(storage.findBatchContaining(5).orElseThrow().batchNumber()).isEqualTo(3);
+        for (long n = 1; n <= 4; n++) {
+            assertThat(storage.findTx(txHash(n))).as("tx %d", n).isEmpty();
+        }
+        assertThat(storage.findTx(txHash(5)).orElseThrow().seq()).isEqualTo(5);
+        assertThat(storage.readTxs(1, 100)).extracting(StoredTx::seq).containsExactly(5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(storage.listBatchesInStatus(EnumSet.of(L1Status.CONFIRMED), 10))
+                .extracting(StoredBatch::batchNumber).containsExactly(4L, 5L);
+        assertThat(storage.countBatches()).isEqualTo(new BatchCounts(0, 0, 1, 2, 0));
+        assertThat(storage.readCursor(Storage.FORGOTTEN_THROUGH_CURSOR)).isEqualTo(2);
+        assertThat(storage.readSequenceState()).as("the chain's head is unchanged").isEqualTo(before);
+
+        assertThat(storage.forgetConfirmed(1, 5, 16)).isEqualTo(new Pruned(0));
+        storage.updateL1State(1, 3, state(L1Status.CONFIRMED));
+        assertThat(storage.forgetConfirmed(1, 5, 1)).isEqualTo(new Pruned(1));
+        assertThat(storage.forgetConfirmed(1, 3, 16)).as("bounded by throughBatchNumber").isEqualTo(new Pruned(0));
+        assertThat(storedBatchNumbers()).containsExactly(4L, 5L);
+        assertThat(storage.readCursor(Storage.FORGOTTEN_THROUGH_CURSOR)).isEqualTo(3);
+    }
+
+    @Test
+    void forgetConfirmed_aForgottenTxIsNewAgainWhileALaterOneStaysADuplicate() {
+        fiveBatchesWithThirdUnconfirmed();
+        assertThat(storage.forgetConfirmed(1, 1, 16)).isEqualTo(new Pruned(1));
+
+        assertThat(appended(storage, 1, List.of(tx(1), tx(3), tx(1)))).containsExactly(fresh(11), duplicate(3),
+                duplicate(11));
+        assertThat(storage.findTx(txHash(1)).orElseThrow().seq()).isEqualTo(11);
+        assertThat(storage.readSequenceState().nextSeq()).isEqualTo(12);
+    }
+
+    @Test
+    void forgetConfirmed_dropsTheSealsOfGroupsStartingInForgottenBatches() {
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        storage.appendTxs(1, TxAppend.of(List.of(tx(1), tx(2), tx(3))).sealWith((txs, first, n) -> new byte[] {1}));
+        storage.appendTxs(1, TxAppend.of(List.of(tx(4), tx(5), tx(6))).sealWith((txs, first, n) -> new byte[] {2}));
+        commit(1, nextBatch(1, 2));
+        commit(1, nextBatch(1, 2));
+        storage.updateL1State(1, 1, state(L1Status.CONFIRMED));
+
+        assertThat(storage.forgetConfirmed(1, 1, 16)).isEqualTo(new Pruned(1));
+
+        assertThat(storage.findSealedGroup(3)).as("its group started in the forgotten batch").isEmpty();
+        assertThat(storage.findTx(txHash(3)).orElseThrow().seq()).as("the tx itself stays").isEqualTo(3);
+        assertThat(storage.findSealedGroup(4)).contains(new SealedGroup(4, 3, new byte[] {2}));
+    }
+
+    @Test
+    void forgetConfirmed_ofPrunedBatchesAndAgainAfterReopen() {
+        fiveBatchesWithThirdUnconfirmed();
+        assertThat(storage.pruneConfirmed(1, 2, 16)).isEqualTo(new Pruned(2));
+        assertThat(storage.forgetConfirmed(1, 1, 16)).isEqualTo(new Pruned(1));
+
+        storage = reopen(storage);
+
+        assertThat(storedBatchNumbers()).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(storage.readCursor(Storage.FORGOTTEN_THROUGH_CURSOR)).isEqualTo(1);
+        assertThat(storage.findTx(txHash(2))).isEmpty();
+        assertThat(storage.findTx(txHash(3)).orElseThrow().bodyPruned()).isTrue();
+        assertThat(storage.forgetConfirmed(1, 5, 16)).isEqualTo(new Pruned(1));
+        assertThat(storedBatchNumbers()).containsExactly(3L, 4L, 5L);
+    }
+
+    @Test
+    void forgetConfirmed_staleTermForgetsNothing() {
+        fiveBatchesWithThirdUnconfirmed();
+        storage.claimTerm(2, LEADER_B, NOW_MS + 1);
+
+        assertThat(storage.forgetConfirmed(1, 5, 16)).isEqualTo(new Fenced(2));
+        assertThat(storedBatchNumbers()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(storage.readCursor(Storage.FORGOTTEN_THROUGH_CURSOR)).isZero();
+        assertThat(storage.forgetConfirmed(2, 5, 16)).isEqualTo(new Pruned(2));
+    }
+
+    @Test
+    void forgetConfirmed_invalidArgumentsAndTheStoresOwnCursor_areRejected() {
+        assertRejected(IllegalArgumentException.class, "throughBatchNumber", () -> storage.forgetConfirmed(1, -1, 1));
+        assertRejected(IllegalArgumentException.class, "maxBatches", () -> storage.forgetConfirmed(1, 1, 0));
+        storage.claimTerm(1, LEADER_A, NOW_MS);
+        assertRejected(IllegalArgumentException.class, "forgetConfirmed",
+                () -> storage.saveCursor(1, Storage.FORGOTTEN_THROUGH_CURSOR, 7));
+    }
+
     // ==== concurrency and fencing races ===========================================================================
 
     @Test
