@@ -70,7 +70,8 @@ final class VerifyBatchCommand implements Callable<Integer> {
     static JsonNode claimedBatch(NodeClient node, long n) {
         JsonNode listing = node.get("/batches?from=" + n + "&limit=1").path("batches");
         if (!listing.isArray() || listing.isEmpty() || listing.get(0).path("batch_number").asLong() != n) {
-            throw new CliException(ExitCode.REFUSED, "the node has no batch " + n);
+            throw new CliException(ExitCode.REFUSED, "the node has no batch " + n
+                    + " (not cut yet, or forgotten by its retention, L2_FORGET_CONFIRMED)");
         }
         String hash = Keys.hashHex(listing.get(0).path("batch_hash").asText(""), "the listed batch_hash");
         return node.get("/batch/" + hash);
@@ -78,6 +79,10 @@ final class VerifyBatchCommand implements Callable<Integer> {
 
     /** The exact L1 request body of the batch {@code claimed}, from the inclusion proof of its first tx. */
     static byte[] requestBody(NodeClient node, JsonNode claimed) {
+        if (claimed.path("pruned").asBoolean(false)) {
+            throw new CliException(ExitCode.REFUSED, "batch " + claimed.path("batch_number").asLong() + " was pruned "
+                    + "by the node's retention (L2_RETAIN_CONFIRMED): its L1 request bytes are gone from the node");
+        }
         JsonNode txHashes = claimed.path("tx_hashes");
         if (!txHashes.isArray() || txHashes.isEmpty()) {
             throw CliException.unavailable("GET /batch/" + claimed.path("batch_hash").asText()

@@ -26,6 +26,9 @@ import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.node.L2Node;
 import org.ippan.l2.node.NodeConfig;
+import org.ippan.l2.storage.L1Status;
+import org.ippan.l2.storage.Pruned;
+import org.ippan.l2.storage.jdbc.JdbcStorage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -243,6 +246,26 @@ class LiveNodeCliTest {
         CliRun.Result audit = CliRun.run("audit", "--storage-url", "sqlite:" + db);
         assertThat(audit.code()).as(audit.toString()).isZero();
         assertThat(audit.out()).contains("MATCH: " + lastBatch + " batches, " + TXS + " txs");
+
+        // the same store after retention: batches 1-2 forgotten, 3 pruned; the rest still matches every byte
+        Path retained = copyOf(db, "retained.db");
+        long keptTxs;
+        try (JdbcStorage storage = JdbcStorage.open("sqlite:" + retained, new java.util.Properties())) {
+            long term = storage.readLeader().term();
+            assertThat(storage.findBatchByNumber(3).orElseThrow().status()).isEqualTo(L1Status.CONFIRMED);
+            assertThat(storage.pruneConfirmed(term, 3, 16)).isEqualTo(new Pruned(3));
+            assertThat(storage.forgetConfirmed(term, 2, 16)).isEqualTo(new Pruned(2));
+            keptTxs = TXS - storage.findBatchByNumber(3).orElseThrow().batch().endSeq() + 1;
+        }
+        CliRun.Result afterRetention = CliRun.run("--json", "replay", "--storage-url", "sqlite:" + retained,
+                "--key", publicKey, "--hub", "Fin", "--fee", "0", "--chain-id", "1");
+        assertThat(afterRetention.code()).as(afterRetention.toString()).isZero();
+        JsonNode retainedSummary = L2Ctl.JSON.readTree(afterRetention.out());
+        assertThat(retainedSummary.get("batches_forgotten").asLong()).isEqualTo(2);
+        assertThat(retainedSummary.get("batches_pruned").asLong()).isEqualTo(1);
+        assertThat(retainedSummary.get("batches_checked").asLong()).isEqualTo(lastBatch - 2);
+        assertThat(retainedSummary.get("txs_checked").asLong()).isEqualTo(keptTxs);
+        assertThat(retainedSummary.get("mismatches").asLong()).isZero();
 
         // a tx's stored bytes changed (same length): its hash, the batch's hash and everything after disagree
         Path txTampered = copyOf(db, "tx-tampered.db");

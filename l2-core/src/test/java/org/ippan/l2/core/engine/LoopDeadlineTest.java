@@ -27,11 +27,11 @@ class LoopDeadlineTest {
     }
 
     @Test
-    void loops_areTheFiveEngineLoopsByName() {
+    void loops_areTheSixEngineLoopsByName() {
         Sequencer sequencer = f.leader();
 
         assertThat(sequencer.loops()).extracting(DutyLoop::name)
-                .containsExactly("batcher", "poster", "reconciler", "heartbeat", "leader-tasks");
+                .containsExactly("batcher", "poster", "reconciler", "retention", "heartbeat", "leader-tasks");
     }
 
     @Test
