@@ -52,7 +52,8 @@ import org.ippan.l2.storage.jdbc.JdbcStorage;
  * the file: bytes (database plus WAL), {@code page_count}, {@code freelist_count} and the live pages (the
  * difference). After the load it drains (the batcher, poster and reconciler go on until every admitted tx is
  * confirmed, at most {@code --drain} seconds), then prints the sizes at 25, 50, 75 and 100 % of the load phase and
- * the slope of live pages over its second half ({@link SoakSummary}). Exits 1 if the txs admitted and confirmed
+ * the slope of live pages over its second half ({@link SoakSummary}), and where the pages are per table and index
+ * (SQLite's {@code dbstat}: pages, and the bytes in them that hold nothing). Exits 1 if the txs admitted and confirmed
  * differ at the end, or the engine reported an error.
  *
  * <pre>
@@ -186,6 +187,7 @@ public final class RetentionSoak {
                 }
                 System.out.printf(Locale.ROOT, "%s  (drained)%n", drained.row());
                 System.out.print(new SoakSummary(samples).text());
+                System.out.print(probe.pagesByTable());
                 System.out.printf(Locale.ROOT, "offered %,d, admitted %,d, refused %,d, confirmed %,d; "
                         + "engine errors %d%n", client.offered, drained.admitted(), client.refused.get(),
                         drained.confirmed(), errors.get());
@@ -247,6 +249,27 @@ public final class RetentionSoak {
             } catch (SQLException e) {
                 throw new IllegalStateException("PRAGMA " + name + " failed", e);
             }
+        }
+
+        /**
+         * Where the pages are, per table and index ({@code dbstat}, a full read of the file): pages, MB, and the MB
+         * of those pages that hold nothing (space a shrunken row left in its page is not free-listed).
+         */
+        String pagesByTable() {
+            StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-36s %10s %9s %10s%n",
+                    "pages by table/index (dbstat)", "pages", "MB", "unused MB"));
+            try (Statement statement = reader.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT name, count(*), sum(pgsize), sum(unused) "
+                            + "FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8")) {
+                while (rows.next()) {
+                    text.append(String.format(Locale.ROOT, "%-36s %,10d %9.1f %10.1f%n", rows.getString(1),
+                            rows.getLong(2), rows.getLong(3) / 1048576.0, rows.getLong(4) / 1048576.0));
+                }
+            } catch (SQLException e) {
+                text.append("  (dbstat not available: ").append(e.getMessage()).append(')').append(
+                        System.lineSeparator());
+            }
+            return text.toString();
         }
 
         /** The batches with an L1 request body (this schema's envelope rows), -1 if that table is not there. */
