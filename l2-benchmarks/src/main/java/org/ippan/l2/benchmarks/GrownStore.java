@@ -166,7 +166,13 @@ final class GrownStore {
 
     /** Grows the store through the storage port; checks every answer. */
     static void grow(Path file, long batches, SequencerConfig config) {
-        long retain = config.retainConfirmed();
+        // the store is grown at one instant (every batch cut at START_MS): only count horizons mean anything here
+        if (config.retainConfirmed().ageMs() > 0 || config.forgetConfirmed().ageMs() > 0) {
+            throw new IllegalArgumentException("a grown store takes retention as counts of batches only, got "
+                    + config.retainConfirmed() + " / " + config.forgetConfirmed());
+        }
+        long retain = config.retainConfirmed().batchCount();
+        long forget = config.forgetConfirmed().batchCount();
         SplittableRandom random = new SplittableRandom(file.toString().hashCode());
         byte[] payload = new byte[PAYLOAD_BYTES];
         random.nextBytes(payload);
@@ -218,6 +224,12 @@ final class GrownStore {
                     PruneOutcome pruned = storage.pruneConfirmed(term, number - retain, 16);
                     if (!(pruned instanceof Pruned)) {
                         throw new IllegalStateException("pruneConfirmed answered " + pruned);
+                    }
+                }
+                if (forget > 0 && number - forget >= 1) {
+                    PruneOutcome forgotten = storage.forgetConfirmed(term, number - forget, 16);
+                    if (!(forgotten instanceof Pruned)) {
+                        throw new IllegalStateException("forgetConfirmed answered " + forgotten);
                     }
                 }
                 if (number % 1_000 == 0) {

@@ -126,9 +126,10 @@ public final class RetentionSoak {
         SqliteAdmissionBenchmark.deleteDirectory(Files.exists(options.dir()) ? options.dir() : null);
         Files.createDirectories(options.dir());
         Path file = options.dir().resolve("l2.db");
-        System.out.printf(Locale.ROOT, "# soak: %,.0f tx/s for %.1f min, %s, settings [%s] (retainConfirmed=%d), "
+        System.out.printf(Locale.ROOT, "# soak: %,.0f tx/s for %.1f min, %s, settings [%s] (retainConfirmed=%s, forgetConfirmed=%s), "
                 + "L1 block every %d ms, a group every %d ms%n", options.rate(), options.minutes(), file,
-                options.settings(), config.retainConfirmed(), options.blockMs(), options.tickMs());
+                options.settings(), config.retainConfirmed(), config.forgetConfirmed(), options.blockMs(),
+                options.tickMs());
         AtomicReference<Throwable> firstError = new AtomicReference<>();
         AtomicLong errors = new AtomicLong();
         ScheduledExecutorService loops = Executors.newScheduledThreadPool(4, runnable -> {

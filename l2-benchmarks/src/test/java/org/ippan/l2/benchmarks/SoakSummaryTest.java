@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.ippan.l2.core.engine.ConfigException;
+import org.ippan.l2.core.engine.Horizon;
 import org.junit.jupiter.api.Test;
 
 /** The soak's summary arithmetic and the settings it and the benchmarks take: pure, no store, no clock. */
@@ -78,11 +79,11 @@ class SoakSummaryTest {
         assertThat(settings.toString()).isEqualTo("L2_RECONCILE_MS=500;L2_RETAIN_CONFIRMED=100");
         assertThat(settings.config(Map.of("L2_RETAIN_CONFIRMED", "7", "L2_ADMISSION_CAP", "123")))
                 .satisfies(config -> {
-                    assertThat(config.retainConfirmed()).isEqualTo(100); // the given setting wins over the default
+                    assertThat(config.retainConfirmed()).isEqualTo(Horizon.batches(100)); // the given setting wins over the default
                     assertThat(config.reconcileIntervalMs()).isEqualTo(500);
                     assertThat(config.admissionCap()).isEqualTo(123);
                 });
-        assertThat(EngineSettings.parse("").config(Map.of()).retainConfirmed()).isZero();
+        assertThat(EngineSettings.parse("").config(Map.of()).retainConfirmed()).isEqualTo(Horizon.KEEP);
     }
 
     @Test
