@@ -104,7 +104,8 @@ class BulkBinaryGoldenVectorTest {
                 random.nextBytes(payload);
                 StringBuilder from = new StringBuilder();
                 for (int k = 1 + random.nextInt(12); k > 0; k--) {
-                    from.appendCodePoint(random.nextBoolean() ? 'a' + random.nextInt(26) : 0xa0 + random.nextInt(0x500));
+                    from.appendCodePoint(random.nextBoolean() ? 'a' + random.nextInt(26)
+                            : 0xa0 + random.nextInt(0x500));
                 }
                 txs.add(new Tx(random.nextLong(), random.nextLong(), from.toString(), payload));
             }

@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
 /**
  * Writes the request bodies of one connection straight into a reused byte buffer: a tx object
  * {@code {"chain_id":C,"from":"PREFIX-K","nonce":N,"payload":"HEX"}} for {@code POST /tx}, an array of them for
- * {@code POST /txs}, or the same txs as a bulk binary v1 body ({@link #nextBinary}). The {@code from} is fixed per connection and the nonce counts up, so every tx of a run is
- * distinct; the payload is random bytes drawn once per connection. Not thread-safe: one per connection.
+ * {@code POST /txs}, or the same txs as a bulk binary v1 body ({@link #nextBinary}). The {@code from} is fixed per
+ * connection and the nonce counts up, so every tx of a run is distinct; the payload is random bytes drawn once per
+ * connection. Not thread-safe: one per connection.
  */
 final class TxBodies {
     private final byte[] txPrefix;

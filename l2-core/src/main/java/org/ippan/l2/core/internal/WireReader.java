@@ -60,7 +60,8 @@ public final class WireReader {
         int at = position;
         int version = u16(what + " version");
         if (version != 1) {
-            throw new MalformedWireException(Problem.BAD_VERSION, at, what + ": unknown version " + version + ", expected 1");
+            throw new MalformedWireException(Problem.BAD_VERSION, at,
+                    what + ": unknown version " + version + ", expected 1");
         }
     }
 
