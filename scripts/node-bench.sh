@@ -25,6 +25,9 @@
 #   half       POST /tx open loop at RATE tx/s (default 2500, half the 5,000 tx/s target), 32 connections, 30 s
 #              after 10 s; latency from each request's due time
 #
+# Each run's line also gives the txs in confirmed batches when the load ends (GET /batches) and the node's own CPU
+# time (user + system, /proc) over the measured part divided by the txs accepted in it.
+#
 # Build first: mvn -B -DskipTests package
 # Run:         scripts/node-bench.sh                   (about 12 minutes with the defaults)
 # Knobs (environment): RUNS=3 SCENARIOS="txs tx half" RATE=2500 TXS_RATE=20000 PORT=39100 NODE_JAVA_OPTS="" KEEP=1 (keep the
@@ -106,6 +109,18 @@ confirmed_txs() { # txs in confirmed batches now, summed over GET /batches pages
     done
     echo "$total"
 }
+node_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$NODE_PID/stat"; } # user + system, in clock ticks
+measure() { # $1 = warm-up seconds, rest = load options: runs the load, and the node's CPU over the measured part
+    local warmup=$1 before after
+    shift
+    load "$@" &
+    local load_pid=$!
+    sleep "$warmup"
+    before=$(node_cpu_ticks)
+    wait "$load_pid"
+    after=$(node_cpu_ticks)
+    echo $(((after - before) * 1000000 / $(getconf CLK_TCK))) >"$dir/node_cpu_us"
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "node-bench: $RUNS run(s) of: $SCENARIOS; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
@@ -116,37 +131,38 @@ for r in $(seq 1 "$RUNS"); do
         case "$s" in
             txs)
                 start_node "$dir" L2_ADMISSION_CAP=2000000
-                load --endpoint txs --batch 1000 --connections 4 --duration 15s --warmup 20s >"$dir/report.json" ;;
+                measure 20 --endpoint txs --batch 1000 --connections 4 --duration 15s --warmup 20s >"$dir/report.json" ;;
             txsbin)
                 start_node "$dir" L2_ADMISSION_CAP=2000000
-                load --endpoint txs --body binary --batch 1000 --connections 4 --duration 15s --warmup 20s \
+                measure 20 --endpoint txs --body binary --batch 1000 --connections 4 --duration 15s --warmup 20s \
                     >"$dir/report.json" ;;
             sustained)
                 start_node "$dir"
-                load --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
+                measure 15 --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
                     >"$dir/report.json" ;;
             sustainedbin)
                 start_node "$dir"
-                load --endpoint txs --body binary --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s \
+                measure 15 --endpoint txs --body binary --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s \
                     --warmup 15s >"$dir/report.json" ;;
             sustained4)
                 start_node "$dir" L2_MAX_POSTS_IN_FLIGHT=4
-                load --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
+                measure 15 --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
                     >"$dir/report.json" ;;
             flood)
                 start_node "$dir"
-                load --endpoint txs --batch 1000 --connections 4 --duration 20s --warmup 20s >"$dir/report.json" ;;
+                measure 20 --endpoint txs --batch 1000 --connections 4 --duration 20s --warmup 20s >"$dir/report.json" ;;
             tx)
                 start_node "$dir"
-                load --endpoint tx --connections 32 --duration 20s --warmup 10s >"$dir/report.json" ;;
+                measure 10 --endpoint tx --connections 32 --duration 20s --warmup 10s >"$dir/report.json" ;;
             half)
                 start_node "$dir"
-                load --endpoint tx --rate "$RATE" --connections 32 --duration 30s --warmup 10s >"$dir/report.json" ;;
+                measure 10 --endpoint tx --rate "$RATE" --connections 32 --duration 30s --warmup 10s >"$dir/report.json" ;;
         esac
         confirmed_txs >"$dir/confirmed.txt"
         stop_node
         jq -r --arg s "$s" --arg r "$r" --arg load "$(cut -d' ' -f1 /proc/loadavg)" --arg confirmed "$(cat "$dir/confirmed.txt")" \
-            '"\($s) run \($r): offered \(.offered_tx_per_s | floor) tx/s, accepted \(.accepted_tx_per_s | floor) tx/s, confirmed \($confirmed) txs by the end (\(($confirmed | tonumber) / .total.seconds | floor) tx/s over the whole run), p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, p99.9 \(.latency_ms.p999) ms, refused \(.refused_by_code), errors \(.errors), missed \(.missed_txs // 0), load \($load)"' \
+            --arg cpu "$(cat "$dir/node_cpu_us")" \
+            '"\($s) run \($r): offered \(.offered_tx_per_s | floor) tx/s, accepted \(.accepted_tx_per_s | floor) tx/s, confirmed \($confirmed) txs by the end (\(($confirmed | tonumber) / .total.seconds | floor) tx/s over the whole run), node CPU \(($cpu | tonumber) / ([.accepted_txs, 1] | max) | floor) us per accepted tx while measured, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, p99.9 \(.latency_ms.p999) ms, refused \(.refused_by_code), errors \(.errors), missed \(.missed_txs // 0), load \($load)"' \
             "$dir/report.json"
     done
 done
