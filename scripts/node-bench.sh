@@ -12,15 +12,21 @@
 # Scenarios (SCENARIOS, space separated; default: txs sustained sustained4 tx half):
 #   txs        POST /txs admission at saturation: 1,000 txs per request, 4 connections, 15 s after 20 s warm-up,
 #              L2_ADMISSION_CAP=2000000 so the pending pool never refuses (admission, not the pipeline behind it)
+#   txsbin     the same requests as bulk binary v1 bodies (application/octet-stream, docs/spec/bulk-binary-v1.md);
+#              SCENARIOS="txs txsbin" compares the two in one run
 #   sustained  POST /txs open loop at TXS_RATE tx/s (default 20000), 1,000 txs per request, 8 connections, 30 s
 #              after 15 s, the node's defaults: what the whole node (admission, cutting, posting) keeps up with;
 #              latency from each request's due time
 #   sustained4 the same with L2_MAX_POSTS_IN_FLIGHT=4 (L1 posts pipelined; confirmation stays in batch order)
+#   sustainedbin  sustained with bulk binary v1 bodies
 #   flood      POST /txs closed loop at the default cap, no back-off: the pool stays full and the excess is refused
 #              (20 s after 20 s); accepted is what is left for admission while the node keeps refusing
 #   tx         POST /tx at saturation: 32 connections, 20 s after 10 s warm-up
 #   half       POST /tx open loop at RATE tx/s (default 2500, half the 5,000 tx/s target), 32 connections, 30 s
 #              after 10 s; latency from each request's due time
+#
+# Each run's line also gives the txs in confirmed batches when the load ends (GET /batches) and the node's own CPU
+# time (user + system, /proc) over the measured part divided by the txs accepted in it.
 #
 # Build first: mvn -B -DskipTests package
 # Run:         scripts/node-bench.sh                   (about 12 minutes with the defaults)
@@ -53,7 +59,7 @@ if curl -sf "$URL/healthz" >/dev/null 2>&1; then
     exit 2
 fi
 for s in $SCENARIOS; do
-    case "$s" in txs|sustained|sustained4|flood|tx|half) ;; *) echo "node-bench: unknown scenario '$s'" >&2; exit 2 ;; esac
+    case "$s" in txs|txsbin|sustained|sustainedbin|sustained4|flood|tx|half) ;; *) echo "node-bench: unknown scenario '$s'" >&2; exit 2 ;; esac
 done
 case "$RUNS" in ''|*[!0-9]*|0) echo "node-bench: RUNS must be a positive integer" >&2; exit 2 ;; esac
 
@@ -92,37 +98,71 @@ stop_node() {
 load() {
     java -cp "$BENCH_JAR" org.ippan.l2.benchmarks.load.LoadGenerator --url "$URL" --json "$@"
 }
+confirmed_txs() { # txs in confirmed batches now, summed over GET /batches pages
+    local from=1 total=0 page n
+    while :; do
+        page=$(curl -sf "$URL/batches?from=${from}&limit=1000") || break
+        n=$(jq '.batches | length' <<<"$page")
+        [ "$n" = 0 ] && break
+        total=$((total + $(jq '[.batches[] | select(.status == "confirmed") | .tx_count] | add // 0' <<<"$page")))
+        from=$((from + 1000))
+    done
+    echo "$total"
+}
+node_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$NODE_PID/stat"; } # user + system, in clock ticks
+measure() { # $1 = warm-up seconds, rest = load options: runs the load, and the node's CPU over the measured part
+    local warmup=$1 before after
+    shift
+    load "$@" &
+    local load_pid=$!
+    sleep "$warmup"
+    before=$(node_cpu_ticks)
+    wait "$load_pid"
+    after=$(node_cpu_ticks)
+    echo $(((after - before) * 1000000 / $(getconf CLK_TCK))) >"$dir/node_cpu_us"
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "node-bench: $RUNS run(s) of: $SCENARIOS; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
-for s in $SCENARIOS; do
-    for r in $(seq 1 "$RUNS"); do
+# runs outside, scenarios inside: the scenarios of one round meet the same machine, so their ratio is fairer
+for r in $(seq 1 "$RUNS"); do
+    for s in $SCENARIOS; do
         dir="$WORK/$s-$r"
         case "$s" in
             txs)
                 start_node "$dir" L2_ADMISSION_CAP=2000000
-                load --endpoint txs --batch 1000 --connections 4 --duration 15s --warmup 20s >"$dir/report.json" ;;
+                measure 20 --endpoint txs --batch 1000 --connections 4 --duration 15s --warmup 20s >"$dir/report.json" ;;
+            txsbin)
+                start_node "$dir" L2_ADMISSION_CAP=2000000
+                measure 20 --endpoint txs --body binary --batch 1000 --connections 4 --duration 15s --warmup 20s \
+                    >"$dir/report.json" ;;
             sustained)
                 start_node "$dir"
-                load --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
+                measure 15 --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
                     >"$dir/report.json" ;;
+            sustainedbin)
+                start_node "$dir"
+                measure 15 --endpoint txs --body binary --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s \
+                    --warmup 15s >"$dir/report.json" ;;
             sustained4)
                 start_node "$dir" L2_MAX_POSTS_IN_FLIGHT=4
-                load --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
+                measure 15 --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
                     >"$dir/report.json" ;;
             flood)
                 start_node "$dir"
-                load --endpoint txs --batch 1000 --connections 4 --duration 20s --warmup 20s >"$dir/report.json" ;;
+                measure 20 --endpoint txs --batch 1000 --connections 4 --duration 20s --warmup 20s >"$dir/report.json" ;;
             tx)
                 start_node "$dir"
-                load --endpoint tx --connections 32 --duration 20s --warmup 10s >"$dir/report.json" ;;
+                measure 10 --endpoint tx --connections 32 --duration 20s --warmup 10s >"$dir/report.json" ;;
             half)
                 start_node "$dir"
-                load --endpoint tx --rate "$RATE" --connections 32 --duration 30s --warmup 10s >"$dir/report.json" ;;
+                measure 10 --endpoint tx --rate "$RATE" --connections 32 --duration 30s --warmup 10s >"$dir/report.json" ;;
         esac
+        confirmed_txs >"$dir/confirmed.txt"
         stop_node
-        jq -r --arg s "$s" --arg r "$r" --arg load "$(cut -d' ' -f1 /proc/loadavg)" \
-            '"\($s) run \($r): offered \(.offered_tx_per_s | floor) tx/s, accepted \(.accepted_tx_per_s | floor) tx/s, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, p99.9 \(.latency_ms.p999) ms, refused \(.refused_by_code), errors \(.errors), missed \(.missed_txs // 0), load \($load)"' \
+        jq -r --arg s "$s" --arg r "$r" --arg load "$(cut -d' ' -f1 /proc/loadavg)" --arg confirmed "$(cat "$dir/confirmed.txt")" \
+            --arg cpu "$(cat "$dir/node_cpu_us")" \
+            '"\($s) run \($r): offered \(.offered_tx_per_s | floor) tx/s, accepted \(.accepted_tx_per_s | floor) tx/s, confirmed \($confirmed) txs by the end (\(($confirmed | tonumber) / .total.seconds | floor) tx/s over the whole run), node CPU \(($cpu | tonumber) / ([.accepted_txs, 1] | max) | floor) us per accepted tx while measured, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, p99.9 \(.latency_ms.p999) ms, refused \(.refused_by_code), errors \(.errors), missed \(.missed_txs // 0), load \($load)"' \
             "$dir/report.json"
     done
 done
@@ -130,6 +170,6 @@ echo "medians:"
 for s in $SCENARIOS; do
     runs=$(for r in $(seq 1 "$RUNS"); do jq -r '.accepted_tx_per_s | floor' "$WORK/$s-$r/report.json"; done | paste -sd' ')
     p99s=$(for r in $(seq 1 "$RUNS"); do jq -r '.latency_ms.p99' "$WORK/$s-$r/report.json"; done | paste -sd' ')
-    printf '  %-9s accepted tx/s [%s] median %s; p99 ms [%s] median %s\n' "$s" "$runs" \
+    printf '  %-12s accepted tx/s [%s] median %s; p99 ms [%s] median %s\n' "$s" "$runs" \
         "$(tr ' ' '\n' <<<"$runs" | median)" "$p99s" "$(tr ' ' '\n' <<<"$p99s" | median)"
 done

@@ -191,6 +191,16 @@ final class ApiAccess {
         return type.equalsIgnoreCase("application/json");
     }
 
+    /** @return whether {@code contentType} is {@code application/octet-stream} (parameters allowed) */
+    static boolean isOctetStream(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        return type.equalsIgnoreCase("application/octet-stream");
+    }
+
     private static byte[] sha256(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));

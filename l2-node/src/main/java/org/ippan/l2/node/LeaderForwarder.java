@@ -34,22 +34,24 @@ final class LeaderForwarder {
      * Sends the body to the leader and waits for its answer.
      *
      * @param leaderUrl the leader's advertised URL, {@code http://host:port}
-     * @param path the request path ({@code /tx} or {@code /txs})
-     * @param body the request body
+     * @param path the request path ({@code /tx} or {@code /txs}) with the client's query, if any
+     * @param body the request body, relayed byte for byte
      * @param length how many bytes of {@code body} to send
+     * @param contentType the client's {@code Content-Type} header, relayed as it is (JSON, or bulk binary v1 on
+     *     {@code /txs}); null for {@code application/json}
      * @param authorization the client's {@code Authorization} header, relayed as it is; null for none
      * @return the leader's answer
      * @throws IOException if the leader could not be reached or did not answer in time (the result is unknown: the
      *     leader may have accepted the txs, so a client resubmits them, which is idempotent)
      */
-    Answer relay(String leaderUrl, String path, byte[] body, int length, String authorization)
+    Answer relay(String leaderUrl, String path, byte[] body, int length, String contentType, String authorization)
             throws IOException {
         Objects.requireNonNull(leaderUrl, "leaderUrl");
         HttpRequest request;
         try {
             String base = leaderUrl.endsWith("/") ? leaderUrl.substring(0, leaderUrl.length() - 1) : leaderUrl;
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
-                    .header("Content-Type", "application/json").header(HEADER, "1")
+                    .header("Content-Type", contentType == null ? "application/json" : contentType).header(HEADER, "1")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
             if (authorization != null) {
                 builder.header("Authorization", authorization);

@@ -124,7 +124,8 @@ final class NodeApi {
     /** The HTTP status of a refusal code. */
     static int httpStatus(RefusalCode code) {
         return switch (code) {
-            case INVALID_JSON, CHAIN_ID_MISMATCH, INVALID_PAYLOAD, TX_TOO_LARGE, INVALID_FIELD -> 400;
+            case INVALID_JSON, INVALID_FRAME, INVALID_ENCODING, CHAIN_ID_MISMATCH, INVALID_PAYLOAD, TX_TOO_LARGE,
+                    INVALID_FIELD -> 400;
             case BODY_TOO_LARGE -> 413;
             case NOT_LEADER -> 403;
             case QUEUE_FULL -> 429;
@@ -211,13 +212,13 @@ final class NodeApi {
         if (path.equals("/tx")) {
             if (!post) {
                 methodNotAllowed(exchange, "POST");
-            } else if (writeAdmitted(exchange)) {
+            } else if (writeAdmitted(exchange, false)) {
                 postTx(exchange);
             }
         } else if (path.equals("/txs")) {
             if (!post) {
                 methodNotAllowed(exchange, "POST");
-            } else if (writeAdmitted(exchange)) {
+            } else if (writeAdmitted(exchange, true)) {
                 postTxs(exchange);
             }
         } else if (path.equals("/admin") || path.startsWith("/admin/")) {
@@ -227,7 +228,7 @@ final class NodeApi {
         } else if (path.equals("/tx/force")) {
             if (!post) {
                 methodNotAllowed(exchange, "POST");
-            } else if (writeAdmitted(exchange)) {
+            } else if (writeAdmitted(exchange, false)) {
                 postForce(exchange);
             }
         } else if (path.startsWith("/tx/force/")) {
@@ -272,18 +273,23 @@ final class NodeApi {
      * A write needs a token when tokens are configured ({@code 401 UNAUTHORIZED} otherwise) and a JSON body
      * ({@code 415 UNSUPPORTED_MEDIA_TYPE} otherwise: a browser page can send {@code text/plain},
      * {@code application/x-www-form-urlencoded} or {@code multipart/form-data} cross-origin without asking, never
-     * {@code application/json}). Answered before the body is read.
+     * {@code application/json}). {@code POST /txs} also takes {@code application/octet-stream} (bulk binary v1),
+     * which a browser cannot send cross-origin without a preflight either. Answered before the body is read.
      *
+     * @param binaryAllowed whether the endpoint takes {@code application/octet-stream} too
      * @return whether the write may proceed; when not, the refusal was sent
      */
-    private boolean writeAdmitted(Exchange exchange) throws IOException {
+    private boolean writeAdmitted(Exchange exchange, boolean binaryAllowed) throws IOException {
         if (!access.writeAllowed(exchange.header(ApiAccess.AUTHORIZATION))) {
             afterBody(exchange, () -> unauthorized(exchange));
             return false;
         }
-        if (!ApiAccess.isJson(exchange.header("Content-Type"))) {
-            afterBody(exchange, () -> sendJson(exchange, 415, g -> writeTypedRefusal(g,
-                    "writes need Content-Type: application/json", "UNSUPPORTED_MEDIA_TYPE")));
+        String contentType = exchange.header("Content-Type");
+        if (!ApiAccess.isJson(contentType) && !(binaryAllowed && ApiAccess.isOctetStream(contentType))) {
+            String needed = binaryAllowed ? "POST /txs needs Content-Type: application/json or "
+                    + "application/octet-stream (bulk binary v1)" : "writes need Content-Type: application/json";
+            afterBody(exchange, () -> sendJson(exchange, 415, g -> writeTypedRefusal(g, needed,
+                    "UNSUPPORTED_MEDIA_TYPE")));
             return false;
         }
         return true;
@@ -414,7 +420,10 @@ final class NodeApi {
             refuse(exchange, body.refusal);
             return;
         }
-        TxBodyReader.Many many = txReader.readMany(body.bytes, body.length);
+        // writeAdmitted let through JSON or, for this endpoint, bulk binary v1
+        TxBodyReader.Many many = ApiAccess.isOctetStream(exchange.header("Content-Type"))
+                ? BulkBodyReader.read(body.bytes, body.length)
+                : txReader.readMany(body.bytes, body.length);
         if (many.bodyRefusal() != null) {
             refuseCounted(exchange, many.bodyRefusal());
             return;
@@ -504,8 +513,9 @@ final class NodeApi {
         }
         LeaderForwarder.Answer answer;
         try {
-            answer = forwarder.relay(leaderUrl, path, body.bytes, body.length,
-                    exchange.header(ApiAccess.AUTHORIZATION));
+            String query = exchange.rawQuery();
+            answer = forwarder.relay(leaderUrl, query == null ? path : path + "?" + query, body.bytes, body.length,
+                    exchange.header("Content-Type"), exchange.header(ApiAccess.AUTHORIZATION));
         } catch (IOException e) {
             LOG.debug("relaying {} to the leader at {} failed: {}", path, leaderUrl, e.toString());
             nodeMetrics.recordForwarded(NodeMetrics.Forwarded.UNREACHABLE);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ippan.l2.core.admission.RefusalCode;
@@ -81,7 +82,9 @@ class L2NodeLeaseHttpTest {
             NodeHttp.assertRefused(none, 503, RefusalCode.UNAVAILABLE);
             assertThat(none.raw().headers().firstValue("Retry-After")).hasValue("1");
 
-            L2Node a = start(env(db, l1, "a", true, false), lease);
+            Map<String, String> aEnv = env(db, l1, "a", true, false);
+            aEnv.put("L2_SEQUENCER_KEY_PATH", ChildJvm.writeKey(dir.resolve("a.key")).toString()); // a signs receipts
+            L2Node a = start(aEnv, lease);
             try (L2Node b = start(env(db, l1, "b", true, false), lease)) {
                 http.awaitGet(a, "/status", s -> s.body().at("/leader/is_leader").asBoolean());
                 Answer leaderStatus = http.get(a, "/status");
@@ -113,13 +116,27 @@ class L2NodeLeaseHttpTest {
                 Answer many = http.post(relay, "/txs", "[" + NodeHttp.json(tx("c", 4)) + "]");
                 assertThat(many.status()).isEqualTo(200);
                 assertThat(many.body().get(0).get("accepted").asBoolean()).isTrue();
+                // a bulk binary body is relayed byte for byte with its content type and query
+                Tx binaryTx = tx("c", 7);
+                Answer binary = http.postBytes(relay, "/txs?receipts=false", BulkBodies.of(List.of(binaryTx)),
+                        BulkBodies.TYPE);
+                assertThat(binary.status()).as(binary.text()).isEqualTo(200);
+                assertThat(binary.body().get(0).get("tx_hash").asText()).isEqualTo(binaryTx.hash().toHex());
+                assertThat(binary.body().get(0).get("accepted").asBoolean()).isTrue();
+                assertThat(binary.body().get(0).has("receipt")).as("?receipts=false relayed").isFalse();
+                Answer withReceipt = http.postBytes(relay, "/txs", BulkBodies.of(List.of(tx("c", 8))), BulkBodies.TYPE);
+                assertThat(withReceipt.body().get(0).get("accepted").asBoolean()).isTrue();
+                assertThat(withReceipt.body().get(0).has("receipt")).as("the leader signs receipts").isTrue();
+                assertThat(http.get(a, "/tx/" + binaryTx.hash().toHex()).status()).isEqualTo(200);
+                Answer brokenFrame = http.postBytes(relay, "/txs", new byte[] {'L', '2'}, BulkBodies.TYPE);
+                NodeHttp.assertRefused(brokenFrame, 400, RefusalCode.INVALID_FRAME); // the leader's answer, relayed
                 HttpResponse<String> twice = postRelayed(relay, "/tx", NodeHttp.json(tx("c", 5)));
                 assertThat(twice.statusCode()).isEqualTo(403);
                 assertThat(twice.body()).contains("\"leader_url\":\"" + a.baseUrl() + "\"");
                 assertThat(http.get(a, "/tx/" + one).status()).as("the relayed tx is at the leader").isEqualTo(200);
                 Map<String, Double> relayMetrics = NodeHttp.samples(http.get(relay, "/metrics").text());
                 assertThat(NodeHttp.value(relayMetrics, "l2_forwarded_requests_total{outcome=\"answered\"}"))
-                        .isEqualTo(2);
+                        .isEqualTo(5);
                 assertThat(NodeHttp.value(relayMetrics, "l2_forwarded_requests_total{outcome=\"no_leader\"}"))
                         .isEqualTo(1);
                 assertThat(NodeHttp.value(relayMetrics, "l2_forwarded_requests_total{outcome=\"unreachable\"}"))

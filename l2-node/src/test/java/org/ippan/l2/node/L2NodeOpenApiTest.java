@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.ippan.l2.core.admission.RefusalCode;
+import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.storage.jdbc.JdbcStorage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,6 +164,17 @@ class L2NodeOpenApiTest {
         return check("POST", template, http.send(node, "POST", path, body, all));
     }
 
+    /**
+     * A bulk binary v1 {@code POST} ({@code application/octet-stream}): the operation must document that request
+     * body, and the answer is checked as any other.
+     */
+    private NodeHttp.Answer postBinary(L2Node node, String template, String path, byte[] body, String... headers)
+            throws Exception {
+        JsonNode content = spec.path("paths").path(template).path("post").path("requestBody").path("content");
+        assertThat(content.has(BulkBodies.TYPE)).as("POST %s documents %s", template, BulkBodies.TYPE).isTrue();
+        return check("POST", template, http.postBytes(node, path, body, BulkBodies.TYPE, headers));
+    }
+
     private NodeHttp.Answer get(L2Node node, String template, String path) throws Exception {
         return check("GET", template, http.send(node, "GET", path, null));
     }
@@ -185,6 +197,28 @@ class L2NodeOpenApiTest {
         post(leader, "/txs", "/txs", "[" + tx("oa-bob", 1, "01") + "," + tx("oa-bob", 2, "zz") + ","
                 + "{\"chain_id\":1,\"from\":\"\",\"nonce\":1,\"payload\":\"00\"}]");
         post(leader, "/txs", "/txs?receipts=false", "[" + tx("oa-bob", 3, "03") + "]");
+        // the same as bulk binary v1: accepted with receipts, without, and good and bad txs mixed
+        Tx binaryTx = new Tx(1, 1, "oa-bin", new byte[] {1});
+        byte[] binaryOne = BulkBodies.of(List.of(binaryTx));
+        postBinary(leader, "/txs", "/txs", binaryOne);
+        postBinary(leader, "/txs", "/txs?receipts=false", BulkBodies.of(List.of(new Tx(1, 2, "oa-bin", new byte[0]))));
+        NodeHttp.Answer mixed = postBinary(leader, "/txs", "/txs", BulkBodies.frames(List.of(
+                new Tx(1, 3, "oa-bin", new byte[] {3}).encode(), new byte[] {1, 0, 7}, new Tx(2, 4, "oa-bin",
+                        new byte[0]).encode(), new Tx(1, 5, "", new byte[0]).encode())));
+        assertThat(mixed.body().findValuesAsText("code")).containsExactly("INVALID_ENCODING", "CHAIN_ID_MISMATCH",
+                "INVALID_FIELD");
+        // and its framing refusals, each 400 INVALID_FRAME
+        byte[] trailing = java.util.Arrays.copyOf(binaryOne, binaryOne.length + 1);
+        byte[] zero = BulkBodies.frames(List.of());
+        byte[] tooMany = binaryOne.clone();
+        System.arraycopy(BulkBodies.u32(1001), 0, tooMany, 6, 4);
+        byte[] beyond = binaryOne.clone();
+        System.arraycopy(BulkBodies.u32(binaryTx.encodedSize() + 1), 0, beyond, 10, 4);
+        for (byte[] broken : List.of(new byte[0], "L2TY".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                zero, tooMany, beyond, trailing)) {
+            assertThat(postBinary(leader, "/txs", "/txs", broken).body().get("code").asText())
+                    .isEqualTo("INVALID_FRAME");
+        }
         get(leader, "/tx/{hash}", "/tx/" + hash);
         get(leader, "/tx/{hash}/receipt", "/tx/" + hash + "/receipt");
         http.awaitGet(leader, "/tx/" + hash + "/proof", a -> a.status() == 200);
@@ -221,6 +255,8 @@ class L2NodeOpenApiTest {
         smallStorage.failWrites(true);
         post(small, "/tx", "/tx", tx("oa-gus", 1, "06"), "Authorization", bearer());
         post(small, "/txs", "/txs", "[" + tx("oa-gus", 2, "06") + "]", "Authorization", bearer());
+        postBinary(small, "/txs", "/txs", BulkBodies.of(List.of(new Tx(1, 3, "oa-gus", new byte[] {6}))),
+                "Authorization", bearer());
         get(small, "/readyz", "/readyz"); // red: the last write failed
         smallStorage.failWrites(false);
 
@@ -238,10 +274,13 @@ class L2NodeOpenApiTest {
         post(leader, "/tx", "/tx", "{\"chain_id\":1,\"from\":\"\",\"nonce\":1,\"payload\":\"00\"}"); // INVALID_FIELD
         post(follower, "/tx", "/tx", tx("oa-dave", 3, "00"), "Authorization", bearer());   // NOT_LEADER
         post(follower, "/txs", "/txs", "[" + tx("oa-dave", 4, "00") + "]", "Authorization", bearer());
+        postBinary(follower, "/txs", "/txs", BulkBodies.of(List.of(new Tx(1, 4, "oa-dave", new byte[1]))),
+                "Authorization", bearer());
         post(follower, "/tx/force", "/tx/force", tx("oa-dave", 5, "00"), "Authorization", bearer());
         post(small, "/tx", "/tx", tx("oa-erin", 1, "02"), "Authorization", bearer());      // QUEUE_FULL
         post(small, "/tx", "/tx", tx("oa-erin", 2, "02"));                                 // UNAUTHORIZED
         post(small, "/txs", "/txs", "[]");
+        postBinary(small, "/txs", "/txs", BulkBodies.of(List.of(new Tx(1, 3, "oa-erin", new byte[] {2}))));
         post(small, "/tx/force", "/tx/force", tx("oa-erin", 3, "02"));
         check("POST", "/tx", http.send(leader, "POST", "/tx", "x", "Content-Type", "text/plain")); // 415
         check("POST", "/txs", http.send(leader, "POST", "/txs", "x", "Content-Type", "text/plain"));
@@ -249,6 +288,8 @@ class L2NodeOpenApiTest {
         post(leader, "/txs", "/txs", "{");
         post(leader, "/txs", "/txs", "[" + ("{},".repeat(1000)) + "{}]");                    // more than 1,000
         post(leader, "/txs", "/txs", "{\"pad\":\"" + "a".repeat(17 << 20) + "\"}");        // BODY_TOO_LARGE
+        postBinary(leader, "/txs", "/txs", new byte[17 << 20]);
+        check("POST", "/tx", http.postBytes(leader, "/tx", binaryTx.encode(), BulkBodies.TYPE)); // 415: /tx is JSON
         post(leader, "/tx/force", "/tx/force", "{\"pad\":\"" + "a".repeat(2 << 20) + "\"}");
 
         // forced inclusion: a ticket, a duplicate, the account's limit, a broken rule (the small node: no watcher)

@@ -80,6 +80,22 @@ final class NodeHttp {
         return new Answer(response.statusCode(), parse(response), response);
     }
 
+    /**
+     * {@code POST} of raw bytes with a content type (a bulk binary body): {@code headers} as name, value pairs.
+     *
+     * @return the answer
+     */
+    Answer postBytes(L2Node node, String path, byte[] body, String contentType, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), parse(response), response);
+    }
+
     private static JsonNode parse(HttpResponse<String> response) {
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (!type.startsWith("application/json")) {

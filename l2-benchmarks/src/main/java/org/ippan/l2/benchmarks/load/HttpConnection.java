@@ -54,26 +54,42 @@ final class HttpConnection implements Closeable {
      * @throws IOException on any failure; the connection is then closed and reopened by the next call
      */
     int exchange(String method, String path, byte[] content, int contentLength) throws IOException {
+        return exchange(method, path, content, contentLength, JSON);
+    }
+
+    /**
+     * {@link #exchange(String, String, byte[], int)} with a body of another content type.
+     *
+     * @param contentType the body's {@code Content-Type}, e.g. {@code application/octet-stream}
+     */
+    int exchange(String method, String path, byte[] content, int contentLength, byte[] contentType)
+            throws IOException {
         boolean reused = socket != null;
         try {
-            return once(method, path, content, contentLength);
+            return once(method, path, content, contentLength, contentType);
         } catch (StaleConnectionException e) {
             if (!reused) {
                 throw e;
             }
             // the server closed the idle keep-alive connection before reading the request: send it once more
             // on a new one (a resubmitted tx is answered as a duplicate, never stored twice)
-            return once(method, path, content, contentLength);
+            return once(method, path, content, contentLength, contentType);
         }
     }
 
-    private int once(String method, String path, byte[] content, int contentLength) throws IOException {
+    /** {@code application/json}, as a header value's bytes. */
+    static final byte[] JSON = "application/json".getBytes(StandardCharsets.US_ASCII);
+    /** {@code application/octet-stream}, as a header value's bytes. */
+    static final byte[] OCTET_STREAM = "application/octet-stream".getBytes(StandardCharsets.US_ASCII);
+
+    private int once(String method, String path, byte[] content, int contentLength, byte[] contentType)
+            throws IOException {
         try {
             if (socket == null) {
                 open();
             }
             try {
-                writeRequest(method, path, content, contentLength);
+                writeRequest(method, path, content, contentLength, contentType);
             } catch (IOException e) {
                 throw (IOException) new StaleConnectionException().initCause(e);
             }
@@ -122,11 +138,12 @@ final class HttpConnection implements Closeable {
         }
     }
 
-    private void writeRequest(String method, String path, byte[] content, int contentLength) throws IOException {
+    private void writeRequest(String method, String path, byte[] content, int contentLength, byte[] contentType)
+            throws IOException {
         byte[] head = (method + " " + path + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] length = content == null ? new byte[0]
-                : ("Content-Type: application/json\r\nContent-Length: " + contentLength + "\r\n")
-                        .getBytes(StandardCharsets.US_ASCII);
+                : ("Content-Type: " + new String(contentType, StandardCharsets.US_ASCII) + "\r\nContent-Length: "
+                        + contentLength + "\r\n").getBytes(StandardCharsets.US_ASCII);
         int total = head.length + hostHeader.length + length.length + 2 + (content == null ? 0 : contentLength);
         if (requestBuffer.length < total) {
             requestBuffer = new byte[Math.max(total, requestBuffer.length * 2)];

@@ -288,11 +288,17 @@ public final class LoadGenerator {
         private boolean send(long fromNs) {
             int txs = options.txsPerRequest();
             boolean batch = options.endpoint() == LoadOptions.Endpoint.TXS;
-            bodies.next(txs, batch);
+            boolean binary = options.body() == LoadOptions.Body.BINARY;
+            if (binary) {
+                bodies.nextBinary(txs);
+            } else {
+                bodies.next(txs, batch);
+            }
             boolean inWindow = fromNs - measureStartNs >= 0;
             int status;
             try {
-                status = connection.exchange("POST", options.endpoint().path, bodies.buffer(), bodies.length());
+                status = connection.exchange("POST", options.endpoint().path, bodies.buffer(), bodies.length(),
+                        binary ? HttpConnection.OCTET_STREAM : HttpConnection.JSON);
             } catch (SocketTimeoutException e) {
                 failed(txs, "timeout", inWindow);
                 return false;

@@ -19,6 +19,7 @@ import java.util.OptionalDouble;
  * @param target where the node listens; always a loopback address
  * @param endpoint {@code /tx} (one tx per request) or {@code /txs} ({@code batch} txs per request)
  * @param batch txs per {@code POST /txs} request, 1..1000 (1 for {@code /tx})
+ * @param body how {@code POST /txs} bodies are written: a JSON array, or bulk binary v1
  * @param rate offered tx/s for an open-loop run; empty for a closed-loop (saturation) run
  * @param connections keep-alive connections, one sending thread each
  * @param duration the measured part of the run
@@ -31,7 +32,8 @@ import java.util.OptionalDouble;
  * @param json print the report as one JSON object instead of text
  * @param progress print one line per second to stderr while running
  */
-record LoadOptions(InetSocketAddress target, Endpoint endpoint, int batch, OptionalDouble rate, int connections,
+record LoadOptions(InetSocketAddress target, Endpoint endpoint, int batch, Body body, OptionalDouble rate,
+        int connections,
         Duration duration, Duration warmup, long maxTxs, int payloadBytes, long chainId, String fromPrefix,
         Duration timeout, boolean json, boolean progress) {
 
@@ -47,6 +49,17 @@ record LoadOptions(InetSocketAddress target, Endpoint endpoint, int batch, Optio
         Endpoint(String path) {
             this.path = path;
         }
+    }
+
+    /** How the txs of a {@code POST /txs} request are written. */
+    enum Body {
+        /** A JSON array of tx objects, {@code Content-Type: application/json}. */
+        JSON,
+        /**
+         * Bulk binary v1 ({@code docs/spec/bulk-binary-v1.md}): {@code L2TX}, version, count and the txs' canonical
+         * encodings, each after its u32 length; {@code Content-Type: application/octet-stream}.
+         */
+        BINARY
     }
 
     /** Most txs in one {@code POST /txs} (the node's limit). */
@@ -70,6 +83,8 @@ record LoadOptions(InetSocketAddress target, Endpoint endpoint, int batch, Optio
             "  --url URL            node base URL, loopback only                    [http://127.0.0.1:3000]",
             "  --endpoint tx|txs    POST /tx (one tx per request) or POST /txs      [txs]",
             "  --batch N            txs per POST /txs request, 1.." + MAX_BATCH + "                [100; 1 for tx]",
+            "  --body json|binary   POST /txs body: JSON array or bulk binary v1    [json]",
+            "                       (application/octet-stream, docs/spec/bulk-binary-v1.md)",
             "  --rate TX_PER_S      open loop at this offered rate in tx/s          [closed loop, saturation]",
             "  --connections C      keep-alive connections, one thread each, 1..1024 [16]",
             "  --duration D         measured time                                    [10s]",
@@ -87,7 +102,7 @@ record LoadOptions(InetSocketAddress target, Endpoint endpoint, int batch, Optio
             "whichever comes first; an open-loop run still sends the requests already due, for at most 5 s more.",
             "Exit status: 0 after a run, 1 if the node cannot be reached, 2 for a bad option.");
 
-    private static final Set<String> VALUED = Set.of("--url", "--endpoint", "--batch", "--rate",
+    private static final Set<String> VALUED = Set.of("--url", "--endpoint", "--batch", "--body", "--rate",
             "--connections", "--duration", "--warmup", "--max-txs", "--payload-bytes", "--chain-id", "--from-prefix",
             "--timeout");
 
@@ -103,6 +118,10 @@ record LoadOptions(InetSocketAddress target, Endpoint endpoint, int batch, Optio
     LoadOptions {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(body, "body");
+        if (body == Body.BINARY && endpoint != Endpoint.TXS) {
+            throw new IllegalArgumentException("a binary body needs the txs endpoint");
+        }
         Objects.requireNonNull(rate, "rate");
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(warmup, "warmup");
@@ -132,6 +151,7 @@ record LoadOptions(InetSocketAddress target, Endpoint endpoint, int batch, Optio
         String url = "http://127.0.0.1:3000";
         String endpointText = "txs";
         Integer batch = null;
+        String bodyText = "json";
         OptionalDouble rate = OptionalDouble.empty();
         int connections = 16;
         Duration duration = Duration.ofSeconds(10);
@@ -179,6 +199,7 @@ record LoadOptions(InetSocketAddress target, Endpoint endpoint, int batch, Optio
                 case "--url" -> url = value;
                 case "--endpoint" -> endpointText = value;
                 case "--batch" -> batch = (int) parseLong(name, value, 1, MAX_BATCH);
+                case "--body" -> bodyText = value;
                 case "--rate" -> rate = OptionalDouble.of(parseRate(name, value));
                 case "--connections" -> connections = (int) parseLong(name, value, 1, 1024);
                 case "--duration" -> duration = parseDuration(name, value, false);
@@ -203,6 +224,14 @@ record LoadOptions(InetSocketAddress target, Endpoint endpoint, int batch, Optio
             case "txs", "/txs" -> Endpoint.TXS;
             default -> throw new UsageException("--endpoint must be tx or txs, got '" + endpointText + "'");
         };
+        Body body = switch (bodyText.toLowerCase(Locale.ROOT)) {
+            case "json" -> Body.JSON;
+            case "binary" -> Body.BINARY;
+            default -> throw new UsageException("--body must be json or binary, got '" + bodyText + "'");
+        };
+        if (endpoint == Endpoint.TX && body == Body.BINARY) {
+            throw new UsageException("--body binary applies to --endpoint txs only");
+        }
         if (endpoint == Endpoint.TX && batch != null && batch != 1) {
             throw new UsageException("--batch applies to --endpoint txs only");
         }
@@ -219,7 +248,7 @@ record LoadOptions(InetSocketAddress target, Endpoint endpoint, int batch, Optio
             fromPrefix = "lg-" + HexFormat.of().formatHex(random);
         }
         InetSocketAddress target = loopbackTarget(url);
-        return new LoadOptions(target, endpoint, txsPerRequest, rate, connections, duration, warmup, maxTxs,
+        return new LoadOptions(target, endpoint, txsPerRequest, body, rate, connections, duration, warmup, maxTxs,
                 payloadBytes, chainId, fromPrefix, timeout, json, progress);
     }
 

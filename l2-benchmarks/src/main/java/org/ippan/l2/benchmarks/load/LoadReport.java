@@ -42,7 +42,8 @@ record LoadReport(LoadOptions options, Tally measured, Tally total, LatencyHisto
     String toText() {
         StringBuilder out = new StringBuilder();
         String endpoint = options.endpoint() == LoadOptions.Endpoint.TXS
-                ? "POST /txs (" + options.batch() + " txs per request)" : "POST /tx";
+                ? "POST /txs (" + options.batch() + " txs per request"
+                        + (options.body() == LoadOptions.Body.BINARY ? ", bulk binary" : "") + ")" : "POST /tx";
         out.append(String.format(Locale.ROOT, "%s, %s, %d connections, %d-byte payloads, %s%n", endpoint, mode(),
                 options.connections(), options.payloadBytes(), options.target()));
         out.append(String.format(Locale.ROOT, "measured  : %.2f s after %.2f s of warm-up%n", measuredSeconds,
@@ -83,6 +84,7 @@ record LoadReport(LoadOptions options, Tally measured, Tally total, LatencyHisto
         out.append('{');
         field(out, "endpoint", quote(options.endpoint().path));
         field(out, "batch", Integer.toString(options.txsPerRequest()));
+        field(out, "body", quote(options.body().name().toLowerCase(Locale.ROOT)));
         field(out, "mode", quote(options.closedLoop() ? "closed" : "open"));
         field(out, "rate", options.rate().isPresent() ? number(options.rate().getAsDouble()) : "null");
         field(out, "connections", Integer.toString(options.connections()));

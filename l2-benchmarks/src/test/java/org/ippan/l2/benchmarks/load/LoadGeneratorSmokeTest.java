@@ -82,8 +82,10 @@ class LoadGeneratorSmokeTest {
         LoadReport batches = run("--endpoint", "txs", "--batch", "50", "--connections", "4", "--duration", "1500ms",
                 "--warmup", "200ms");
         LoadReport singles = run("--endpoint", "tx", "--rate", "300", "--connections", "8", "--duration", "1s");
+        LoadReport binary = run("--endpoint", "txs", "--body", "binary", "--batch", "50", "--connections", "2",
+                "--duration", "1s", "--from-prefix", "lg-binary");
 
-        for (LoadReport report : new LoadReport[] {batches, singles}) {
+        for (LoadReport report : new LoadReport[] {batches, singles, binary}) {
             assertThat(report.total().txsAccepted).isPositive();
             assertThat(report.total().errors()).isZero();
             assertThat(report.total().txsDuplicate).isZero();
@@ -96,8 +98,9 @@ class LoadGeneratorSmokeTest {
             assertThat(report.toJson()).contains("\"errors\":0");
         }
         assertThat(singles.missedTxs()).isZero();
+        assertThat(binary.toJson()).contains("\"body\":\"binary\"");
         assertThat(acceptedTotalMetric() - before)
-                .isEqualTo(batches.total().txsAccepted + singles.total().txsAccepted);
+                .isEqualTo(batches.total().txsAccepted + singles.total().txsAccepted + binary.total().txsAccepted);
     }
 
     @Test
@@ -115,6 +118,8 @@ class LoadGeneratorSmokeTest {
                 {"--rate", "fast"},
                 {"--url", "http://192.0.2.1:3000"},
                 {"--endpoint", "tx", "--batch", "10"},
+                {"--endpoint", "tx", "--body", "binary"},
+                {"--body", "cbor"},
                 {"--connections", "0"},
                 {"--duration"},
                 {"--no-such-option", "1"}}) {

@@ -9,6 +9,13 @@ public enum RefusalCode {
     INVALID_JSON(false),
     /** The request body is over the size limit (set by the HTTP layer). */
     BODY_TOO_LARGE(false),
+    /**
+     * A binary bulk body ({@code POST /txs}, {@code application/octet-stream}) whose framing is broken: header,
+     * count or a length prefix (set by the HTTP layer; the request is refused whole).
+     */
+    INVALID_FRAME(false),
+    /** A tx's bytes in a binary bulk body are not one canonical v1 tx encoding (set by the HTTP layer). */
+    INVALID_ENCODING(false),
     /** {@code chain_id} is not this sequencer's chain. */
     CHAIN_ID_MISMATCH(false),
     /** The payload is not even-length hex (set by the HTTP layer). */

@@ -20,11 +20,26 @@ public final class WireReader {
     private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] input;
+    /** The end of the input this reader reads: one past its last byte. */
+    private final int limit;
     private int position;
 
     /** Reads {@code input} from its first byte. */
     public WireReader(byte[] input) {
+        this(input, 0, input.length);
+    }
+
+    /**
+     * Reads {@code length} bytes of {@code input} from {@code offset}, as if they were the whole input: offsets in
+     * its messages and {@link #position()} still count from the start of {@code input}.
+     */
+    public WireReader(byte[] input, int offset, int length) {
+        if (offset < 0 || length < 0 || offset > input.length - length) {
+            throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + " of " + input.length);
+        }
         this.input = input;
+        this.position = offset;
+        this.limit = offset + length;
     }
 
     /** @return the current offset */
@@ -34,32 +49,34 @@ public final class WireReader {
 
     /** @return the bytes not yet read */
     public int remaining() {
-        return input.length - position;
+        return limit - position;
     }
 
     /** Reads and checks the top-level {@code u16le(1)} version prefix. */
     public void readVersionPrefix(String what) {
-        if (input.length < 2) {
+        if (limit - position < 2) {
             throw new MalformedWireException(Problem.TRUNCATED, position, what + ": missing the 2-byte version prefix");
         }
+        int at = position;
         int version = u16(what + " version");
         if (version != 1) {
-            throw new MalformedWireException(Problem.BAD_VERSION, 0, what + ": unknown version " + version + ", expected 1");
+            throw new MalformedWireException(Problem.BAD_VERSION, at,
+                    what + ": unknown version " + version + ", expected 1");
         }
     }
 
     /** Fails unless every byte has been read. */
     public void expectEnd(String what) {
-        if (position != input.length) {
+        if (position != limit) {
             throw new MalformedWireException(Problem.TRAILING_BYTES, position,
-                    what + ": " + (input.length - position) + " trailing bytes after the value");
+                    what + ": " + (limit - position) + " trailing bytes after the value");
         }
     }
 
     private void need(int n, String field) {
-        if (input.length - position < n) {
+        if (limit - position < n) {
             throw new MalformedWireException(Problem.TRUNCATED, position,
-                    field + ": needs " + n + " bytes, " + (input.length - position) + " left");
+                    field + ": needs " + n + " bytes, " + (limit - position) + " left");
         }
     }
 

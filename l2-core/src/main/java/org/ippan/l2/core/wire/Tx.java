@@ -72,10 +72,31 @@ public final class Tx {
         }
     }
 
+    /**
+     * Decodes {@code canonical(Tx)} held in {@code length} bytes of {@code input} from {@code offset} (a frame of a
+     * larger message, read in place), as strictly as {@link #decode(byte[])}: those bytes must be exactly one
+     * canonical tx. The tx copies what it keeps; {@code input} is not retained.
+     *
+     * @throws WireFormatException naming the problem (offsets count from the start of {@code input}); never another
+     *     runtime exception for bad bytes
+     * @throws IndexOutOfBoundsException if the range is not inside {@code input}
+     */
+    public static Tx decode(byte[] input, int offset, int length) {
+        WireReader r = new WireReader(input, offset, length);
+        try {
+            return decodeStrictly(r, input, offset);
+        } catch (MalformedWireException e) {
+            throw WireFormatException.of(e);
+        }
+    }
+
     private static Tx decodeStrictly(byte[] canonical) {
-        WireReader r = new WireReader(canonical);
+        return decodeStrictly(new WireReader(canonical), canonical, 0);
+    }
+
+    private static Tx decodeStrictly(WireReader r, byte[] input, int offset) {
         r.readVersionPrefix("tx");
-        Tx tx = readBody(r, canonical, 2);
+        Tx tx = readBody(r, input, offset + 2);
         r.expectEnd("tx");
         return tx;
     }

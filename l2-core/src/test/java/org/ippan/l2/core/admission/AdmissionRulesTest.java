@@ -80,8 +80,10 @@ class AdmissionRulesTest {
     void refusal_codesAreStableAndClassified() {
         assertThat(RefusalCode.valueOf("QUEUE_FULL").retriable()).isTrue();
         assertThat(RefusalCode.CHAIN_ID_MISMATCH.retriable()).isFalse();
+        assertThat(RefusalCode.INVALID_FRAME.retriable()).isFalse();
+        assertThat(RefusalCode.INVALID_ENCODING.retriable()).isFalse();
         assertThat(RefusalCode.values()).extracting(Enum::name).containsExactly("INVALID_JSON", "BODY_TOO_LARGE",
-                "CHAIN_ID_MISMATCH", "INVALID_PAYLOAD", "TX_TOO_LARGE", "INVALID_FIELD", "NOT_LEADER", "QUEUE_FULL",
+                "INVALID_FRAME", "INVALID_ENCODING", "CHAIN_ID_MISMATCH", "INVALID_PAYLOAD", "TX_TOO_LARGE", "INVALID_FIELD", "NOT_LEADER", "QUEUE_FULL",
                 "UNAVAILABLE");
         assertThatThrownBy(() -> new Refusal(RefusalCode.QUEUE_FULL, "full", -1)).hasMessageContaining("retryAfterMs");
     }

@@ -58,6 +58,7 @@ class CountingMetricsTest {
         assertThat(snapshot.accepted()).isZero();
         assertThat(snapshot.rejected()).containsExactly(
                 Map.entry(RefusalCode.INVALID_JSON, 0L), Map.entry(RefusalCode.BODY_TOO_LARGE, 0L),
+                Map.entry(RefusalCode.INVALID_FRAME, 0L), Map.entry(RefusalCode.INVALID_ENCODING, 0L),
                 Map.entry(RefusalCode.CHAIN_ID_MISMATCH, 0L), Map.entry(RefusalCode.INVALID_PAYLOAD, 0L),
                 Map.entry(RefusalCode.TX_TOO_LARGE, 0L), Map.entry(RefusalCode.INVALID_FIELD, 0L),
                 Map.entry(RefusalCode.NOT_LEADER, 0L), Map.entry(RefusalCode.QUEUE_FULL, 0L),

@@ -32,6 +32,38 @@ class TxTest {
     }
 
     @Test
+    void decodeRange_readsOnlyItsBytes_andOffsetsCountFromTheInput() {
+        byte[] vector = Hex.decode(VECTOR_HEX);
+        byte[] framed = new byte[vector.length + 10];
+        java.util.Arrays.fill(framed, (byte) 0x7f);
+        System.arraycopy(vector, 0, framed, 4, vector.length);
+        Tx tx = Tx.decode(framed, 4, vector.length);
+        assertThat(tx).isEqualTo(vectorTx());
+        assertThat(tx.hash()).isEqualTo(vectorTx().hash());
+        framed[4 + vector.length - 1] ^= 1; // the tx owns a copy: the input may change afterwards
+        assertThat(tx.payload()).containsExactly(0xaa, 0xbb, 0xcc);
+        // the bytes after the range are not read: one byte more is a trailing byte, one less is cut short
+        assertThatThrownBy(() -> Tx.decode(framed, 4, vector.length + 1))
+                .isInstanceOfSatisfying(WireFormatException.class, e -> {
+                    assertThat(e.problem()).isEqualTo(WireFormatException.Problem.TRAILING_BYTES);
+                    assertThat(e.offset()).isEqualTo(4 + vector.length);
+                });
+        assertThatThrownBy(() -> Tx.decode(framed, 4, vector.length - 1))
+                .isInstanceOfSatisfying(WireFormatException.class, e -> assertThat(e.problem())
+                        .isEqualTo(WireFormatException.Problem.LENGTH_EXCEEDS_INPUT));
+        framed[4] = 2;
+        assertThatThrownBy(() -> Tx.decode(framed, 4, vector.length))
+                .isInstanceOfSatisfying(WireFormatException.class, e -> {
+                    assertThat(e.problem()).isEqualTo(WireFormatException.Problem.BAD_VERSION);
+                    assertThat(e.offset()).isEqualTo(4);
+                });
+        assertThatThrownBy(() -> Tx.decode(framed, 4, 1)).isInstanceOfSatisfying(WireFormatException.class,
+                e -> assertThat(e.problem()).isEqualTo(WireFormatException.Problem.TRUNCATED));
+        assertThatThrownBy(() -> Tx.decode(framed, framed.length - 2, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void hash_isBlake3OfTheCanonicalBytes() {
         Tx tx = vectorTx();
         assertThat(tx.hash()).isEqualTo(Hash.blake3(Hex.decode(VECTOR_HEX)));
