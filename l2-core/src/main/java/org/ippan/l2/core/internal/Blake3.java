@@ -32,6 +32,13 @@ public final class Blake3 {
 
     private static final ThreadLocal<Blake3Hasher> DIGEST = ThreadLocal.withInitial(Blake3Hasher::new);
 
+    /**
+     * Test lengths of {@link #check}: chunk, 8- and 16-chunk group boundaries and their neighbours, and beyond.
+     * Declared before {@link #ACCELERATOR}, whose initialiser reads it.
+     */
+    private static final int[] CHECK_LENGTHS = {0, 1, 64, 1024, 1025, 8 * 1024, 8 * 1024 + 1, 9 * 1024 + 7,
+        16 * 1024, 16 * 1024 + 1, 17 * 1024 - 1, 32 * 1024 + 1, 48 * 1024 + 65};
+
     /** The accelerator in use, or null: the scalar hasher for every input. */
     private static final Blake3Accelerator ACCELERATOR = findAccelerator();
     /** Inputs from this length go to the accelerator; {@code Integer.MAX_VALUE} (no array is longer) without one. */
@@ -105,6 +112,11 @@ public final class Blake3 {
         try {
             for (Blake3Accelerator candidate : ServiceLoader.load(Blake3Accelerator.class,
                     Blake3Accelerator.class.getClassLoader())) {
+                if (!candidate.isUsable()) {
+                    LOG.info("BLAKE3: accelerator not used here, the scalar hasher hashes everything: {}",
+                            candidate.description());
+                    continue;
+                }
                 String problem = check(candidate);
                 if (problem == null) {
                     LOG.info("BLAKE3: accelerator in use for inputs of {} bytes and more: {}",
@@ -119,10 +131,6 @@ public final class Blake3 {
         }
         return null;
     }
-
-    /** Test lengths of {@link #check}: chunk, 8- and 16-chunk group boundaries and their neighbours, and beyond. */
-    private static final int[] CHECK_LENGTHS = {0, 1, 64, 1024, 1025, 8 * 1024, 8 * 1024 + 1, 9 * 1024 + 7,
-        16 * 1024, 16 * 1024 + 1, 17 * 1024 - 1, 32 * 1024 + 1, 48 * 1024 + 65};
 
     /**
      * Hashes fixed pseudo-random inputs with the candidate (one-shot and in uneven pieces) and with the scalar

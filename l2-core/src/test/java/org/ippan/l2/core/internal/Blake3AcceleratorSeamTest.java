@@ -57,6 +57,11 @@ class Blake3AcceleratorSeamTest {
         }
 
         @Override
+        public boolean isUsable() {
+            return true;
+        }
+
+        @Override
         public int minLength() {
             return 0;
         }

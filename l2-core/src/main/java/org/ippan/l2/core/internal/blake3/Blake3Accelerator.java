@@ -9,6 +9,12 @@ public interface Blake3Accelerator {
     /** @return a short description for the log, e.g. {@code "Vector API, 16 lanes of 32 bits"} */
     String description();
 
+    /**
+     * @return whether it is faster than the scalar hasher on this JVM and CPU (e.g. wide enough vectors); when not,
+     *     the core does not use it
+     */
+    boolean isUsable();
+
     /** @return the smallest input, in bytes, worth handing to this accelerator; smaller ones stay scalar */
     int minLength();
 
