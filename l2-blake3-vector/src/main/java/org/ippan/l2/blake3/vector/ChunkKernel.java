@@ -18,10 +18,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Layout.</b> Word {@code w} of every lane sits at {@code w * LANES + lane} of an {@code int[]} (state and
  * message alike), so one vector load gives word {@code w} of all the chunks. The sixteen message words of block
  * {@code b} of each chunk are moved into that layout by plain little-endian loads, and the compression reads them
- * from there. The 7 rounds are written out, each with its message word order (the spec's permutation applied ahead
- * of time, as in the core's {@code Blake3Hasher}), in a method of its own that keeps every vector in a local: one
- * method per block, not per chunk, stays under HotSpot's limit for compiling a method at all (8,000 bytes of
- * bytecode), and a vector kept in an array or carried round a loop would be boxed on the heap.
+ * from there. One round is one method that loads the 16 state words and the round's 16 message words (in that
+ * round's order, the spec's permutation applied ahead of time as in the core's {@code Blake3Hasher}) into vector
+ * locals, runs the eight G functions and stores the state back: the state makes a round trip through an
+ * {@code int[]} (in L1 cache) per round, and in exchange the method is small. A whole block's rounds written out in
+ * one method came to 7,600 bytes of bytecode, next to HotSpot's 8,000-byte limit for compiling a method at all; C1
+ * gave up on it ("out of virtual registers") and C2 took many seconds to compile it on a busy machine, time in which
+ * the Vector API runs interpreted, boxing every vector, at ~1 MB/s. One round per method compiles in a second or two.
+ * Vectors never live in arrays or fields, which would box them.
  *
  * <p>The species is fixed when the class is initialised, so the JIT sees a constant: the JVM's preferred one
  * ({@code IntVector.SPECIES_PREFERRED}: 16 lanes with AVX-512, 8 with AVX2), or the width in bits set by system
@@ -38,6 +42,7 @@ final class ChunkKernel {
     static final int BLOCK_LEN = 64;
     static final int CHUNK_START = 1;
     static final int CHUNK_END = 2;
+    static final int PARENT = 4;
 
     static final int IV0 = 0x6A09E667;
     static final int IV1 = 0xBB67AE85;
@@ -48,6 +53,17 @@ final class ChunkKernel {
     static final int IV6 = 0x1F83D9AB;
     static final int IV7 = 0x5BE0CD19;
 
+    /** The message word order of each of the 7 rounds: the spec's permutation applied 0 to 6 times. */
+    private static final int[] SCHEDULE = {
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+        2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8,
+        3, 4, 10, 12, 13, 2, 7, 14, 6, 5, 9, 0, 11, 15, 8, 1,
+        10, 7, 12, 9, 14, 3, 13, 15, 4, 0, 11, 2, 5, 8, 1, 6,
+        12, 13, 9, 11, 15, 10, 14, 8, 7, 2, 5, 3, 0, 1, 6, 4,
+        9, 14, 11, 5, 8, 12, 15, 1, 13, 3, 0, 10, 2, 6, 4, 7,
+        11, 15, 5, 0, 1, 9, 8, 6, 14, 10, 2, 12, 3, 4, 7, 13,
+    };
+
     private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** The chaining values, word-major: word {@code w} of lane {@code i} at {@code w * LANES + i}. */
@@ -56,6 +72,8 @@ final class ChunkKernel {
     private final int[] message = new int[16 * LANES];
     /** Every lane's chunk counter: low words, then high words. */
     private final int[] counters = new int[2 * LANES];
+    /** The 16-word state of every lane's compression, word-major. */
+    private final int[] state = new int[16 * LANES];
 
     private static VectorSpecies<Integer> species(String bits) {
         switch (bits.trim()) {
@@ -102,283 +120,180 @@ final class ChunkKernel {
                 }
             }
             int flags = block == 0 ? CHUNK_START : block == 15 ? CHUNK_END : 0;
-            compress(h, m, counters, flags);
+            compress(h, flags);
         }
     }
 
-    /** One compression of a full block in every lane, with the lanes' own counters and the same flags. */
-    private static void compress(int[] h, int[] m, int[] counters, int flags) {
+    /**
+     * Replaces the first {@code count / 2} lanes of {@link #cvs} with the parents of lanes {@code 2p} and
+     * {@code 2p + 1}: one level of the tree over {@code count} (even) chaining values, in one compression. The other
+     * lanes compute garbage, which nobody reads.
+     */
+    void parents(int count) {
         final int l = LANES;
-        IntVector m0 = IntVector.fromArray(SPECIES, m, 0);
-        IntVector m1 = IntVector.fromArray(SPECIES, m, l);
-        IntVector m2 = IntVector.fromArray(SPECIES, m, 2 * l);
-        IntVector m3 = IntVector.fromArray(SPECIES, m, 3 * l);
-        IntVector m4 = IntVector.fromArray(SPECIES, m, 4 * l);
-        IntVector m5 = IntVector.fromArray(SPECIES, m, 5 * l);
-        IntVector m6 = IntVector.fromArray(SPECIES, m, 6 * l);
-        IntVector m7 = IntVector.fromArray(SPECIES, m, 7 * l);
-        IntVector m8 = IntVector.fromArray(SPECIES, m, 8 * l);
-        IntVector m9 = IntVector.fromArray(SPECIES, m, 9 * l);
-        IntVector m10 = IntVector.fromArray(SPECIES, m, 10 * l);
-        IntVector m11 = IntVector.fromArray(SPECIES, m, 11 * l);
-        IntVector m12 = IntVector.fromArray(SPECIES, m, 12 * l);
-        IntVector m13 = IntVector.fromArray(SPECIES, m, 13 * l);
-        IntVector m14 = IntVector.fromArray(SPECIES, m, 14 * l);
-        IntVector m15 = IntVector.fromArray(SPECIES, m, 15 * l);
-        IntVector v0 = IntVector.fromArray(SPECIES, h, 0);
-        IntVector v1 = IntVector.fromArray(SPECIES, h, l);
-        IntVector v2 = IntVector.fromArray(SPECIES, h, 2 * l);
-        IntVector v3 = IntVector.fromArray(SPECIES, h, 3 * l);
-        IntVector v4 = IntVector.fromArray(SPECIES, h, 4 * l);
-        IntVector v5 = IntVector.fromArray(SPECIES, h, 5 * l);
-        IntVector v6 = IntVector.fromArray(SPECIES, h, 6 * l);
-        IntVector v7 = IntVector.fromArray(SPECIES, h, 7 * l);
-        IntVector v8 = IntVector.broadcast(SPECIES, IV0);
-        IntVector v9 = IntVector.broadcast(SPECIES, IV1);
-        IntVector v10 = IntVector.broadcast(SPECIES, IV2);
-        IntVector v11 = IntVector.broadcast(SPECIES, IV3);
-        IntVector v12 = IntVector.fromArray(SPECIES, counters, 0);
-        IntVector v13 = IntVector.fromArray(SPECIES, counters, l);
-        IntVector v14 = IntVector.broadcast(SPECIES, BLOCK_LEN);
-        IntVector v15 = IntVector.broadcast(SPECIES, flags);
-        // round 1: message words 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
-        v0 = v0.add(v4).add(m0); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 16);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 12);
-        v0 = v0.add(v4).add(m1); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 8);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 7);
-        v1 = v1.add(v5).add(m2); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 16);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 12);
-        v1 = v1.add(v5).add(m3); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 8);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 7);
-        v2 = v2.add(v6).add(m4); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 16);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 12);
-        v2 = v2.add(v6).add(m5); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 8);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 7);
-        v3 = v3.add(v7).add(m6); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 16);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 12);
-        v3 = v3.add(v7).add(m7); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 8);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 7);
-        v0 = v0.add(v5).add(m8); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 16);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 12);
-        v0 = v0.add(v5).add(m9); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 8);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 7);
-        v1 = v1.add(v6).add(m10); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 16);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 12);
-        v1 = v1.add(v6).add(m11); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 8);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 7);
-        v2 = v2.add(v7).add(m12); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 16);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 12);
-        v2 = v2.add(v7).add(m13); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 8);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 7);
-        v3 = v3.add(v4).add(m14); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 16);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 12);
-        v3 = v3.add(v4).add(m15); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 8);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 7);
-        // round 2: message words 2 6 3 10 7 0 4 13 1 11 12 5 9 14 15 8
-        v0 = v0.add(v4).add(m2); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 16);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 12);
-        v0 = v0.add(v4).add(m6); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 8);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 7);
-        v1 = v1.add(v5).add(m3); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 16);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 12);
-        v1 = v1.add(v5).add(m10); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 8);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 7);
-        v2 = v2.add(v6).add(m7); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 16);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 12);
-        v2 = v2.add(v6).add(m0); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 8);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 7);
-        v3 = v3.add(v7).add(m4); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 16);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 12);
-        v3 = v3.add(v7).add(m13); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 8);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 7);
-        v0 = v0.add(v5).add(m1); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 16);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 12);
-        v0 = v0.add(v5).add(m11); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 8);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 7);
-        v1 = v1.add(v6).add(m12); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 16);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 12);
-        v1 = v1.add(v6).add(m5); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 8);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 7);
-        v2 = v2.add(v7).add(m9); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 16);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 12);
-        v2 = v2.add(v7).add(m14); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 8);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 7);
-        v3 = v3.add(v4).add(m15); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 16);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 12);
-        v3 = v3.add(v4).add(m8); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 8);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 7);
-        // round 3: message words 3 4 10 12 13 2 7 14 6 5 9 0 11 15 8 1
-        v0 = v0.add(v4).add(m3); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 16);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 12);
-        v0 = v0.add(v4).add(m4); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 8);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 7);
-        v1 = v1.add(v5).add(m10); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 16);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 12);
-        v1 = v1.add(v5).add(m12); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 8);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 7);
-        v2 = v2.add(v6).add(m13); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 16);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 12);
-        v2 = v2.add(v6).add(m2); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 8);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 7);
-        v3 = v3.add(v7).add(m7); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 16);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 12);
-        v3 = v3.add(v7).add(m14); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 8);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 7);
-        v0 = v0.add(v5).add(m6); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 16);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 12);
-        v0 = v0.add(v5).add(m5); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 8);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 7);
-        v1 = v1.add(v6).add(m9); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 16);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 12);
-        v1 = v1.add(v6).add(m0); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 8);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 7);
-        v2 = v2.add(v7).add(m11); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 16);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 12);
-        v2 = v2.add(v7).add(m15); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 8);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 7);
-        v3 = v3.add(v4).add(m8); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 16);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 12);
-        v3 = v3.add(v4).add(m1); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 8);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 7);
-        // round 4: message words 10 7 12 9 14 3 13 15 4 0 11 2 5 8 1 6
-        v0 = v0.add(v4).add(m10); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 16);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 12);
-        v0 = v0.add(v4).add(m7); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 8);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 7);
-        v1 = v1.add(v5).add(m12); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 16);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 12);
-        v1 = v1.add(v5).add(m9); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 8);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 7);
-        v2 = v2.add(v6).add(m14); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 16);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 12);
-        v2 = v2.add(v6).add(m3); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 8);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 7);
-        v3 = v3.add(v7).add(m13); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 16);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 12);
-        v3 = v3.add(v7).add(m15); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 8);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 7);
-        v0 = v0.add(v5).add(m4); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 16);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 12);
-        v0 = v0.add(v5).add(m0); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 8);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 7);
-        v1 = v1.add(v6).add(m11); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 16);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 12);
-        v1 = v1.add(v6).add(m2); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 8);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 7);
-        v2 = v2.add(v7).add(m5); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 16);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 12);
-        v2 = v2.add(v7).add(m8); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 8);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 7);
-        v3 = v3.add(v4).add(m1); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 16);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 12);
-        v3 = v3.add(v4).add(m6); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 8);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 7);
-        // round 5: message words 12 13 9 11 15 10 14 8 7 2 5 3 0 1 6 4
-        v0 = v0.add(v4).add(m12); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 16);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 12);
-        v0 = v0.add(v4).add(m13); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 8);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 7);
-        v1 = v1.add(v5).add(m9); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 16);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 12);
-        v1 = v1.add(v5).add(m11); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 8);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 7);
-        v2 = v2.add(v6).add(m15); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 16);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 12);
-        v2 = v2.add(v6).add(m10); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 8);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 7);
-        v3 = v3.add(v7).add(m14); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 16);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 12);
-        v3 = v3.add(v7).add(m8); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 8);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 7);
-        v0 = v0.add(v5).add(m7); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 16);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 12);
-        v0 = v0.add(v5).add(m2); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 8);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 7);
-        v1 = v1.add(v6).add(m5); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 16);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 12);
-        v1 = v1.add(v6).add(m3); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 8);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 7);
-        v2 = v2.add(v7).add(m0); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 16);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 12);
-        v2 = v2.add(v7).add(m1); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 8);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 7);
-        v3 = v3.add(v4).add(m6); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 16);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 12);
-        v3 = v3.add(v4).add(m4); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 8);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 7);
-        // round 6: message words 9 14 11 5 8 12 15 1 13 3 0 10 2 6 4 7
-        v0 = v0.add(v4).add(m9); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 16);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 12);
-        v0 = v0.add(v4).add(m14); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 8);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 7);
-        v1 = v1.add(v5).add(m11); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 16);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 12);
-        v1 = v1.add(v5).add(m5); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 8);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 7);
-        v2 = v2.add(v6).add(m8); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 16);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 12);
-        v2 = v2.add(v6).add(m12); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 8);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 7);
-        v3 = v3.add(v7).add(m15); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 16);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 12);
-        v3 = v3.add(v7).add(m1); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 8);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 7);
-        v0 = v0.add(v5).add(m13); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 16);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 12);
-        v0 = v0.add(v5).add(m3); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 8);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 7);
-        v1 = v1.add(v6).add(m0); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 16);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 12);
-        v1 = v1.add(v6).add(m10); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 8);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 7);
-        v2 = v2.add(v7).add(m2); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 16);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 12);
-        v2 = v2.add(v7).add(m6); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 8);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 7);
-        v3 = v3.add(v4).add(m4); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 16);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 12);
-        v3 = v3.add(v4).add(m7); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 8);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 7);
-        // round 7: message words 11 15 5 0 1 9 8 6 14 10 2 12 3 4 7 13
-        v0 = v0.add(v4).add(m11); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 16);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 12);
-        v0 = v0.add(v4).add(m15); v12 = v12.lanewise(XOR, v0).lanewise(ROR, 8);
-        v8 = v8.add(v12); v4 = v4.lanewise(XOR, v8).lanewise(ROR, 7);
-        v1 = v1.add(v5).add(m5); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 16);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 12);
-        v1 = v1.add(v5).add(m0); v13 = v13.lanewise(XOR, v1).lanewise(ROR, 8);
-        v9 = v9.add(v13); v5 = v5.lanewise(XOR, v9).lanewise(ROR, 7);
-        v2 = v2.add(v6).add(m1); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 16);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 12);
-        v2 = v2.add(v6).add(m9); v14 = v14.lanewise(XOR, v2).lanewise(ROR, 8);
-        v10 = v10.add(v14); v6 = v6.lanewise(XOR, v10).lanewise(ROR, 7);
-        v3 = v3.add(v7).add(m8); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 16);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 12);
-        v3 = v3.add(v7).add(m6); v15 = v15.lanewise(XOR, v3).lanewise(ROR, 8);
-        v11 = v11.add(v15); v7 = v7.lanewise(XOR, v11).lanewise(ROR, 7);
-        v0 = v0.add(v5).add(m14); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 16);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 12);
-        v0 = v0.add(v5).add(m10); v15 = v15.lanewise(XOR, v0).lanewise(ROR, 8);
-        v10 = v10.add(v15); v5 = v5.lanewise(XOR, v10).lanewise(ROR, 7);
-        v1 = v1.add(v6).add(m2); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 16);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 12);
-        v1 = v1.add(v6).add(m12); v12 = v12.lanewise(XOR, v1).lanewise(ROR, 8);
-        v11 = v11.add(v12); v6 = v6.lanewise(XOR, v11).lanewise(ROR, 7);
-        v2 = v2.add(v7).add(m3); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 16);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 12);
-        v2 = v2.add(v7).add(m4); v13 = v13.lanewise(XOR, v2).lanewise(ROR, 8);
-        v8 = v8.add(v13); v7 = v7.lanewise(XOR, v8).lanewise(ROR, 7);
-        v3 = v3.add(v4).add(m7); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 16);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 12);
-        v3 = v3.add(v4).add(m13); v14 = v14.lanewise(XOR, v3).lanewise(ROR, 8);
-        v9 = v9.add(v14); v4 = v4.lanewise(XOR, v9).lanewise(ROR, 7);
-        v0.lanewise(XOR, v8).intoArray(h, 0);
-        v1.lanewise(XOR, v9).intoArray(h, l);
-        v2.lanewise(XOR, v10).intoArray(h, 2 * l);
-        v3.lanewise(XOR, v11).intoArray(h, 3 * l);
-        v4.lanewise(XOR, v12).intoArray(h, 4 * l);
-        v5.lanewise(XOR, v13).intoArray(h, 5 * l);
-        v6.lanewise(XOR, v14).intoArray(h, 6 * l);
-        v7.lanewise(XOR, v15).intoArray(h, 7 * l);
+        int[] h = cvs;
+        int[] m = message;
+        for (int p = 0; p < count / 2; p++) {
+            for (int w = 0; w < 8; w++) {
+                m[w * l + p] = h[w * l + 2 * p];
+                m[(w + 8) * l + p] = h[w * l + 2 * p + 1];
+            }
+        }
+        Arrays.fill(counters, 0); // a parent's counter is 0
+        Arrays.fill(h, 0, l, IV0);
+        Arrays.fill(h, l, 2 * l, IV1);
+        Arrays.fill(h, 2 * l, 3 * l, IV2);
+        Arrays.fill(h, 3 * l, 4 * l, IV3);
+        Arrays.fill(h, 4 * l, 5 * l, IV4);
+        Arrays.fill(h, 5 * l, 6 * l, IV5);
+        Arrays.fill(h, 6 * l, 7 * l, IV6);
+        Arrays.fill(h, 7 * l, 8 * l, IV7);
+        compress(h, PARENT);
+    }
+
+    /**
+     * One compression of a full block in every lane, with the lanes' own counters and the same flags: the 16-word
+     * state set up in {@link #state}, seven rounds, and the output chaining value (the first 8 words xor the last 8)
+     * back into {@code h}.
+     */
+    private void compress(int[] h, int flags) {
+        final int l = LANES;
+        int[] v = state;
+        System.arraycopy(h, 0, v, 0, 8 * l);
+        Arrays.fill(v, 8 * l, 9 * l, IV0);
+        Arrays.fill(v, 9 * l, 10 * l, IV1);
+        Arrays.fill(v, 10 * l, 11 * l, IV2);
+        Arrays.fill(v, 11 * l, 12 * l, IV3);
+        System.arraycopy(counters, 0, v, 12 * l, 2 * l);
+        Arrays.fill(v, 14 * l, 15 * l, BLOCK_LEN);
+        Arrays.fill(v, 15 * l, 16 * l, flags);
+        for (int round = 0; round < 7; round++) {
+            round(v, message, round * 16);
+        }
+        for (int w = 0; w < 8; w++) {
+            IntVector.fromArray(SPECIES, v, w * l).lanewise(XOR, IntVector.fromArray(SPECIES, v, (w + 8) * l))
+                    .intoArray(h, w * l);
+        }
+    }
+
+    /**
+     * One round on the state {@code v} (16 words, word-major), with the message words in the order of
+     * {@link #SCHEDULE} from {@code at}: the four column G functions, then the four diagonal ones.
+     */
+    private static void round(int[] v, int[] m, int at) {
+        final int l = LANES;
+        final int[] s = SCHEDULE;
+        IntVector v0 = IntVector.fromArray(SPECIES, v, 0 * l);
+        IntVector v1 = IntVector.fromArray(SPECIES, v, 1 * l);
+        IntVector v2 = IntVector.fromArray(SPECIES, v, 2 * l);
+        IntVector v3 = IntVector.fromArray(SPECIES, v, 3 * l);
+        IntVector v4 = IntVector.fromArray(SPECIES, v, 4 * l);
+        IntVector v5 = IntVector.fromArray(SPECIES, v, 5 * l);
+        IntVector v6 = IntVector.fromArray(SPECIES, v, 6 * l);
+        IntVector v7 = IntVector.fromArray(SPECIES, v, 7 * l);
+        IntVector v8 = IntVector.fromArray(SPECIES, v, 8 * l);
+        IntVector v9 = IntVector.fromArray(SPECIES, v, 9 * l);
+        IntVector v10 = IntVector.fromArray(SPECIES, v, 10 * l);
+        IntVector v11 = IntVector.fromArray(SPECIES, v, 11 * l);
+        IntVector v12 = IntVector.fromArray(SPECIES, v, 12 * l);
+        IntVector v13 = IntVector.fromArray(SPECIES, v, 13 * l);
+        IntVector v14 = IntVector.fromArray(SPECIES, v, 14 * l);
+        IntVector v15 = IntVector.fromArray(SPECIES, v, 15 * l);
+        IntVector m0 = IntVector.fromArray(SPECIES, m, s[at + 0] * l);
+        IntVector m1 = IntVector.fromArray(SPECIES, m, s[at + 1] * l);
+        IntVector m2 = IntVector.fromArray(SPECIES, m, s[at + 2] * l);
+        IntVector m3 = IntVector.fromArray(SPECIES, m, s[at + 3] * l);
+        IntVector m4 = IntVector.fromArray(SPECIES, m, s[at + 4] * l);
+        IntVector m5 = IntVector.fromArray(SPECIES, m, s[at + 5] * l);
+        IntVector m6 = IntVector.fromArray(SPECIES, m, s[at + 6] * l);
+        IntVector m7 = IntVector.fromArray(SPECIES, m, s[at + 7] * l);
+        IntVector m8 = IntVector.fromArray(SPECIES, m, s[at + 8] * l);
+        IntVector m9 = IntVector.fromArray(SPECIES, m, s[at + 9] * l);
+        IntVector m10 = IntVector.fromArray(SPECIES, m, s[at + 10] * l);
+        IntVector m11 = IntVector.fromArray(SPECIES, m, s[at + 11] * l);
+        IntVector m12 = IntVector.fromArray(SPECIES, m, s[at + 12] * l);
+        IntVector m13 = IntVector.fromArray(SPECIES, m, s[at + 13] * l);
+        IntVector m14 = IntVector.fromArray(SPECIES, m, s[at + 14] * l);
+        IntVector m15 = IntVector.fromArray(SPECIES, m, s[at + 15] * l);
+        v0 = v0.add(v4).add(m0);
+        v12 = v12.lanewise(XOR, v0).lanewise(ROR, 16);
+        v8 = v8.add(v12);
+        v4 = v4.lanewise(XOR, v8).lanewise(ROR, 12);
+        v0 = v0.add(v4).add(m1);
+        v12 = v12.lanewise(XOR, v0).lanewise(ROR, 8);
+        v8 = v8.add(v12);
+        v4 = v4.lanewise(XOR, v8).lanewise(ROR, 7);
+        v1 = v1.add(v5).add(m2);
+        v13 = v13.lanewise(XOR, v1).lanewise(ROR, 16);
+        v9 = v9.add(v13);
+        v5 = v5.lanewise(XOR, v9).lanewise(ROR, 12);
+        v1 = v1.add(v5).add(m3);
+        v13 = v13.lanewise(XOR, v1).lanewise(ROR, 8);
+        v9 = v9.add(v13);
+        v5 = v5.lanewise(XOR, v9).lanewise(ROR, 7);
+        v2 = v2.add(v6).add(m4);
+        v14 = v14.lanewise(XOR, v2).lanewise(ROR, 16);
+        v10 = v10.add(v14);
+        v6 = v6.lanewise(XOR, v10).lanewise(ROR, 12);
+        v2 = v2.add(v6).add(m5);
+        v14 = v14.lanewise(XOR, v2).lanewise(ROR, 8);
+        v10 = v10.add(v14);
+        v6 = v6.lanewise(XOR, v10).lanewise(ROR, 7);
+        v3 = v3.add(v7).add(m6);
+        v15 = v15.lanewise(XOR, v3).lanewise(ROR, 16);
+        v11 = v11.add(v15);
+        v7 = v7.lanewise(XOR, v11).lanewise(ROR, 12);
+        v3 = v3.add(v7).add(m7);
+        v15 = v15.lanewise(XOR, v3).lanewise(ROR, 8);
+        v11 = v11.add(v15);
+        v7 = v7.lanewise(XOR, v11).lanewise(ROR, 7);
+        v0 = v0.add(v5).add(m8);
+        v15 = v15.lanewise(XOR, v0).lanewise(ROR, 16);
+        v10 = v10.add(v15);
+        v5 = v5.lanewise(XOR, v10).lanewise(ROR, 12);
+        v0 = v0.add(v5).add(m9);
+        v15 = v15.lanewise(XOR, v0).lanewise(ROR, 8);
+        v10 = v10.add(v15);
+        v5 = v5.lanewise(XOR, v10).lanewise(ROR, 7);
+        v1 = v1.add(v6).add(m10);
+        v12 = v12.lanewise(XOR, v1).lanewise(ROR, 16);
+        v11 = v11.add(v12);
+        v6 = v6.lanewise(XOR, v11).lanewise(ROR, 12);
+        v1 = v1.add(v6).add(m11);
+        v12 = v12.lanewise(XOR, v1).lanewise(ROR, 8);
+        v11 = v11.add(v12);
+        v6 = v6.lanewise(XOR, v11).lanewise(ROR, 7);
+        v2 = v2.add(v7).add(m12);
+        v13 = v13.lanewise(XOR, v2).lanewise(ROR, 16);
+        v8 = v8.add(v13);
+        v7 = v7.lanewise(XOR, v8).lanewise(ROR, 12);
+        v2 = v2.add(v7).add(m13);
+        v13 = v13.lanewise(XOR, v2).lanewise(ROR, 8);
+        v8 = v8.add(v13);
+        v7 = v7.lanewise(XOR, v8).lanewise(ROR, 7);
+        v3 = v3.add(v4).add(m14);
+        v14 = v14.lanewise(XOR, v3).lanewise(ROR, 16);
+        v9 = v9.add(v14);
+        v4 = v4.lanewise(XOR, v9).lanewise(ROR, 12);
+        v3 = v3.add(v4).add(m15);
+        v14 = v14.lanewise(XOR, v3).lanewise(ROR, 8);
+        v9 = v9.add(v14);
+        v4 = v4.lanewise(XOR, v9).lanewise(ROR, 7);
+        v0.intoArray(v, 0 * l);
+        v1.intoArray(v, 1 * l);
+        v2.intoArray(v, 2 * l);
+        v3.intoArray(v, 3 * l);
+        v4.intoArray(v, 4 * l);
+        v5.intoArray(v, 5 * l);
+        v6.intoArray(v, 6 * l);
+        v7.intoArray(v, 7 * l);
+        v8.intoArray(v, 8 * l);
+        v9.intoArray(v, 9 * l);
+        v10.intoArray(v, 10 * l);
+        v11.intoArray(v, 11 * l);
+        v12.intoArray(v, 12 * l);
+        v13.intoArray(v, 13 * l);
+        v14.intoArray(v, 14 * l);
+        v15.intoArray(v, 15 * l);
     }
 }
