@@ -10,6 +10,6 @@ module org.ippan.l2.blake3.vector {
     requires org.ippan.l2.core;
     requires jdk.incubator.vector;
 
-    provides org.ippan.l2.core.internal.blake3.Blake3Accelerator
+    provides org.ippan.l2.core.internal.Blake3Accelerator
             with org.ippan.l2.blake3.vector.VectorBlake3Accelerator;
 }

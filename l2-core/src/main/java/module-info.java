@@ -28,7 +28,8 @@ module org.ippan.l2.core {
     exports org.ippan.l2.core.contract;
     exports org.ippan.l2.core.engine;
 
-    // the seam of the optional BLAKE3 accelerator (l2-blake3-vector), open to it alone: see that package's javadoc
-    exports org.ippan.l2.core.internal.blake3 to org.ippan.l2.blake3.vector;
-    uses org.ippan.l2.core.internal.blake3.Blake3Accelerator;
+    // the optional BLAKE3 accelerator (l2-blake3-vector) implements Blake3Accelerator and Blake3Stream and runs the
+    // scalar Blake3Hasher.compress for its own scalar steps: the internal package is exported to it alone (see Blake3)
+    exports org.ippan.l2.core.internal to org.ippan.l2.blake3.vector;
+    uses org.ippan.l2.core.internal.Blake3Accelerator;
 }

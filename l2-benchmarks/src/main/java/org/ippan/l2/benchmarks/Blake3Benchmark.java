@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import org.bouncycastle.crypto.digests.Blake3Digest;
 import org.ippan.l2.blake3.vector.VectorBlake3Accelerator;
 import org.ippan.l2.core.internal.Blake3Hasher;
-import org.ippan.l2.core.internal.blake3.Blake3Stream;
+import org.ippan.l2.core.internal.Blake3Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -21,7 +21,7 @@ import org.ippan.l2.core.envelope.BatchEnvelope;
 import org.ippan.l2.core.envelope.BatchPayload;
 import org.ippan.l2.core.internal.Blake3;
 import org.ippan.l2.core.internal.Blake3Hasher;
-import org.ippan.l2.core.internal.blake3.Blake3Stream;
+import org.ippan.l2.core.internal.Blake3Stream;
 import org.ippan.l2.core.wire.Batch;
 import org.ippan.l2.core.wire.Hash;
 import org.ippan.l2.core.wire.Tx;

@@ -1,7 +1,7 @@
 package org.ippan.l2.blake3.vector;
 
-import org.ippan.l2.core.internal.blake3.Blake3Accelerator;
-import org.ippan.l2.core.internal.blake3.Blake3Stream;
+import org.ippan.l2.core.internal.Blake3Accelerator;
+import org.ippan.l2.core.internal.Blake3Stream;
 
 /**
  * The {@link Blake3Accelerator} service of this module: {@link VectorBlake3Hasher} for inputs of more than one group

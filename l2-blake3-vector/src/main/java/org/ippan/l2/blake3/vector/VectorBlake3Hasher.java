@@ -7,8 +7,8 @@ import static org.ippan.l2.blake3.vector.ChunkKernel.CHUNK_START;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.ippan.l2.core.internal.blake3.Blake3Compression;
-import org.ippan.l2.core.internal.blake3.Blake3Stream;
+import org.ippan.l2.core.internal.Blake3Hasher;
+import org.ippan.l2.core.internal.Blake3Stream;
 
 /**
  * Incremental BLAKE3-256 (default mode) that hashes whole chunks {@link ChunkKernel#LANES} at a time with the
@@ -112,7 +112,7 @@ public final class VectorBlake3Hasher implements Blake3Stream {
             startChunk(node);
             for (int b = 0; b < 16; b++) {
                 int flags = b == 0 ? CHUNK_START : b == 15 ? CHUNK_END : 0;
-                Blake3Compression.compress(node, buffer, at + b * BLOCK_LEN, BLOCK_LEN, chunkCounter, flags);
+                Blake3Hasher.compress(node, buffer, at + b * BLOCK_LEN, BLOCK_LEN, chunkCounter, flags);
             }
             pushChunk(node);
             at += CHUNK_LEN;
@@ -122,14 +122,14 @@ public final class VectorBlake3Hasher implements Blake3Stream {
         startChunk(node);
         int blocks = Math.max(1, (remaining + BLOCK_LEN - 1) / BLOCK_LEN);
         for (int b = 0; b < blocks - 1; b++) {
-            Blake3Compression.compress(node, buffer, at + b * BLOCK_LEN, BLOCK_LEN, chunkCounter,
+            Blake3Hasher.compress(node, buffer, at + b * BLOCK_LEN, BLOCK_LEN, chunkCounter,
                     b == 0 ? CHUNK_START : 0);
         }
         int lastLength = remaining - (blocks - 1) * BLOCK_LEN;
         System.arraycopy(buffer, at + (blocks - 1) * BLOCK_LEN, block, 0, lastLength);
         Arrays.fill(block, lastLength, BLOCK_LEN, (byte) 0);
         int flags = CHUNK_END | (blocks == 1 ? CHUNK_START : 0) | (stackSize == 0 ? ROOT : 0);
-        Blake3Compression.compress(node, block, 0, lastLength, chunkCounter, flags);
+        Blake3Hasher.compress(node, block, 0, lastLength, chunkCounter, flags);
         for (int i = stackSize - 1; i >= 0; i--) {
             mergeInto(node, i, i == 0 ? PARENT | ROOT : PARENT);
         }
@@ -208,7 +208,7 @@ public final class VectorBlake3Hasher implements Blake3Stream {
             putLe(b, 32 + 4 * w, cvs[w * ChunkKernel.LANES + right]);
         }
         startChunk(out);
-        Blake3Compression.compress(out, b, 0, BLOCK_LEN, 0, PARENT);
+        Blake3Hasher.compress(out, b, 0, BLOCK_LEN, 0, PARENT);
     }
 
     /**
@@ -233,7 +233,7 @@ public final class VectorBlake3Hasher implements Blake3Stream {
             putLe(b, 32 + 4 * i, right[i]);
         }
         startChunk(right);
-        Blake3Compression.compress(right, b, 0, BLOCK_LEN, 0, flags);
+        Blake3Hasher.compress(right, b, 0, BLOCK_LEN, 0, flags);
     }
 
     /** Sets {@code h} to the IV, the chaining value every chunk and parent starts from. */

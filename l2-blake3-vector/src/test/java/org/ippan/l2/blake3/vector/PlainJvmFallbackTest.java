@@ -16,7 +16,7 @@ class PlainJvmFallbackTest {
     void core_withAcceleratorOnClassPathButNoVectorModule_usesScalar() {
         assertThat(ModuleLayer.boot().findModule("jdk.incubator.vector")).isEmpty();
         assertThat(getClass().getClassLoader().getResource(
-                "META-INF/services/org.ippan.l2.core.internal.blake3.Blake3Accelerator")).isNotNull();
+                "META-INF/services/org.ippan.l2.core.internal.Blake3Accelerator")).isNotNull();
         assertThat(Blake3.accelerator()).isEmpty();
         assertThat(Blake3.acceleratedFrom()).isEqualTo(Integer.MAX_VALUE);
         byte[] data = new byte[1 << 20];

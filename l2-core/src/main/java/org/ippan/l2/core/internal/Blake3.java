@@ -4,19 +4,23 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import org.ippan.l2.core.internal.blake3.Blake3Accelerator;
-import org.ippan.l2.core.internal.blake3.Blake3Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * BLAKE3-256 with one reusable {@link Blake3Hasher} per thread, so hashing allocates nothing but its 32-byte output.
  *
- * <p>Inputs of at least {@link #acceleratedFrom()} bytes go to a BLAKE3 accelerator when one is in use (see
- * {@code org.ippan.l2.core.internal.blake3}): one is looked for once, when this class is initialised, and only if
- * the JVM runs with {@code jdk.incubator.vector} (e.g. {@code --add-modules jdk.incubator.vector}); it is used only
- * if it hashes a set of test inputs to the same bytes as the scalar hasher. System property
- * {@value #ACCELERATOR_PROPERTY}{@code =false} keeps everything scalar. The output is the same bytes either way.
+ * <p><b>The optional accelerator.</b> Inputs of at least {@link #acceleratedFrom()} bytes go to a BLAKE3
+ * accelerator when one is in use. The core compiles with {@code --release 17} and never names
+ * {@code jdk.incubator.vector}'s types: the accelerator ({@code l2-blake3-vector}, module
+ * {@code org.ippan.l2.blake3.vector}) is a separate module that depends on the core (this package is exported to it
+ * alone), is compiled against the incubator module, and registers a {@link Blake3Accelerator} service (a
+ * {@code provides} clause on the module path, a {@code META-INF/services} entry on the class path). One is looked
+ * for once, when this class is initialised, and only if the JVM runs with {@code jdk.incubator.vector} in the boot
+ * layer (e.g. {@code --add-modules jdk.incubator.vector}), so a plain JVM never tries to link its classes; it is used
+ * only if it hashes a set of test inputs, one-shot and in pieces, to the same bytes as the scalar hasher. System
+ * property {@value #ACCELERATOR_PROPERTY}{@code =false} keeps everything scalar. The output is the same bytes either
+ * way, and without an accelerator every path is the scalar code it always was.
  */
 public final class Blake3 {
     /** Output length in bytes. */

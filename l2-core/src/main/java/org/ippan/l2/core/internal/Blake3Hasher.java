@@ -5,7 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
-import org.ippan.l2.core.internal.blake3.Blake3Stream;
 
 /**
  * Incremental BLAKE3 in its default mode (unkeyed hash, 32-byte output), written for speed on the JVM.
@@ -217,7 +216,7 @@ public final class Blake3Hasher implements Blake3Stream {
     /**
      * The BLAKE3 compression function, truncated to the 8-word chaining value: {@code h} is the input chaining value
      * and receives the output one; the message is the 64 bytes of {@code block} from {@code offset}. Public for the
-     * accelerator seam ({@code Blake3Compression}); this package is not exported.
+     * accelerator's own scalar steps (this package is exported to the accelerator's module alone).
      */
     public static void compress(int[] h, byte[] block, int offset, int blockLength, long counter, int flags) {
         int m0 = (int) LE_INT.get(block, offset);

@@ -10,7 +10,7 @@ import org.ippan.l2.core.internal.Blake3;
 import org.ippan.l2.core.internal.MalformedWireException;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
-import org.ippan.l2.core.internal.blake3.Blake3Stream;
+import org.ippan.l2.core.internal.Blake3Stream;
 
 /**
  * A batch, {@code Batch { chain_id: u64, batch_number: u64, txs: list of Tx, created_ms: u64 }} (wire format v1 §3).

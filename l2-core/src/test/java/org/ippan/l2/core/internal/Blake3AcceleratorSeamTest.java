@@ -2,8 +2,6 @@ package org.ippan.l2.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.ippan.l2.core.internal.blake3.Blake3Accelerator;
-import org.ippan.l2.core.internal.blake3.Blake3Stream;
 import org.junit.jupiter.api.Test;
 
 /**

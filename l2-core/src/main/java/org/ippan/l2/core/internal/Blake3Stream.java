@@ -1,4 +1,4 @@
-package org.ippan.l2.core.internal.blake3;
+package org.ippan.l2.core.internal;
 
 /**
  * Incremental BLAKE3-256 in its default mode (unkeyed hash, 32-byte output): the scalar {@code Blake3Hasher} and

@@ -1,4 +1,4 @@
-package org.ippan.l2.core.internal.blake3;
+package org.ippan.l2.core.internal;
 
 /**
  * A BLAKE3-256 implementation faster than the core's scalar one on large inputs, found with
