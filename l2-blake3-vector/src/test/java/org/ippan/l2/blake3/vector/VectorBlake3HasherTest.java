@@ -44,9 +44,9 @@ class VectorBlake3HasherTest {
     }
 
     @Test
-    void kernel_hasAtLeastTheLanesTheAcceleratorNeeds() {
-        assertThat(ChunkKernel.LANES).isGreaterThanOrEqualTo(VectorBlake3Accelerator.MIN_LANES);
+    void accelerator_isUsableExactlyWithEightLanesOrMore() {
         assertThat(GROUP).isEqualTo(ChunkKernel.LANES * 1024);
+        assertThat(new VectorBlake3Accelerator().isUsable()).isEqualTo(ChunkKernel.LANES >= 8);
     }
 
     /** The input lengths and the first 32 bytes of the "hash" field of the published test_vectors.json. */
