@@ -19,8 +19,11 @@ import java.util.Objects;
  * reads the message words little-endian straight from the byte array. Nothing is allocated after construction.
  *
  * <p>An instance is not thread-safe. {@link #doFinal} resets it, so it can be reused at once.
+ *
+ * <p>This is the hasher of every input unless an accelerator is in use ({@link Blake3}); an accelerator's own scalar
+ * steps run {@link #compress} too.
  */
-public final class Blake3Hasher {
+public final class Blake3Hasher implements Blake3Stream {
     /** Output length in bytes. */
     public static final int OUT_LENGTH = 32;
 
@@ -66,6 +69,7 @@ public final class Blake3Hasher {
     }
 
     /** Forgets all input. */
+    @Override
     public void reset() {
         setIv(cv);
         bufferLength = 0;
@@ -83,6 +87,7 @@ public final class Blake3Hasher {
     }
 
     /** Adds {@code length} bytes of {@code input} from {@code offset}. */
+    @Override
     public void update(byte[] input, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, input.length);
         if (length == 0) {
@@ -123,6 +128,7 @@ public final class Blake3Hasher {
      *
      * @return {@link #OUT_LENGTH}
      */
+    @Override
     public int doFinal(byte[] out, int offset) {
         Objects.checkFromIndexSize(offset, OUT_LENGTH, out.length);
         Arrays.fill(buffer, bufferLength, BLOCK_LEN, (byte) 0);
@@ -209,9 +215,10 @@ public final class Blake3Hasher {
 
     /**
      * The BLAKE3 compression function, truncated to the 8-word chaining value: {@code h} is the input chaining value
-     * and receives the output one; the message is the 64 bytes of {@code block} from {@code offset}.
+     * and receives the output one; the message is the 64 bytes of {@code block} from {@code offset}. Public for the
+     * accelerator's own scalar steps (this package is exported to the accelerator's module alone).
      */
-    static void compress(int[] h, byte[] block, int offset, int blockLength, long counter, int flags) {
+    public static void compress(int[] h, byte[] block, int offset, int blockLength, long counter, int flags) {
         int m0 = (int) LE_INT.get(block, offset);
         int m1 = (int) LE_INT.get(block, offset + 4);
         int m2 = (int) LE_INT.get(block, offset + 8);

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
 import org.ippan.l2.core.internal.Blake3;
-import org.ippan.l2.core.internal.Blake3Hasher;
 import org.ippan.l2.core.internal.MalformedWireException;
 import org.ippan.l2.core.internal.WireReader;
 import org.ippan.l2.core.internal.WireWriter;
+import org.ippan.l2.core.internal.Blake3Stream;
 
 /**
  * A batch, {@code Batch { chain_id: u64, batch_number: u64, txs: list of Tx, created_ms: u64 }} (wire format v1 §3).
@@ -295,7 +295,7 @@ public final class Batch {
         }
         byte[] head = head();
         byte[] tail = tail();
-        Blake3Hasher digest = Blake3.threadDigest();
+        Blake3Stream digest = Blake3.threadDigest(encodedSize); // the accelerator's, when one is in use and it pays
         digest.update(head, 0, head.length);
         for (Tx tx : txs) {
             byte[] txBytes = tx.unsafeEncoded();
@@ -326,7 +326,7 @@ public final class Batch {
         for (int i = 0; i < n; i++) {
             txs.get(i).hash(); // hashed (and cached in the tx) before the shared digest is taken
         }
-        Blake3Hasher digest = Blake3.threadDigest();
+        Blake3Stream digest = Blake3.threadDigest((long) n * Hash.LENGTH);
         for (int i = 0; i < n; i++) {
             digest.update(txs.get(i).hash().unsafeBytes(), 0, Hash.LENGTH);
         }
