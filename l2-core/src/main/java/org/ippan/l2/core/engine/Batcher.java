@@ -26,7 +26,7 @@ import org.ippan.l2.storage.NewBatch;
  * between two cuts.
  *
  * <p><b>Two stages, when the host gives a seal executor</b> ({@code Sequencer.Builder.sealExecutor}): the batcher
- * then cuts up to {@code max(2, sealThreads + 1)} batches ahead of their commit, each chained to the one cut before
+ * then cuts up to {@code sealThreads + 2} batches ahead of their commit, each chained to the one cut before
  * it, and hands each to a {@link SealPipeline} to be sealed (envelope, signature, L1 request) on the host's threads
  * or, for the oldest that nobody has started, on its own; it commits the sealed ones oldest first, each with its
  * term-checked write, exactly as it would have on one thread. Without an executor it cuts, seals and commits one
@@ -95,7 +95,7 @@ final class Batcher implements DutyLoop {
         this.hub = config.hub();
         this.batchFee = config.batchFee();
         this.sealing = settings.sealExecutor == null ? null : new SealPipeline(settings.sealExecutor,
-                Math.max(2, config.sealThreads() + 1), signer, hub, batchFee, ctx.signals()::batchSealed);
+                config.sealThreads() + 2, signer, hub, batchFee, ctx.signals()::batchSealed);
     }
 
     @Override

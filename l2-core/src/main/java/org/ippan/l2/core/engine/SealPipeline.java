@@ -47,7 +47,7 @@ final class SealPipeline {
 
     /**
      * @param executor the host's executor; tasks it rejects are sealed by the batcher
-     * @param depth the most batches cut and not committed, at least 2
+     * @param depth the most batches cut and not committed (the engine: sealThreads + 2), at least 2
      * @param onSealed told (on the sealing thread) when a job sealed on the host's thread is done
      */
     SealPipeline(Executor executor, int depth, EnvelopeSigner signer, Hub hub, long batchFee, Runnable onSealed) {

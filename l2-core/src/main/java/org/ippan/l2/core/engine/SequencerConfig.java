@@ -458,7 +458,7 @@ public final class SequencerConfig {
      * @return how many threads the host gives the batcher to seal batches (build, hash and sign the envelope and the
      *     L1 request) while it cuts and commits others; default 0: the batcher seals on its own thread. Read by the
      *     host (the node makes that many threads and passes them as {@code Sequencer.Builder.sealExecutor}); the
-     *     engine lets {@code sealThreads + 1} batches be cut ahead of their commit (at least 2) when it has one
+     *     engine lets {@code sealThreads + 2} batches be cut ahead of their commit when it has one
      */
     public int sealThreads() {
         return sealThreads;

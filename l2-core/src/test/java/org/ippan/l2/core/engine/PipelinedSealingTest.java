@@ -266,7 +266,7 @@ class PipelinedSealingTest {
         World w = new World(config(10, 1 << 20, 3_600_000, 3), executor);
         List<Tx> first40 = txs(40);
         w.sequencer.submitAll(first40, new SubmitResults(first40.size()));
-        // a step cuts 4 ahead (sealThreads 3 + 1) and seals the oldest itself; the host's thread then seals the
+        // a step cuts all 4 ahead (room for sealThreads 3 + 2) and seals the oldest itself; the host thread seals the
         // others newest first, and the batcher commits them in batch order
         w.sequencer.doWork(w.clock.nanoTime());
         while (!executor.queued.isEmpty()) {
