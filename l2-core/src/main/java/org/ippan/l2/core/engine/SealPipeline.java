@@ -109,14 +109,34 @@ final class SealPipeline {
         return head != null && head.state.get() == Job.DONE ? head : null;
     }
 
-    /** Seals, on the caller's thread, the oldest batch nobody has started. @return true if it sealed one */
+    /**
+     * Seals, on the caller's thread (the batcher's), the oldest batch nobody has started — unless it is the only one
+     * waiting while another is being sealed: that one is left to the host's thread that will be free first, since
+     * the batcher has its own work (cutting, committing) and taking every batch it cuts would leave the host's
+     * threads idle and itself the bottleneck. It helps when two or more wait (the host's threads are behind), or
+     * when nothing is being sealed at all (no host thread has got to it: progress never depends on one).
+     *
+     * @return true if it sealed one
+     */
     boolean helpOne() {
+        Job oldest = null;
+        int unstarted = 0;
+        boolean sealing = false;
         for (Job job : inFlight) {
-            if (job.state.get() == Job.NEW && job.seal()) {
-                return true;
+            int state = job.state.get();
+            if (state == Job.NEW) {
+                unstarted++;
+                if (oldest == null) {
+                    oldest = job;
+                }
+            } else if (state == Job.RUNNING) {
+                sealing = true;
             }
         }
-        return false;
+        if (oldest == null || (sealing && unstarted < 2)) {
+            return false;
+        }
+        return oldest.seal();
     }
 
     /** Takes the committed head out of flight; its job is reused. */
