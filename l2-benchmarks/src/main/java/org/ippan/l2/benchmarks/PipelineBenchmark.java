@@ -43,6 +43,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -284,6 +285,19 @@ public class PipelineBenchmark {
         digest.update(f.keyPreimage, 0, f.keyPreimage.length); // idempotency key
         digest.doFinal(hash, 0);
         return sink + hash[0];
+    }
+
+    /**
+     * {@link #formatFloor} on two threads at once, each on its own batch: what the machine's two cores can hash and
+     * sign when nothing else limits them, the ceiling of the two-thread pipeline (JMH sums the threads' scores).
+     *
+     * @return a byte of every output, summed, so that nothing is dead code
+     */
+    @Benchmark
+    @Threads(2)
+    @OperationsPerInvocation(TXS)
+    public int formatFloorOnTwoThreads(Floor f) {
+        return formatFloor(f);
     }
 
     // ---- the pipeline ---------------------------------------------------------------------------------------------
