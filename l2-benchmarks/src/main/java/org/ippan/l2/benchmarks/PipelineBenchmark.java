@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResults;
@@ -108,7 +109,9 @@ public class PipelineBenchmark {
     /** Two threads: how many batches behind its own an invocation waits for (see the class comment). */
     static final int LAG = 3;
     /** Two threads: how long an invocation waits for its batch before failing the run (a stuck pipeline). */
-    private static final long IDLE_SPIN_NS = 50_000;
+    /** Two threads: how long an idle thread spins before it parks until it is woken (or 1 ms passes). */
+    private static final long IDLE_SPIN_NS = 20_000;
+    private static final long PARK_NS = 1_000_000;
     private static final long STUCK_NS = TimeUnit.SECONDS.toNanos(30);
 
     /** 1,000 payloads of 256 random bytes and 97 sender names, shared by both states. */
@@ -331,6 +334,9 @@ public class PipelineBenchmark {
         volatile boolean stopLoops;
         /** Set by the engine's work listener; the loop thread steps at once. */
         volatile boolean woken;
+        /** Two threads: the benchmark's thread and the loop thread, unparked when the other has work for them. */
+        volatile Thread submitterThread;
+        volatile Thread loopsThread;
         long confirmedAtEngineStart;
         /** {@link PipelineBalance} only: the CPU time each thread spends working (not spinning), per part. */
         final Busy busy = new Busy();
@@ -389,11 +395,19 @@ public class PipelineBenchmark {
             Sequencer.Builder builder = Sequencer.builder().config(config).storage(storage).l1Poster(l1)
                     .signer(signer).wallClock(clock).nanoClock(clock).metrics(metrics).errorHandler(metrics::error);
             if (threads == 2) {
-                builder.sealExecutor(sealTasks::add);
+                submitterThread = Thread.currentThread();
+                metrics.waiter = submitterThread;
+                builder.sealExecutor(task -> {
+                    sealTasks.add(task);
+                    LockSupport.unpark(submitterThread);
+                });
             }
             sequencer = builder.build();
             if (threads == 2) {
-                sequencer.onWorkAvailable(loop -> woken = true);
+                sequencer.onWorkAvailable(loop -> {
+                    woken = true;
+                    LockSupport.unpark(loopsThread);
+                });
             }
             sequencer.start();
             batchesOnEngine = 0;
@@ -408,11 +422,13 @@ public class PipelineBenchmark {
 
         /**
          * The host's loop thread: every loop's step, again and again, a block mined after each step that did work;
-         * after a step that did none, it spins until the engine signals work ({@code onWorkAvailable}: txs
-         * admitted, a batch sealed, an L1 answer) or {@value #IDLE_SPIN_NS} ns pass, rather than take the engine's
-         * locks again and again while the other thread admits or seals.
+         * after a step that did none, it waits until the engine signals work ({@code onWorkAvailable}: txs
+         * admitted, a batch sealed, an L1 answer): it spins {@value #IDLE_SPIN_NS} ns, then parks (unparked by the
+         * signal, or after 1 ms), rather than take the engine's locks again and again while the other thread admits
+         * or seals, or take a core the other thread needs on a busy machine.
          */
         private void runLoops(Sequencer engine, SimulatedL1 chain) {
+            loopsThread = Thread.currentThread();
             while (!stopLoops) {
                 woken = false;
                 long cpu0 = busy.cpu();
@@ -425,9 +441,19 @@ public class PipelineBenchmark {
                     chain.mineBlock();
                     continue;
                 }
-                long until = System.nanoTime() + IDLE_SPIN_NS;
-                while (!woken && !stopLoops && System.nanoTime() - until < 0) {
+                idle(() -> woken || stopLoops);
+            }
+        }
+
+        /** Spins {@value #IDLE_SPIN_NS} ns for {@code done}, then parks until unparked or 1 ms passes. */
+        private static void idle(java.util.function.BooleanSupplier done) {
+            long until = System.nanoTime() + IDLE_SPIN_NS;
+            while (!done.getAsBoolean()) {
+                if (System.nanoTime() - until < 0) {
                     Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(PARK_NS);
+                    return;
                 }
             }
         }
@@ -474,7 +500,6 @@ public class PipelineBenchmark {
             long waitFor = confirmedAtEngineStart
                     + (batchesOnEngine == BATCHES_PER_ENGINE ? BATCHES_PER_ENGINE : batchesOnEngine - LAG);
             long startNs = System.nanoTime();
-            int spins = 0;
             while (metrics.confirmed < waitFor) {
                 Runnable task = sealTasks.poll();
                 if (task != null) {
@@ -484,10 +509,8 @@ public class PipelineBenchmark {
                     busy.sealNs += sealNs;
                     busy.seals += sealNs > 300_000 ? 1 : 0; // a task another thread already sealed returns at once
                 } else {
-                    Thread.onSpinWait();
-                    if (++spins % 4096 == 0) {
-                        checkPipeline(startNs);
-                    }
+                    idle(() -> !sealTasks.isEmpty() || metrics.confirmed >= waitFor || metrics.firstError != null);
+                    checkPipeline(startNs);
                 }
             }
             checkPipeline(startNs);
@@ -574,10 +597,15 @@ public class PipelineBenchmark {
         volatile long wrongCuts;
         volatile long refused;
         volatile Throwable firstError;
+        /** Two threads: the benchmark's thread, unparked when a batch is confirmed or an error is reported. */
+        volatile Thread waiter;
 
         synchronized void error(String loop, Throwable error) {
             if (firstError == null) {
                 firstError = new IllegalStateException("engine error in " + loop, error);
+            }
+            if (waiter != null) {
+                LockSupport.unpark(waiter);
             }
         }
 
@@ -599,6 +627,9 @@ public class PipelineBenchmark {
         @Override
         public void recordBatchConfirmed() {
             confirmed = confirmed + 1; // one writer: the reconciler
+            if (waiter != null) {
+                LockSupport.unpark(waiter);
+            }
         }
     }
 
