@@ -5,19 +5,20 @@ import org.ippan.l2.core.engine.NanoClock;
 
 /**
  * A manual wall and monotonic clock for step-driven benchmarks: time moves only when the benchmark moves it, so the
- * engine's loops run exactly the steps the benchmark asks for. Used from one thread at a time.
+ * engine's loops run exactly the steps the benchmark asks for. Moved by one thread; read by any (volatile: the
+ * two-thread pipeline's loop thread reads what the benchmark thread set).
  */
 final class BenchClock implements EpochClock, NanoClock {
-    private long wallMs;
-    private long monoNs = 1_000_000_000L;
+    private volatile long wallMs;
+    private volatile long monoNs = 1_000_000_000L;
 
     BenchClock(long startWallMs) {
         this.wallMs = startWallMs;
     }
 
     void advanceMs(long ms) {
-        wallMs += ms;
-        monoNs += ms * 1_000_000L;
+        wallMs = wallMs + ms; // one writer
+        monoNs = monoNs + ms * 1_000_000L;
     }
 
     @Override

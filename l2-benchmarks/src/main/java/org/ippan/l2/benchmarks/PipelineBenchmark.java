@@ -5,7 +5,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.ippan.l2.core.admission.RefusalCode;
 import org.ippan.l2.core.admission.SubmitResults;
@@ -40,6 +46,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -63,6 +70,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       and L1 request and commits it; the poster posts it to a {@link SimulatedL1}; a block is mined; the
  *       reconciler confirms it. Every invocation checks that all 1,000 txs were accepted and that the batch holding
  *       exactly them was confirmed, and fails otherwise.</li>
+ *   <li>{@code corePipeline} with {@code threads = 2}: the same work per invocation, on two threads. The benchmark's
+ *       thread is the host's submitter and one seal thread (the engine's seal executor is a queue this thread
+ *       drains while it waits); a second thread, started by the benchmark as a host would, runs the engine's loops
+ *       ({@code doWork} in a loop, mining a block after every step that did work). So admission of batch
+ *       <i>N</i>+1 overlaps the batcher's work on batch <i>N</i>, and the two threads seal consecutive batches
+ *       side by side (whichever thread is free takes the oldest batch nobody has started). An invocation submits
+ *       its 1,000 txs and returns once the batch of the invocation {@value #LAG} before it is confirmed (so at most
+ *       {@value #LAG} + 1 batches are in the pipeline), except the last invocation on an engine, which waits for
+ *       all of its batches: the pipeline is filled and drained inside the measured time, once per engine. Every
+ *       batch is checked as on one thread: 1,000 txs, a COUNT cut, confirmed, nothing refused, no engine error.</li>
  * </ul>
  *
  * <p><b>Steady state.</b> The in-memory storage and the simulated L1 keep everything (every tx, every batch, every
@@ -75,9 +92,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * resubmissions without a storage write) grows until it holds {@code dedupCacheSize} txs and from then on reuses its
  * slots, allocating nothing; an engine that lives for 8,000 txs would never get there with the default size of
  * 100,000, and the figure would show the cache's growth (~95 B per tx), not its steady state. So the benchmark's
- * cache holds 1,000 txs: full after the first batch of each engine. The 1,000 txs of an invocation are built in
- * per-invocation setup, outside the measured time (a host decodes them from its requests; {@code -prof gc} counts
- * their allocation all the same); their hashes are computed in the measured path, at admission, as in the node.
+ * cache holds 1,000 txs: full after the first batch of each engine. The txs of an engine's
+ * {@value #BATCHES_PER_ENGINE} invocations are built with the engine, outside the measured time (a host decodes
+ * them from its requests; {@code -prof gc} counts their allocation all the same); their hashes are computed in the
+ * measured path, at admission, as in the node.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -92,6 +110,13 @@ public class PipelineBenchmark {
     static final int BATCHES_PER_ENGINE = 8;
     private static final int SENDERS = 97;
     private static final int MAX_STEPS = 8;
+    /** Two threads: how many batches behind its own an invocation waits for (see the class comment). */
+    static final int LAG = 3;
+    /** Two threads: how long an invocation waits for its batch before failing the run (a stuck pipeline). */
+    /** Two threads: how long an idle thread spins before it parks until it is woken (or 1 ms passes). */
+    private static final long IDLE_SPIN_NS = 20_000;
+    private static final long PARK_NS = 1_000_000;
+    private static final long STUCK_NS = TimeUnit.SECONDS.toNanos(30);
 
     /** 1,000 payloads of 256 random bytes and 97 sender names, shared by both states. */
     static final class TxMaterial {
@@ -275,6 +300,19 @@ public class PipelineBenchmark {
         return hash[0];
     }
 
+    /**
+     * {@link #formatFloor} on two threads at once, each on its own batch: what the machine's two cores can hash and
+     * sign when nothing else limits them, the ceiling of the two-thread pipeline (JMH sums the threads' scores).
+     *
+     * @return a byte of every output, summed, so that nothing is dead code
+     */
+    @Benchmark
+    @Threads(2)
+    @OperationsPerInvocation(TXS)
+    public int formatFloorOnTwoThreads(Floor f) {
+        return formatFloor(f);
+    }
+
     // ---- the pipeline ---------------------------------------------------------------------------------------------
 
     /** An engine on in-memory storage and a simulated L1, replaced every {@value #BATCHES_PER_ENGINE} batches. */
@@ -286,10 +324,32 @@ public class PipelineBenchmark {
          */
         @Param({"60000", "0"})
         public long inclusionDeadlineMs;
+        /**
+         * 1: the benchmark's thread does everything, stepping the loops by hand; 2: it submits and seals, and a
+         * second thread runs the loops (see the class comment).
+         */
+        @Param({"1", "2"})
+        public int threads;
         final BenchClock clock = new BenchClock(START_MS);
         final Counting metrics = new Counting();
-        final List<Tx> txs = new ArrayList<>(TXS);
+        /** The txs of each invocation on the current engine, made with the engine. */
+        final List<List<Tx>> engineTxs = new ArrayList<>(BATCHES_PER_ENGINE);
+        List<Tx> txs;
         final SubmitResults results = new SubmitResults(TXS);
+        /** Two threads: the engine's seal executor, a queue the benchmark's thread drains while it waits. */
+        final ConcurrentLinkedQueue<Runnable> sealTasks = new ConcurrentLinkedQueue<>();
+        /** Two threads: the host's loop thread. */
+        ExecutorService loopThread;
+        Future<?> loopRun;
+        volatile boolean stopLoops;
+        /** Set by the engine's work listener; the loop thread steps at once. */
+        volatile boolean woken;
+        /** Two threads: the benchmark's thread and the loop thread, unparked when the other has work for them. */
+        volatile Thread submitterThread;
+        volatile Thread loopsThread;
+        long confirmedAtEngineStart;
+        /** {@link PipelineBalance} only: the CPU time each thread spends working (not spinning), per part. */
+        final Busy busy = new Busy();
         TxMaterial material;
         Ed25519Signer signer;
         SequencerConfig config;
@@ -304,37 +364,134 @@ public class PipelineBenchmark {
         public void setUp() {
             material = new TxMaterial(7);
             signer = signer();
-            config = config(inclusionDeadlineMs);
+            config = threads == 1 ? config(inclusionDeadlineMs)
+                    : config(inclusionDeadlineMs).toBuilder().sealThreads(threads - 1).build();
+            if (threads == 2) {
+                loopThread = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "pipeline-loops");
+                    t.setDaemon(true);
+                    return t;
+                });
+            } else if (threads != 1) {
+                throw new IllegalArgumentException("threads must be 1 or 2, got " + threads);
+            }
         }
 
-        /** Replaces the engine when it has run its batches, and makes the next invocation's 1,000 new txs. */
+        /** Replaces the engine when it has run its batches; picks the next invocation's 1,000 new txs. */
         @Setup(Level.Invocation)
         public void nextBatch() {
             if (sequencer == null || batchesOnEngine == BATCHES_PER_ENGINE) {
                 newEngine();
             }
-            clock.advanceMs(1);
-            txs.clear();
-            for (int i = 0; i < TXS; i++) {
-                txs.add(material.tx(i, nextNonce++));
+            if (threads == 1) {
+                clock.advanceMs(1); // two threads: the clock stays put while the loop thread runs (only COUNT cuts)
             }
+            txs = engineTxs.get(batchesOnEngine);
         }
 
         private void newEngine() {
             closeEngine();
+            engineTxs.clear();
+            for (int b = 0; b < BATCHES_PER_ENGINE; b++) {
+                List<Tx> batch = new ArrayList<>(TXS);
+                for (int i = 0; i < TXS; i++) {
+                    batch.add(material.tx(i, nextNonce++));
+                }
+                engineTxs.add(batch);
+            }
+            clock.advanceMs(1);
             storage = new InMemoryStorage();
             l1 = SimulatedL1.builder().finalityDepth(0).genesisTimeMs(START_MS).build();
-            sequencer = Sequencer.builder().config(config).storage(storage).l1Poster(l1).signer(signer)
-                    .wallClock(clock).nanoClock(clock).metrics(metrics)
-                    .errorHandler(metrics::error)
-                    .build();
+            Sequencer.Builder builder = Sequencer.builder().config(config).storage(storage).l1Poster(l1)
+                    .signer(signer).wallClock(clock).nanoClock(clock).metrics(metrics).errorHandler(metrics::error);
+            if (threads == 2) {
+                submitterThread = Thread.currentThread();
+                metrics.waiter = submitterThread;
+                builder.sealExecutor(task -> {
+                    sealTasks.add(task);
+                    LockSupport.unpark(submitterThread);
+                });
+            }
+            sequencer = builder.build();
+            if (threads == 2) {
+                sequencer.onWorkAvailable(loop -> {
+                    woken = true;
+                    LockSupport.unpark(loopsThread);
+                });
+            }
             sequencer.start();
             batchesOnEngine = 0;
+            confirmedAtEngineStart = metrics.confirmed;
+            if (threads == 2) {
+                stopLoops = false;
+                Sequencer engine = sequencer;
+                SimulatedL1 chain = l1;
+                loopRun = loopThread.submit(() -> runLoops(engine, chain));
+            }
         }
 
-        /** Closes the last engine. */
+        /**
+         * The host's loop thread: every loop's step, again and again, a block mined after each step that did work;
+         * after a step that did none, it waits until the engine signals work ({@code onWorkAvailable}: txs
+         * admitted, a batch sealed, an L1 answer): it spins {@value #IDLE_SPIN_NS} ns, then parks (unparked by the
+         * signal, or after 1 ms), rather than take the engine's locks again and again while the other thread admits
+         * or seals, or take a core the other thread needs on a busy machine.
+         */
+        private void runLoops(Sequencer engine, SimulatedL1 chain) {
+            loopsThread = Thread.currentThread();
+            while (!stopLoops) {
+                woken = false;
+                long cpu0 = busy.cpu();
+                int work = engine.doWork(clock.nanoTime());
+                long cpu1 = busy.cpu();
+                if (cpu0 != 0 && cpu1 != 0) {
+                    busy.loopNs += cpu1 - cpu0;
+                }
+                if (work > 0) {
+                    chain.mineBlock();
+                    continue;
+                }
+                idle(() -> woken || stopLoops);
+            }
+        }
+
+        /** Spins {@value #IDLE_SPIN_NS} ns for {@code done}, then parks until unparked or 1 ms passes. */
+        private static void idle(java.util.function.BooleanSupplier done) {
+            long until = System.nanoTime() + IDLE_SPIN_NS;
+            while (!done.getAsBoolean()) {
+                if (System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(PARK_NS);
+                    return;
+                }
+            }
+        }
+
+        /** Closes the last engine (and, at the end of the trial, the loop thread). */
         @TearDown(Level.Trial)
-        public void closeEngine() {
+        public void closeAll() {
+            closeEngine();
+            if (loopThread != null) {
+                loopThread.shutdownNow();
+                loopThread = null;
+            }
+        }
+
+        private void closeEngine() {
+            if (loopRun != null) {
+                stopLoops = true;
+                try {
+                    loopRun.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("the loop thread failed", e.getCause());
+                }
+                loopRun = null;
+            }
+            sealTasks.clear();
             if (sequencer != null) {
                 sequencer.close();
                 storage.close();
@@ -343,8 +500,44 @@ public class PipelineBenchmark {
             }
         }
 
-        long runOneBatch() {
+        /** Two threads: submits, then seals and waits until the batch {@value #LAG} before this one is confirmed. */
+        long runOneBatchOnTwoThreads() {
+            long cpu0 = busy.cpu();
             sequencer.submitAll(txs, results);
+            busy.submitNs += busy.cpu() - cpu0;
+            checkAccepted();
+            batchesOnEngine++;
+            long waitFor = confirmedAtEngineStart
+                    + (batchesOnEngine == BATCHES_PER_ENGINE ? BATCHES_PER_ENGINE : batchesOnEngine - LAG);
+            long startNs = System.nanoTime();
+            while (metrics.confirmed < waitFor) {
+                Runnable task = sealTasks.poll();
+                if (task != null) {
+                    long sealCpu0 = busy.cpu();
+                    task.run();
+                    long sealNs = busy.cpu() - sealCpu0;
+                    busy.sealNs += sealNs;
+                    busy.seals += sealNs > 300_000 ? 1 : 0; // a task another thread already sealed returns at once
+                } else {
+                    idle(() -> !sealTasks.isEmpty() || metrics.confirmed >= waitFor || metrics.firstError != null);
+                    checkPipeline(startNs);
+                }
+            }
+            checkPipeline(startNs);
+            return metrics.confirmed;
+        }
+
+        private void checkPipeline(long startNs) {
+            if (metrics.wrongCuts != 0 || metrics.refused != 0 || metrics.firstError != null
+                    || System.nanoTime() - startNs > STUCK_NS) {
+                throw new IllegalStateException("expected batches of " + TXS + " txs cut by COUNT and confirmed, got "
+                        + metrics.wrongCuts + " other cuts (last: " + metrics.lastCutTxs + " txs, "
+                        + metrics.lastCutReason + "), " + metrics.confirmed + " confirmed, " + metrics.refused
+                        + " refused", metrics.firstError);
+            }
+        }
+
+        private void checkAccepted() {
             for (int i = 0; i < TXS; i++) {
                 if (!results.isAccepted(i) || results.isDuplicate(i)) {
                     throw new IllegalStateException("tx " + i + " was not newly accepted: " + results.get(i));
@@ -353,6 +546,14 @@ public class PipelineBenchmark {
             if (inclusionDeadlineMs > 0 && results.receipt(TXS - 1).seq() != results.seq(TXS - 1)) {
                 throw new IllegalStateException("the last tx's receipt is not its own");
             }
+        }
+
+        long runOneBatch() {
+            if (threads == 2) {
+                return runOneBatchOnTwoThreads();
+            }
+            sequencer.submitAll(txs, results);
+            checkAccepted();
             long confirmedBefore = metrics.confirmed;
             long cutBefore = metrics.cut;
             for (int step = 0; step < MAX_STEPS && metrics.confirmed == confirmedBefore; step++) {
@@ -372,41 +573,79 @@ public class PipelineBenchmark {
         }
     }
 
-    /** Counts what the checks need; plain fields, the pipeline runs on one thread. */
-    static final class Counting implements SequencerMetrics {
-        long confirmed;
-        long cut;
-        int lastCutTxs;
-        CutReason lastCutReason;
-        long refused;
-        Throwable firstError;
+    /** CPU time by part, read with the thread's CPU clock when {@link #on}; for {@link PipelineBalance}. */
+    static final class Busy {
+        private static final java.lang.management.ThreadMXBean CPU =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        volatile boolean on;
+        long submitNs;
+        long sealNs;
+        long seals;
+        volatile long loopNs;
 
-        void error(String loop, Throwable error) {
-            if (firstError == null) {
-                firstError = new IllegalStateException("engine error in " + loop, error);
-            }
+        long cpu() {
+            return on ? CPU.getCurrentThreadCpuTime() : 0;
         }
 
-        @Override
-        public void recordRejected(RefusalCode code, int count) {
-            refused += count;
-        }
-
-        @Override
-        public void recordBatchCut(CutReason reason, int txCount, long encodedBytes) {
-            cut++;
-            lastCutTxs = txCount;
-            lastCutReason = reason;
-        }
-
-        @Override
-        public void recordBatchConfirmed() {
-            confirmed++;
+        void reset() {
+            submitNs = 0;
+            sealNs = 0;
+            seals = 0;
+            loopNs = 0;
         }
     }
 
     /**
-     * One batch through the library: 1,000 txs submitted, cut, signed, posted, included and confirmed.
+     * Counts what the checks need. Each field has one writer (the loops' thread, or the submitter for
+     * {@code refused}); volatile, so that the two-thread pipeline's submitter sees what the loop thread counted.
+     */
+    static final class Counting implements SequencerMetrics {
+        volatile long confirmed;
+        volatile long cut;
+        volatile int lastCutTxs;
+        volatile CutReason lastCutReason;
+        volatile long wrongCuts;
+        volatile long refused;
+        volatile Throwable firstError;
+        /** Two threads: the benchmark's thread, unparked when a batch is confirmed or an error is reported. */
+        volatile Thread waiter;
+
+        synchronized void error(String loop, Throwable error) {
+            if (firstError == null) {
+                firstError = new IllegalStateException("engine error in " + loop, error);
+            }
+            if (waiter != null) {
+                LockSupport.unpark(waiter);
+            }
+        }
+
+        @Override
+        public synchronized void recordRejected(RefusalCode code, int count) {
+            refused = refused + count;
+        }
+
+        @Override
+        public void recordBatchCut(CutReason reason, int txCount, long encodedBytes) {
+            cut = cut + 1; // one writer: the batcher
+            lastCutTxs = txCount;
+            lastCutReason = reason;
+            if (txCount != TXS || reason != CutReason.COUNT) {
+                wrongCuts = wrongCuts + 1;
+            }
+        }
+
+        @Override
+        public void recordBatchConfirmed() {
+            confirmed = confirmed + 1; // one writer: the reconciler
+            if (waiter != null) {
+                LockSupport.unpark(waiter);
+            }
+        }
+    }
+
+    /**
+     * One batch through the library: 1,000 txs submitted, cut, signed, posted, included and confirmed; on one thread,
+     * or on two ({@code threads}).
      *
      * @return the number of batches confirmed so far
      */

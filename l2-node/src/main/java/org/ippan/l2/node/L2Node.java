@@ -81,6 +81,8 @@ public final class L2Node implements AutoCloseable {
     private final NodeMetrics metrics;
     private final Sequencer sequencer;
     private final ScheduledExecutorService loopExecutor;
+    /** The batcher's seal threads ({@code L2_SEAL_THREADS}); null when it seals on its own thread. */
+    private final ExecutorService sealExecutor;
     private final SequencerRunner runner;
     private final JettyHttpServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -89,7 +91,8 @@ public final class L2Node implements AutoCloseable {
 
     private L2Node(NodeConfig config, Storage storage, LeaseStore leaseStore, DevnetL1Server devnet, HttpL1Poster l1,
             NodeMetrics metrics, Sequencer sequencer, ScheduledExecutorService loopExecutor,
-            SequencerRunner runner, JettyHttpServer server, IdentityLock identity) {
+            ExecutorService sealExecutor, SequencerRunner runner, JettyHttpServer server, IdentityLock identity) {
+        this.sealExecutor = sealExecutor;
         this.identity = identity;
         this.config = config;
         this.storage = storage;
@@ -202,6 +205,7 @@ public final class L2Node implements AutoCloseable {
         HttpL1Poster l1 = null;
         Sequencer sequencer = null;
         ScheduledExecutorService loopExecutor = null;
+        ExecutorService sealExecutor = null;
         SequencerRunner runner = null;
         NodeMetrics nodeMetrics = null;
         try {
@@ -234,6 +238,10 @@ public final class L2Node implements AutoCloseable {
             if (leaseStore != null) {
                 builder.leaseStore(leaseStore);
             }
+            if (config.sequencer().sealThreads() > 0) { // the batcher seals batches on these while it cuts the next
+                sealExecutor = Executors.newFixedThreadPool(config.sequencer().sealThreads(), threads("l2-seal"));
+                builder.sealExecutor(sealExecutor);
+            }
             sequencer = builder.build();
             nodeMetrics.bindStatus(sequencer);
             nodeMetrics.bindStorageDisk(config.storageUrl());
@@ -247,7 +255,7 @@ public final class L2Node implements AutoCloseable {
             NodeApi api = new NodeApi(sequencer, nodeMetrics, config.forwardToLeader(), access);
             server.start(api::handle, nodeMetrics::recordHttpRequest);
             L2Node node = new L2Node(config, storage, leaseStore, devnet, l1, nodeMetrics, sequencer, loopExecutor,
-                    runner, server, identity);
+                    sealExecutor, runner, server, identity);
             if (!access.tokensRequired() && !ApiAccess.isLoopback(config.listenAddress())) {
                 LOG.warn("the API listens beyond loopback ({}) and {} is not set: anyone who reaches it can write txs",
                         node.baseUrl(), NodeConfig.API_TOKENS_FILE);
@@ -269,6 +277,7 @@ public final class L2Node implements AutoCloseable {
             closeQuietly(runner);
             closeQuietly(sequencer);
             shutdown(loopExecutor);
+            shutdown(sealExecutor);
             closeQuietly(l1);
             closeQuietly(leaseStore);
             closeQuietly(storage);
@@ -372,6 +381,7 @@ public final class L2Node implements AutoCloseable {
         closeQuietly(sequencer);
         closeQuietly(runner);
         shutdown(loopExecutor);
+        shutdown(sealExecutor);
         closeQuietly(l1);
         closeQuietly(leaseStore);
         closeQuietly(storage);

@@ -357,6 +357,34 @@ class L2NodeHttpTest {
     }
 
     @Test
+    void sealThreads_batchesAreSealedOnTheirThreads_andConfirmedInOrder(@TempDir Path other) throws Exception {
+        Map<String, String> env = baseEnv(other.resolve("seal.db"));
+        env.put("L2_SEQUENCER_KEY_PATH", keyFile.toString());
+        env.put("L2_SEAL_THREADS", "1");
+        env.put("L2_MAX_BATCH_TXS", "10");
+        env.put("L2_MAX_WAIT_MS", "50");
+        try (L2Node node = L2Node.start(NodeConfig.fromEnvironment(env))) {
+            StringBuilder body = new StringBuilder("[");
+            for (int i = 0; i < 95; i++) {
+                body.append(i == 0 ? "" : ",").append(tx("seal", Integer.toString(i), "0a0b"));
+            }
+            NodeHttp.Answer answer = post(node, "/txs", body.append(']').toString());
+            assertThat(answer.status()).isEqualTo(200);
+            java.util.Set<Long> batches = new java.util.TreeSet<>();
+            for (int i = 0; i < 95; i++) {
+                assertThat(answer.body().get(i).get("accepted").asBoolean()).isTrue();
+                NodeHttp.Answer confirmed = awaitGet(node, "/tx/" + answer.body().get(i).get("tx_hash").asText(),
+                        a -> a.body().get("status").asText().equals("confirmed"));
+                assertThat(confirmed.body().get("status").asText()).isEqualTo("confirmed");
+                batches.add(confirmed.body().get("batch_number").asLong());
+            }
+            assertThat(batches).as("batches 1..n, none skipped").hasSizeGreaterThanOrEqualTo(10)
+                    .first().isEqualTo(1L);
+            assertThat(batches.stream().mapToLong(Long::longValue).max().orElseThrow()).isEqualTo(batches.size());
+        }
+    }
+
+    @Test
     void postTxs_answersPerTxInOrder() throws Exception {
         String body = "[" + tx("bulk", "1", "01") + "," + tx("bulk", "2", "abc") + ",{\"x\":1},"
                 + tx("bulk", "1", "01") + "," + tx("", "3", "00") + "]";

@@ -10,7 +10,6 @@ import org.ippan.l2.core.batch.BatchPlanner;
 import org.ippan.l2.core.batch.CutDecision;
 import org.ippan.l2.core.batch.PlannedBatch;
 import org.ippan.l2.core.contract.Hub;
-import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
 import org.ippan.l2.core.envelope.EnvelopeBuffer;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
 import org.ippan.l2.core.wire.Batch;
@@ -25,6 +24,13 @@ import org.ippan.l2.storage.NewBatch;
  * {@code created_ms}, the term, the signed envelope and the exact L1 request — in one term-conditional storage write.
  * The cut limits are read from {@link LiveLimits} once per cut decision, so an operator's change applies whole
  * between two cuts.
+ *
+ * <p><b>Two stages, when the host gives a seal executor</b> ({@code Sequencer.Builder.sealExecutor}): the batcher
+ * then cuts up to {@code sealThreads + 2} batches ahead of their commit, each chained to the one cut before
+ * it, and hands each to a {@link SealPipeline} to be sealed (envelope, signature, L1 request) on the host's threads
+ * or, for the oldest that nobody has started, on its own; it commits the sealed ones oldest first, each with its
+ * term-checked write, exactly as it would have on one thread. Without an executor it cuts, seals and commits one
+ * batch at a time, on its own thread.
  */
 final class Batcher implements DutyLoop {
     static final String NAME = "batcher";
@@ -50,9 +56,12 @@ final class Batcher implements DutyLoop {
     private final PendingPool.Candidates candidates = new PendingPool.Candidates();
     /** The signer, or null: the batches are then unsigned. */
     private final EnvelopeSigner signer;
+    /** The batches cut ahead and being sealed on the host's threads; null without a seal executor. */
+    private final SealPipeline sealing;
     /**
      * The envelope of the batch being recorded, in a buffer reused for every batch (grown for a larger one, never
-     * shrunk: the batch byte limit bounds it). Used by {@link #record} only, on the batcher's thread.
+     * shrunk: the batch byte limit bounds it). Used by the one-stage path only (each sealing job has its own), on
+     * the batcher's thread.
      */
     private final EnvelopeBuffer envelope = new EnvelopeBuffer();
     /**
@@ -70,20 +79,23 @@ final class Batcher implements DutyLoop {
     /**
      * @param pool the pending txs, filled by admission
      * @param recovery rebuilds {@code pool} from storage
-     * @param signer the envelope signer, or null for unsigned envelopes
+     * @param settings the engine's settings: the envelope signer (or null for unsigned envelopes) and the host's
+     *     seal executor (or null: one stage)
      */
-    Batcher(LoopContext ctx, PendingPool pool, Runnable recovery, BatchPlanner planner, EnvelopeSigner signer,
+    Batcher(LoopContext ctx, PendingPool pool, Runnable recovery, BatchPlanner planner, SequencerSettings<?> settings,
             SequencerConfig config, LiveLimits limits) {
         this.ctx = ctx;
         this.pool = pool;
         this.recovery = recovery;
         this.planner = planner;
-        this.signer = signer;
+        this.signer = settings.signer;
         this.limits = limits;
         this.plannedWith = RuntimeLimits.of(config);
         this.maxUnpostedBatches = config.maxUnpostedBatches();
         this.hub = config.hub();
         this.batchFee = config.batchFee();
+        this.sealing = settings.sealExecutor == null ? null : new SealPipeline(settings.sealExecutor,
+                config.sealThreads() + 2, signer, hub, batchFee, ctx.signals()::batchSealed);
     }
 
     @Override
@@ -106,6 +118,10 @@ final class Batcher implements DutyLoop {
     @Override
     public int doWork(long nowNs) {
         if (!ctx.leadership().isLeader()) {
+            if (sealing != null && !sealing.isEmpty() && stepping.compareAndSet(false, true)) {
+                sealing.discardAll(); // cut in a term this node no longer leads in: never committed
+                stepping.set(false);
+            }
             failFlushWaiters(new NotLeadingException("stopped leading before the flush: "
                     + ctx.leadership().notLeaderMessage()));
             return 0;
@@ -134,14 +150,27 @@ final class Batcher implements DutyLoop {
         long term = ctx.leadership().term();
         if (term != ledTerm) { // leading in a new term (lease mode): nothing of the last one carries over
             ledTerm = term;
+            if (sealing != null) {
+                sealing.discardAll();
+            }
             retryAtNs = Long.MIN_VALUE;
             nextDeadlineNs = Long.MIN_VALUE;
         }
         try {
             if (pool.inconsistent()) {
+                if (sealing != null) {
+                    sealing.discardAll(); // cut from a view that drifted
+                }
                 recovery.run();
             }
-            while (cut < MAX_CUTS_PER_STEP && ctx.leadership().isLeader()) {
+            if (sealing != null) {
+                cut = pipelinedSteps(nowNs);
+                if (cut > 0) {
+                    lastCut = lastCommitted;
+                }
+                nothingPending = sealing.isEmpty() && pendingSeenEmpty;
+            }
+            while (sealing == null && cut < MAX_CUTS_PER_STEP && ctx.leadership().isLeader()) {
                 long nowMs = ctx.wallClock().currentTimeMs();
                 RuntimeLimits now = limits.get();
                 if (now != plannedWith) { // an operator's change: it applies from this cut on, whole
@@ -174,7 +203,7 @@ final class Batcher implements DutyLoop {
                     break;
                 }
                 PlannedBatch ready = ((BatchPlanner.Plan.Ready) plan).batch();
-                if (!commit(ready)) {
+                if (!commit(ready, SealPipeline.record(ready, ledTerm, envelope, signer, hub, batchFee))) {
                     break;
                 }
                 lastCut = ready.batch().batchNumber();
@@ -185,6 +214,9 @@ final class Batcher implements DutyLoop {
         } catch (RuntimeException e) {
             // storage failures and UnbatchableTxException alike: reported, readiness red, retried later; nothing
             // is dropped
+            if (sealing != null) {
+                sealing.discardAll();
+            }
             ctx.errors().failed(NAME, e);
             retryAtNs = nowNs + STORAGE_RETRY_NS;
             failure = e;
@@ -234,9 +266,91 @@ final class Batcher implements DutyLoop {
         }
     }
 
+    /** The last batch committed by {@link #pipelinedSteps}. */
+    private long lastCommitted;
+    /** Whether {@link #pipelinedSteps} last found nothing pending beyond the batches in flight. */
+    private boolean pendingSeenEmpty;
+
+    /**
+     * One step with a seal executor: cuts ahead while there is room (the cheap part: choosing the txs and their
+     * {@code batch_hash}), commits the sealed batches oldest first, and seals the oldest one nobody has started;
+     * again while that did something. Never waits for a batch being sealed on another thread: it is committed at a
+     * later step (the sealing thread wakes this loop).
+     *
+     * @return how many batches were committed
+     */
+    private int pipelinedSteps(long nowNs) {
+        int committed = 0;
+        int cuts = 0; // at most MAX_CUTS_PER_STEP per step, as in the one-stage loop: the same cuts at the same steps
+        pendingSeenEmpty = false;
+        boolean progress = true;
+        while (progress && committed < MAX_CUTS_PER_STEP && ctx.leadership().isLeader()) {
+            progress = false;
+            while (sealing.hasRoom() && cuts < MAX_CUTS_PER_STEP && cutAhead(nowNs)) {
+                cuts++;
+                progress = true;
+            }
+            for (SealPipeline.Job head; (head = sealing.sealedHead()) != null; ) {
+                if (!commit(head.planned(), head.record())) {
+                    sealing.discardAll();
+                    return committed;
+                }
+                lastCommitted = head.planned().batch().batchNumber();
+                sealing.committed(head);
+                committed++;
+                progress = true;
+            }
+            if (!progress && sealing.helpOne()) {
+                progress = true;
+            }
+        }
+        if (!sealing.isEmpty()) {
+            nextDeadlineNs = nowNs; // batches in flight: come back soon (their sealing thread also wakes this loop)
+        }
+        return committed;
+    }
+
+    /** Cuts the next batch after those in flight, if the limits say so, and hands it to be sealed. */
+    private boolean cutAhead(long nowNs) {
+        long nowMs = ctx.wallClock().currentTimeMs();
+        RuntimeLimits now = limits.get();
+        if (now != plannedWith) { // an operator's change: it applies from this cut on, whole
+            planner = planner.withCutter(new BatchCutter(now.batchLimits()));
+            plannedWith = now;
+        }
+        PlannedBatch last = sealing.lastCut();
+        if (last == null) {
+            pool.view(now.maxBatchTxs(), candidates);
+        } else {
+            pool.viewAfter(sealing.txsInFlight(), last, now.maxBatchTxs(), candidates);
+        }
+        long postedThrough = ctx.signals().postedThrough();
+        if (postedThrough >= 0 && candidates.nextBatchNumber() - 1 - postedThrough >= maxUnpostedBatches) {
+            nextDeadlineNs = nowNs + IDLE_NS; // L1 is behind: as in the one-stage loop
+            return false;
+        }
+        boolean flush = flushRequested;
+        BatchPlanner.Plan plan = planner.plan(candidates, candidates.nextBatchNumber(), candidates.head(), nowMs,
+                flush);
+        if (plan instanceof BatchPlanner.Plan.Waiting waiting) {
+            if (candidates.size() == 0) {
+                pendingSeenEmpty = true;
+                if (flush && sealing.isEmpty()) {
+                    flushRequested = false;
+                }
+            }
+            CutDecision.Wait wait = waiting.decision();
+            nextDeadlineNs = wait.hasDeadline()
+                    ? nowNs + Math.max(0, wait.deadlineMs() - nowMs) * 1_000_000L
+                    : nowNs + IDLE_NS;
+            return false;
+        }
+        sealing.start(((BatchPlanner.Plan.Ready) plan).batch(), ledTerm);
+        return true;
+    }
+
     /** @return true if the batch was committed */
-    private boolean commit(PlannedBatch planned) {
-        NewBatch record = record(planned);
+    private boolean commit(PlannedBatch planned, NewBatch record) {
         CommitOutcome outcome = ctx.storage().commitBatch(ledTerm, record);
         if (outcome instanceof Fenced fenced) {
             ctx.leadership().fenced(fenced.storedTerm(), "batch commit");
@@ -257,26 +371,6 @@ final class Batcher implements DutyLoop {
             flushRequested = false;
         }
         return true;
-    }
-
-    /**
-     * Everything storage keeps of a batch, all derived from the batch and fixed from now on.
-     *
-     * <p>The same bytes as the public path, {@code BatchPayload.of} + {@code BatchEnvelope.sign} (or
-     * {@code unsigned}) + {@code L2BatchEnvelopeV1.requestForBatch}, but the signed message — about 2.3 bytes per
-     * byte of the batch, garbage as soon as the batch is stored — is built in {@link #envelope}, a buffer this
-     * batcher reuses for every batch, and signed, hashed and base64-encoded into the L1 body from there. Nothing that
-     * borrows the buffer leaves this method: the record gets only arrays of its own (the hashes, key, signature and
-     * body are fresh), so the next batch may overwrite the buffer.
-     */
-    private NewBatch record(PlannedBatch planned) {
-        Batch batch = planned.batch();
-        envelope.build(batch, planned.prevBatchHash(), signer);
-        L2BatchEnvelopeV1.Request request = L2BatchEnvelopeV1.requestForBatch(batch, envelope, hub, batchFee);
-        return new NewBatch(batch.batchNumber(), batch.hash().toBytes(), planned.prevBatchHash().toBytes(),
-                planned.firstSeq(), batch.txCount(), batch.createdMs(), ledTerm, batch.txRoot().toBytes(),
-                batch.txBytes(), envelope.envelopeHash(), envelope.sequencerPubkey(), envelope.sequencerSig(),
-                request.idempotencyKey(), request.body());
     }
 
     @Override

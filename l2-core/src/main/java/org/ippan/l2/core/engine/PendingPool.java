@@ -138,6 +138,23 @@ final class PendingPool {
         into.head = head;
     }
 
+    /**
+     * {@link #view}, after the oldest {@code skip} pending txs: those of the batches cut ahead and not committed
+     * yet, the last of which is {@code lastCut} (the next batch follows it and chains to it).
+     */
+    synchronized void viewAfter(int skip, PlannedBatch lastCut, int maxCandidates, Candidates into) {
+        int n = Math.max(0, Math.min(maxCandidates, count - skip));
+        into.resize(n);
+        for (int i = 0; i < n; i++) {
+            int at = (first + skip + i) % txs.length;
+            into.txs[i] = txs[at];
+            into.seqs[i] = seqs[at];
+            into.admittedMs[i] = admittedMs[at];
+        }
+        into.nextBatchNumber = lastCut.batch().batchNumber() + 1;
+        into.head = lastCut.batch().hash();
+    }
+
     /** Removes the batch's txs and advances the head, after storage committed the batch. */
     synchronized void committed(PlannedBatch batch) {
         int n = Math.min(batch.batch().txCount(), count);

@@ -79,7 +79,7 @@ public final class Sequencer implements AutoCloseable {
                 health, b.errorHandler, signals, limits);
         LoopContext ctx = new LoopContext(storage, leadership, b.wallClock, health, b.metrics, errors, signals);
         BatchPlanner planner = new BatchPlanner(config.chainId(), new BatchCutter(config.batchLimits()), b.ordering);
-        this.batcher = new Batcher(ctx, admission.pool(), admission::recover, planner, b.signer, config, limits);
+        this.batcher = new Batcher(ctx, admission.pool(), admission::recover, planner, b, config, limits);
         this.poster = new Poster(ctx, b.l1, config.maxPostsInFlight(), config.postBackoff(), b.randomSeed);
         Reconciler reconciler = new Reconciler(ctx, b.l1, config);
         Heartbeat heartbeat = new Heartbeat(ctx, config.heartbeatIntervalMs());

@@ -64,6 +64,10 @@ import org.ippan.l2.l1.Backoff;
  *   <tr><td>{@code reconcileIntervalMs}</td><td>{@code L2_RECONCILE_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code maxPostsInFlight}</td><td>{@code L2_MAX_POSTS_IN_FLIGHT}</td><td>1</td><td>1 .. 64</td></tr>
  *   <tr><td>{@code maxUnpostedBatches}</td><td>{@code L2_MAX_UNPOSTED_BATCHES}</td><td>64</td><td>&gt;= 1</td></tr>
+ *   <tr><td>{@code sealThreads}</td><td>{@code L2_SEAL_THREADS}</td><td>0</td>
+ *       <td>0 .. {@value #MAX_SEAL_THREADS_LIMIT}: threads the host gives the batcher to seal batches (envelope hash,
+ *       signature, L1 request) while it cuts the next ones; 0 seals on the batcher's own thread. The core makes no
+ *       thread: the host passes them as an executor ({@code Sequencer.Builder.sealExecutor})</td></tr>
  *   <tr><td>{@code postBackoff}</td><td>(none)</td><td>{@link Backoff#DEFAULT}</td><td>see {@link Backoff}</td></tr>
  *   <tr><td>{@code l1FailureThreshold}</td><td>{@code L2_L1_FAILURE_THRESHOLD}</td><td>5</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code repostAfterMs}</td><td>{@code L2_REPOST_AFTER_MS}</td><td>60000</td><td>&gt;= 1</td></tr>
@@ -91,6 +95,9 @@ public final class SequencerConfig {
 
     /** The longest accepted {@code leaderId}, in chars. */
     public static final int MAX_LEADER_ID_LENGTH = 128;
+
+    /** The largest accepted {@code sealThreads}. */
+    public static final int MAX_SEAL_THREADS_LIMIT = 16;
 
     /** The largest accepted {@code maxPostsInFlight}. */
     public static final int MAX_POSTS_IN_FLIGHT_LIMIT = 64;
@@ -135,6 +142,7 @@ public final class SequencerConfig {
     private final long reconcileIntervalMs;
     private final int maxPostsInFlight;
     private final int maxUnpostedBatches;
+    private final int sealThreads;
     private final Backoff postBackoff;
     private final int l1FailureThreshold;
     private final long repostAfterMs;
@@ -174,6 +182,7 @@ public final class SequencerConfig {
         this.reconcileIntervalMs = builder.reconcileIntervalMs;
         this.maxPostsInFlight = builder.maxPostsInFlight;
         this.maxUnpostedBatches = builder.maxUnpostedBatches;
+        this.sealThreads = builder.sealThreads;
         this.postBackoff = builder.postBackoff;
         this.l1FailureThreshold = builder.l1FailureThreshold;
         this.repostAfterMs = builder.repostAfterMs;
@@ -219,6 +228,7 @@ public final class SequencerConfig {
         builder.reconcileIntervalMs = reconcileIntervalMs;
         builder.maxPostsInFlight = maxPostsInFlight;
         builder.maxUnpostedBatches = maxUnpostedBatches;
+        builder.sealThreads = sealThreads;
         builder.postBackoff = postBackoff;
         builder.l1FailureThreshold = l1FailureThreshold;
         builder.repostAfterMs = repostAfterMs;
@@ -237,8 +247,9 @@ public final class SequencerConfig {
      * Reads the configuration from environment variables (see the table above). Missing and empty variables take
      * the defaults; values are trimmed; variables this class does not know are ignored, so the whole process
      * environment can be passed. The engine tunables {@code L2_HEARTBEAT_MS}, {@code L2_RECONCILE_MS},
-     * {@code L2_MAX_POSTS_IN_FLIGHT}, {@code L2_MAX_UNPOSTED_BATCHES}, {@code L2_L1_FAILURE_THRESHOLD},
-     * {@code L2_REPOST_AFTER_MS}, {@code L2_RETAIN_CONFIRMED} and {@code L2_FORGET_CONFIRMED} are optional.
+     * {@code L2_MAX_POSTS_IN_FLIGHT}, {@code L2_MAX_UNPOSTED_BATCHES}, {@code L2_SEAL_THREADS},
+     * {@code L2_L1_FAILURE_THRESHOLD}, {@code L2_REPOST_AFTER_MS}, {@code L2_RETAIN_CONFIRMED} and
+     * {@code L2_FORGET_CONFIRMED} are optional.
      * Numbers are decimal digits only; {@code L2_CHAIN_ID} is unsigned 64-bit, and values above
      * {@link Long#MAX_VALUE} are carried as their two's complement {@code long}.
      *
@@ -281,6 +292,7 @@ public final class SequencerConfig {
         number(env, Setting.RECONCILE_INTERVAL_MS).ifPresent(builder::reconcileIntervalMs);
         number(env, Setting.MAX_POSTS_IN_FLIGHT).ifPresent(value -> builder.maxPostsInFlight((int) value));
         number(env, Setting.MAX_UNPOSTED_BATCHES).ifPresent(value -> builder.maxUnpostedBatches((int) value));
+        number(env, Setting.SEAL_THREADS).ifPresent(value -> builder.sealThreads((int) value));
         number(env, Setting.L1_FAILURE_THRESHOLD).ifPresent(value -> builder.l1FailureThreshold((int) value));
         number(env, Setting.REPOST_AFTER_MS).ifPresent(builder::repostAfterMs);
         horizon(env, Setting.RETAIN_CONFIRMED).ifPresent(builder::retainConfirmed);
@@ -451,6 +463,16 @@ public final class SequencerConfig {
         return maxUnpostedBatches;
     }
 
+    /**
+     * @return how many threads the host gives the batcher to seal batches (build, hash and sign the envelope and the
+     *     L1 request) while it cuts and commits others; default 0: the batcher seals on its own thread. Read by the
+     *     host (the node makes that many threads and passes them as {@code Sequencer.Builder.sealExecutor}); the
+     *     engine lets {@code sealThreads + 2} batches be cut ahead of their commit when it has one
+     */
+    public int sealThreads() {
+        return sealThreads;
+    }
+
     /** @return the backoff between retries of a failed post; default {@link Backoff#DEFAULT} */
     public Backoff postBackoff() {
         return postBackoff;
@@ -554,6 +576,7 @@ public final class SequencerConfig {
                 && reconcileIntervalMs == that.reconcileIntervalMs
                 && maxPostsInFlight == that.maxPostsInFlight
                 && maxUnpostedBatches == that.maxUnpostedBatches
+                && sealThreads == that.sealThreads
                 && postBackoff.equals(that.postBackoff)
                 && l1FailureThreshold == that.l1FailureThreshold
                 && repostAfterMs == that.repostAfterMs
@@ -572,8 +595,9 @@ public final class SequencerConfig {
     public int hashCode() {
         return Objects.hash(leaderMode, role, leaderId, term, leaseTtlMs, leaseRenewMs, advertisedUrl, sequencerKeyPath, chainId, maxTxSize, admissionCap,
                 batchLimits, hub, batchFee, finalityConfirmations, heartbeatIntervalMs, inclusionDeadlineMs, reconcileIntervalMs,
-                maxPostsInFlight, maxUnpostedBatches, postBackoff, l1FailureThreshold, repostAfterMs,
-                retainConfirmed, forgetConfirmed, maxAdmissionGroup, dedupCacheSize, forcedInclusion, forcePollMs, forceInclusionBlocks,
+                maxPostsInFlight, maxUnpostedBatches, sealThreads, postBackoff, l1FailureThreshold, repostAfterMs,
+                retainConfirmed, forgetConfirmed, maxAdmissionGroup, dedupCacheSize, forcedInclusion, forcePollMs,
+                forceInclusionBlocks,
                 forceMaxPerAccount, leaderSet, epochMs, genesisMs, rotationGraceMs);
     }
 
@@ -604,6 +628,7 @@ public final class SequencerConfig {
                 + ", reconcileIntervalMs=" + reconcileIntervalMs
                 + ", maxPostsInFlight=" + maxPostsInFlight
                 + ", maxUnpostedBatches=" + maxUnpostedBatches
+                + ", sealThreads=" + sealThreads
                 + ", postBackoff=" + postBackoff
                 + ", l1FailureThreshold=" + l1FailureThreshold
                 + ", repostAfterMs=" + repostAfterMs
@@ -791,6 +816,7 @@ public final class SequencerConfig {
         RECONCILE_INTERVAL_MS("reconcileIntervalMs", "L2_RECONCILE_MS", 1, Long.MAX_VALUE),
         MAX_POSTS_IN_FLIGHT("maxPostsInFlight", "L2_MAX_POSTS_IN_FLIGHT", 1, MAX_POSTS_IN_FLIGHT_LIMIT),
         MAX_UNPOSTED_BATCHES("maxUnpostedBatches", "L2_MAX_UNPOSTED_BATCHES", 1, Integer.MAX_VALUE),
+        SEAL_THREADS("sealThreads", "L2_SEAL_THREADS", 0, MAX_SEAL_THREADS_LIMIT),
         POST_BACKOFF("postBackoff", null),
         L1_FAILURE_THRESHOLD("l1FailureThreshold", "L2_L1_FAILURE_THRESHOLD", 1, Integer.MAX_VALUE),
         REPOST_AFTER_MS("repostAfterMs", "L2_REPOST_AFTER_MS", 1, Long.MAX_VALUE),
@@ -872,6 +898,7 @@ public final class SequencerConfig {
         private long reconcileIntervalMs = 1000;
         private int maxPostsInFlight = 1;
         private int maxUnpostedBatches = 64;
+        private int sealThreads;
         private Backoff postBackoff = Backoff.DEFAULT;
         private int l1FailureThreshold = 5;
         private long repostAfterMs = 60_000;
@@ -1111,6 +1138,16 @@ public final class SequencerConfig {
         }
 
         /**
+         * @param sealThreads threads the host gives the batcher to seal batches, within 0 ..
+         *     {@value SequencerConfig#MAX_SEAL_THREADS_LIMIT}; 0 seals on the batcher's thread
+         * @return this builder
+         */
+        public Builder sealThreads(int sealThreads) {
+            this.sealThreads = sealThreads;
+            return this;
+        }
+
+        /**
          * @param postBackoff the backoff between retries of a failed post; not null
          * @return this builder
          */
@@ -1262,6 +1299,7 @@ public final class SequencerConfig {
             Setting.RECONCILE_INTERVAL_MS.checkRange(reconcileIntervalMs, fromEnvironment);
             Setting.MAX_POSTS_IN_FLIGHT.checkRange(maxPostsInFlight, fromEnvironment);
             Setting.MAX_UNPOSTED_BATCHES.checkRange(maxUnpostedBatches, fromEnvironment);
+            Setting.SEAL_THREADS.checkRange(sealThreads, fromEnvironment);
             Setting.POST_BACKOFF.requireNonNull(postBackoff, fromEnvironment);
             Setting.L1_FAILURE_THRESHOLD.checkRange(l1FailureThreshold, fromEnvironment);
             Setting.REPOST_AFTER_MS.checkRange(repostAfterMs, fromEnvironment);

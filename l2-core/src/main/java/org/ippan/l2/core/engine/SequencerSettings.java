@@ -3,6 +3,7 @@ package org.ippan.l2.core.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.ippan.l2.core.batch.OrderingPolicy;
 import org.ippan.l2.core.crypto.SequencerKeys;
 import org.ippan.l2.core.envelope.EnvelopeSigner;
@@ -26,6 +27,7 @@ public abstract class SequencerSettings<B extends SequencerSettings<B>> {
     Storage storage;
     L1Poster l1;
     EnvelopeSigner signer;
+    Executor sealExecutor;
     LeaseStore leaseStore;
     EpochClock wallClock = EpochClock.SYSTEM;
     NanoClock nanoClock = NanoClock.SYSTEM;
@@ -70,6 +72,20 @@ public abstract class SequencerSettings<B extends SequencerSettings<B>> {
     /** Optional: the signer (a KMS/HSM seam); else the key at {@code sequencerKeyPath()}, else unsigned. */
     public B signer(EnvelopeSigner value) {
         this.signer = value;
+        return self();
+    }
+
+    /**
+     * Optional: the host's threads on which the batcher seals batches (builds the signed envelope, hashes and signs
+     * it, builds the L1 request) while it cuts and commits others on its own thread; default none: it does it all
+     * on its own thread, one batch at a time. The engine makes no thread: size it with
+     * {@link SequencerConfig#sealThreads()} (the node makes that many). The bytes, the batch order and the fencing
+     * are the same either way (only the batcher writes storage, oldest batch first). With it, the signer is called
+     * from these threads, several batches at once: it must be thread-safe ({@code Ed25519Signer} is). Tasks the
+     * executor rejects are sealed on the batcher's thread; the host shuts it down after closing the engine.
+     */
+    public B sealExecutor(Executor value) {
+        this.sealExecutor = value;
         return self();
     }
 

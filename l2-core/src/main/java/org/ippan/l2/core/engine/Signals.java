@@ -60,6 +60,11 @@ final class Signals {
         wake(batcher);
     }
 
+    /** A batch cut ahead was sealed on a host's thread: the batcher may commit it. */
+    void batchSealed() {
+        wake(batcher);
+    }
+
     /** The host asked for a cut now ({@code Sequencer.flush}): the batcher takes the request at its next step. */
     void cutRequested() {
         wake(batcher);
