@@ -32,6 +32,9 @@
 # Run:         scripts/node-bench.sh                   (about 12 minutes with the defaults)
 # Knobs (environment): RUNS=3 SCENARIOS="txs tx half" RATE=2500 TXS_RATE=20000 PORT=39100 NODE_JAVA_OPTS="" KEEP=1 (keep the
 #                      work directory with every report and node log)
+#                      DEVNET=process: the devnet L1 runs as its own process (DevnetL1Server on PORT+1, a fresh one per
+#                      run, a block a second, finality 2) and the node posts to it over HTTP (L1_BASE_URL), as a node
+#                      posts to a real L1; the node's CPU figure is then the node's alone. Default: the embedded devnet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +44,8 @@ RATE=${RATE:-2500}
 TXS_RATE=${TXS_RATE:-20000}
 PORT=${PORT:-39100}
 NODE_JAVA_OPTS=${NODE_JAVA_OPTS:-}
+DEVNET=${DEVNET:-embedded}
+DEVNET_PORT=$((PORT + 1))
 NODE_JAR=l2-node/target/l2-node.jar
 BENCH_JAR=l2-benchmarks/target/benchmarks.jar
 URL="http://127.0.0.1:${PORT}"
@@ -62,24 +67,52 @@ for s in $SCENARIOS; do
     case "$s" in txs|txsbin|sustained|sustainedbin|sustained4|flood|tx|half) ;; *) echo "node-bench: unknown scenario '$s'" >&2; exit 2 ;; esac
 done
 case "$RUNS" in ''|*[!0-9]*|0) echo "node-bench: RUNS must be a positive integer" >&2; exit 2 ;; esac
+case "$DEVNET" in embedded|process) ;; *) echo "node-bench: DEVNET must be embedded or process" >&2; exit 2 ;; esac
 
 WORK=$(mktemp -d /tmp/l2-node-bench.XXXXXX)
 NODE_PID=""
+DEVNET_PID=""
 cleanup() {
-    if [ -n "$NODE_PID" ]; then
-        kill "$NODE_PID" 2>/dev/null || true
-        wait "$NODE_PID" 2>/dev/null || true
-    fi
+    for pid in "$NODE_PID" "$DEVNET_PID"; do
+        if [ -n "$pid" ]; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     if [ "${KEEP:-0}" = 1 ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
+start_devnet() { # $1 = run directory: a fresh devnet L1 process on DEVNET_PORT
+    local dir=$1
+    env L2_DEVNET_LISTEN_ADDR="127.0.0.1:${DEVNET_PORT}" java -cp "$NODE_JAR" org.ippan.l2.node.devnet.DevnetL1Server \
+        >"$dir/devnet.log" 2>&1 &
+    DEVNET_PID=$!
+    for _ in $(seq 1 150); do
+        # any HTTP answer means it listens (the devnet has no /healthz)
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${DEVNET_PORT}/" 2>/dev/null)" != 000 ] && return 0
+        kill -0 "$DEVNET_PID" 2>/dev/null || { echo "node-bench: the devnet did not start:" >&2; cat "$dir/devnet.log" >&2; exit 1; }
+        sleep 0.2
+    done
+    echo "node-bench: the devnet did not listen on ${DEVNET_PORT} within 30 s" >&2
+    exit 1
+}
 start_node() { # $1 = run directory, rest = VAR=value for the node
     local dir=$1
     shift
     mkdir -p "$dir"
+    local l1=()
+    if [ "$DEVNET" = process ]; then
+        start_devnet "$dir"
+        # the devnet's paths (DevnetL1Server.PATH_*): the HTTP client assumes none
+        l1=(L1_BASE_URL="http://127.0.0.1:${DEVNET_PORT}" L1_ENDPOINT_CHAIN_STATUS=/v1/status
+            L1_ENDPOINT_SUBMIT_BATCH=/v1/l2/batches L1_ENDPOINT_GET_INCLUSION='/v1/l2/batches/{id}/inclusion'
+            L1_ENDPOINT_GET_FINALITY='/v1/l1/tx/{l1_tx_id}/finality'
+            L1_ENDPOINT_FORCED_SUBMIT='/v1/l2/chains/{chain}/forced'
+            L1_ENDPOINT_FORCED_INBOX='/v1/l2/chains/{chain}/forced?from={from}&max={max}')
+    fi
     # shellcheck disable=SC2086
-    env L2_LISTEN_ADDR="127.0.0.1:${PORT}" L2_STORAGE_URL="sqlite:${dir}/l2.db" "$@" \
+    env L2_LISTEN_ADDR="127.0.0.1:${PORT}" L2_STORAGE_URL="sqlite:${dir}/l2.db" "${l1[@]}" "$@" \
         java $NODE_JAVA_OPTS -jar "$NODE_JAR" >"$dir/node.log" 2>&1 &
     NODE_PID=$!
     for _ in $(seq 1 150); do
@@ -94,6 +127,11 @@ stop_node() {
     kill "$NODE_PID" 2>/dev/null || true
     wait "$NODE_PID" 2>/dev/null || true
     NODE_PID=""
+    if [ -n "$DEVNET_PID" ]; then
+        kill "$DEVNET_PID" 2>/dev/null || true
+        wait "$DEVNET_PID" 2>/dev/null || true
+        DEVNET_PID=""
+    fi
 }
 load() {
     java -cp "$BENCH_JAR" org.ippan.l2.benchmarks.load.LoadGenerator --url "$URL" --json "$@"
@@ -123,7 +161,7 @@ measure() { # $1 = warm-up seconds, rest = load options: runs the load, and the 
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "node-bench: $RUNS run(s) of: $SCENARIOS; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+echo "node-bench: $RUNS run(s) of: $SCENARIOS (devnet: $DEVNET); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 # runs outside, scenarios inside: the scenarios of one round meet the same machine, so their ratio is fairer
 for r in $(seq 1 "$RUNS"); do
     for s in $SCENARIOS; do
