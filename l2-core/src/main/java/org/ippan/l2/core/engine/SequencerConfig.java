@@ -62,7 +62,9 @@ import org.ippan.l2.l1.Backoff;
  *       <td>0 .. 86400000; the deadline each signed admission receipt states; 0 issues no receipts</td></tr>
  *   <tr><td>{@code heartbeatIntervalMs}</td><td>{@code L2_HEARTBEAT_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code reconcileIntervalMs}</td><td>{@code L2_RECONCILE_MS}</td><td>1000</td><td>&gt;= 1</td></tr>
- *   <tr><td>{@code maxPostsInFlight}</td><td>{@code L2_MAX_POSTS_IN_FLIGHT}</td><td>1</td><td>1 .. 64</td></tr>
+ *   <tr><td>{@code maxPostsInFlight}</td><td>{@code L2_MAX_POSTS_IN_FLIGHT}</td><td>4</td>
+ *       <td>1 .. 64: L1 submissions outstanding at once; batches are still sent and confirmed in batch order, but
+ *       after a failed post a later batch may reach L1 before it (1 keeps L1 arrival strictly in order)</td></tr>
  *   <tr><td>{@code maxUnpostedBatches}</td><td>{@code L2_MAX_UNPOSTED_BATCHES}</td><td>64</td><td>&gt;= 1</td></tr>
  *   <tr><td>{@code sealThreads}</td><td>{@code L2_SEAL_THREADS}</td><td>0</td>
  *       <td>0 .. {@value #MAX_SEAL_THREADS_LIMIT}: threads the host gives the batcher to seal batches (envelope hash,
@@ -98,6 +100,13 @@ public final class SequencerConfig {
 
     /** The largest accepted {@code sealThreads}. */
     public static final int MAX_SEAL_THREADS_LIMIT = 16;
+
+    /**
+     * The default {@code maxPostsInFlight}. One post at a time bounded the node at about 8,000 tx/s against an L1 in
+     * its own process (each post waits for L1 to parse and check a ~0.8 MB body); four took it to the ~19,000 tx/s
+     * its CPU allows (docs/PERFORMANCE.md, "Sustained, with the devnet L1 in its own process").
+     */
+    public static final int DEFAULT_MAX_POSTS_IN_FLIGHT = 4;
 
     /** The largest accepted {@code maxPostsInFlight}. */
     public static final int MAX_POSTS_IN_FLIGHT_LIMIT = 64;
@@ -896,7 +905,7 @@ public final class SequencerConfig {
         private long heartbeatIntervalMs = 1000;
         private long inclusionDeadlineMs = 60_000;
         private long reconcileIntervalMs = 1000;
-        private int maxPostsInFlight = 1;
+        private int maxPostsInFlight = DEFAULT_MAX_POSTS_IN_FLIGHT;
         private int maxUnpostedBatches = 64;
         private int sealThreads;
         private Backoff postBackoff = Backoff.DEFAULT;

@@ -105,7 +105,7 @@ class SequencerConfigTest {
         assertThat(config.finalityConfirmations()).isEqualTo(6);
         assertThat(config.heartbeatIntervalMs()).isEqualTo(1000L);
         assertThat(config.reconcileIntervalMs()).isEqualTo(1000L);
-        assertThat(config.maxPostsInFlight()).isEqualTo(1);
+        assertThat(config.maxPostsInFlight()).isEqualTo(4);
         assertThat(config.maxUnpostedBatches()).isEqualTo(64);
         assertThat(config.postBackoff()).isEqualTo(Backoff.DEFAULT);
         assertThat(config.l1FailureThreshold()).isEqualTo(5);
