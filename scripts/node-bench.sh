@@ -19,6 +19,15 @@
 #              latency from each request's due time
 #   sustained4 the same with L2_MAX_POSTS_IN_FLIGHT=4 (L1 posts pipelined; confirmation stays in batch order)
 #   sustainedbin  sustained with bulk binary v1 bodies
+#   soak       POST /txs open loop at TXS_RATE tx/s for SOAK_S seconds (default 300) after 15 s, 32 connections, the
+#              node's defaults: the sustained figure. /status is sampled every 10 s (pool, unposted and posted
+#              batches); after the load the node is given up to 120 s to drain, then the line says whether every
+#              accepted tx was confirmed and whether the pool and the backlog stayed flat (their largest value in the
+#              second half of the run against the first)
+#   soakbin    soak with bulk binary v1 bodies
+#   ceiling    no node: the raw SQLite ceiling of durable admission on this machine, now (JMH
+#              SqliteAdmissionBenchmark.rawInsert: plain JDBC, 16 rows per fsync'd commit, the node's pragmas), to put
+#              the tx and half figures of the same run beside, as ratios
 #   flood      POST /txs closed loop at the default cap, no back-off: the pool stays full and the excess is refused
 #              (20 s after 20 s); accepted is what is left for admission while the node keeps refusing
 #   tx         POST /tx at saturation: 32 connections, 20 s after 10 s warm-up
@@ -30,7 +39,7 @@
 #
 # Build first: mvn -B -DskipTests package
 # Run:         scripts/node-bench.sh                   (about 12 minutes with the defaults)
-# Knobs (environment): RUNS=3 SCENARIOS="txs tx half" RATE=2500 TXS_RATE=20000 PORT=39100 NODE_JAVA_OPTS="" KEEP=1 (keep the
+# Knobs (environment): RUNS=3 SCENARIOS="txs tx half" RATE=2500 TXS_RATE=20000 SOAK_S=300 PORT=39100 NODE_JAVA_OPTS="" KEEP=1 (keep the
 #                      work directory with every report and node log)
 #                      DEVNET=process: the devnet L1 runs as its own process (DevnetL1Server on PORT+1, a fresh one per
 #                      run, a block a second, finality 2) and the node posts to it over HTTP (L1_BASE_URL), as a node
@@ -42,6 +51,7 @@ RUNS=${RUNS:-3}
 SCENARIOS=${SCENARIOS:-txs sustained sustained4 tx half}
 RATE=${RATE:-2500}
 TXS_RATE=${TXS_RATE:-20000}
+SOAK_S=${SOAK_S:-300}
 PORT=${PORT:-39100}
 NODE_JAVA_OPTS=${NODE_JAVA_OPTS:-}
 DEVNET=${DEVNET:-embedded}
@@ -64,7 +74,7 @@ if curl -sf "$URL/healthz" >/dev/null 2>&1; then
     exit 2
 fi
 for s in $SCENARIOS; do
-    case "$s" in txs|txsbin|sustained|sustainedbin|sustained4|flood|tx|half) ;; *) echo "node-bench: unknown scenario '$s'" >&2; exit 2 ;; esac
+    case "$s" in txs|txsbin|sustained|sustainedbin|sustained4|soak|soakbin|ceiling|flood|tx|half) ;; *) echo "node-bench: unknown scenario '$s'" >&2; exit 2 ;; esac
 done
 case "$RUNS" in ''|*[!0-9]*|0) echo "node-bench: RUNS must be a positive integer" >&2; exit 2 ;; esac
 case "$DEVNET" in embedded|process) ;; *) echo "node-bench: DEVNET must be embedded or process" >&2; exit 2 ;; esac
@@ -159,6 +169,40 @@ measure() { # $1 = warm-up seconds, rest = load options: runs the load, and the 
     after=$(node_cpu_ticks)
     echo $(((after - before) * 1000000 / $(getconf CLK_TCK))) >"$dir/node_cpu_us"
 }
+soak() { # rest = load options: the load for SOAK_S s, /status every 10 s, then the drain; writes $dir/soak.txt
+    local t0 samples="$dir/status.tsv" before after
+    load --endpoint txs --batch 1000 --connections 32 --rate "$TXS_RATE" --duration "${SOAK_S}s" --warmup 15s "$@" \
+        >"$dir/report.json" &
+    local load_pid=$!
+    sleep 15
+    before=$(node_cpu_ticks)
+    t0=$(date +%s)
+    while kill -0 "$load_pid" 2>/dev/null; do
+        # seconds, pending txs, unposted batches, posted batches, confirmed batches
+        curl -sf "$URL/status" | jq -r --arg t "$(($(date +%s) - t0))" \
+            '[$t, .pool.pending, .batches.pending, .batches.posted, .batches.confirmed] | @tsv' >>"$samples" || true
+        sleep 10
+    done
+    wait "$load_pid"
+    after=$(node_cpu_ticks)
+    echo $(((after - before) * 1000000 / $(getconf CLK_TCK))) >"$dir/node_cpu_us"
+    local drained=no status
+    for _ in $(seq 1 120); do
+        status=$(curl -sf "$URL/status") || break
+        if [ "$(jq '.pool.pending + .batches.pending + .batches.posted' <<<"$status")" = 0 ]; then drained=yes; break; fi
+        sleep 1
+    done
+    local accepted confirmed half
+    accepted=$(jq '.total.accepted_txs' "$dir/report.json")
+    confirmed=$(confirmed_txs)
+    half=$((SOAK_S / 2))
+    awk -v half="$half" -v accepted="$accepted" -v confirmed="$confirmed" -v drained="$drained" '
+        { if ($1 < half) { p1 = ($2 > p1 ? $2 : p1); b1 = ($3 > b1 ? $3 : b1) } else { p2 = ($2 > p2 ? $2 : p2); b2 = ($3 > b2 ? $3 : b2) }
+          if (NR == 1) { c0 = $5; t0 = $1 } cN = $5; tN = $1 }
+        END { printf "soak: accepted %d txs, confirmed %d after the drain (%s), %s; largest pool %d then %d txs, largest unposted backlog %d then %d batches (first half, second half); confirmed %.0f batches/s while loaded\n",
+              accepted, confirmed, (drained == "yes" ? "drained" : "NOT drained in 120 s"), (accepted == confirmed ? "all confirmed" : "NOT all confirmed"),
+              p1, p2, b1, b2, (tN > t0 ? (cN - c0) / (tN - t0) : 0) }' "$samples" >"$dir/soak.txt"
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "node-bench: $RUNS run(s) of: $SCENARIOS (devnet: $DEVNET); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
@@ -166,6 +210,16 @@ echo "node-bench: $RUNS run(s) of: $SCENARIOS (devnet: $DEVNET); $(nproc) cores,
 for r in $(seq 1 "$RUNS"); do
     for s in $SCENARIOS; do
         dir="$WORK/$s-$r"
+        if [ "$s" = ceiling ]; then
+            mkdir -p "$dir"
+            java -jar "$BENCH_JAR" 'SqliteAdmissionBenchmark.rawInsert' -f 1 -wi 2 -i 3 -rf json -rff "$dir/jmh.json" \
+                >"$dir/jmh.log" 2>&1
+            jq -r --arg r "$r" --arg load "$(cut -d' ' -f1 /proc/loadavg)" \
+                '"ceiling run \($r): raw SQLite admission \(.[0].primaryMetric.score | floor) tx/s (JMH rawInsert, 16 rows per commit), load \($load)"' \
+                "$dir/jmh.json"
+            jq -r '.[0].primaryMetric.score | floor' "$dir/jmh.json" >"$dir/ceiling.txt"
+            continue
+        fi
         case "$s" in
             txs)
                 start_node "$dir" L2_ADMISSION_CAP=2000000
@@ -186,6 +240,12 @@ for r in $(seq 1 "$RUNS"); do
                 start_node "$dir" L2_MAX_POSTS_IN_FLIGHT=4
                 measure 15 --endpoint txs --batch 1000 --connections 8 --rate "$TXS_RATE" --duration 30s --warmup 15s \
                     >"$dir/report.json" ;;
+            soak)
+                start_node "$dir"
+                soak ;;
+            soakbin)
+                start_node "$dir"
+                soak --body binary ;;
             flood)
                 start_node "$dir"
                 measure 20 --endpoint txs --batch 1000 --connections 4 --duration 20s --warmup 20s >"$dir/report.json" ;;
@@ -202,10 +262,16 @@ for r in $(seq 1 "$RUNS"); do
             --arg cpu "$(cat "$dir/node_cpu_us")" \
             '"\($s) run \($r): offered \(.offered_tx_per_s | floor) tx/s, accepted \(.accepted_tx_per_s | floor) tx/s, confirmed \($confirmed) txs by the end (\(($confirmed | tonumber) / .total.seconds | floor) tx/s over the whole run), node CPU \(($cpu | tonumber) / ([.accepted_txs, 1] | max) | floor) us per accepted tx while measured, p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, p99.9 \(.latency_ms.p999) ms, refused \(.refused_by_code), errors \(.errors), missed \(.missed_txs // 0), load \($load)"' \
             "$dir/report.json"
+        if [ -f "$dir/soak.txt" ]; then cat "$dir/soak.txt"; fi
     done
 done
 echo "medians:"
 for s in $SCENARIOS; do
+    if [ "$s" = ceiling ]; then
+        runs=$(for r in $(seq 1 "$RUNS"); do cat "$WORK/ceiling-$r/ceiling.txt"; done | paste -sd' ')
+        printf '  %-12s raw SQLite tx/s [%s] median %s\n' "$s" "$runs" "$(tr ' ' '\n' <<<"$runs" | median)"
+        continue
+    fi
     runs=$(for r in $(seq 1 "$RUNS"); do jq -r '.accepted_tx_per_s | floor' "$WORK/$s-$r/report.json"; done | paste -sd' ')
     p99s=$(for r in $(seq 1 "$RUNS"); do jq -r '.latency_ms.p99' "$WORK/$s-$r/report.json"; done | paste -sd' ')
     printf '  %-12s accepted tx/s [%s] median %s; p99 ms [%s] median %s\n' "$s" "$runs" \
