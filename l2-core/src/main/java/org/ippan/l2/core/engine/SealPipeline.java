@@ -16,9 +16,9 @@ import org.ippan.l2.storage.NewBatch;
 
 /**
  * The batcher's second stage, when the host gives it an executor: the batches it has cut and not committed yet, each
- * <i>sealed</i> (its signed message built, {@code envelope_hash}, the signature, the L1 request body and key) by
- * whichever thread gets to it first — one of the host's threads or the batcher's own, which helps with the oldest
- * batch nobody has started — while the batcher cuts the next batch and commits the sealed ones.
+ * <i>sealed</i> (its signed message built, {@code envelope_hash}, the signature, the L1 request body and key) in two
+ * halves (see {@link Job}) by whichever threads get to them first — the host's threads or the batcher's own, which
+ * helps when it has nothing to cut or commit — while the batcher cuts the next batch and commits the sealed ones.
  *
  * <p>Why the bytes and the order do not change: sealing is a pure function of what the cut fixed (the batch, the
  * previous batch's hash, the term) and of the signer's key, the same code as the one-thread path
@@ -33,7 +33,8 @@ import org.ippan.l2.storage.NewBatch;
  * its state, an atomic integer: fields written before {@code NEW} is set are seen by whoever claims it
  * ({@code NEW → RUNNING}), and its result by whoever reads {@code DONE}. A job is reused (with its envelope buffer)
  * only once it is done or was never started; one dropped while it runs is left to its thread and to the garbage
- * collector. A stale executor task of a reused job is harmless: it seals whatever batch the job holds, once.
+ * collector. A stale executor task of a reused job is harmless: it opens or signs whatever batch the job holds,
+ * once.
  */
 final class SealPipeline {
     private final Executor executor;
