@@ -17,15 +17,15 @@ public final class PipelineBalance {
     private PipelineBalance() {}
 
     /**
-     * Runs both pipelines (receipts off) and prints the split.
+     * Runs both pipelines and prints the split.
      *
-     * @param args none
+     * @param args none (receipts off), or the receipts' inclusion deadline in ms (60000: receipts on)
      */
     public static void main(String[] args) {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         for (int threads = 1; threads <= 2; threads++) {
             PipelineBenchmark.Pipeline p = new PipelineBenchmark.Pipeline();
-            p.inclusionDeadlineMs = 0;
+            p.inclusionDeadlineMs = args.length > 0 ? Long.parseLong(args[0]) : 0;
             p.threads = threads;
             p.setUp();
             run(p, WARMUP_BATCHES);
@@ -46,10 +46,10 @@ public final class PipelineBalance {
                 double seal = b.sealNs / 1e6 / MEASURED_BATCHES;
                 double loops = b.loopNs / 1e6 / MEASURED_BATCHES;
                 System.out.printf("2 threads: %.3f ms wall per batch; submitter thread busy %.3f ms (admission %.3f,"
-                        + " sealing %.3f: %d of %d batches), loop thread busy %.3f ms (cut, commit, post, confirm and"
-                        + " the other %d seals); submitter thread CPU incl. spinning %.3f ms%n", wallMs,
-                        submit + seal, submit, seal, b.seals, MEASURED_BATCHES, loops, MEASURED_BATCHES - b.seals,
-                        benchCpuMs);
+                        + " sealing %.3f: %d seal tasks of over 0.3 ms), idle %.3f ms; loop thread busy %.3f ms (cut,"
+                        + " commit, post, confirm and its sealing), idle %.3f ms; submitter thread CPU incl. spinning"
+                        + " %.3f ms%n", wallMs, submit + seal, submit, seal, b.seals, b.submitIdleNs / 1e6
+                        / MEASURED_BATCHES, loops, b.loopIdleNs / 1e6 / MEASURED_BATCHES, benchCpuMs);
             }
         }
     }

@@ -451,7 +451,12 @@ public class PipelineBenchmark {
                     chain.mineBlock();
                     continue;
                 }
+                long idle0 = busy.wall();
                 idle(() -> woken || stopLoops);
+                long idle1 = busy.wall();
+                if (idle0 != 0 && idle1 != 0) {
+                    busy.loopIdleNs += idle1 - idle0;
+                }
             }
         }
 
@@ -519,7 +524,12 @@ public class PipelineBenchmark {
                     busy.sealNs += sealNs;
                     busy.seals += sealNs > 300_000 ? 1 : 0; // a task another thread already sealed returns at once
                 } else {
+                    long idle0 = busy.wall();
                     idle(() -> !sealTasks.isEmpty() || metrics.confirmed >= waitFor || metrics.firstError != null);
+                    long idle1 = busy.wall();
+                    if (idle0 != 0 && idle1 != 0) {
+                        busy.submitIdleNs += idle1 - idle0;
+                    }
                     checkPipeline(startNs);
                 }
             }
@@ -582,9 +592,16 @@ public class PipelineBenchmark {
         long sealNs;
         long seals;
         volatile long loopNs;
+        /** Wall time each thread spent waiting for work (spinning or parked). */
+        long submitIdleNs;
+        volatile long loopIdleNs;
 
         long cpu() {
             return on ? CPU.getCurrentThreadCpuTime() : 0;
+        }
+
+        long wall() {
+            return on ? System.nanoTime() : 0;
         }
 
         void reset() {
@@ -592,6 +609,8 @@ public class PipelineBenchmark {
             sealNs = 0;
             seals = 0;
             loopNs = 0;
+            submitIdleNs = 0;
+            loopIdleNs = 0;
         }
     }
 

@@ -48,6 +48,10 @@ final class ContractJson {
 
     private final byte[] out;
     private int position;
+    /** A batch request's offsets ({@link #requestHead}): its batch_id's hex, its key's base64url, its hub payload. */
+    private int batchIdAt;
+    private int keyAt;
+    private int hubAt;
 
     private ContractJson(int size) {
         this.out = new byte[size];
@@ -123,30 +127,71 @@ final class ContractJson {
      */
     static byte[] request(byte[] keyOut, Hub hub, Hash batchHash, long sequence, long txCount, Hash txRoot, long fee,
             String schemaVersion, String contentType, EncodedEnvelope envelope) {
+        ContractJson w = requestHead(hub, batchHash, sequence, txCount, txRoot, fee, contentType, schemaVersion,
+                envelope.encodedSize());
+        w.position = envelope.encodeBase64Url(w.out, w.position);
+        w.writeHubPayloadTail(schemaVersion);
+        byte[] payloadHash = Blake3.hash(w.out, w.hubAt, w.position - w.hubAt);
+        return w.requestTail(keyOut, hub, sequence, txCount, payloadHash);
+    }
+
+    /**
+     * {@link #request}'s first part: the body up to the envelope's base64url, in a writer of the body's size. The
+     * caller writes the base64url at {@link #position}, then {@link #writeHubPayloadTail}, hashes the hub payload
+     * from {@link #hubAt} and ends with {@link #requestTail}.
+     */
+    static ContractJson requestHead(Hub hub, Hash batchHash, long sequence, long txCount, Hash txRoot, long fee,
+            String contentType, String schemaVersion, int envelopeSize) {
         String hubName = hub.name();
-        int hubLength = hubPayloadLength(hubName, schemaVersion, contentType, envelope.encodedSize());
+        int hubLength = hubPayloadLength(hubName, schemaVersion, contentType, envelopeSize);
         ContractJson w = new ContractJson(l1Length(hubName, HASH_STRING_LENGTH, sequence, txCount,
                 HASH_STRING_LENGTH, fee, hubLength));
         // batch_id and commitment are written as hex straight from the hashes' bytes, with no string in between
         w.raw(L1_OPEN);
-        int batchIdAt = w.position + 1; // past the opening quote: batch_id's ASCII, hashed again for the key
+        w.batchIdAt = w.position + 1; // past the opening quote: batch_id's ASCII, hashed again for the key
         w.hashString(batchHash);
         w.raw(L1_COMMITMENT);
         w.hashString(txRoot);
         w.writeL1HeadFromVersion(hubName, fee);
-        int keyAt = w.position;
+        w.keyAt = w.position;
         w.position += KEY_BASE64_LENGTH;
         w.raw(L1_PAYLOAD);
-        int hubAt = w.position;
+        w.hubAt = w.position;
         w.writeHubPayloadHead(hubName, contentType);
-        w.position = envelope.encodeBase64Url(w.out, w.position);
-        w.writeHubPayloadTail(schemaVersion);
-        byte[] payloadHash = Blake3.hash(w.out, hubAt, w.position - hubAt);
-        w.writeL1Tail(sequence, txCount);
-        byte[] body = w.finish();
+        return w;
+    }
+
+    /**
+     * {@link #request}'s last part, once the hub payload is written and hashed: the rest of the body, and the key.
+     *
+     * @return the body
+     */
+    byte[] requestTail(byte[] keyOut, Hub hub, long sequence, long txCount, byte[] payloadHash) {
+        writeL1Tail(sequence, txCount);
+        byte[] body = finish();
         deriveIdempotencyKey(hub, body, batchIdAt, 2 * Hash.LENGTH, sequence, payloadHash, keyOut);
         Base64Url.encode(keyOut, 0, Hash.LENGTH, body, keyAt);
         return body;
+    }
+
+    /** @return the array being written (the body, once finished) */
+    byte[] out() {
+        return out;
+    }
+
+    /** @return where the next byte goes */
+    int position() {
+        return position;
+    }
+
+    /** Moves past what the caller wrote into {@link #out} from {@link #position}. */
+    void position(int position) {
+        this.position = position;
+    }
+
+    /** @return where the hub payload starts in the body */
+    int hubAt() {
+        return hubAt;
     }
 
     private static int hubPayloadLength(String hub, String schemaVersion, String contentType, int payloadLength) {
@@ -171,7 +216,7 @@ final class ContractJson {
         raw(HUB_PAYLOAD);
     }
 
-    private void writeHubPayloadTail(String schemaVersion) {
+    void writeHubPayloadTail(String schemaVersion) {
         raw(HUB_SCHEMA_VERSION);
         string(schemaVersion);
         raw(CLOSE);

@@ -27,8 +27,8 @@ import org.ippan.l2.storage.NewBatch;
  *
  * <p><b>Two stages, when the host gives a seal executor</b> ({@code Sequencer.Builder.sealExecutor}): the batcher
  * then cuts up to {@code sealThreads + 2} batches ahead of their commit, each chained to the one cut before
- * it, and hands each to a {@link SealPipeline} to be sealed (envelope, signature, L1 request) on the host's threads
- * or, for the oldest that nobody has started, on its own; it commits the sealed ones oldest first, each with its
+ * it, and hands each to a {@link SealPipeline} to be sealed (envelope, signature, L1 request; in two halves that two
+ * threads can do at once) on the host's threads or, when it has nothing else to do, on its own; it commits the sealed ones oldest first, each with its
  * term-checked write, exactly as it would have on one thread. Without an executor it cuts, seals and commits one
  * batch at a time, on its own thread.
  */
@@ -273,8 +273,8 @@ final class Batcher implements DutyLoop {
 
     /**
      * One step with a seal executor: cuts ahead while there is room (the cheap part: choosing the txs and their
-     * {@code batch_hash}), commits the sealed batches oldest first, and seals the oldest one nobody has started;
-     * again while that did something. Never waits for a batch being sealed on another thread: it is committed at a
+     * {@code batch_hash}), commits the sealed batches oldest first, and does the oldest piece of sealing nobody has
+     * started; again while that did something. Never waits for a batch being sealed on another thread: it is committed at a
      * later step (the sealing thread wakes this loop).
      *
      * @return how many batches were committed

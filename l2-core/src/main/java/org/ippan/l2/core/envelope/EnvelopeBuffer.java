@@ -53,13 +53,23 @@ public final class EnvelopeBuffer implements EncodedEnvelope {
     private byte[] envelopeHash;
     private byte[] sequencerPubkey;
     private byte[] sequencerSig;
+    /** The batch whose message is written, or null (before the first, after a failed write). */
+    private Hash messageOf;
+    /** Whether the message written is to be signed. */
+    private boolean signedMessage;
+    /** The length of {@code canonical(BatchEnvelope)} once finished. */
+    private int finishedSize;
+    /** How much of {@code canonical(BatchEnvelope)} {@link #encodeBase64UrlHead} encodes: whole groups before the tail. */
+    private int headEncodedUpTo;
 
     /** An empty buffer; it grows to the size of the batches built in it. */
     public EnvelopeBuffer() {}
 
     /**
      * Builds the envelope of {@code batch} into the buffer: the signed message, {@code envelope_hash}, the
-     * signature (when {@code signer} is not null), and the rest of {@code canonical(BatchEnvelope)}.
+     * signature (when {@code signer} is not null), and the rest of {@code canonical(BatchEnvelope)}. The same as
+     * {@link #writeMessage}, {@link #hashMessage}, {@link #signMessage} (when signed) and {@link #finishEnvelope}
+     * in a row.
      *
      * @param batch the batch
      * @param prevBatchHash the previous batch's {@code batch_hash}, {@link Hash#ZERO} for batch 1
@@ -68,8 +78,29 @@ public final class EnvelopeBuffer implements EncodedEnvelope {
      *     buffer then holds no envelope until the next successful build
      */
     public void build(Batch batch, Hash prevBatchHash, EnvelopeSigner signer) {
+        writeMessage(batch, prevBatchHash, signer != null);
+        hashMessage();
+        if (signer != null) {
+            signMessage(signer);
+        }
+        finishEnvelope();
+    }
+
+    /**
+     * The first of the steps of {@link #build}, for a caller that runs the next two on two threads: writes the
+     * signed message of {@code batch} into the buffer. Until {@link #finishEnvelope}, the buffer holds no envelope.
+     *
+     * <p>After it, {@link #hashMessage}, {@link #signMessage} and {@link #encodeBase64UrlHead} may run at the same
+     * time on different threads (they only read the message, and each writes fields of its own), each after a
+     * happens-before edge from this call (a volatile write and read, an atomic); {@link #finishEnvelope} runs after
+     * all of them, again after such an edge from each.
+     *
+     * @param signed whether the envelope will be signed ({@link #signMessage} must then run before it is finished)
+     */
+    public void writeMessage(Batch batch, Hash prevBatchHash, boolean signed) {
         Objects.requireNonNull(prevBatchHash, "prevBatchHash");
         batchHash = null; // holds nothing until this build succeeds
+        messageOf = null;
         int payloadLength = batch.encodedSize();
         long messageSize = BatchPayload.signedSize(payloadLength);
         ensureCapacity(messageSize + MAX_TAIL);
@@ -77,25 +108,121 @@ public final class EnvelopeBuffer implements EncodedEnvelope {
                 batch.createdMs(), batch.txCount(), batch.txBytes(), batch.txRoot(), payloadLength);
         batch.encodeHexTo(buffer, hexAt); // from the txs' own bytes, as BatchPayload.of does
         int end = (int) messageSize;
-
-        byte[] hash = Blake3.hash(buffer, BatchPayload.DOMAIN_LENGTH, end - BatchPayload.DOMAIN_LENGTH);
-        byte[] publicKey = EMPTY; // never written, so one empty array serves every unsigned envelope
-        byte[] signature = EMPTY;
-        if (signer != null) {
-            publicKey = signer.publicKey();
-            signature = signer.sign(buffer, 0, end);
-            BatchEnvelope.checkSignerOutput(signer, publicKey, signature);
-        }
-        // the tail goes right after the message, so body and tail are one range of canonical(BatchEnvelope)
-        WireWriter w = new WireWriter(buffer).advance(end);
-        BatchEnvelope.writeTail(w, publicKey, signature, hash);
-
         messageEnd = end;
-        envelopeEnd = w.position();
-        envelopeHash = hash;
+        signedMessage = signed;
+        long tail = signed ? MAX_TAIL : BatchEnvelope.tailSize(0, 0);
+        finishedSize = (int) (BatchEnvelope.HEAD.length + (end - BODY_AT) + tail);
+        int beforeTail = BatchEnvelope.HEAD.length + (end - BODY_AT);
+        headEncodedUpTo = beforeTail - beforeTail % 3; // whole base64 groups: the rest is encoded once finished
+        envelopeHash = null;
+        sequencerPubkey = EMPTY; // never written, so one empty array serves every unsigned envelope
+        sequencerSig = EMPTY;
+        messageOf = batch.hash();
+    }
+
+    /** Computes {@code envelope_hash} of the message written by {@link #writeMessage}. */
+    public void hashMessage() {
+        requireMessage();
+        envelopeHash = Blake3.hash(buffer, BatchPayload.DOMAIN_LENGTH, messageEnd - BatchPayload.DOMAIN_LENGTH);
+    }
+
+    /**
+     * Signs the message written by {@link #writeMessage} (with {@code signed} true).
+     *
+     * @throws IllegalStateException if the signer answers a public key or signature of the wrong length
+     */
+    public void signMessage(EnvelopeSigner signer) {
+        requireMessage();
+        if (!signedMessage) {
+            throw new IllegalStateException("the message was written for an unsigned envelope");
+        }
+        byte[] publicKey = signer.publicKey();
+        byte[] signature = signer.sign(buffer, 0, messageEnd);
+        BatchEnvelope.checkSignerOutput(signer, publicKey, signature);
         sequencerPubkey = publicKey;
         sequencerSig = signature;
-        batchHash = batch.hash();
+    }
+
+    /**
+     * Writes the rest of {@code canonical(BatchEnvelope)} after {@link #hashMessage} and, when signed,
+     * {@link #signMessage}: the buffer then holds the envelope, as after {@link #build}.
+     *
+     * @throws IllegalStateException if a step before it is missing
+     */
+    public void finishEnvelope() {
+        requireMessage();
+        if (envelopeHash == null || (signedMessage && sequencerSig.length == 0)) {
+            throw new IllegalStateException("the envelope is not " + (envelopeHash == null ? "hashed" : "signed")
+                    + " yet");
+        }
+        // the tail goes right after the message, so body and tail are one range of canonical(BatchEnvelope)
+        WireWriter w = new WireWriter(buffer).advance(messageEnd);
+        BatchEnvelope.writeTail(w, sequencerPubkey, sequencerSig, envelopeHash);
+        envelopeEnd = w.position();
+        batchHash = messageOf;
+    }
+
+    private void requireMessage() {
+        if (messageOf == null) {
+            throw new IllegalStateException("the envelope buffer holds no message: write one first");
+        }
+    }
+
+    /**
+     * @return the length {@code canonical(BatchEnvelope)} will have once {@link #finishEnvelope} has run, known as
+     *     soon as the message is written
+     * @throws IllegalStateException if the buffer holds no message
+     */
+    public int finishedEncodedSize() {
+        requireMessage();
+        return finishedSize;
+    }
+
+    /**
+     * @return the {@code batch_hash} of the batch whose message is written
+     * @throws IllegalStateException if the buffer holds no message
+     */
+    public Hash messageBatchHash() {
+        requireMessage();
+        return messageOf;
+    }
+
+    /**
+     * Writes the base64url of {@code canonical(BatchEnvelope)} up to its tail (in whole 3-byte groups), which is
+     * known once the message is written; {@link #encodeBase64UrlRest} writes the rest once the envelope is
+     * finished. The two in a row give the bytes of {@link #encodeBase64Url}.
+     *
+     * @return the offset just past what was written
+     * @throws IllegalStateException if the buffer holds no message
+     */
+    public int encodeBase64UrlHead(byte[] dst, int at) {
+        requireMessage();
+        return encodeCanonical(dst, at, 0, headEncodedUpTo);
+    }
+
+    /**
+     * Writes the base64url of what {@link #encodeBase64UrlHead} left of {@code canonical(BatchEnvelope)}.
+     *
+     * @return the offset just past what was written
+     * @throws IllegalStateException if the buffer holds no envelope
+     */
+    public int encodeBase64UrlRest(byte[] dst, int at) {
+        requireBuilt();
+        return encodeCanonical(dst, at, headEncodedUpTo, encodedSize());
+    }
+
+    /** Base64url of {@code canonical(BatchEnvelope)[from, to)}, {@code from} a multiple of 3 (or the end). */
+    private int encodeCanonical(byte[] dst, int at, int from, int to) {
+        Base64Url.Encoder encoder = new Base64Url.Encoder(dst, at);
+        int head = BatchEnvelope.HEAD.length;
+        if (from < head) {
+            encoder.update(BatchEnvelope.HEAD, from, Math.min(to, head) - from);
+        }
+        if (to > head) {
+            int start = Math.max(from, head);
+            encoder.update(buffer, BODY_AT + (start - head), to - start);
+        }
+        return encoder.finish();
     }
 
     /** Grows the buffer to hold {@code size} bytes; its old contents need not be kept (a build rewrites them). */

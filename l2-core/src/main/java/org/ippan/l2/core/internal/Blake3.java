@@ -95,6 +95,16 @@ public final class Blake3 {
         return digest;
     }
 
+    /**
+     * A new digest of its own for incremental hashing of about {@code expectedLength} bytes, reset and ready: the
+     * accelerator's when one is in use and the input is large enough for it, else a {@link Blake3Hasher}. Unlike
+     * {@link #threadDigest(long)} it belongs to no thread, so a job may start it on one thread and finish it on
+     * another (one at a time, with a happens-before between them).
+     */
+    public static Blake3Stream newDigest(long expectedLength) {
+        return expectedLength < ACCELERATED_FROM ? new Blake3Hasher() : ACCELERATOR.newHasher();
+    }
+
     /** @return the accelerator's description when one is in use, else empty (the scalar hasher for everything) */
     public static Optional<String> accelerator() {
         return ACCELERATOR == null ? Optional.empty() : Optional.of(ACCELERATOR.description());

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.ippan.l2.core.admission.SubmitResults;
 import org.ippan.l2.core.batch.BatchLimits;
 import org.ippan.l2.core.crypto.Ed25519Signer;
+import org.ippan.l2.core.envelope.EnvelopeSigner;
 import org.ippan.l2.core.wire.Tx;
 import org.ippan.l2.l1.memory.SimulatedL1;
 import org.ippan.l2.storage.L1Status;
@@ -58,10 +59,12 @@ class PipelinedSealingTest {
         final Sequencer sequencer;
 
         World(SequencerConfig config, java.util.concurrent.Executor sealExecutor) {
-            byte[] seed = new byte[32];
-            Arrays.fill(seed, (byte) 0x42);
+            this(config, sealExecutor, signer42());
+        }
+
+        World(SequencerConfig config, java.util.concurrent.Executor sealExecutor, EnvelopeSigner signer) {
             Sequencer.Builder builder = Sequencer.builder().config(config).storage(storage).l1Poster(l1)
-                    .signer(new Ed25519Signer(seed)).wallClock(clock).nanoClock(clock).metrics(metrics)
+                    .signer(signer).wallClock(clock).nanoClock(clock).metrics(metrics)
                     .errorHandler((loop, error) -> errors.add(error));
             if (sealExecutor != null) {
                 builder.sealExecutor(sealExecutor);
@@ -92,6 +95,12 @@ class PipelinedSealingTest {
             }
             return out;
         }
+    }
+
+    static EnvelopeSigner signer42() {
+        byte[] seed = new byte[32];
+        Arrays.fill(seed, (byte) 0x42);
+        return new Ed25519Signer(seed);
     }
 
     private static SequencerConfig config(int maxTxs, long maxBytes, long maxWaitMs, int sealThreads) {
@@ -213,7 +222,7 @@ class PipelinedSealingTest {
     }
 
     private static List<String> runFixedClock(SequencerConfig config, List<List<Tx>> groups,
-            ExecutorService sealer) throws InterruptedException {
+            java.util.concurrent.Executor sealer) {
         World w = new World(config, sealer);
         int total = 0;
         for (List<Tx> group : groups) {
@@ -234,6 +243,52 @@ class PipelinedSealingTest {
                 .isEqualTo(total);
         w.sequencer.close();
         return w.posted();
+    }
+
+    @Test
+    void pipelined_signHalfTakenByAnotherTaskBeforeTheHashHalf_postsTheSameBytes() {
+        // an executor that runs each task at once, inside execute: the sign half of every batch is claimed and done
+        // by the executor's task while the thread that opened the batch has not begun its hash half, and that thread
+        // then joins the halves; the unsigned envelope (no sign half) the same way
+        SequencerConfig config = config(50, 30_000, 3_600_000, 1);
+        List<List<Tx>> groups = groups(7, 30);
+        assertSame(0, runFixedClock(config, groups, null), runFixedClock(config, groups, Runnable::run));
+    }
+
+    @Test
+    void pipelined_aSignerAnsweringAShortSignature_failsTheStepAsOnOneThread_andCommitsNothing() {
+        EnvelopeSigner good = signer42();
+        EnvelopeSigner broken = new EnvelopeSigner() {
+            @Override
+            public byte[] publicKey() {
+                return good.publicKey();
+            }
+
+            @Override
+            public byte[] sign(byte[] message, int offset, int length) {
+                return Arrays.copyOf(good.sign(message, offset, length), 10);
+            }
+        };
+        for (boolean pipelined : new boolean[] {false, true}) {
+            ManualExecutor executor = pipelined ? new ManualExecutor() : null;
+            // no receipts: they are signed by the same signer, at admission
+            SequencerConfig config = config(10, 1 << 20, 3_600_000, 1).toBuilder().inclusionDeadlineMs(0).build();
+            World w = new World(config, executor, broken);
+            List<Tx> txs = txs(25);
+            w.sequencer.submitAll(txs, new SubmitResults(txs.size()));
+            w.sequencer.doWork(w.clock.nanoTime());
+            if (executor != null) {
+                executor.queued.forEach(Runnable::run);
+                w.sequencer.doWork(w.clock.nanoTime());
+            }
+            assertThat(w.errors).as("pipelined %s", pipelined).isNotEmpty();
+            assertThat(w.errors.get(0)).as("pipelined %s", pipelined).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("10-byte signature");
+            assertThat(w.storage.readSequenceState().nextBatchNumber()).as("pipelined %s: nothing committed",
+                    pipelined).isEqualTo(1);
+            assertThat(w.storage.readSequenceState().pendingCount()).isEqualTo(25);
+            w.sequencer.close();
+        }
     }
 
     @Test

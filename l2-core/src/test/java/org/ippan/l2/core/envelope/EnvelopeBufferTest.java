@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.ippan.l2.core.contract.Hub;
 import org.ippan.l2.core.contract.L2BatchEnvelopeV1;
+import org.ippan.l2.core.contract.StagedBatchRequest;
 import org.ippan.l2.core.crypto.Ed25519Signer;
 import org.ippan.l2.core.internal.Base64Url;
 import org.ippan.l2.core.testing.RandomTxs;
@@ -30,6 +31,9 @@ class EnvelopeBufferTest {
 
     private final SplittableRandom random = new SplittableRandom(20261124L);
     private final EnvelopeBuffer buffer = new EnvelopeBuffer();
+    /** The same batches built in steps, as the seal pipeline's two halves build them. */
+    private final EnvelopeBuffer staged = new EnvelopeBuffer();
+    private final StagedBatchRequest stagedRequest = new StagedBatchRequest();
     private Hash prev = Hash.ZERO;
     private long number = 1;
     private long nonce = 1;
@@ -72,6 +76,27 @@ class EnvelopeBufferTest {
         assertThat(actual.idempotencyKey()).as(what + ": idempotency key").isEqualTo(expected.idempotencyKey());
         assertThat(actual.body()).as(what + ": L1 body").isEqualTo(expected.body());
         assertThat(actual.body()).isEqualTo(L2BatchEnvelopeV1.forBatch(batch, envelope, hub, fee).canonicalJson());
+
+        // in steps: the message, then the hash half (envelope_hash, the request up to the tail) and the signature in
+        // either order, then the join
+        staged.writeMessage(batch, prev, signer != null);
+        assertThat(staged.finishedEncodedSize()).as(what + ": size known before the tail").isEqualTo(envelope.encodedSize());
+        boolean signFirst = random.nextBoolean();
+        if (signer != null && signFirst) {
+            staged.signMessage(signer);
+        }
+        staged.hashMessage();
+        stagedRequest.begin(batch, staged, hub, fee);
+        if (signer != null && !signFirst) {
+            staged.signMessage(signer);
+        }
+        staged.finishEnvelope();
+        L2BatchEnvelopeV1.Request inSteps = stagedRequest.finish();
+        assertThat(staged.signedMessageCopy()).as(what + ": signed message in steps").isEqualTo(payload.signingBytes());
+        assertThat(staged.envelopeHash()).as(what + ": envelope_hash in steps").isEqualTo(buffer.envelopeHash());
+        assertThat(staged.sequencerSig()).as(what + ": signature in steps").isEqualTo(envelope.sequencerSig());
+        assertThat(inSteps.idempotencyKey()).as(what + ": key in steps").isEqualTo(expected.idempotencyKey());
+        assertThat(inSteps.body()).as(what + ": L1 body in steps").isEqualTo(expected.body());
         prev = batch.hash();
         return buffer.capacity();
     }
@@ -109,6 +134,42 @@ class EnvelopeBufferTest {
             assertSameAsPublicPath(nextBatch(random.nextInt(0, 30), random.nextInt(0, 2_000)), signer, Hub.Fin,
                     random.nextInt(3));
         }
+    }
+
+    @Test
+    void everyLengthModuloThree_ofTheEnvelopeBeforeItsTail_givesThePublicPathsBytesInSteps() {
+        // the request's first part encodes whole base64 groups only: the split point moves with the length
+        for (int payload = 0; payload < 12; payload++) {
+            for (int count = 1; count <= 3; count++) {
+                List<Tx> txs = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    txs.add(new Tx(CHAIN_ID, nonce++, "s" + payload, new byte[payload + i]));
+                }
+                assertSameAsPublicPath(new Batch(CHAIN_ID, number, txs, START_MS + number++),
+                        (payload + count) % 4 == 0 ? null : SIGNER, Hub.Fin, payload);
+            }
+        }
+    }
+
+    @Test
+    void inSteps_finishingBeforeTheSignatureOrTheHash_isRefused() {
+        Batch batch = nextBatch(2, 10);
+        assertThatThrownBy(staged::hashMessage).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("holds no message");
+        staged.writeMessage(batch, prev, true);
+        staged.hashMessage();
+        assertThatThrownBy(staged::finishEnvelope).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not signed");
+        assertThatThrownBy(staged::encodedSize).isInstanceOf(IllegalStateException.class);
+        staged.writeMessage(batch, prev, false);
+        assertThatThrownBy(staged::finishEnvelope).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not hashed");
+        assertThatThrownBy(() -> staged.signMessage(SIGNER)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("unsigned");
+        assertThatThrownBy(() -> stagedRequest.begin(nextBatch(1, 1), staged, Hub.Fin, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not of batch");
+        assertThatThrownBy(stagedRequest::finish).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no request begun");
     }
 
     @Test
